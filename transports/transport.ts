@@ -1,0 +1,93 @@
+/**
+ * Details of a TLS connection, present on transports that carry TLS.
+ *
+ * @example
+ * ```ts
+ * if (transport.tls) console.log(transport.tls.protocol, transport.tls.servername)
+ * ```
+ */
+export interface TlsDetails {
+  /** Negotiated protocol version, e.g. `"TLSv1.3"`. */
+  readonly protocol: string | null
+  /** Negotiated cipher name, e.g. `"TLS_AES_256_GCM_SHA384"`. */
+  readonly cipher: string | null
+  /** Server name the client asked for through SNI, or `null`. */
+  readonly servername: string | null
+  /** Protocol agreed through ALPN, e.g. `"http/1.1"`, or `null`. */
+  readonly alpnProtocol: string | null
+  /** Whether the client presented a certificate that verified against the configured CA. */
+  readonly authorized: boolean
+  /** The client's certificate (mutual TLS), or `null` when it sent none. */
+  readonly peerCertificate: PeerCertificate | null
+}
+
+/**
+ * The parts of a client certificate a handler usually needs.
+ *
+ * @example
+ * ```ts
+ * const cn = req.tls?.peerCertificate?.subject.CN
+ * ```
+ */
+export interface PeerCertificate {
+  /** Subject fields, e.g. `{ CN: "alice" }`. */
+  readonly subject: Readonly<Record<string, string>>
+  /** Issuer fields. */
+  readonly issuer: Readonly<Record<string, string>>
+  /** SHA-256 fingerprint, colon-separated hex. */
+  readonly fingerprint256: string
+  /** Start of validity. */
+  readonly validFrom: Date
+  /** End of validity. */
+  readonly validTo: Date
+  /** The DER encoding of the certificate. */
+  readonly raw: Buffer
+}
+
+/**
+ * A Transport moves bytes and nothing else. A Session runs over any object that satisfies it:
+ * a TCP socket, a TLS socket, an in-memory pipe, or anything custom.
+ *
+ * - `read()` resolves with the next chunk, or `null` at end of stream. An ordinary disconnect
+ *   (EOF, reset, broken pipe, cancellation) ends the stream; it never rejects for those.
+ * - `write(bytes)` resolves with how many bytes were accepted, possibly fewer than given. The
+ *   caller writes the rest; 0 or a rejection ends the connection.
+ * - `close()` is idempotent and never throws.
+ *
+ * @example
+ * ```ts
+ * const t: Transport = new MemoryTransport({ input: ['GET / HTTP/1.1\r\nHost: x\r\n\r\n'] })
+ * await app.serve(t)
+ * ```
+ */
+export interface Transport {
+  /**
+   * Reads the next chunk of bytes.
+   * @returns the chunk, or `null` once the peer has finished or the transport is closed
+   */
+  read(): Promise<Buffer | null>
+  /**
+   * Offers bytes to the peer.
+   * @param bytes - the bytes to send
+   * @returns how many of them were accepted (0 ends the connection)
+   */
+  write(bytes: Buffer): Promise<number>
+  /**
+   * Optional: offers several buffers in one call (one syscall where the transport can).
+   * @param chunks - buffers to send, in order
+   * @returns how many bytes in total were accepted, counted from the first chunk
+   */
+  writev?(chunks: readonly Buffer[]): Promise<number>
+  /** Whether bytes can still move. */
+  readonly isOpen: boolean
+  /** Closes both directions. Idempotent; never throws. */
+  close(): void
+  /** The peer's address, when the transport has one. */
+  readonly remoteAddress?: string | undefined
+  /** The peer's port, when the transport has one. */
+  readonly remotePort?: number | undefined
+  /** TLS details, on transports that carry TLS. */
+  readonly tls?: TlsDetails | undefined
+  /** The last non-ordinary network error the transport met, if any (e.g. `ETIMEDOUT`). */
+  readonly lastError?: Error | undefined
+}
