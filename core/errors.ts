@@ -1,0 +1,237 @@
+/**
+ * Every error code the core can raise. Codes never change once released, so a
+ * `switch (err.code)` over this union can be exhaustive.
+ */
+export type CoreErrorCode =
+  | 'ERR_CONFIG_INVALID'
+  | 'ERR_CONFIG_UNKNOWN_KEY'
+  | 'ERR_MALFORMED_REQUEST'
+  | 'ERR_HEAD_TOO_LARGE'
+  | 'ERR_TOO_MANY_HEADERS'
+  | 'ERR_TARGET_TOO_LONG'
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_HTTP_VERSION'
+  | 'ERR_EXPECTATION_FAILED'
+  | 'ERR_REQUEST_TIMEOUT'
+  | 'ERR_BODY_INVALID_JSON'
+  | 'ERR_RESPONSE_ALREADY_SENT'
+  | 'ERR_INVALID_STATUS'
+  | 'ERR_INVALID_HEADER'
+  | 'ERR_CONTENT_LENGTH_MISMATCH'
+  | 'ERR_SERVER_NOT_LISTENING'
+  | 'ERR_NO_RESPONSE'
+
+/**
+ * The base of every error the core throws: a stable `code` and the HTTP `status` it maps to.
+ *
+ * @example
+ * ```ts
+ * try { res.text('again') } catch (err) {
+ *   if (err instanceof GatehouseError && err.code === 'ERR_RESPONSE_ALREADY_SENT') { … }
+ * }
+ * ```
+ */
+export abstract class GatehouseError extends Error {
+  /** Stable machine-readable code. */
+  abstract readonly code: CoreErrorCode
+  /** The HTTP status this error answers with when it reaches a client. */
+  abstract readonly status: number
+}
+
+/** A configuration value is of the wrong type or out of range. The message names the key. */
+export class InvalidConfigError extends GatehouseError {
+  readonly code = 'ERR_CONFIG_INVALID'
+  readonly status = 500
+  /**
+   * @param key - dotted path of the bad key, e.g. `limits.maxBodyBytes`
+   * @param reason - what is wrong with the value, in plain words
+   */
+  constructor(readonly key: string, reason: string) {
+    super(`config ${key}: ${reason}`)
+    this.name = 'InvalidConfigError'
+  }
+}
+
+/** A configuration object has a key Gatehouse does not know (usually a typo). */
+export class UnknownConfigKeyError extends GatehouseError {
+  readonly code = 'ERR_CONFIG_UNKNOWN_KEY'
+  readonly status = 500
+  /** @param key - dotted path of the unknown key */
+  constructor(readonly key: string) {
+    super(`config ${key}: unknown key`)
+    this.name = 'UnknownConfigKeyError'
+  }
+}
+
+/** The request bytes break RFC 9112; the connection is closed after the 400. */
+export class MalformedRequestError extends GatehouseError {
+  readonly code = 'ERR_MALFORMED_REQUEST'
+  readonly status = 400
+  /** @param detail - which rule the bytes broke */
+  constructor(readonly detail: string) {
+    super(`malformed request: ${detail}`)
+    this.name = 'MalformedRequestError'
+  }
+}
+
+/** The header block grew past `limits.maxHeaderBytes`. */
+export class HeadTooLargeError extends GatehouseError {
+  readonly code = 'ERR_HEAD_TOO_LARGE'
+  readonly status = 431
+  /** @param limit - the configured maximum in bytes */
+  constructor(readonly limit: number) {
+    super(`header block exceeds maxHeaderBytes (${limit})`)
+    this.name = 'HeadTooLargeError'
+  }
+}
+
+/** The header block has more fields than `limits.maxHeaderCount`. */
+export class TooManyHeadersError extends GatehouseError {
+  readonly code = 'ERR_TOO_MANY_HEADERS'
+  readonly status = 431
+  /** @param limit - the configured maximum number of fields */
+  constructor(readonly limit: number) {
+    super(`header block has more than maxHeaderCount (${limit}) fields`)
+    this.name = 'TooManyHeadersError'
+  }
+}
+
+/** The request-target is longer than `limits.maxTargetBytes`. */
+export class TargetTooLongError extends GatehouseError {
+  readonly code = 'ERR_TARGET_TOO_LONG'
+  readonly status = 414
+  /** @param limit - the configured maximum in bytes */
+  constructor(readonly limit: number) {
+    super(`request-target exceeds maxTargetBytes (${limit})`)
+    this.name = 'TargetTooLongError'
+  }
+}
+
+/** The body is, or declares itself, larger than the body limit in force. */
+export class BodyTooLargeError extends GatehouseError {
+  readonly code = 'ERR_BODY_TOO_LARGE'
+  readonly status = 413
+  /** @param limit - the limit in bytes that applied to this request */
+  constructor(readonly limit: number) {
+    super(`request body exceeds maxBodyBytes (${limit})`)
+    this.name = 'BodyTooLargeError'
+  }
+}
+
+/** The request names an HTTP version other than 1.0 or 1.1. */
+export class VersionNotSupportedError extends GatehouseError {
+  readonly code = 'ERR_HTTP_VERSION'
+  readonly status = 505
+  /** @param version - the version text as received */
+  constructor(readonly version: string) {
+    super(`HTTP version not supported: ${JSON.stringify(version)}`)
+    this.name = 'VersionNotSupportedError'
+  }
+}
+
+/** The request carries an `Expect` other than `100-continue`. */
+export class ExpectationFailedError extends GatehouseError {
+  readonly code = 'ERR_EXPECTATION_FAILED'
+  readonly status = 417
+  /** @param expectation - the `Expect` value as received */
+  constructor(readonly expectation: string) {
+    super(`unsupported expectation: ${JSON.stringify(expectation)}`)
+    this.name = 'ExpectationFailedError'
+  }
+}
+
+/** A stage of the request (head, body, handler) or an idle connection ran out of time. */
+export class RequestTimeoutError extends GatehouseError {
+  readonly code = 'ERR_REQUEST_TIMEOUT'
+  readonly status = 408
+  /**
+   * @param stage - which timeout fired: `head`, `body`, `handler` or `idle`
+   * @param timeoutMs - its configured duration
+   */
+  constructor(readonly stage: string, readonly timeoutMs: number) {
+    super(`${stage} timeout after ${timeoutMs} ms`)
+    this.name = 'RequestTimeoutError'
+  }
+}
+
+/** `req.json()` met a body that is not valid JSON. */
+export class InvalidJsonBodyError extends GatehouseError {
+  readonly code = 'ERR_BODY_INVALID_JSON'
+  readonly status = 400
+  /** @param reason - the JSON parser's message */
+  constructor(reason: string) {
+    super(`request body is not valid JSON: ${reason}`)
+    this.name = 'InvalidJsonBodyError'
+  }
+}
+
+/** A handler tried to send a response, or change its head, after it was sent. */
+export class ResponseAlreadySentError extends GatehouseError {
+  readonly code = 'ERR_RESPONSE_ALREADY_SENT'
+  readonly status = 500
+  /** @param action - what the handler tried, e.g. `text()` */
+  constructor(readonly action: string) {
+    super(`cannot ${action}: the response was already sent`)
+    this.name = 'ResponseAlreadySentError'
+  }
+}
+
+/** A handler set a status code outside 100–999 or a non-integer one. */
+export class InvalidStatusError extends GatehouseError {
+  readonly code = 'ERR_INVALID_STATUS'
+  readonly status = 500
+  /** @param value - the rejected status */
+  constructor(readonly value: unknown) {
+    super(`invalid status code: ${String(value)}`)
+    this.name = 'InvalidStatusError'
+  }
+}
+
+/** A handler set a header whose name is not a token or whose value holds CR, LF or NUL. */
+export class InvalidHeaderError extends GatehouseError {
+  readonly code = 'ERR_INVALID_HEADER'
+  readonly status = 500
+  /**
+   * @param name - the header name
+   * @param reason - what is wrong with it
+   */
+  constructor(readonly headerName: string, reason: string) {
+    super(`invalid header ${JSON.stringify(headerName)}: ${reason}`)
+    this.name = 'InvalidHeaderError'
+  }
+}
+
+/** A response wrote more or fewer bytes than the Content-Length it declared. */
+export class ContentLengthMismatchError extends GatehouseError {
+  readonly code = 'ERR_CONTENT_LENGTH_MISMATCH'
+  readonly status = 500
+  /**
+   * @param declared - the declared Content-Length
+   * @param actual - how many body bytes were written
+   */
+  constructor(readonly declared: number, readonly actual: number) {
+    super(`response declared Content-Length ${declared} but wrote ${actual} bytes`)
+    this.name = 'ContentLengthMismatchError'
+  }
+}
+
+/** `server.port` or `server.url` was read before the server was listening. */
+export class ServerNotListeningError extends GatehouseError {
+  readonly code = 'ERR_SERVER_NOT_LISTENING'
+  readonly status = 500
+  constructor() {
+    super('the server is not listening')
+    this.name = 'ServerNotListeningError'
+  }
+}
+
+/** A handler finished without sending a response or returning a value to send. */
+export class NoResponseError extends GatehouseError {
+  readonly code = 'ERR_NO_RESPONSE'
+  readonly status = 500
+  /** @param target - the request-target whose handler sent nothing */
+  constructor(readonly target: string) {
+    super(`the handler for ${target} finished without sending a response`)
+    this.name = 'NoResponseError'
+  }
+}

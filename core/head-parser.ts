@@ -1,0 +1,268 @@
+import { FIELD_VALUE_CHAR, TARGET_CHAR, TCHAR } from './char-tables.js'
+import { RequestHead } from './request-head.js'
+import { ParseResult } from './parse-result.js'
+
+const CR = 13
+const LF = 10
+const SP = 32
+const HTAB = 9
+const COLON = 58
+
+/** The limits the parser enforces; a subset of `Config.limits`. */
+export interface HeadLimits {
+  readonly maxHeaderBytes: number
+  readonly maxHeaderCount: number
+  readonly maxTargetBytes: number
+}
+
+/**
+ * Looks for the end of a header block, resuming where the previous call stopped so that a head
+ * arriving one byte at a time costs linear, not quadratic, time.
+ *
+ * This is the hot path: `indexOf` runs in native code, and only each LF's neighbours are inspected.
+ *
+ * @param buf - the receive buffer
+ * @param from - first byte not yet scanned (at least the head's first byte)
+ * @param end - end of the received bytes
+ * @param headStart - first byte of the head
+ * @returns the index just past the terminating CRLF CRLF, `ParseResult.Incomplete`, or an error
+ */
+export function scanHead(buf: Buffer, from: number, end: number, headStart: number): number {
+  let lf = buf.indexOf(LF, from)
+  while (lf !== -1 && lf < end) {
+    // RFC 9112 §2.2: a bare LF as a line terminator is refused; a lenient parser that accepted it
+    // would disagree with a strict proxy about where fields end (a request-smuggling vector).
+    if (lf === headStart || buf[lf - 1] !== CR) return ParseResult.Malformed
+    if (lf - 3 >= headStart && buf[lf - 2] === LF && buf[lf - 3] === CR) return lf + 1
+    lf = buf.indexOf(LF, lf + 1)
+  }
+  return ParseResult.Incomplete
+}
+
+/**
+ * Skips the empty lines a client may send between pipelined requests (RFC 9112 §2.2).
+ * @returns the first index that is not part of a leading CRLF, or `end`
+ */
+export function skipLeadingEmptyLines(buf: Buffer, start: number, end: number): number {
+  while (start + 1 < end && buf[start] === CR && buf[start + 1] === LF) start += 2
+  return start
+}
+
+function internMethod(buf: Buffer, start: number, length: number): string {
+  const c0 = buf[start]
+  switch (length) {
+    case 3:
+      if (c0 === 71 && buf[start + 1] === 69 && buf[start + 2] === 84) return 'GET'
+      if (c0 === 80 && buf[start + 1] === 85 && buf[start + 2] === 84) return 'PUT'
+      break
+    case 4:
+      if (c0 === 80 && buf.latin1Slice(start, start + 4) === 'POST') return 'POST'
+      if (c0 === 72 && buf.latin1Slice(start, start + 4) === 'HEAD') return 'HEAD'
+      break
+  }
+  return buf.latin1Slice(start, start + length)
+}
+
+/** `true` when `buf[start..start+lower.length)` equals `lower` ignoring ASCII case. */
+function equalsLower(buf: Buffer, start: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    // OR-ing 0x20 folds A–Z onto a–z and leaves '-' and digits as they are.
+    if ((buf[start + i]! | 0x20) !== lower.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/**
+ * Parses a complete header block found by {@link scanHead} into `head`.
+ *
+ * This is the hot path: bytes are classified by table, only kept fields are decoded (latin1), and
+ * the handful of fields that decide framing are recognised by length before any comparison.
+ *
+ * @param buf - the receive buffer
+ * @param start - first byte of the request line
+ * @param headEnd - index just past the terminating CRLF CRLF
+ * @param limits - header count and target length limits
+ * @param head - the object to fill
+ * @returns `ParseResult.Ok` or an error result
+ */
+export function parseHead(buf: Buffer, start: number, headEnd: number, limits: HeadLimits, head: RequestHead): number {
+  head.headBytes = headEnd - start
+  // 1. Request line (RFC 9112 §3): method SP request-target SP HTTP-version CRLF.
+  let i = start
+  while (TCHAR[buf[i]!] === 1) i++
+  if (i === start || buf[i] !== SP) return ParseResult.Malformed
+  head.method = internMethod(buf, start, i - start)
+  const targetStart = ++i
+  while (TARGET_CHAR[buf[i]!] === 1) i++
+  if (i === targetStart || buf[i] !== SP) return i - targetStart > limits.maxTargetBytes ? ParseResult.TargetTooLong : ParseResult.Malformed
+  if (i - targetStart > limits.maxTargetBytes) return ParseResult.TargetTooLong
+  head.target = buf.latin1Slice(targetStart, i)
+  i++
+  // HTTP-version = "HTTP/" DIGIT "." DIGIT, then CRLF (RFC 9112 §2.3).
+  if (
+    buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
+    buf[i + 6] !== 46 || buf[i + 8] !== CR || buf[i + 9] !== LF
+  ) return ParseResult.Malformed
+  const major = buf[i + 5]! - 48
+  const minor = buf[i + 7]! - 48
+  if (major < 0 || major > 9 || minor < 0 || minor > 9) return ParseResult.Malformed
+  if (major !== 1 || minor > 1) return ParseResult.VersionNotSupported
+  head.versionMinor = minor
+  const targetResult = splitTarget(head)
+  if (targetResult !== ParseResult.Ok) return targetResult
+  return parseFields(buf, i + 10, headEnd - 2, limits.maxHeaderCount, head)
+}
+
+/** Sorts the target into its RFC 9112 §3.2 form and extracts path and query. */
+function splitTarget(head: RequestHead): number {
+  const target = head.target
+  const first = target.charCodeAt(0)
+  let pathStart = 0
+  if (first === 47 /* '/' origin-form */) {
+    pathStart = 0
+  } else if (first === 42 /* '*' asterisk-form */) {
+    if (target.length !== 1 || head.method !== 'OPTIONS') return ParseResult.Malformed
+    head.path = '*'
+    return ParseResult.Ok
+  } else if (head.method === 'CONNECT') {
+    // authority-form: host:port and nothing else.
+    if (target.includes('/') || !target.includes(':')) return ParseResult.Malformed
+    head.path = ''
+    return ParseResult.Ok
+  } else {
+    // absolute-form: scheme "://" authority [path-abempty] ["?" query].
+    const scheme = target.indexOf('://')
+    if (scheme <= 0 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(target.slice(0, scheme))) return ParseResult.Malformed
+    const slash = target.indexOf('/', scheme + 3)
+    const question = target.indexOf('?', scheme + 3)
+    if (slash === -1 || (question !== -1 && question < slash)) {
+      head.path = '/'
+      head.query = question === -1 ? '' : target.slice(question + 1)
+      return ParseResult.Ok
+    }
+    pathStart = slash
+  }
+  const question = target.indexOf('?', pathStart)
+  if (question === -1) {
+    head.path = pathStart === 0 ? target : target.slice(pathStart)
+  } else {
+    head.path = target.slice(pathStart, question)
+    head.query = target.slice(question + 1)
+  }
+  return ParseResult.Ok
+}
+
+/** Parses the field lines between `pos` and `fieldsEnd` (the start of the final CRLF). */
+function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: number, head: RequestHead): number {
+  const headers = head.headers
+  let hosts = 0
+  let connectionClose = false
+  let connectionKeepAlive = false
+  let connectionUpgrade = false
+  let hasUpgradeField = false
+  let transferEncoding: string | undefined
+  while (pos < fieldsEnd) {
+    // RFC 9112 §5.2: obs-fold (a line starting with whitespace) is refused.
+    const c = buf[pos]
+    if (c === SP || c === HTAB) return ParseResult.Malformed
+    const nameStart = pos
+    while (TCHAR[buf[pos]!] === 1) pos++
+    // RFC 9112 §5.1: no whitespace between name and colon; a proxy might strip it and disagree.
+    if (pos === nameStart || buf[pos] !== COLON) return ParseResult.Malformed
+    const nameEnd = pos++
+    if (headers.length >= maxCount * 2) return ParseResult.TooManyHeaders
+    while (buf[pos] === SP || buf[pos] === HTAB) pos++
+    const valueStart = pos
+    while (FIELD_VALUE_CHAR[buf[pos]!] === 1) pos++
+    // A CR that does not end the line is a bare CR: refused like a bare LF.
+    if (buf[pos] !== CR || buf[pos + 1] !== LF) return ParseResult.Malformed
+    const lineEnd = pos
+    let valueEnd = pos
+    while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--
+    pos = lineEnd + 2
+    const name = buf.latin1Slice(nameStart, nameEnd)
+    const value = buf.latin1Slice(valueStart, valueEnd)
+    headers.push(name, value)
+    switch (nameEnd - nameStart) {
+      case 4:
+        if (equalsLower(buf, nameStart, 'host')) hosts++
+        break
+      case 6:
+        if (equalsLower(buf, nameStart, 'expect')) {
+          if (value.toLowerCase() !== '100-continue') return ParseResult.ExpectationFailed
+          head.expectContinue = true
+        }
+        break
+      case 7:
+        if (equalsLower(buf, nameStart, 'upgrade')) hasUpgradeField = true
+        break
+      case 10:
+        if (equalsLower(buf, nameStart, 'connection')) {
+          for (const token of value.toLowerCase().split(',')) {
+            const t = token.trim()
+            if (t === 'close') connectionClose = true
+            else if (t === 'keep-alive') connectionKeepAlive = true
+            else if (t === 'upgrade') connectionUpgrade = true
+          }
+        }
+        break
+      case 14:
+        if (equalsLower(buf, nameStart, 'content-length')) {
+          const length = parseContentLength(buf, valueStart, valueEnd)
+          // RFC 9112 §6.3: differing lengths mean the framing cannot be trusted.
+          if (length < 0 || (head.contentLength !== -1 && head.contentLength !== length)) return ParseResult.Malformed
+          head.contentLength = length
+        }
+        break
+      case 17:
+        if (equalsLower(buf, nameStart, 'transfer-encoding')) {
+          transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`
+        }
+        break
+    }
+  }
+  const http11 = head.versionMinor === 1
+  // RFC 9112 §3.2: exactly one Host in HTTP/1.1; never more than one.
+  if (hosts > 1 || (http11 && hosts === 0)) return ParseResult.Malformed
+  if (transferEncoding !== undefined) {
+    // RFC 9112 §6.1 / §6.3: both lengths present is the classic CL.TE / TE.CL smuggling setup, and
+    // Transfer-Encoding in HTTP/1.0 cannot be trusted either: refuse both and close.
+    if (head.contentLength !== -1 || !http11) return ParseResult.Malformed
+    const framing = chunkedFraming(transferEncoding)
+    if (framing !== ParseResult.Ok) return framing
+    head.chunked = true
+  }
+  head.keepAlive = !connectionClose && (http11 || connectionKeepAlive)
+  head.upgrade = connectionUpgrade && hasUpgradeField
+  return ParseResult.Ok
+}
+
+/** Digits only, at most 15 of them (RFC 9110 §8.6); anything else is -1. */
+function parseContentLength(buf: Buffer, start: number, end: number): number {
+  if (start === end || end - start > 15) return -1
+  let n = 0
+  for (let i = start; i < end; i++) {
+    const d = buf[i]! - 48
+    if (d < 0 || d > 9) return -1
+    n = n * 10 + d
+  }
+  return n
+}
+
+/**
+ * RFC 9112 §6.1: `chunked` must be the final coding and appear once. Any other transfer coding is
+ * one this server does not implement (501).
+ */
+function chunkedFraming(value: string): number {
+  const codings = value.split(',')
+  let chunkedCount = 0
+  let others = 0
+  for (let k = 0; k < codings.length; k++) {
+    const coding = codings[k]!.trim().toLowerCase()
+    if (coding === '') return ParseResult.Malformed
+    if (coding === 'chunked') chunkedCount++
+    else others++
+  }
+  if (chunkedCount !== 1 || codings[codings.length - 1]!.trim().toLowerCase() !== 'chunked') return ParseResult.Malformed
+  return others > 0 ? ParseResult.NotImplemented : ParseResult.Ok
+}

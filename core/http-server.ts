@@ -1,0 +1,178 @@
+import { createServer as createNetServer, type Server as NetServer, type Socket, type AddressInfo } from 'node:net'
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls'
+import type { Transport } from '../transports/transport.js'
+import { PlainTransport } from '../transports/plain-transport.js'
+import { TlsTransport } from '../transports/tls-transport.js'
+import type { Config } from './config.js'
+import type { Session } from './session.js'
+import { createTlsSetup, type TlsSetup } from './tls-setup.js'
+import { ServerNotListeningError } from './errors.js'
+
+/** Where and how `app.listen()` serves. */
+export interface ListenOptions {
+  /** TCP port; 0 picks a free one. Default 8080. With `tls.port` set, this one serves plain HTTP. */
+  port?: number
+  /** Interface to bind. Default: every interface. */
+  host?: string
+  /** Called for each failed TLS handshake (they are also counted in `tlsHandshakeFailures`). */
+  onTlsError?: (err: Error, remoteAddress: string | undefined) => void
+}
+
+/** Starts a Session over a transport. */
+export type SessionFactory = (transport: Transport, secure: boolean) => Session
+
+/**
+ * A listening server: accepts connections, runs one Session per connection, keeps the registry of
+ * live ones, and shuts down gracefully.
+ *
+ * @example
+ * ```ts
+ * const server = await app.listen({ port: 0 })
+ * console.log(server.url)
+ * await server.close()
+ * ```
+ */
+export class HttpServer {
+  readonly #config: Config
+  readonly #createSession: SessionFactory
+  readonly #running = new Map<Session, Promise<void>>()
+  #plain: NetServer | undefined
+  #secure: TlsServer | undefined
+  #tls: TlsSetup | undefined
+  #host = 'localhost'
+  #closing: Promise<void> | undefined
+  #onTlsError: ListenOptions['onTlsError']
+  /** Failed TLS handshakes since start. */
+  tlsHandshakeFailures = 0
+
+  /**
+   * @param config - the App's configuration (limits, timeouts, tls)
+   * @param createSession - makes the Session for an accepted connection
+   */
+  constructor(config: Config, createSession: SessionFactory) {
+    this.#config = config
+    this.#createSession = createSession
+  }
+
+  /** The main port (HTTPS when `tls` is set without its own port, otherwise HTTP). */
+  get port(): number {
+    return this.#portOf(this.#plain ?? this.#secure)
+  }
+
+  /** The main URL, e.g. `http://localhost:8080`. */
+  get url(): string {
+    return `${this.#plain !== undefined ? 'http' : 'https'}://${this.#host}:${this.port}`
+  }
+
+  /** The HTTPS port, when HTTPS is served. */
+  get tlsPort(): number | undefined {
+    return this.#secure === undefined ? undefined : this.#portOf(this.#secure)
+  }
+
+  /** The HTTPS URL, when HTTPS is served. */
+  get tlsUrl(): string | undefined {
+    return this.#secure === undefined ? undefined : `https://${this.#host}:${this.#portOf(this.#secure)}`
+  }
+
+  /** Live connections. */
+  get connections(): number {
+    return this.#running.size
+  }
+
+  /**
+   * Binds and starts accepting. Resolves once every port listens.
+   * @param options - port and host
+   */
+  async listen(options: ListenOptions = {}): Promise<void> {
+    const port = options.port ?? 8080
+    const host = options.host
+    this.#onTlsError = options.onTlsError
+    this.#host = host === undefined || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+    const tlsConfig = this.#config.tls
+    if (tlsConfig !== undefined) {
+      this.#tls = createTlsSetup(tlsConfig)
+      const secure = createTlsServer(this.#tls.serverOptions)
+      this.#tls.attach(secure)
+      secure.on('secureConnection', (socket: TLSSocket) => this.#accept(new TlsTransport(socket), true))
+      secure.on('tlsClientError', (err: Error, socket: TLSSocket) => this.#tlsFailed(err, socket))
+      this.#secure = secure
+      if (tlsConfig.watch === true) this.#tls.startWatching()
+    }
+    if (tlsConfig === undefined || tlsConfig.port !== undefined) {
+      const plain = createNetServer({ noDelay: true })
+      plain.on('connection', (socket: Socket) => this.#accept(new PlainTransport(socket), false))
+      this.#plain = plain
+    }
+    if (this.#plain !== undefined) await bind(this.#plain, port, host)
+    if (this.#secure !== undefined) await bind(this.#secure, tlsConfig?.port ?? port, host)
+  }
+
+  /**
+   * Makes new TLS handshakes use certificates re-read from their files; open connections keep theirs.
+   * @throws CertificateError when the new certificates are invalid (the old ones stay in use)
+   */
+  reloadCertificates(): void {
+    this.#tls?.reload()
+  }
+
+  /**
+   * Shuts down gracefully: stops accepting, closes idle keep-alive connections at once, lets
+   * in-flight requests finish (their responses carry `Connection: close`) until
+   * `shutdownTimeoutMs`, then closes the rest.
+   * @returns a promise that resolves when every connection has ended
+   */
+  close(): Promise<void> {
+    return (this.#closing ??= this.#close())
+  }
+
+  async #close(): Promise<void> {
+    const stopped = Promise.all([this.#plain, this.#secure].filter((s) => s !== undefined).map(stopAccepting))
+    this.#tls?.close()
+    for (const session of this.#running.keys()) session.shutdown()
+    if (this.#running.size > 0) {
+      let timer: NodeJS.Timeout | undefined
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#config.shutdownTimeoutMs)))
+      await Promise.race([Promise.all(this.#running.values()), deadline])
+      clearTimeout(timer)
+      for (const session of this.#running.keys()) session.destroy()
+      await Promise.all(this.#running.values())
+    }
+    await stopped
+  }
+
+  #accept(transport: Transport, secure: boolean): void {
+    if (this.#closing !== undefined) {
+      transport.close()
+      return
+    }
+    const session = this.#createSession(transport, secure)
+    const running = session.run().finally(() => this.#running.delete(session))
+    this.#running.set(session, running)
+  }
+
+  #tlsFailed(err: Error, socket: TLSSocket): void {
+    this.tlsHandshakeFailures++
+    socket.destroy()
+    this.#onTlsError?.(err, socket.remoteAddress)
+  }
+
+  #portOf(server: NetServer | TlsServer | undefined): number {
+    const address = server?.address()
+    if (address === null || address === undefined || typeof address === 'string') throw new ServerNotListeningError()
+    return (address as AddressInfo).port
+  }
+}
+
+function bind(server: NetServer, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+function stopAccepting(server: NetServer): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()))
+}

@@ -1,0 +1,20 @@
+import type { RouteMatch } from '../router/route-match.js'
+import type { Waf } from '../waf/waf.js'
+import type { Config } from './config.js'
+import type { Request } from './request.js'
+import type { Response } from './response.js'
+import type { RouteEntry } from './route-entry.js'
+
+/** What a Session needs from the App that runs it. */
+export interface SessionHost {
+  readonly config: Config
+  readonly waf: Waf
+  /** Looks up the route for a method and path. */
+  route(method: string, path: string): RouteMatch<RouteEntry>
+  /** Runs middleware and handlers (or the 404/405/OPTIONS answers); may return a promise. */
+  handle(req: Request, res: Response, match: RouteMatch<RouteEntry>): unknown
+  /** Answers a request whose handler failed; may return a promise. */
+  handleError(err: unknown, req: Request, res: Response): unknown
+  /** Reports an error that belongs to no request (a transport failure, a hook that threw). */
+  reportError(err: unknown): void
+}

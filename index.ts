@@ -1,0 +1,61 @@
+/** The application: routes, middleware, hooks; `serve`, `inject`, `listen`. */
+export { App } from './core/app.js'
+/** The listening server returned by `app.listen()`. */
+export { HttpServer } from './core/http-server.js'
+export type { ListenOptions } from './core/http-server.js'
+/** One connection's loop, for custom servers that accept connections themselves. */
+export { Session } from './core/session.js'
+/** Request and response objects handed to handlers. */
+export { Request } from './core/request.js'
+export { Response } from './core/response.js'
+export type { Handler, Next, ErrorHook } from './core/handler.js'
+export type { RouteOptions } from './core/route-entry.js'
+export type { InjectRequest, InjectResponse } from './core/inject.js'
+export type { ParsedResponse } from './core/response-parser.js'
+/** Configuration: types, defaults, validation, loading from JSON. */
+export { resolveConfig, loadConfig, DEFAULT_CONFIG } from './core/config.js'
+export type { Config, UserConfig, Limits, Timeouts, WafConfig } from './core/config.js'
+export type { TlsConfig, SniCertificateConfig } from './core/tls-config.js'
+/** Core errors: each has a stable `code` and the HTTP `status` it maps to. */
+export {
+  GatehouseError,
+  InvalidConfigError,
+  UnknownConfigKeyError,
+  MalformedRequestError,
+  HeadTooLargeError,
+  TooManyHeadersError,
+  TargetTooLongError,
+  BodyTooLargeError,
+  VersionNotSupportedError,
+  ExpectationFailedError,
+  RequestTimeoutError,
+  InvalidJsonBodyError,
+  ResponseAlreadySentError,
+  InvalidStatusError,
+  InvalidHeaderError,
+  ContentLengthMismatchError,
+  ServerNotListeningError,
+  NoResponseError,
+} from './core/errors.js'
+export type { CoreErrorCode } from './core/errors.js'
+/** Transports: the interface and the three built-in kinds. */
+export type { Transport, TlsDetails, PeerCertificate } from './transports/transport.js'
+export { PlainTransport } from './transports/plain-transport.js'
+export { TlsTransport } from './transports/tls-transport.js'
+export { MemoryTransport } from './transports/memory-transport.js'
+export type { MemoryTransportOptions } from './transports/memory-transport.js'
+/** Certificates: loading, the development certificate, inspection and verification. */
+export { ensureDevCertificate } from './certs/dev-certificate.js'
+export type { DevCertificate, DevCertificateOptions } from './certs/dev-certificate.js'
+export { inspectCertificate, verifyCertificate } from './certs/inspect-certificate.js'
+export type { CertificateInfo, CertificateReport, VerifyCertificateOptions } from './certs/inspect-certificate.js'
+export { loadPem } from './certs/load-pem.js'
+export {
+  CertificateError,
+  CertificateUnreadableError,
+  CertificateExpiredError,
+  CertificateNotYetValidError,
+  CertificateKeyMismatchError,
+  CertificateNameMismatchError,
+} from './certs/errors.js'
+export type { CertificateErrorCode } from './certs/errors.js'
