@@ -36,6 +36,9 @@ export {
   ContentLengthMismatchError,
   ServerNotListeningError,
   NoResponseError,
+  RequestAbortedError,
+  UpgradeNotRequestedError,
+  AlreadyDetachedError,
 } from './core/errors.js'
 export type { CoreErrorCode } from './core/errors.js'
 /** Transports: the interface and the three built-in kinds. */

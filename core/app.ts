@@ -14,6 +14,8 @@ import { GatehouseError } from './errors.js'
 import { runChain } from './dispatch.js'
 import { inject, type InjectRequest, type InjectResponse } from './inject.js'
 import { HttpServer, type ListenOptions } from './http-server.js'
+import { buildConstant, type ConstantResponseInit } from './constant-response.js'
+import type { CloseReason, Connection, DetachedConnection } from './connection.js'
 
 type RouteArgs<Path extends string> = [RouteOptions, ...Handler<RouteParams<Path>>[]] | Handler<RouteParams<Path>>[]
 
@@ -36,6 +38,8 @@ export class App {
   readonly #waf: Waf
   readonly #middleware: Handler[] = []
   readonly #errorHooks: ErrorHook[] = []
+  readonly #openHooks: ((connection: Connection) => void)[] = []
+  readonly #closeHooks: ((connection: Connection, reason: CloseReason) => void)[] = []
   // Chains (middleware + handlers) are composed on first use and cached until middleware changes.
   readonly #chains = new Map<RouteEntry | Handler, readonly Handler[]>()
   #notFound: Handler = notFoundDefault
@@ -53,7 +57,8 @@ export class App {
       mode: waf.mode,
       rules: waf.rules,
       maxTargetLength: this.config.limits.maxTargetBytes,
-      maxBodyBytes: this.config.limits.maxBodyBytes,
+      // The Session enforces body limits (413) with each route's own limit before the WAF runs.
+      maxBodyBytes: Number.MAX_SAFE_INTEGER,
       ...(waf.onBlock === undefined ? {} : { onBlock: waf.onBlock }),
     })
     this.#host = {
@@ -63,6 +68,12 @@ export class App {
       handle: (req, res, match) => this.#handle(req, res, match),
       handleError: (err, req, res) => this.#handleError(err, req, res),
       reportError: (err) => this.#reportError(err),
+      connectionOpened: (connection) => {
+        for (const hook of this.#openHooks) hook(connection)
+      },
+      connectionClosed: (connection, reason) => {
+        for (const hook of this.#closeHooks) hook(connection, reason)
+      },
     }
   }
 
@@ -97,6 +108,71 @@ export class App {
   /** Registers a route for every method without a route of its own. @returns this app */
   all<Path extends string>(path: Path, ...args: RouteArgs<Path>): this {
     return this.#add('*', path, args)
+  }
+
+  /**
+   * Registers a fixed response, serialized once and served with only `Date` refreshed, without
+   * middleware or handlers: the fastest route there is, and pipelined responses coalesce.
+   * @param method - e.g. `GET` (HEAD falls back to it and gets the head alone)
+   * @param path - a route pattern
+   * @param response - status, headers and body
+   * @returns this app
+   * @example
+   * ```ts
+   * app.constant('GET', '/plaintext', { headers: { 'Content-Type': 'text/plain' }, body: 'Hello, World!' })
+   * ```
+   */
+  constant(method: string, path: string, response: ConstantResponseInit): this {
+    this.#router.on(method, path, {
+      pattern: path,
+      handlers: [],
+      bodyLimit: undefined,
+      wafMode: undefined,
+      streamBody: false,
+      constant: buildConstant(response),
+    })
+    return this
+  }
+
+  /**
+   * Registers a protocol-upgrade route (e.g. WebSocket). The handler gets the request and the
+   * detached connection (transport plus bytes received after the request) and performs the
+   * handshake itself, as `ws`'s `handleUpgrade` does. A request without `Connection: upgrade`
+   * answers 426.
+   * @param path - a route pattern
+   * @param handler - takes over the connection
+   * @returns this app
+   */
+  upgrade<Path extends string>(path: Path, handler: (req: Request<RouteParams<Path>>, connection: DetachedConnection) => unknown): this {
+    return this.#add('GET', path, [
+      async (req: Request<RouteParams<Path>>, res: Response) => {
+        if (!req.isUpgrade) {
+          res.status(426).json({ message: 'Upgrade Required' })
+          return
+        }
+        await handler(req, await req.connection.detach())
+      },
+    ])
+  }
+
+  /**
+   * Adds a hook called when a connection starts.
+   * @param hook - receives the connection (attach data to `connection.data` here)
+   * @returns this app
+   */
+  onConnection(hook: (connection: Connection) => void): this {
+    this.#openHooks.push(hook)
+    return this
+  }
+
+  /**
+   * Adds a hook called when a connection ends.
+   * @param hook - receives the connection and why it ended
+   * @returns this app
+   */
+  onClose(hook: (connection: Connection, reason: CloseReason) => void): this {
+    this.#closeHooks.push(hook)
+    return this
   }
 
   /**
@@ -191,7 +267,14 @@ export class App {
     if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) {
       throw new TypeError(`route ${method} ${path}: expected one or more handler functions`)
     }
-    this.#router.on(method, path, { pattern: path, handlers, bodyLimit: options.bodyLimit, wafMode: options.waf })
+    this.#router.on(method, path, {
+      pattern: path,
+      handlers,
+      bodyLimit: options.bodyLimit,
+      wafMode: options.waf,
+      streamBody: options.streamBody === true,
+      constant: undefined,
+    })
     return this
   }
 

@@ -20,6 +20,9 @@ export type CoreErrorCode =
   | 'ERR_CONTENT_LENGTH_MISMATCH'
   | 'ERR_SERVER_NOT_LISTENING'
   | 'ERR_NO_RESPONSE'
+  | 'ERR_REQUEST_ABORTED'
+  | 'ERR_UPGRADE_NOT_REQUESTED'
+  | 'ERR_ALREADY_DETACHED'
 
 /**
  * The base of every error the core throws: a stable `code` and the HTTP `status` it maps to.
@@ -233,5 +236,37 @@ export class NoResponseError extends GatehouseError {
   constructor(readonly target: string) {
     super(`the handler for ${target} finished without sending a response`)
     this.name = 'NoResponseError'
+  }
+}
+
+/** The client closed the connection before the body it announced had arrived. */
+export class RequestAbortedError extends GatehouseError {
+  readonly code = 'ERR_REQUEST_ABORTED'
+  readonly status = 400
+  /** @param received - body bytes received before the connection ended */
+  constructor(readonly received: number) {
+    super(`the client closed the connection after ${received} body bytes, before the body ended`)
+    this.name = 'RequestAbortedError'
+  }
+}
+
+/** `res.upgrade()` was called for a request that did not ask for an upgrade. */
+export class UpgradeNotRequestedError extends GatehouseError {
+  readonly code = 'ERR_UPGRADE_NOT_REQUESTED'
+  readonly status = 426
+  /** @param target - the request-target */
+  constructor(readonly target: string) {
+    super(`the request for ${target} did not ask for an upgrade (Connection: upgrade and Upgrade)`)
+    this.name = 'UpgradeNotRequestedError'
+  }
+}
+
+/** `detach()` was called twice on one connection. */
+export class AlreadyDetachedError extends GatehouseError {
+  readonly code = 'ERR_ALREADY_DETACHED'
+  readonly status = 500
+  constructor() {
+    super('the connection was already detached from its Session')
+    this.name = 'AlreadyDetachedError'
   }
 }

@@ -48,6 +48,18 @@ export function skipLeadingEmptyLines(buf: Buffer, start: number, end: number): 
   return start
 }
 
+/**
+ * Whether the bytes received so far can still begin a request line: a method token, then a space.
+ * @param buf - the receive buffer
+ * @param start - first byte of the request
+ * @param end - end of the received bytes
+ */
+export function isRequestLinePrefix(buf: Buffer, start: number, end: number): boolean {
+  let i = start
+  while (i < end && TCHAR[buf[i]!] === 1) i++
+  return i === end || (i > start && buf[i] === SP)
+}
+
 function internMethod(buf: Buffer, start: number, length: number): string {
   const c0 = buf[start]
   switch (length) {

@@ -1,6 +1,8 @@
 import type { TlsDetails } from '../transports/transport.js'
 import { InvalidJsonBodyError } from './errors.js'
 import type { RequestHead } from './request-head.js'
+import type { Connection } from './connection.js'
+import { BodyStream } from './body-stream.js'
 
 const EMPTY_BODY = Buffer.alloc(0)
 
@@ -10,6 +12,8 @@ export interface RequestConnection {
   readonly tls: TlsDetails | undefined
   /** Aborted when the connection ends or a timeout fires. */
   readonly signal: AbortSignal
+  /** The connection, shared by every request on it. */
+  readonly connection: Connection
 }
 
 /**
@@ -31,8 +35,9 @@ export class Request<P extends object = Record<string, string>> {
   #headers: Record<string, string> | undefined
   #query: Record<string, string> | undefined
   #state: Record<string, unknown> | undefined
-  /** The body, read whole before the handler runs (empty when there was none). */
+  /** The body, read whole before the handler runs (empty when there was none, or when streamed). */
   readonly body: Buffer
+  readonly #stream: BodyStream | undefined
   /** Route params, percent-decoded. */
   readonly params: P
 
@@ -42,9 +47,10 @@ export class Request<P extends object = Record<string, string>> {
    * @param params - route params
    * @param connection - the connection it arrived on
    */
-  constructor(head: RequestHead, body: Buffer | undefined, params: P, connection: RequestConnection) {
+  constructor(head: RequestHead, body: Buffer | BodyStream | undefined, params: P, connection: RequestConnection) {
     this.#head = head
-    this.body = body ?? EMPTY_BODY
+    this.body = body === undefined || body instanceof BodyStream ? EMPTY_BODY : body
+    this.#stream = body instanceof BodyStream ? body : undefined
     this.params = params
     this.#connection = connection
   }
@@ -113,6 +119,37 @@ export class Request<P extends object = Record<string, string>> {
     const pairs: [string, string][] = []
     for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!])
     return pairs
+  }
+
+  /**
+   * The body as it arrives, on routes registered with `streamBody: true`; on other routes the
+   * whole body in one piece. Iterate it once.
+   * @returns an async iterable of body pieces
+   */
+  stream(): AsyncIterable<Buffer> {
+    if (this.#stream !== undefined) return this.#stream
+    const body = this.body
+    return (async function* () {
+      if (body.length > 0) yield body
+    })()
+  }
+
+  /** Trailer fields of a chunked body, by lower-cased name (empty until a streamed body has ended). */
+  get trailers(): Readonly<Record<string, string>> {
+    const trailers = Object.create(null) as Record<string, string>
+    const raw = this.#head.trailers ?? []
+    for (let i = 0; i < raw.length; i += 2) trailers[raw[i]!.toLowerCase()] = raw[i + 1]!
+    return trailers
+  }
+
+  /** Whether the client asked to switch protocols (`Connection: upgrade` with an `Upgrade` field). */
+  get isUpgrade(): boolean {
+    return this.#head.upgrade
+  }
+
+  /** The connection it arrived on: data shared across its requests, counters, `abort()`, `detach()`. */
+  get connection(): Connection {
+    return this.#connection.connection
   }
 
   /** The body decoded as UTF-8. */

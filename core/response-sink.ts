@@ -1,3 +1,5 @@
+import type { DetachedConnection } from './connection.js'
+
 /**
  * What a Response needs from the Session that owns it. The Session implements it; tests may too.
  */
@@ -23,4 +25,8 @@ export interface ResponseSink {
   flush(): Promise<boolean>
   /** Closes the connection at once: the response cannot be completed. */
   abort(): void
+  /** Reports an error that belongs to no request (a failing stream source). */
+  reportError(err: unknown): void
+  /** Ends the Session and hands over the transport with its unread bytes. */
+  detach(): Promise<DetachedConnection>
 }

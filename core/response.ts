@@ -3,6 +3,11 @@ import type { ResponseSink } from './response-sink.js'
 import { HeaderList, HeaderFlag } from './header-list.js'
 import { statusLine, isBodyless } from './status-lines.js'
 import { dateFieldLine } from './date-cache.js'
+import type { RequestHead } from './request-head.js'
+import { sendFile, type FileOptions } from './file-response.js'
+import { pipeSource, type StreamSource } from './stream-source.js'
+import type { DetachedConnection } from './connection.js'
+import { UpgradeNotRequestedError } from './errors.js'
 
 const FRESH = 0
 const STREAMING = 1
@@ -25,6 +30,7 @@ const LAST_CHUNK = '0\r\n\r\n'
  */
 export class Response {
   readonly #sink: ResponseSink
+  readonly #request: RequestHead
   readonly #isHead: boolean
   readonly #versionMinor: number
   #status = 200
@@ -41,13 +47,14 @@ export class Response {
 
   /**
    * @param sink - the Session that writes this response
-   * @param isHead - whether the request was HEAD (the body is dropped, its length kept)
-   * @param versionMinor - the request's HTTP minor version (0 or 1)
+   * @param request - the request's head: HEAD drops the body, HTTP/1.0 gets no chunked coding,
+   *   and `file()` reads its conditional and Range fields
    */
-  constructor(sink: ResponseSink, isHead: boolean, versionMinor: number) {
+  constructor(sink: ResponseSink, request: RequestHead) {
     this.#sink = sink
-    this.#isHead = isHead
-    this.#versionMinor = versionMinor
+    this.#request = request
+    this.#isHead = request.method === 'HEAD'
+    this.#versionMinor = request.versionMinor
   }
 
   /** The status code that will be (or was) sent. */
@@ -157,6 +164,19 @@ export class Response {
   }
 
   /**
+   * Streams a file from disk (never read whole): Content-Type by extension, ETag and
+   * Last-Modified with 304 answers to conditional requests, a single byte Range answered 206
+   * (416 when unsatisfiable). A missing file answers 404.
+   * @param path - the file's path
+   * @param options - optional overrides
+   * @returns a promise that settles when the file has been sent
+   */
+  file(path: string, options?: FileOptions): Promise<void> {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('file()')
+    return sendFile(this, this.#request, path, options)
+  }
+
+  /**
    * Sends the head now and begins a streamed body: chunked unless a Content-Length was declared
    * (then exactly that many bytes must follow). Call once; `write` calls it when needed.
    * @param status - optional status code
@@ -235,6 +255,68 @@ export class Response {
     if (this.#chunked) this.#sink.queueText(LAST_CHUNK, LAST_CHUNK.length)
     this.#finish()
     return this.#sink.flush()
+  }
+
+  /**
+   * Streams a Node `Readable` or an async iterable with backpressure, then ends the response.
+   * The head is sent at once. A source that fails half-way closes the connection (the client
+   * could not tell where the body ends) and is reported to `app.onError`.
+   * @param source - the body's pieces
+   * @returns whether the whole source was sent (`false` when the client left or the source failed)
+   */
+  stream(source: StreamSource): Promise<boolean> {
+    if (this.#state === FRESH) this.start()
+    else if (this.#state === ENDED) throw new ResponseAlreadySentError('stream()')
+    return pipeSource(this, source, (err) => this.#sink.reportError(err))
+  }
+
+  /**
+   * Aborts the response in flight. The connection is closed: the client cannot tell where an
+   * interrupted response ends.
+   */
+  cancel(): void {
+    if (this.#state === ENDED) return
+    this.#state = ENDED
+    this.#keepAlive = false
+    this.#resolveFinished?.()
+    this.#sink.abort()
+  }
+
+  /**
+   * Writes pre-serialized response bytes as they are (see `ResponseBuilder`), in one write.
+   * @param bytes - a whole HTTP response, as one buffer or several
+   * @param options - `close: true` closes the connection after; otherwise keep-alive rules apply
+   */
+  sendRaw(bytes: Buffer | readonly Buffer[], options?: { readonly close?: boolean }): void {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('sendRaw()')
+    for (const chunk of Buffer.isBuffer(bytes) ? [bytes] : bytes) this.#sink.queueBytes(chunk)
+    this.#keepAlive = options?.close !== true && !this.#sink.mustClose()
+    this.#finish()
+  }
+
+  /**
+   * Switches protocols: sends `101 Switching Protocols` (with `Connection: Upgrade` and the
+   * request's `Upgrade` value unless given), then hands the transport and any bytes received
+   * after the request to `handler`. The Session ends without touching them again.
+   * @param handler - takes over the connection
+   * @param headers - extra response headers (e.g. `Sec-WebSocket-Accept`)
+   * @returns what `handler` returns, once it settles
+   * @throws UpgradeNotRequestedError when the request did not ask for an upgrade
+   */
+  async upgrade<T>(
+    handler: (connection: DetachedConnection) => T | Promise<T>,
+    headers?: Readonly<Record<string, string | number | readonly string[]>>,
+  ): Promise<T> {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('upgrade()')
+    if (!this.#request.upgrade) throw new UpgradeNotRequestedError(this.#request.target)
+    this.#status = 101
+    this.#headers.set('Connection', 'Upgrade')
+    this.#headers.set('Upgrade', this.#request.header('upgrade') ?? '')
+    if (headers !== undefined) for (const name of Object.keys(headers)) this.#headers.set(name, headers[name]!)
+    this.#queueHead(`${statusLine(101)}${this.#headers.serialize()}\r\n`)
+    this.#finish()
+    this.#keepAlive = false
+    return handler(await this.#sink.detach())
   }
 
   /** Resolves when the response has ended (whole, streamed to its end, or aborted). @internal */

@@ -4,6 +4,7 @@ import type { Config } from './config.js'
 import type { Request } from './request.js'
 import type { Response } from './response.js'
 import type { RouteEntry } from './route-entry.js'
+import type { CloseReason, Connection } from './connection.js'
 
 /** What a Session needs from the App that runs it. */
 export interface SessionHost {
@@ -17,4 +18,8 @@ export interface SessionHost {
   handleError(err: unknown, req: Request, res: Response): unknown
   /** Reports an error that belongs to no request (a transport failure, a hook that threw). */
   reportError(err: unknown): void
+  /** Called when a connection starts, when the App has `onConnection` hooks. */
+  connectionOpened?: ((connection: Connection) => void) | undefined
+  /** Called when a connection ends, when the App has `onClose` hooks. */
+  connectionClosed?: ((connection: Connection, reason: CloseReason) => void) | undefined
 }

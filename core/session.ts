@@ -13,15 +13,20 @@ import { InputBuffer } from './input-buffer.js'
 import { OutputQueue } from './output-queue.js'
 import { StageTimer } from './stage-timer.js'
 import { ParseResult } from './parse-result.js'
-import { parseHead, scanHead, skipLeadingEmptyLines } from './head-parser.js'
+import { isRequestLinePrefix, parseHead, scanHead, skipLeadingEmptyLines } from './head-parser.js'
 import { readBody } from './body-reader.js'
+import { BodyStream } from './body-stream.js'
 import { writeAll } from './write-all.js'
 import { CONTINUE_RESPONSE, parseErrorResponse, timeoutResponse } from './error-responses.js'
 import { holdDateCache, releaseDateCache } from './date-cache.js'
 import { sendReturnValue } from './return-value.js'
+import { Connection, type CloseReason, type ConnectionSource, type DetachedConnection } from './connection.js'
+import { isOrdinaryDisconnect } from './ordinary-disconnect.js'
+import { AlreadyDetachedError } from './errors.js'
+import { sendConstant } from './constant-response.js'
 
 /** What the connection is waiting for; decides which timeout is armed and what expiry does. */
-export const Stage = { Head: 0, Idle: 1, Body: 2, Handler: 3, Write: 4, Closed: 5 } as const
+const Stage = { Head: 0, Idle: 1, Body: 2, Handler: 3, Write: 4, Closed: 5 } as const
 
 const EMPTY_PARAMS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>)
 const RESOLVED_TRUE = Promise.resolve(true)
@@ -36,10 +41,11 @@ const CORK_BYTES = 64 * 1024
  * The loop never awaits what has already arrived: pipelined requests in the buffer are parsed and
  * answered back to back, and their responses leave together before the next read.
  */
-export class Session implements ResponseSink, RequestConnection {
+export class Session implements ResponseSink, RequestConnection, ConnectionSource {
   readonly #host: SessionHost
   readonly #config: Config
-  readonly #transport: Transport
+  /** The connection's bytes. */
+  readonly transport: Transport
   readonly #input = new InputBuffer()
   readonly #out: OutputQueue
   readonly #timer: StageTimer
@@ -49,15 +55,21 @@ export class Session implements ResponseSink, RequestConnection {
   readonly smallWriteBytes: number
   #stage: number = Stage.Head
   #head: RequestHead | undefined
+  #response: Response | undefined
   #requestCount = 0
+  /** When the last request arrived. */
+  lastActiveAt = Date.now()
   #closing = false
   #broken = false
+  #detached = false
   #timedOut = -1
+  #closeReason: CloseReason | undefined
   #flushing: Promise<boolean> | undefined
   #abort: AbortController | undefined
   #aborted: Promise<void> | undefined
   #wake: (() => void) | undefined
-  #abortFired = false
+  #woken = false
+  #connection: Connection | undefined
 
   /**
    * @param host - the App that routes and handles requests
@@ -66,7 +78,7 @@ export class Session implements ResponseSink, RequestConnection {
   constructor(host: SessionHost, transport: Transport) {
     this.#host = host
     this.#config = host.config
-    this.#transport = transport
+    this.transport = transport
     this.#out = new OutputQueue(host.config.smallWriteBytes)
     this.smallWriteBytes = host.config.smallWriteBytes
     const server = host.config.serverHeader
@@ -76,17 +88,24 @@ export class Session implements ResponseSink, RequestConnection {
 
   /** The transport's remote address. */
   get remoteAddress(): string | undefined {
-    return this.#transport.remoteAddress
+    return this.transport.remoteAddress
   }
 
   /** TLS details when the transport carries TLS. */
   get tls(): TlsDetails | undefined {
-    return this.#transport.tls
+    return this.transport.tls
   }
 
   /** Aborted when the connection ends or a timeout fires. */
   get signal(): AbortSignal {
-    return (this.#abort ??= new AbortController()).signal
+    const controller = (this.#abort ??= new AbortController())
+    if (this.#stage === Stage.Closed && !controller.signal.aborted) controller.abort()
+    return controller.signal
+  }
+
+  /** The connection as handlers see it (`req.connection`). */
+  get connection(): Connection {
+    return (this.#connection ??= new Connection(this))
   }
 
   /** Requests read so far. */
@@ -94,9 +113,9 @@ export class Session implements ResponseSink, RequestConnection {
     return this.#requestCount
   }
 
-  /** Whether the connection waits for a next request with nothing of it received. */
-  get isIdle(): boolean {
-    return this.#stage === Stage.Idle && this.#input.available === 0
+  /** Why the connection ended, once it has. */
+  get closeReason(): CloseReason | undefined {
+    return this.#closeReason
   }
 
   /**
@@ -105,10 +124,12 @@ export class Session implements ResponseSink, RequestConnection {
    */
   async run(): Promise<void> {
     holdDateCache()
+    this.#host.connectionOpened?.(this.connection)
     this.#timer.arm(this.#config.timeouts.headerTimeoutMs)
     try {
       await this.#loop()
     } catch (err) {
+      this.#endWith('error')
       this.#host.reportError(err)
     } finally {
       await this.#finish()
@@ -121,15 +142,37 @@ export class Session implements ResponseSink, RequestConnection {
    */
   shutdown(): void {
     this.#closing = true
-    if (this.#stage === Stage.Idle || (this.#stage === Stage.Head && this.#input.available === 0)) this.#close()
+    if (this.#stage === Stage.Idle || (this.#stage === Stage.Head && this.#input.available === 0)) this.destroyWithReason('shutdown')
   }
 
-  /** Closes the transport now; the loop ends at its next step. */
+  /** Closes the transport now, with `shutdown` as the reason; the loop ends at its next step. */
   destroy(): void {
+    this.destroyWithReason('shutdown')
+  }
+
+  /** Closes the transport now. @internal */
+  destroyWithReason(reason: CloseReason): void {
+    this.#endWith(reason)
+    this.#broken = true
+    this.#response?.seize()
     this.#close()
   }
 
-  async #loop(): Promise<void> {
+  /** Ends the Session and hands the transport over with its unread bytes. @internal */
+  detach(): Promise<DetachedConnection> {
+    if (this.#detached) return Promise.reject(new AlreadyDetachedError())
+    this.#detached = true
+    this.#endWith('detached')
+    this.#response?.seize()
+    this.#wakeLoop()
+    return this.flush().then(() => {
+      this.#timer.dispose()
+      return { transport: this.transport, buffered: this.#input.drain() }
+    })
+  }
+
+  // Returns whatever ended it; only the fact that it returned matters.
+  async #loop(): Promise<unknown> {
     const host = this.#host
     const limits = this.#config.limits
     for (;;) {
@@ -137,16 +180,14 @@ export class Session implements ResponseSink, RequestConnection {
       if (head === null) return
       this.#head = head
       this.#requestCount++
+      this.lastActiveAt = Date.now()
       const match = host.route(head.method, head.path)
       const entry = match.status === 200 ? match.store : undefined
       const bodyLimit = entry?.bodyLimit ?? limits.maxBodyBytes
       // Refused before a single body byte is read.
-      if (head.contentLength > bodyLimit) {
-        await this.#fail(ParseResult.BodyTooLarge)
-        return
-      }
+      if (head.contentLength > bodyLimit) return this.#fail(ParseResult.BodyTooLarge)
       let verdict = host.waf.checkHead(head, entry?.wafMode)
-      let body: Buffer | undefined
+      let body: Buffer | BodyStream | undefined
       if (head.hasBody) {
         if (head.expectContinue && this.#input.available === 0) {
           // RFC 9110 §10.1.1: answer a request that will be refused without inviting its body,
@@ -158,29 +199,44 @@ export class Session implements ResponseSink, RequestConnection {
           }
           if (!(await this.#send(CONTINUE_RESPONSE))) return
         }
-        const result = await readBody(this.#input, head, bodyLimit, limits.maxHeaderBytes, this.#waitForBody)
-        if (typeof result === 'number') {
-          if (result !== ParseResult.Incomplete) await this.#fail(result)
-          return
+        if (entry?.streamBody === true && verdict === null) {
+          body = new BodyStream(this.#input, head, bodyLimit, limits.maxHeaderBytes, this.#waitForBody)
+        } else {
+          const result = await readBody(this.#input, head, bodyLimit, limits.maxHeaderBytes, this.#waitForBody)
+          if (typeof result === 'number') return result === ParseResult.Incomplete ? this.#endWith('client-closed') : this.#fail(result)
+          body = result
+          if (verdict === null) verdict = host.waf.checkBody(head, body, head.header('content-type'), entry?.wafMode)
         }
-        body = result
-        if (verdict === null) verdict = host.waf.checkBody(head, body, head.header('content-type'), entry?.wafMode)
       }
       if (!(await this.#respond(head, match, verdict, body))) return
+      if (body instanceof BodyStream && !body.isDone && !(await body.drain())) return this.#endWith('error')
       if (this.#out.bytes >= CORK_BYTES && !(await this.flush())) return
     }
   }
 
   /** Answers one request. @returns whether the connection stays open */
-  async #respond(head: RequestHead, match: RouteMatch<RouteEntry>, verdict: WafVerdict | null, body: Buffer | undefined): Promise<boolean> {
-    const res = new Response(this, head.method === 'HEAD', head.versionMinor)
+  async #respond(
+    head: RequestHead,
+    match: RouteMatch<RouteEntry>,
+    verdict: WafVerdict | null,
+    body: Buffer | BodyStream | undefined,
+  ): Promise<boolean> {
+    const constant = match.status === 200 ? match.store.constant : undefined
+    if (constant !== undefined && verdict === null) {
+      return sendConstant(this, constant, head) && !this.#broken
+    }
+    const res = new Response(this, head)
+    this.#response = res
     if (verdict !== null && verdict.blocked) {
       res.status(400).json({ message: 'Request blocked', rule: verdict.ruleId })
     } else {
       const req = new Request(head, body, match.status === 200 ? match.params : EMPTY_PARAMS, this)
       await this.#dispatch(req, res, match)
     }
-    return res.keepAlive && !this.#broken && this.#stage !== Stage.Closed
+    this.#response = undefined
+    if (body instanceof BodyStream && body.failure !== undefined) this.#closing = true
+    if (!res.keepAlive && this.#stage !== Stage.Closed) this.#endWith('completed')
+    return res.keepAlive && !this.#broken && this.#stage !== Stage.Closed && !this.#detached
   }
 
   async #dispatch(req: Request, res: Response, match: RouteMatch<RouteEntry>): Promise<void> {
@@ -188,47 +244,58 @@ export class Session implements ResponseSink, RequestConnection {
       let result = this.#host.handle(req, res, match)
       if (isThenable(result)) {
         this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
-        result = await this.#untilAborted(result)
-        if (this.#timedOut === Stage.Handler) return this.#handlerTimedOut(res)
-        if (this.#stage === Stage.Closed) return res.seize()
+        const pending = result
+        result = await this.#untilWoken(pending)
+        if (this.#woken) return this.#interrupted(res, pending)
       }
+      if (this.#detached) return
       if (!res.headersSent) sendReturnValue(res, result, req.target)
       else if (!res.isEnded) {
         this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
-        await this.#untilAborted(res.finished())
-        if (this.#timedOut === Stage.Handler) return this.#handlerTimedOut(res)
+        await this.#untilWoken(res.finished())
+        if (this.#woken) return this.#interrupted(res, undefined)
       }
     } catch (err) {
       await this.#handlerFailed(err, req, res)
     }
   }
 
+  /** The wait for a handler was cut short by a timeout, an abort, a shutdown or a detach. */
+  #interrupted(res: Response, pending: PromiseLike<unknown> | undefined): void {
+    // The handler runs on; a failure it meets later still deserves a report.
+    pending?.then(undefined, (err: unknown) => {
+      if (!isOrdinaryDisconnect(err)) this.#host.reportError(err)
+    })
+    if (this.#detached) return
+    if (this.#timedOut === Stage.Handler && !res.headersSent) {
+      res.seize()
+      this.#out.pushBytes(timeoutResponse(this.serverLine))
+      this.#closing = true
+      return
+    }
+    res.seize()
+    if (this.#stage !== Stage.Closed) this.abort()
+  }
+
   async #handlerFailed(err: unknown, req: Request, res: Response): Promise<void> {
+    if (this.#detached || this.#stage === Stage.Closed) {
+      if (!isOrdinaryDisconnect(err)) this.#host.reportError(err)
+      return
+    }
     if (res.headersSent) {
       // Part of the response is out; the client could not tell where it ends. Close.
       if (!res.isEnded) this.abort()
-      this.#host.reportError(err)
+      if (!isOrdinaryDisconnect(err)) this.#host.reportError(err)
       return
     }
     try {
       const handled = this.#host.handleError(err, req, res)
-      if (isThenable(handled)) await this.#untilAborted(handled)
+      if (isThenable(handled)) await this.#untilWoken(handled)
     } catch (hookError) {
       this.#host.reportError(hookError)
     }
     if (!res.headersSent) res.status(500).json({ message: 'Internal Server Error' })
     else if (!res.isEnded) this.abort()
-  }
-
-  #handlerTimedOut(res: Response): void {
-    if (!res.headersSent) {
-      res.seize()
-      this.#out.pushBytes(timeoutResponse(this.serverLine))
-      this.#closing = true
-    } else {
-      res.seize()
-      this.abort()
-    }
   }
 
   /** Reads until a whole head is buffered and parses it. @returns the head, or null when the connection ends */
@@ -249,6 +316,9 @@ export class Session implements ResponseSink, RequestConnection {
           return head
         }
         if (headEnd !== ParseResult.Incomplete) return this.#fail(headEnd)
+        // A first line that cannot become a request line is refused now, not when a CRLF CRLF
+        // that may never come arrives (a TLS ClientHello sent to the plain port, for one).
+        if (!isRequestLinePrefix(input.buf, input.pos, input.end)) return this.#fail(ParseResult.Malformed)
         if (input.available > limits.maxHeaderBytes) return this.#fail(ParseResult.HeadTooLarge)
         if (input.available > limits.maxTargetBytes + 1024 && input.buf.indexOf(10, input.pos) === -1) {
           return this.#fail(ParseResult.TargetTooLong)
@@ -256,9 +326,12 @@ export class Session implements ResponseSink, RequestConnection {
         scanFrom = input.end
       }
       const waiting = input.available > 0 || this.#requestCount === 0 ? Stage.Head : Stage.Idle
-      const timeout = waiting === Stage.Head ? this.#config.timeouts.headerTimeoutMs : this.#config.timeouts.idleTimeoutMs
-      if (this.#closing && waiting === Stage.Idle) return null
-      const moved = await this.#fill(waiting, timeout)
+      if (this.#closing && waiting === Stage.Idle) {
+        this.#endWith('shutdown')
+        return null
+      }
+      const timeouts = this.#config.timeouts
+      const moved = await this.#fill(waiting, waiting === Stage.Head ? timeouts.headerTimeoutMs : timeouts.idleTimeoutMs)
       if (moved < 0) return null
       scanFrom -= moved
     }
@@ -267,9 +340,18 @@ export class Session implements ResponseSink, RequestConnection {
   /** Waits for a chunk (after flushing what is queued). @returns how far offsets moved, or -1 at end */
   async #fill(stage: number, timeoutMs: number): Promise<number> {
     if ((this.#flushing !== undefined || !this.#out.isEmpty) && !(await this.flush())) return -1
+    if (this.#stage === Stage.Closed || this.#detached) return -1
+    // A shutdown that arrived while the last response was being written.
+    if (this.#closing && stage === Stage.Idle) {
+      this.#endWith('shutdown')
+      return -1
+    }
     if (this.#stage !== stage) this.#setStage(stage, timeoutMs)
-    const chunk = await this.#transport.read()
-    if (chunk === null || this.#stage === Stage.Closed) return -1
+    const chunk = await this.transport.read()
+    if (chunk === null || this.#stage === Stage.Closed) {
+      this.#endWith('client-closed')
+      return -1
+    }
     return this.#input.append(chunk)
   }
 
@@ -282,13 +364,14 @@ export class Session implements ResponseSink, RequestConnection {
 
   /** Answers a protocol error with its fixed response and ends the connection. */
   async #fail(result: number): Promise<null> {
+    this.#endWith('error')
     this.#out.pushBytes(parseErrorResponse(result, this.serverLine))
     await this.flush()
     this.#close()
     return null
   }
 
-  async #send(bytes: Buffer): Promise<boolean> {
+  #send(bytes: Buffer): Promise<boolean> {
     this.#out.pushBytes(bytes)
     return this.flush()
   }
@@ -296,13 +379,16 @@ export class Session implements ResponseSink, RequestConnection {
   #expire(): void {
     const stage = this.#stage
     this.#timedOut = stage
-    this.#signalAbort()
-    if (stage === Stage.Handler) return
+    this.#endWith('timeout')
+    if (stage === Stage.Handler) {
+      this.#wakeLoop()
+      return
+    }
     const started = this.#input.available > 0 || stage === Stage.Body
     if ((stage === Stage.Head || stage === Stage.Body) && started && this.#out.isEmpty && this.#flushing === undefined) {
-      // Nothing of a response is out yet: say why before closing.
+      // Part of a request came and nothing of a response left: say why before closing.
       this.#stage = Stage.Write
-      void writeAll(this.#transport, [timeoutResponse(this.serverLine)]).then(this.#closeNow, this.#closeNow)
+      void writeAll(this.transport, [timeoutResponse(this.serverLine)]).then(this.#closeNow, this.#closeNow)
       return
     }
     this.#close()
@@ -310,31 +396,43 @@ export class Session implements ResponseSink, RequestConnection {
 
   readonly #closeNow = (): void => this.#close()
 
-  #close(): void {
-    this.#stage = Stage.Closed
-    this.#signalAbort()
-    this.#transport.close()
+  #endWith(reason: CloseReason): void {
+    this.#closeReason ??= reason
   }
 
-  #signalAbort(): void {
-    this.#abortFired = true
+  #close(): void {
+    this.#stage = Stage.Closed
     this.#abort?.abort()
+    this.#wakeLoop()
+    if (!this.#detached) this.transport.close()
+  }
+
+  #wakeLoop(): void {
+    this.#woken = true
     const wake = this.#wake
     this.#wake = undefined
     wake?.()
   }
 
-  /** Waits for `promise`, or less: a timeout or a close stops the wait (the promise runs on, ignored). */
-  #untilAborted<T>(promise: PromiseLike<T>): Promise<T | undefined> {
-    this.#aborted ??= this.#abortFired ? Promise.resolve() : new Promise<void>((resolve) => (this.#wake = resolve))
+  /** Waits for `promise`, or less: a timeout, a close or a detach stops the wait. */
+  #untilWoken<T>(promise: PromiseLike<T>): Promise<T | undefined> {
+    this.#aborted ??= this.#woken ? Promise.resolve() : new Promise<void>((resolve) => (this.#wake = resolve))
     return Promise.race([promise, this.#aborted.then(() => undefined)])
   }
 
   async #finish(): Promise<void> {
     this.#timer.dispose()
-    if (!this.#broken && this.#stage !== Stage.Closed && (!this.#out.isEmpty || this.#flushing !== undefined)) await this.flush()
-    this.#close()
+    if (!this.#detached) {
+      if (!this.#broken && this.#stage !== Stage.Closed && (!this.#out.isEmpty || this.#flushing !== undefined)) await this.flush()
+      this.#endWith('completed')
+      this.#close()
+    }
     releaseDateCache()
+    try {
+      this.#host.connectionClosed?.(this.connection, this.#closeReason ?? 'completed')
+    } catch (err) {
+      this.#host.reportError(err)
+    }
   }
 
   // ResponseSink ------------------------------------------------------------------------------
@@ -364,10 +462,14 @@ export class Session implements ResponseSink, RequestConnection {
     return flushing
   }
 
-  /** @internal */
+  /** Closes the connection at once: the response in progress cannot be completed. @internal */
   abort(): void {
-    this.#broken = true
-    this.#close()
+    this.destroyWithReason('aborted')
+  }
+
+  /** Reports an error that belongs to no request. @internal */
+  reportError(err: unknown): void {
+    if (!isOrdinaryDisconnect(err)) this.#host.reportError(err)
   }
 
   async #drain(): Promise<boolean> {
@@ -376,7 +478,8 @@ export class Session implements ResponseSink, RequestConnection {
       while (!this.#out.isEmpty) {
         if (this.#broken || this.#stage === Stage.Closed) return false
         this.#setStage(Stage.Write, this.#config.timeouts.writeTimeoutMs)
-        if (!(await writeAll(this.#transport, this.#out.take()))) {
+        if (!(await writeAll(this.transport, this.#out.take()))) {
+          this.#endWith('client-closed')
           this.#broken = true
           this.#close()
           return false
@@ -384,7 +487,8 @@ export class Session implements ResponseSink, RequestConnection {
       }
       return true
     } catch (err) {
-      this.#host.reportError(err)
+      this.#endWith(isOrdinaryDisconnect(err) ? 'client-closed' : 'error')
+      this.reportError(err)
       this.#broken = true
       this.#close()
       return false

@@ -1,0 +1,169 @@
+/**
+ * Lookup benchmark: this project's Router against find-my-way, rou3 and memoirist, in one
+ * process, on a GitHub-like route set. Run by hand:
+ *
+ *   npx tsc -p tsconfig.json --outDir .build/router && node .build/router/bench/router/lookup.js
+ *
+ * Each round times every router on every list for a fixed slice of time, in a rotating order;
+ * the report gives the median lookups per second over the rounds and the ratio to the best peer.
+ */
+import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import { Memoirist } from 'memoirist'
+import { addRoute, createRouter, findRoute, type RouterContext } from 'rou3'
+import { Router } from '../../router/router.js'
+import { GITHUB_ROUTES, type BenchRoute } from './github-routes.js'
+
+const ROUNDS = Number(process.env.ROUNDS ?? 7)
+const SLICE_MS = Number(process.env.SLICE_MS ?? 150)
+
+interface Request {
+  readonly method: string
+  readonly path: string
+}
+
+function sampleValue(name: string): string {
+  if (name === 'owner') return 'octocat'
+  if (name === 'repo') return 'hello-world'
+  if (name === 'username') return 'mona'
+  if (name === 'org') return 'github'
+  if (name.endsWith('_id') || name.endsWith('_number')) return '1296269'
+  if (name === 'ref' || name.endsWith('sha')) return '6dcb09b5b57875f334f61aebed695e2e4193db5e'
+  return 'main'
+}
+
+function sampleRequest(route: BenchRoute): Request {
+  const path = route.path.replace(/:(\w+)/g, (_, name: string) => sampleValue(name)).replace(/\*$/, 'src/lib/index.ts')
+  return { method: route.method, path }
+}
+
+function paramCount(route: BenchRoute): number {
+  return (route.path.match(/:|\*/g) ?? []).length
+}
+
+const hits = GITHUB_ROUTES.map(sampleRequest)
+// Misses of three kinds, one for every second route: an unknown last segment, an unknown
+// static segment in the middle, and an unknown top-level resource.
+const misses: Request[] = hits.flatMap((request, i) => {
+  if (i % 2 !== 0) return []
+  const kinds = [
+    { method: request.method, path: `${request.path}/unknown` },
+    { method: request.method, path: request.path.replace(/\/([a-z_-]+)(\/|$)/, '/xyz$2') },
+    { method: 'GET', path: `/nothing-here-${i}/at/all` },
+  ]
+  return [kinds[i % 3] as Request]
+})
+
+const LISTS: Record<string, readonly Request[]> = {
+  mixed: hits.flatMap((request, i) => (misses[i] === undefined ? [request] : [request, misses[i] as Request])),
+  'static-only': GITHUB_ROUTES.filter((route) => paramCount(route) === 0).map(sampleRequest),
+  'param-heavy': GITHUB_ROUTES.filter((route) => paramCount(route) >= 3).map(sampleRequest),
+}
+
+const ours = new Router<number>()
+const fmw = FindMyWay()
+const rou = createRouter<number>() as RouterContext<number>
+const memo = new Memoirist<number>()
+GITHUB_ROUTES.forEach((route, i) => {
+  ours.on(route.method, route.path, i)
+  fmw.on(route.method as HTTPMethod, route.path, () => undefined, i)
+  addRoute(rou, route.method, route.path.replace(/\/\*$/, '/**'), i)
+  memo.add(route.method, route.path, i)
+})
+
+// One loop per router, so each call site sees a single callee, as it would in a server.
+function runOurs(list: readonly Request[]): number {
+  let sink = 0
+  for (let i = 0; i < list.length; i++) {
+    const request = list[i] as Request
+    sink += ours.find(request.method, request.path).status
+  }
+  return sink
+}
+function runFindMyWay(list: readonly Request[]): number {
+  let sink = 0
+  for (let i = 0; i < list.length; i++) {
+    const request = list[i] as Request
+    sink += fmw.find(request.method as HTTPMethod, request.path) === null ? 0 : 1
+  }
+  return sink
+}
+function runRou3(list: readonly Request[]): number {
+  let sink = 0
+  for (let i = 0; i < list.length; i++) {
+    const request = list[i] as Request
+    sink += findRoute(rou, request.method, request.path) === undefined ? 0 : 1
+  }
+  return sink
+}
+function runMemoirist(list: readonly Request[]): number {
+  let sink = 0
+  for (let i = 0; i < list.length; i++) {
+    const request = list[i] as Request
+    sink += memo.find(request.method, request.path) === null ? 0 : 1
+  }
+  return sink
+}
+
+const RUNNERS: Record<string, (list: readonly Request[]) => number> = {
+  gatehouse: runOurs,
+  'find-my-way': runFindMyWay,
+  rou3: runRou3,
+  memoirist: runMemoirist,
+}
+
+/** Lists the requests on which a peer disagrees with this router about hit or miss. */
+function disagreements(list: readonly Request[]): string[] {
+  return list.flatMap((request) => {
+    const hit = ours.find(request.method, request.path).status === 200
+    const peers = {
+      'find-my-way': fmw.find(request.method as HTTPMethod, request.path) !== null,
+      rou3: findRoute(rou, request.method, request.path) !== undefined,
+      memoirist: memo.find(request.method, request.path) !== null,
+    }
+    return Object.entries(peers)
+      .filter(([, peerHit]) => peerHit !== hit)
+      .map(([name, peerHit]) => `${name} ${peerHit ? 'hit' : 'missed'} ${request.method} ${request.path}`)
+  })
+}
+
+function opsPerSecond(run: (list: readonly Request[]) => number, list: readonly Request[]): number {
+  let lookups = 0
+  let sink = 0
+  const start = process.hrtime.bigint()
+  const deadline = start + BigInt(SLICE_MS * 1e6)
+  let now = start
+  while (now < deadline) {
+    sink += run(list)
+    lookups += list.length
+    now = process.hrtime.bigint()
+  }
+  if (sink === -1) console.log('unreachable')
+  return lookups / (Number(now - start) / 1e9)
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] as number
+}
+
+const names = Object.keys(RUNNERS)
+console.log(`node ${process.version}, ${GITHUB_ROUTES.length} routes, ${ROUNDS} rounds of ${SLICE_MS} ms per router and list`)
+for (const [listName, list] of Object.entries(LISTS)) {
+  const hitCount = list.filter((request) => ours.find(request.method, request.path).status === 200).length
+  console.log(`\n${listName}: ${list.length} requests (${hitCount} hits, ${list.length - hitCount} misses)`)
+  for (const line of disagreements(list)) console.log(`  disagreement: ${line}`)
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]))
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length] as string
+      samples[name]?.push(opsPerSecond(RUNNERS[name] as (list: readonly Request[]) => number, list))
+    }
+  }
+  const medians = Object.fromEntries(names.map((name) => [name, median(samples[name] as number[])]))
+  const bestPeer = Math.max(...names.filter((name) => name !== 'gatehouse').map((name) => medians[name] as number))
+  for (const name of names) {
+    const value = medians[name] as number
+    const ratio = name === 'gatehouse' ? ` (${(value / bestPeer).toFixed(2)}x best peer)` : ''
+    console.log(`  ${name.padEnd(12)} ${(value / 1e6).toFixed(2).padStart(6)} M lookups/s${ratio}`)
+  }
+}

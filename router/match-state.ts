@@ -1,0 +1,34 @@
+import type { MethodTable } from './method-table.js'
+
+/**
+ * Scratch space for one lookup, owned by a router and reused by every `find`: param
+ * positions are written at fixed indexes (a param's index is its position in its route),
+ * so backtracking simply overwrites them and a lookup allocates nothing until it builds params.
+ *
+ * @example
+ * ```ts
+ * const state = new MatchState<string>(100)
+ * state.method = 'GET'
+ * ```
+ */
+export class MatchState<T> {
+  /** The request method being looked up. */
+  method = ''
+  /** Start offset of each param's raw value in the path, by param index. */
+  readonly starts: number[] = []
+  /** End offset (exclusive) of each param's raw value, by param index. */
+  readonly ends: number[] = []
+  /** Tables the path reached whose routes are all for other methods: the source of a 405. */
+  readonly misses: MethodTable<T>[] = []
+  /** How many of `misses` belong to this lookup; resetting a count is cheaper than truncating. */
+  missCount = 0
+  /** Longest raw param value that may match. */
+  readonly maxParamLength: number
+
+  /**
+   * @param maxParamLength - longest raw param value that may match, in UTF-16 code units
+   */
+  constructor(maxParamLength: number) {
+    this.maxParamLength = maxParamLength
+  }
+}

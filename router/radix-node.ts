@@ -1,0 +1,271 @@
+import type { MatchState } from './match-state.js'
+import { MethodTable, type RouteEntry } from './method-table.js'
+
+const SLASH = 47 // '/'
+
+/** What a param node matches: its name, its constraint and the route that created it. */
+interface ParamSpec {
+  readonly name: string
+  readonly source: string | null
+  readonly constraint: RegExp | null
+  readonly index: number
+  readonly origin: string
+}
+
+/**
+ * One node of the compressed radix tree. A static node owns the text of the edge leading to
+ * it (shared prefixes are stored once and edges split on insert); a param node consumes one
+ * param value instead. Children are tried in priority order, static > constrained param >
+ * param > wildcard, backtracking to the next kind when a branch finds no route.
+ *
+ * @example
+ * ```ts
+ * const root = RadixNode.root<string>()
+ * root.staticPath('/users/').terminal([]).add('GET', 'list', '/users/')
+ * ```
+ */
+export class RadixNode<T> {
+  #prefix: string
+  readonly #param: ParamSpec | null
+  // Static children indexed by the char code their edge starts with: one element load per
+  // step instead of a scan. Codes are mostly ASCII, so the array stays small and packed enough.
+  #byCode: (RadixNode<T> | undefined)[] = []
+  #statics: RadixNode<T>[] = []
+  #params: RadixNode<T>[] = []
+  #hasInnerStatics = false
+  #table: MethodTable<T> | null = null
+  #wildcard: MethodTable<T> | null = null
+  #wildcardIndex = 0
+
+  private constructor(prefix: string, param: ParamSpec | null) {
+    this.#prefix = prefix
+    this.#param = param
+  }
+
+  /**
+   * @returns an empty tree root
+   * @example
+   * ```ts
+   * const root = RadixNode.root<number>()
+   * ```
+   */
+  static root<T>(): RadixNode<T> {
+    return new RadixNode<T>('', null)
+  }
+
+  /** The param this node matches, or `null` for a static node. */
+  get param(): Readonly<ParamSpec> | null {
+    return this.#param
+  }
+
+  /**
+   * Walks static text down from this node, creating and splitting edges as needed.
+   *
+   * @param text - static text, already case-folded when the router ignores case
+   * @returns the node at the end of the text
+   * @example
+   * ```ts
+   * root.staticPath('/users/')
+   * ```
+   */
+  staticPath(text: string): RadixNode<T> {
+    if (text === '') return this
+    const code = text.charCodeAt(0)
+    if (this.#param !== null && code !== SLASH) this.#hasInnerStatics = true
+    let child = this.#byCode[code]
+    if (child === undefined) {
+      child = new RadixNode<T>(text, null)
+      this.#addStatic(child)
+      return child
+    }
+    const common = commonPrefixLength(child.#prefix, text)
+    if (common < child.#prefix.length) {
+      const middle = new RadixNode<T>(child.#prefix.slice(0, common), null)
+      this.#statics.splice(this.#statics.indexOf(child), 1)
+      this.#addStatic(middle)
+      child.#prefix = child.#prefix.slice(common)
+      middle.#addStatic(child)
+      child = middle
+    }
+    return child.staticPath(text.slice(common))
+  }
+
+  #addStatic(child: RadixNode<T>): void {
+    this.#byCode[child.#prefix.charCodeAt(0)] = child
+    this.#statics.push(child)
+  }
+
+  /**
+   * Finds or creates the param child with this constraint. Constrained params are tried
+   * before the plain one, in registration order.
+   *
+   * @param spec - the param; `source` identifies the constraint (`null` for a plain param)
+   * @returns the child, whose `param.name` may differ from `spec.name`: the caller reports that
+   * @example
+   * ```ts
+   * node.paramChild({ name: 'id', source: null, constraint: null, index: 0, origin: '/users/:id' })
+   * ```
+   */
+  paramChild(spec: ParamSpec): RadixNode<T> {
+    const existing = this.#params.find((child) => child.#param?.source === spec.source)
+    if (existing !== undefined) return existing
+    const child = new RadixNode<T>('', spec)
+    const plain = this.#params.findIndex((node) => node.#param?.source === null)
+    if (spec.source === null || plain === -1) this.#params.push(child)
+    else this.#params.splice(plain, 0, child)
+    return child
+  }
+
+  /**
+   * @param names - param names of the routes ending here, for a new table
+   * @returns the table of routes ending exactly at this node
+   * @example
+   * ```ts
+   * node.terminal(['id']).add('GET', show, '/users/:id')
+   * ```
+   */
+  terminal(names: readonly string[]): MethodTable<T> {
+    this.#table ??= new MethodTable<T>(names)
+    return this.#table
+  }
+
+  /**
+   * @param names - param names of the wildcard routes here, `'*'` last, for a new table
+   * @returns the table of wildcard routes hanging from this node
+   * @example
+   * ```ts
+   * root.staticPath('/assets/').wildcard(['*']).add('GET', files, '/assets/*')
+   * ```
+   */
+  wildcard(names: readonly string[]): MethodTable<T> {
+    this.#wildcardIndex = names.length - 1
+    this.#wildcard ??= new MethodTable<T>(names)
+    return this.#wildcard
+  }
+
+  /**
+   * Matches the rest of the path from offset `i`, just past this node's edge (or param value),
+   * depth first in priority order. Each node checks its children's edges before descending, so a
+   * step down the tree is a single call. This is the hot path: change with care.
+   *
+   * @param path - the path, case-folded when the router ignores case
+   * @param i - offset just past this node's edge
+   * @param state - the lookup's method, param positions and 405 candidates
+   * @returns the first route for the method in priority order, or `null`
+   * @example
+   * ```ts
+   * root.lookup('/users/42', 0, state)
+   * ```
+   */
+  lookup(path: string, i: number, state: MatchState<T>): RouteEntry<T> | null {
+    const length = path.length
+    if (i === length) {
+      const table = this.#table
+      if (table !== null) {
+        const entry = table.get(state.method)
+        if (entry !== undefined) return entry
+        state.misses[state.missCount++] = table
+      }
+    } else {
+      // 1. Static: at most one child starts with this char, which the index has matched already.
+      const child = this.#byCode[path.charCodeAt(i)]
+      if (child !== undefined) {
+        const prefix = child.#prefix
+        const end = i + prefix.length
+        if (end <= length && edgeMatches(prefix, path, i)) {
+          const found = child.lookup(path, end, state)
+          if (found !== null) return found
+        }
+      }
+      // 2. Params, constrained ones first. A value is never empty and never holds a '/'.
+      const params = this.#params
+      if (params.length !== 0) {
+        let end = path.indexOf('/', i)
+        if (end === -1) end = length
+        if (end !== i) {
+          for (let k = 0; k < params.length; k++) {
+            const node = params[k] as RadixNode<T>
+            const param = node.#param as ParamSpec
+            let found: RouteEntry<T> | null = null
+            if (node.#hasInnerStatics) {
+              found = node.#lookupInnerParam(param, path, i, end, state)
+            } else if (end - i <= state.maxParamLength && (param.constraint === null || param.constraint.test(path.slice(i, end)))) {
+              // The value runs to the end of the segment: one candidate only.
+              state.starts[param.index] = i
+              state.ends[param.index] = end
+              found = node.lookup(path, end, state)
+            }
+            if (found !== null) return found
+          }
+        }
+      }
+    }
+    // 3. Wildcard: the rest of the path, possibly empty.
+    const wildcard = this.#wildcard
+    if (wildcard === null) return null
+    const entry = wildcard.get(state.method)
+    if (entry === undefined) {
+      state.misses[state.missCount++] = wildcard
+      return null
+    }
+    state.starts[this.#wildcardIndex] = i
+    state.ends[this.#wildcardIndex] = length
+    return entry
+  }
+
+  /** Matches a param value followed by static text inside its segment (`:name.:ext`), then the rest. */
+  #lookupInnerParam(param: ParamSpec, path: string, i: number, end: number, state: MatchState<T>): RouteEntry<T> | null {
+    // Try each end where the static text may start, shortest value first.
+    const last = Math.min(end, i + state.maxParamLength)
+    for (let j = i + 1; j <= last; j++) {
+      if (j < end && this.#byCode[path.charCodeAt(j)] === undefined) continue
+      if (param.constraint !== null && !param.constraint.test(path.slice(i, j))) continue
+      state.starts[param.index] = i
+      state.ends[param.index] = j
+      const found = this.lookup(path, j, state)
+      if (found !== null) return found
+    }
+    return null
+  }
+
+  /**
+   * Appends this node's subtree to `lines`, one node per line, indented two spaces per level.
+   *
+   * @param depth - indentation level of this node
+   * @param lines - output lines
+   * @example
+   * ```ts
+   * const lines: string[] = []
+   * root.print(0, lines)
+   * ```
+   */
+  print(depth: number, lines: string[]): void {
+    const param = this.#param
+    const label = param === null ? this.#prefix : `:${param.name}${param.source === null ? '' : `(${param.source})`}`
+    const childDepth = label === '' ? depth : depth + 1
+    if (label !== '') lines.push(`${'  '.repeat(depth)}${label}${methodList(this.#table)}`)
+    const statics = [...this.#statics].sort((a, b) => (a.#prefix < b.#prefix ? -1 : 1))
+    for (const child of [...statics, ...this.#params]) child.print(childDepth, lines)
+    if (this.#wildcard !== null) lines.push(`${'  '.repeat(childDepth)}*${methodList(this.#wildcard)}`)
+  }
+}
+
+function methodList<T>(table: MethodTable<T> | null): string {
+  return table === null ? '' : ` [${table.methods.join(', ')}]`
+}
+
+/** Whether `prefix` is at `i` in `path`, which is long enough; its first char is known to match. */
+function edgeMatches(prefix: string, path: string, i: number): boolean {
+  // A char loop beats startsWith on the short edges of a route tree.
+  for (let k = 1; k < prefix.length; k++) {
+    if (prefix.charCodeAt(k) !== path.charCodeAt(i + k)) return false
+  }
+  return true
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const max = Math.min(a.length, b.length)
+  let i = 0
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++
+  return i
+}

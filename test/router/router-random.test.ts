@@ -1,0 +1,88 @@
+import { expect } from 'chai'
+import { RouteDuplicateError } from '../../router/errors.js'
+import type { RouteMatch } from '../../router/route-match.js'
+import { Router } from '../../router/router.js'
+import { ReferenceMatcher } from './reference-matcher.js'
+
+/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
+function generator(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const WORDS = ['a', 'b', 'ab', 'ba', 'x1']
+const PATH_PIECES = ['a', 'b', 'ab', 'ba', 'x1', '1', '12', 'a.b', '1-2', 'a.1', 'ab.x1', '%41', '%zz', '', 'a-b.1']
+const ROUTE_METHODS = ['GET', 'GET', 'POST', 'PUT', '*']
+const LOOKUP_METHODS = ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS']
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T
+}
+
+/** A random pattern; param names follow their index so routes never conflict on names. */
+function randomPattern(random: () => number): string {
+  let index = 0
+  const param = (): string => `:p${index++}`
+  const segments: string[] = []
+  const count = 1 + Math.floor(random() * 3)
+  for (let s = 0; s < count; s++) {
+    const kind = random()
+    if (kind < 0.4) segments.push(pick(random, WORDS))
+    else if (kind < 0.6) segments.push(param())
+    else if (kind < 0.7) segments.push(`${param()}(\\d+)`)
+    else if (kind < 0.8) segments.push(`${param()}.${param()}`)
+    else if (kind < 0.9) segments.push(`${pick(random, WORDS)}.${param()}`)
+    else segments.push(`${param()}-${pick(random, WORDS)}`)
+  }
+  const ending = random()
+  if (ending < 0.15) segments.push('*')
+  else if (ending < 0.2) segments.push(`${pick(random, WORDS)}*`)
+  return `/${segments.join('/')}`
+}
+
+function randomPath(random: () => number): string {
+  const count = 1 + Math.floor(random() * 4)
+  const pieces = Array.from({ length: count }, () => pick(random, PATH_PIECES))
+  return `/${pieces.join('/')}${random() < 0.1 ? '/' : ''}`
+}
+
+function comparable(match: RouteMatch<string>): unknown {
+  return match.status === 200 ? { ...match, params: { ...match.params } } : match
+}
+
+describe('Router against a plain reference matcher', () => {
+  it('answers like the reference on random route sets and random paths', () => {
+    const seed = Number(process.env.ROUTER_SEED ?? Math.floor(Math.random() * 2 ** 32))
+    const random = generator(seed)
+    for (let set = 0; set < 150; set++) {
+      const router = new Router<string>()
+      const reference = new ReferenceMatcher()
+      const registered: string[] = []
+      const routeCount = 2 + Math.floor(random() * 12)
+      for (let r = 0; r < routeCount; r++) {
+        const method = pick(random, ROUTE_METHODS)
+        const pattern = randomPattern(random)
+        try {
+          router.on(method, pattern, `${method} ${pattern}`)
+        } catch (error) {
+          if (error instanceof RouteDuplicateError) continue
+          throw error
+        }
+        reference.add(method, pattern)
+        registered.push(`${method} ${pattern}`)
+      }
+      for (let p = 0; p < 60; p++) {
+        const method = pick(random, LOOKUP_METHODS)
+        const path = randomPath(random)
+        const context = `seed ${seed} (replay with ROUTER_SEED=${seed}), routes [${registered.join(', ')}], ${method} ${path}`
+        expect(comparable(router.find(method, path)), context).to.deep.equal(comparable(reference.find(method, path)))
+      }
+    }
+  })
+})
