@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# HTTP load benchmark: Gatehouse (WAF basic, strict, off) against node:http, Fastify and a bare
+# `net` server that answers without parsing (the ceiling). Run by hand from the repository root:
+#
+#   bash bench/http/run.sh                 # ROUNDS=3 DURATION=8s WARMUP=2s CONNECTIONS=50
+#   SERVERS="gatehouse node-http" ROUNDS=1 bash bench/http/run.sh
+#   PROFILE_DIR=/tmp/prof SERVERS=gatehouse TESTS=plaintext:keepalive ROUNDS=1 bash bench/http/run.sh
+#
+# Each measurement starts its own server pinned to CPU 0 (`taskset -c 0`), waits until it answers,
+# warms it up for WARMUP, then runs wrk pinned to CPU 1 for DURATION with CONNECTIONS connections,
+# plain keep-alive or 16 requests pipelined per round (pipeline.lua), then stops the server.
+# Servers are interleaved inside each round, in an order rotated per round, because a shared
+# machine drifts; the table reports medians over the rounds. Only 127.0.0.1 is ever targeted.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OUT="$ROOT/.build/bench"
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-8s}
+WARMUP=${WARMUP:-2s}
+CONNECTIONS=${CONNECTIONS:-50}
+DEPTH=${DEPTH:-16}
+PORT=${PORT:-18080}
+SERVERS=${SERVERS:-"gatehouse gatehouse-strict gatehouse-off node-http fastify bare-net"}
+TESTS=${TESTS:-"plaintext:keepalive plaintext:pipelined json:keepalive json:pipelined"}
+RESULTS=${RESULTS:-"$ROOT/.build/bench/http-results.tsv"}
+# wrk's full output for every measurement, kept for checking the parsed numbers.
+RAW_DIR=${RAW_DIR:-"$ROOT/.build/bench/http-raw"}
+PROFILE_DIR=${PROFILE_DIR:-}
+# wrk gets this much longer than DURATION before it is killed; a server this long to start is broken.
+WRK_GRACE_S=20
+START_TRIES=100
+
+server_pid=""
+
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    # SIGTERM makes the servers exit through process.exit (so --cpu-prof writes); give it 5 s.
+    timeout 5 tail --pid="$server_pid" -f /dev/null || kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+trap 'stop_server; exit 130' INT TERM
+
+seconds() { local d=$1; case $d in *m) echo $(( ${d%m} * 60 ));; *s) echo "${d%s}";; *) echo "$d";; esac; }
+
+# start_server NAME: starts the named server on CPU 0 and waits until it answers.
+start_server() {
+  local name=$1 script=$1 waf="basic" flags=()
+  case $name in
+    gatehouse-strict) script=gatehouse waf=strict ;;
+    gatehouse-off) script=gatehouse waf=off ;;
+  esac
+  if [[ -n "$PROFILE_DIR" && $script == gatehouse ]]; then flags=(--cpu-prof "--cpu-prof-dir=$PROFILE_DIR"); fi
+  PORT=$PORT WAF_MODE=$waf taskset -c 0 node "${flags[@]}" "$OUT/bench/http/servers/$script.js" >/dev/null &
+  server_pid=$!
+  for ((try = 0; try < START_TRIES; try++)); do
+    if curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/plaintext"; then return 0; fi
+    kill -0 "$server_pid" 2>/dev/null || { echo "server $name exited before answering" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "server $name did not answer after $START_TRIES tries" >&2
+  return 1
+}
+
+# run_wrk PATH MODE DURATION: prints wrk's output for one measurement.
+run_wrk() {
+  local path=$1 mode=$2 duration=$3 target=()
+  if [[ $mode == pipelined ]]; then
+    target=(-s "$ROOT/bench/http/pipeline.lua" "http://127.0.0.1:$PORT" -- "/$path" "$DEPTH")
+  else
+    target=("http://127.0.0.1:$PORT/$path")
+  fi
+  timeout $(( $(seconds "$duration") + WRK_GRACE_S )) taskset -c 1 \
+    wrk -t1 "-c$CONNECTIONS" "-d$duration" --latency "${target[@]}"
+}
+
+# to_ms VALUE: wrk prints latencies as 812.00us, 1.23ms or 1.01s.
+to_ms() {
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.3f", n }'
+}
+
+echo "== building into $OUT"
+(cd "$ROOT" && npx tsc -p tsconfig.json --outDir "$OUT" >/dev/null) || echo "(tsc reported errors; continuing with what was emitted)"
+for s in gatehouse node-http fastify bare-net; do
+  [[ -f "$OUT/bench/http/servers/$s.js" ]] || { echo "missing $OUT/bench/http/servers/$s.js" >&2; exit 1; }
+done
+
+echo "== node $(node --version), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(nproc) cores"
+mkdir -p "$RAW_DIR"
+printf 'server\ttest\tround\trps\tp50_ms\tp99_ms\terrors\n' > "$RESULTS"
+read -r -a server_list <<< "$SERVERS"
+count=${#server_list[@]}
+for ((round = 1; round <= ROUNDS; round++)); do
+  for test in $TESTS; do
+    path=${test%%:*} mode=${test##*:}
+    for ((i = 0; i < count; i++)); do
+      name=${server_list[$(( (i + round - 1) % count ))]}
+      start_server "$name"
+      run_wrk "$path" "$mode" "$WARMUP" >/dev/null
+      output=$(run_wrk "$path" "$mode" "$DURATION")
+      stop_server
+      printf '%s\n' "$output" > "$RAW_DIR/round$round-$name-${test/:/-}.txt"
+      rps=$(awk '/^Requests\/sec:/ { print $2 }' <<< "$output")
+      p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<< "$output")")
+      p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$output")")
+      errors=$(awk '/Socket errors|Non-2xx/ { gsub(/^ +/, ""); printf "%s; ", $0 }' <<< "$output")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$test" "$round" "$rps" "$p50" "$p99" "${errors:--}" >> "$RESULTS"
+      printf 'round %d  %-17s %-20s %10s req/s  p50 %8s ms  p99 %8s ms  %s\n' \
+        "$round" "$name" "$test" "$rps" "$p50" "$p99" "${errors}"
+    done
+  done
+done
+
+echo
+node "$OUT/bench/http/summarize.js" "$RESULTS"

@@ -1,0 +1,303 @@
+import type { Socket } from 'node:net'
+import type { Transport } from './transport.js'
+import { ConcurrentReadError, integerOption } from './errors.js'
+
+/**
+ * Options shared by the socket transports.
+ *
+ * @example
+ * ```ts
+ * new PlainTransport(socket, { maxQueuedBytes: 16 * 1024, closeGraceMs: 500 })
+ * ```
+ */
+export interface SocketTransportOptions {
+  /** Unread bytes queued before the socket is paused (default 64 KiB). */
+  readonly maxQueuedBytes?: number
+  /** How long `close()` waits for the peer to finish before destroying the socket (default 1000 ms). */
+  readonly closeGraceMs?: number
+}
+
+const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024
+const DEFAULT_CLOSE_GRACE_MS = 1000
+
+/** The peer went away: these end the stream and are not worth remembering. */
+const ORDINARY_DISCONNECT_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_STREAM_WRITE_AFTER_END',
+])
+
+/** The network failed: these end the stream too, but are kept in `lastError` for operators. */
+const NETWORK_FAILURE_CODES: ReadonlySet<string> = new Set([
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENETRESET',
+])
+
+const NO_MORE_BYTES: Promise<null> = Promise.resolve(null)
+const NOTHING_ACCEPTED: Promise<number> = Promise.resolve(0)
+
+type ReadResolver = (chunk: Buffer | null) => void
+type WriteResolver = (accepted: number) => void
+type WriteRejecter = (err: Error) => void
+
+/**
+ * The behaviour `PlainTransport` and `TlsTransport` share: a queue of received chunks with
+ * pause/resume backpressure, writes that resolve late under a full socket buffer, and a graceful
+ * close. Internal; users construct one of the subclasses.
+ *
+ * This is the hot path of every connection: `read()` hands out the socket's own Buffers without
+ * copying, and neither a waiting read nor a late write allocates a closure.
+ *
+ * @example
+ * ```ts
+ * class UnixTransport extends SocketTransport {}
+ * const t = new UnixTransport(socket)
+ * ```
+ */
+export abstract class SocketTransport implements Transport {
+  /** The peer's address, captured at construction (the socket forgets it once destroyed). */
+  readonly remoteAddress: string | undefined
+  /** The peer's port, captured at construction. */
+  readonly remotePort: number | undefined
+
+  readonly #socket: Socket
+  readonly #maxQueuedBytes: number
+  readonly #closeGraceMs: number
+  // A queue with a moving head: shift() on a long array is O(n).
+  #chunks: (Buffer | undefined)[] = []
+  #head = 0
+  #queuedBytes = 0
+  #isPaused = false
+  #isInputEnded = false
+  #isClosed = false
+  #pendingRead: ReadResolver | null = null
+  #lateWriteBytes: number[] = []
+  #lateWriteResolvers: WriteResolver[] = []
+  #lateWriteRejecters: WriteRejecter[] = []
+  #nextLateWriteBytes = 0
+  #graceTimer: NodeJS.Timeout | undefined
+  #lastError: Error | undefined
+
+  // Executors built once, so waiting allocates only the Promise itself.
+  readonly #awaitChunk = (resolve: ReadResolver): void => {
+    this.#pendingRead = resolve
+  }
+  readonly #awaitDrain = (resolve: WriteResolver, reject: WriteRejecter): void => {
+    this.#lateWriteBytes.push(this.#nextLateWriteBytes)
+    this.#lateWriteResolvers.push(resolve)
+    this.#lateWriteRejecters.push(reject)
+  }
+
+  /**
+   * @param socket - a connected socket; the transport takes over its 'data' flow and errors
+   * @param options - queue limit and close grace period
+   */
+  constructor(socket: Socket, options: SocketTransportOptions = {}) {
+    this.#socket = socket
+    this.#maxQueuedBytes = integerOption('maxQueuedBytes', options.maxQueuedBytes, 0, DEFAULT_MAX_QUEUED_BYTES)
+    this.#closeGraceMs = integerOption('closeGraceMs', options.closeGraceMs, 0, DEFAULT_CLOSE_GRACE_MS)
+    this.remoteAddress = socket.remoteAddress
+    this.remotePort = socket.remotePort
+    if (socket.destroyed) {
+      this.#isClosed = true
+      this.#isInputEnded = true
+    } else if (socket.readableEnded) {
+      this.#isInputEnded = true
+    }
+    // Responses are written whole; Nagle would only delay the last segment of each.
+    socket.setNoDelay(true)
+    socket.on('data', this.#onData)
+    socket.on('end', this.#onEnd)
+    socket.on('error', this.#onError)
+    socket.on('close', this.#onClose)
+    socket.on('drain', this.#onDrain)
+    socket.resume()
+  }
+
+  /** Whether bytes can still move: not closed by either side, not reset. */
+  get isOpen(): boolean {
+    return !this.#isClosed && !this.#socket.destroyed
+  }
+
+  /** The last non-ordinary error (e.g. `ETIMEDOUT`); resets and broken pipes are not kept. */
+  get lastError(): Error | undefined {
+    return this.#lastError
+  }
+
+  /**
+   * Reads the next chunk the peer sent, exactly as the socket delivered it.
+   * @returns the chunk, or `null` after end of stream, reset, a network failure or `close()`
+   * @throws ConcurrentReadError (as a rejection) when another read is still pending
+   */
+  read(): Promise<Buffer | null> {
+    if (this.#pendingRead !== null) return Promise.reject(new ConcurrentReadError(this.constructor.name))
+    if (this.#head < this.#chunks.length) return Promise.resolve(this.#dequeue())
+    if (this.#isInputEnded || this.#isClosed) return NO_MORE_BYTES
+    return new Promise(this.#awaitChunk)
+  }
+
+  /**
+   * Hands bytes to the socket. Resolves at once when the socket buffer took them, otherwise
+   * after 'drain', so a caller that awaits each write never buffers without bound.
+   * @param bytes - the bytes to send
+   * @returns `bytes.length`, or 0 when the socket is closed or the peer went away
+   * @throws the socket's error (as a rejection) for anything other than a disconnect
+   */
+  write(bytes: Buffer): Promise<number> {
+    const socket = this.#socket
+    if (this.#isClosed || !socket.writable) return NOTHING_ACCEPTED
+    if (socket.write(bytes)) return Promise.resolve(bytes.length)
+    return this.#afterDrain(bytes.length)
+  }
+
+  /**
+   * Writes several buffers with one syscall (cork, write each, uncork).
+   * @param chunks - buffers to send, in order
+   * @returns the total byte count, or 0 when the socket is closed or the peer went away
+   * @throws the socket's error (as a rejection) for anything other than a disconnect
+   */
+  writev(chunks: readonly Buffer[]): Promise<number> {
+    const socket = this.#socket
+    if (this.#isClosed || !socket.writable) return NOTHING_ACCEPTED
+    let total = 0
+    let hasRoom = true
+    socket.cork()
+    for (const chunk of chunks) {
+      hasRoom = socket.write(chunk)
+      total += chunk.length
+    }
+    socket.uncork()
+    return hasRoom ? Promise.resolve(total) : this.#afterDrain(total)
+  }
+
+  /**
+   * Ends the connection gracefully: sends FIN, then destroys the socket if the peer has not
+   * finished within `closeGraceMs`. Pending and later reads resolve `null`, pending writes 0.
+   * Idempotent; never throws.
+   */
+  close(): void {
+    if (this.#isClosed) return
+    this.#isClosed = true
+    this.#dropInput()
+    this.#settleLateWrites(null)
+    const socket = this.#socket
+    if (socket.destroyed) return
+    // Keep reading (and discarding) so the peer's FIN can arrive and finish the socket.
+    if (this.#isPaused) socket.resume()
+    socket.end()
+    this.#graceTimer = setTimeout(this.#destroy, this.#closeGraceMs)
+    this.#graceTimer.unref()
+  }
+
+  #afterDrain(byteCount: number): Promise<number> {
+    this.#nextLateWriteBytes = byteCount
+    return new Promise(this.#awaitDrain)
+  }
+
+  #dequeue(): Buffer {
+    const chunk = this.#chunks[this.#head] as Buffer
+    this.#chunks[this.#head++] = undefined
+    if (this.#head === this.#chunks.length) {
+      this.#chunks.length = 0
+      this.#head = 0
+    }
+    this.#queuedBytes -= chunk.length
+    if (this.#isPaused && this.#queuedBytes <= this.#maxQueuedBytes) {
+      this.#isPaused = false
+      this.#socket.resume()
+    }
+    return chunk
+  }
+
+  #dropInput(): void {
+    this.#chunks = []
+    this.#head = 0
+    this.#queuedBytes = 0
+    this.#isInputEnded = true
+    this.#resolvePendingRead(null)
+  }
+
+  #resolvePendingRead(chunk: Buffer | null): void {
+    const resolve = this.#pendingRead
+    if (resolve === null) return
+    this.#pendingRead = null
+    resolve(chunk)
+  }
+
+  /** Settles every write waiting for 'drain': rejects with `err`, or resolves 0 when it is null. */
+  #settleLateWrites(err: Error | null): void {
+    const resolvers = this.#lateWriteResolvers
+    const rejecters = this.#lateWriteRejecters
+    if (resolvers.length === 0) return
+    this.#lateWriteBytes = []
+    this.#lateWriteResolvers = []
+    this.#lateWriteRejecters = []
+    for (let i = 0; i < resolvers.length; i++) {
+      if (err === null) (resolvers[i] as WriteResolver)(0)
+      else (rejecters[i] as WriteRejecter)(err)
+    }
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    // Bytes arriving after close() are read only so that the peer's FIN can follow; drop them.
+    if (this.#isClosed) return
+    if (this.#pendingRead !== null) {
+      this.#resolvePendingRead(chunk)
+      return
+    }
+    this.#chunks.push(chunk)
+    this.#queuedBytes += chunk.length
+    if (!this.#isPaused && this.#queuedBytes > this.#maxQueuedBytes) {
+      this.#isPaused = true
+      this.#socket.pause()
+    }
+  }
+
+  readonly #onEnd = (): void => {
+    this.#isInputEnded = true
+    this.#resolvePendingRead(null)
+  }
+
+  readonly #onError = (err: Error): void => {
+    const code = (err as NodeJS.ErrnoException).code
+    const isOrdinary = code !== undefined && ORDINARY_DISCONNECT_CODES.has(code)
+    if (!isOrdinary) this.#lastError = err
+    this.#isClosed = true
+    this.#dropInput()
+    // A failing network is still a disconnect for the writer; only the unexpected rejects.
+    const isDisconnect = isOrdinary || (code !== undefined && NETWORK_FAILURE_CODES.has(code))
+    this.#settleLateWrites(isDisconnect ? null : err)
+  }
+
+  readonly #onClose = (): void => {
+    clearTimeout(this.#graceTimer)
+    this.#graceTimer = undefined
+    this.#isClosed = true
+    // After a graceful end, chunks already queued stay readable; the stream then ends.
+    this.#isInputEnded = true
+    this.#resolvePendingRead(null)
+    this.#settleLateWrites(null)
+  }
+
+  readonly #onDrain = (): void => {
+    const resolvers = this.#lateWriteResolvers
+    if (resolvers.length === 0) return
+    const byteCounts = this.#lateWriteBytes
+    this.#lateWriteBytes = []
+    this.#lateWriteResolvers = []
+    this.#lateWriteRejecters = []
+    for (let i = 0; i < resolvers.length; i++) (resolvers[i] as WriteResolver)(byteCounts[i] as number)
+  }
+
+  readonly #destroy = (): void => {
+    this.#graceTimer = undefined
+    this.#socket.destroy()
+  }
+}

@@ -1,0 +1,142 @@
+/** Commands with no meaning outside a shell: flagged after any separator, even without arguments. */
+const STRONG = new Set([
+  'whoami', 'ifconfig', 'ipconfig', 'uname', 'systeminfo', 'netstat', 'powershell', 'pwsh', 'cmd', 'cmd.exe',
+  'certutil', 'bitsadmin', 'wmic', 'mshta', 'rundll32', 'regsvr32', 'tasklist', 'taskkill', 'busybox', 'nc.exe',
+  'ncat', 'netcat', 'getent', 'useradd', 'usermod', 'xterm', 'hostname', 'nslookup', 'net.exe', 'passwd',
+  'crontab', 'chmod', 'chown', 'bash', 'zsh', 'ksh', 'csh', 'tcsh', 'dash', 'wget', 'curl', 'telnet', 'nohup',
+  'sh', 'nc', 'socat', 'base64', 'xxd', 'perl', 'python', 'python3', 'ruby', 'php', 'lua', 'nmap', 'tftp',
+  'scp', 'rsync', 'dig', 'traceroute', 'tracert', 'arp', 'route', 'iptables', 'sudo', 'su', 'killall',
+  'pkill', 'printenv', 'lsof', 'ps', 'ls', 'id', 'pwd', 'cat', 'uptime', 'ver', 'dir',
+])
+/** Of those, the ones that are also everyday words or tools named in prose: they need a shell-like argument. */
+const WORDLIKE = new Set([
+  'cat', 'dir', 'id', 'route', 'dash', 'ver', 'su', 'dig', 'arp', 'ps', 'python', 'python3', 'ruby', 'php',
+  'lua', 'perl', 'curl', 'wget', 'bash', 'sh', 'hostname', 'passwd', 'base64', 'ls', 'pwd', 'scp', 'rsync',
+])
+/** Everyday words that are also commands: flagged only with a shell-like argument. */
+const WEAK = new Set([
+  'echo', 'sleep', 'ping', 'find', 'type', 'more', 'set', 'env', 'rm', 'cp', 'mv', 'head', 'tail', 'grep',
+  'awk', 'sed', 'sort', 'touch', 'kill', 'net', 'who', 'less', 'timeout', 'printf', 'mkdir', 'rmdir',
+  'del', 'copy', 'start', 'exit', 'export', 'source', 'eval', 'exec', 'nl', 'od', 'strings', 'tac', 'rev',
+  'wc', 'cut', 'tee', 'xargs', 'time', 'usleep', 'expr', 'test', 'call', 'systemctl', 'service', 'reg',
+])
+/** Short commands that run bare after a separator (`;id;`), unlike `cat` in "dog; cat; bird". */
+const BARE = new Set(['id', 'ls', 'pwd', 'ver', 'dir', 'ps', 'uname'])
+const NUMBER_ARGUMENT = new Set(['sleep', 'ping', 'kill', 'timeout', 'usleep', 'exit', 'head', 'tail'])
+const QUOTED_ARGUMENT = new Set(['echo', 'printf', 'eval', 'exec', 'expr'])
+
+/**
+ * OS command injection: a shell separator (`;`, `|`, `&`, `$(`, a backtick, a newline outside bodies)
+ * followed by a command. Quotes, backslashes and carets that shells drop inside words (`c'a't`,
+ * `w\hoami`, `who^ami`) are removed first; `${IFS}`, shellshock, `/dev/tcp/` and `/???/c?t` globs are
+ * attacks on their own. Prose keeps its semicolons: everyday words like `cat` or `sleep` count only
+ * with a shell-like argument (`-x`, `/path`, `$VAR`, a number for sleep).
+ *
+ * @param value - the normalised (decoded, lower-cased) value
+ * @param newlineSeparates - whether a line break separates commands (not in text bodies)
+ * @returns whether the value reads as a shell command injection
+ * @example
+ * ```ts
+ * detectCmdi(';cat /etc/passwd', true) // true
+ * detectCmdi('cats; sleep well', true) // false
+ * ```
+ */
+export function detectCmdi(value: string, newlineSeparates: boolean): boolean {
+  if (/\$\{?ifs\b|\$\{[a-z_]{1,16}:[0-9]|^\(\)\s{0,4}\{|\/dev\/(?:tcp|udp)\/|\/[a-z]{0,2}\?[a-z?]{0,2}\/|%comspec%/.test(value)) return true
+  const text = /['"\\^]|\$@/.test(value) ? value.replace(/\$@|['"^]|\\(?=[a-z])/g, '') : value
+  let first = 0
+  while (first < text.length && text.charCodeAt(first) <= 32) first++
+  if (commandAt(text, first, Separator.Start)) return true
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 59 || c === 124 || c === 38 || (c === 10 && newlineSeparates) || (c === 13 && newlineSeparates)) {
+      if (commandAt(text, i + 1, Separator.Operator)) return true
+    } else if (c === 96) {
+      // A backtick after a space or another backtick opens markdown code ("the `id` field", a ```sh
+      // fence); glued to a word or at the start it is command substitution.
+      const glued = i === 0 || isWordChar(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === 61
+      if (commandAt(text, i + 1, glued ? Separator.Substitution : Separator.Backtick)) return true
+    } else if (c === 36 && text.charCodeAt(i + 1) === 40) {
+      if (commandAt(text, i + 2, Separator.Substitution)) return true
+    }
+  }
+  return false
+}
+
+/** What comes before a command word. */
+const enum Separator {
+  /** The start of the value. */
+  Start,
+  /** `;`, `|`, `&` or a line break. */
+  Operator,
+  /** A backtick after whitespace: markdown code or substitution. */
+  Backtick,
+  /** `$(` or a backtick glued to a word: command substitution. */
+  Substitution,
+}
+
+/**
+ * Reads the command word at `at` (after spaces, repeated separators, `{` or `(`, and a path such as
+ * `/bin/`) and decides from its argument.
+ */
+function commandAt(text: string, at: number, separator: Separator): boolean {
+  let i = at
+  while (i < text.length && isFiller(text.charCodeAt(i))) i++
+  let start = i
+  let hasPath = false
+  while (i < text.length && isWordChar(text.charCodeAt(i))) {
+    if (text.charCodeAt(i) === 47) {
+      hasPath = true
+      start = i + 1
+    }
+    i++
+  }
+  if (i === start) return false
+  const word = text.slice(start, i)
+  let j = i
+  while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++
+  const end = j >= text.length
+  const next = end ? 0 : text.charCodeAt(j)
+  const spaced = j > i || end
+  const strong = STRONG.has(word)
+  if (!strong && !WEAK.has(word)) return false
+  if (hasPath && separator !== Separator.Start) return true
+  if (!spaced && !isTerminator(next)) return false
+  const shellArgument = spaced && !end && isShellArgument(text, j, word)
+  const unambiguous = strong && !WORDLIKE.has(word)
+  switch (separator) {
+    case Separator.Start:
+      return shellArgument || (unambiguous && end)
+    case Separator.Backtick:
+      return unambiguous || shellArgument
+    case Separator.Substitution:
+      return strong || shellArgument || next === 41 || next === 96
+    default:
+      // `|id|` in a markdown table is not a pipe into id; `;id;` and a trailing `;id` are.
+      return shellArgument || unambiguous || (BARE.has(word) && (end || (isTerminator(next) && next !== 124)))
+  }
+}
+
+function isShellArgument(text: string, j: number, word: string): boolean {
+  const c = text.charCodeAt(j)
+  if (c === 45 || c === 47 || c === 36 || c === 126 || c === 62 || c === 60 || c === 37 || c === 42 || c === 123 || c === 92) return true
+  if (c === 46) return text.charCodeAt(j + 1) === 47 || text.charCodeAt(j + 1) === 46
+  if (c >= 48 && c <= 57) return NUMBER_ARGUMENT.has(word) || STRONG.has(word)
+  if (c === 99 && text.charCodeAt(j + 1) === 58) return true
+  if (word === 'net') return /^(?:user|localgroup|group|view|share|use|start|stop|session)\b/.test(text.slice(j, j + 12))
+  if (QUOTED_ARGUMENT.has(word)) return c === 39 || c === 34 || c === 96 || c === 36 || text.indexOf('>', j) !== -1
+  return false
+}
+
+function isTerminator(c: number): boolean {
+  return c === 0 || c === 59 || c === 38 || c === 124 || c === 41 || c === 96 || c === 10 || c === 13 || c === 35 || c === 62 || c === 60 || c === 125
+}
+
+/** Separators are not fillers: each one starts its own bounded read, which keeps the scan linear. */
+function isFiller(c: number): boolean {
+  return c === 32 || c === 9 || c === 123 || c === 40
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 47
+}

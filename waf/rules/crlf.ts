@@ -1,0 +1,26 @@
+/**
+ * A line break followed by a response header an attacker would want to set (OWASP CRS 921120-921160).
+ * `Location` and `Refresh` are also words of ordinary multi-line text ("Location: Paris"), so they
+ * count only with a URL or a delay after the colon.
+ */
+const INJECTED_HEADER = /[\r\n][\r\n \t]{0,8}(?:(?:set-cookie|content-type|content-length|content-disposition|content-security-policy|x-forwarded-for|x-forwarded-host|x-xss-protection|access-control-allow-[a-z]{1,12}|transfer-encoding|x-powered-by|x-[a-z-]{1,32})[ \t]{0,8}:|location[ \t]{0,8}:[ \t]{0,8}(?:[a-z]{2,10}:|\/)|refresh[ \t]{0,8}:[ \t]{0,8}\d|http\/\d|<html|<meta|<script)/
+
+
+/**
+ * CRLF injection and HTTP response splitting: a decoded line break in the path or a parameter name
+ * is never legitimate; in a value it counts when a header line or a second response follows it, so
+ * a multi-line text field stays clean.
+ *
+ * @param value - the normalised (decoded, lower-cased) value
+ * @param anyBreak - whether any line break is an attack here (paths and names)
+ * @returns whether the value injects header lines
+ * @example
+ * ```ts
+ * detectCrlf('en\r\nset-cookie: sid=1', false) // true
+ * detectCrlf('line one\nline two', false)      // false
+ * ```
+ */
+export function detectCrlf(value: string, anyBreak: boolean): boolean {
+  if (value.indexOf('\n') === -1 && value.indexOf('\r') === -1) return false
+  return anyBreak || INJECTED_HEADER.test(value)
+}

@@ -1,0 +1,35 @@
+const URL_START = /(?:https?|ftps?|gopher|dict|ldap|tftp|smb|sftp):\/\//
+const IP_HOST = /^(?:[^/?#@]{0,64}@)?(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d{8,10}|0x[0-9a-f]{8}|\[[0-9a-f:.]{2,45}\])(?:[:/?#]|$)/
+const SCRIPT_FILE = /\.(?:txt|inc|sh|pl|py|cgi|exe|bat|ps1|jsp)(?:$|\?)/
+/** Parameter names that applications pass to include() (OWASP CRS rule 931110 and common variants). */
+const INCLUDE_PARAMS = new Set([
+  'file', 'filename', 'page', 'include', 'inc', 'path', 'dir', 'template', 'tpl', 'module', 'mod', 'load',
+  'doc', 'folder', 'root', 'conf', 'config', 'php_path', 'mosconfig_absolute_path', 'base_path', 'basepath',
+  'appserv_root', 'gallery_basedir', '_conf[path]', 'path[docroot]', 'config[root_dir]', '_server[document_root]',
+])
+
+/**
+ * Remote file inclusion: a URL handed to a parameter so the server fetches and runs it. Ordinary links
+ * (a website field, a redirect target) stay clean; flagged are URLs to a raw IP, URLs ending in `?`
+ * (which cuts off the suffix an include appends), URLs to script files, URLs in include-style
+ * parameters or behind `include(`, and UNC paths.
+ *
+ * @param value - the normalised (decoded, lower-cased) value
+ * @param name - the normalised parameter name, or '' when the value has none
+ * @returns whether the value reads as a remote file inclusion
+ * @example
+ * ```ts
+ * detectRfi('http://192.168.0.1/shell.txt?', 'q')   // true
+ * detectRfi('https://example.com/about', 'website') // false
+ * ```
+ */
+export function detectRfi(value: string, name: string): boolean {
+  if (value.startsWith('\\\\') && /^\\\\[a-z0-9.-]{1,64}\\/.test(value)) return true
+  const match = URL_START.exec(value)
+  if (match === null) return false
+  const rest = value.slice(match.index + match[0].length)
+  if (IP_HOST.test(rest)) return true
+  if (value.endsWith('?') || value.indexOf('\0') !== -1 || SCRIPT_FILE.test(rest)) return true
+  if (match.index === 0 && INCLUDE_PARAMS.has(name.toLowerCase())) return true
+  return /(?:include|require)(?:_once)?\s{0,4}\(?\s{0,4}["']?$/.test(value.slice(Math.max(0, match.index - 24), match.index))
+}

@@ -1,0 +1,41 @@
+/** What inside a template expression means evaluation rather than a variable lookup. */
+const EXPRESSION = /\d\s{0,3}[*+/%-]\s{0,3}['"]?\d|__|\bconfig\b|\bself\b|\brequest\b|lipsum|cycler|joiner|namespace|\|attr|constructor|popen|import|\bsystem\b|\bexec\b|getclass|\.class\b|forname|runtime|processbuilder|\bt\(|jndi:|\$\{|::-|\b(?:lower|upper|env|sys|java|base64|date|main|ctx|bundle|k8s|docker|spring):|freemarker|pagecontext|applicationscope|sessionscope|_self|getruntime|\bos\.|subprocess|\bsmarty\b|\bphp\b/
+const OPENERS = /\{\{|\{%|\$\{|#\{|\*\{|@\{|~\{|@\(|\{\$|\{if\s/g
+/** Directives that only template engines and their exploits use. */
+const DIRECTIVES = /<#assign|<#import|\?new\(\)|freemarker\.template\.utility|#set\s{0,4}\(\s{0,4}\$|#foreach\s{0,4}\(|\$class\.inspect|<%[=@!]|<%\s|\{php\}|\{\/php\}|\{system\(|\$\{\{/
+
+/**
+ * Server-side template injection: an expression opener of some engine (`{{ }}` Jinja/Twig/Angular,
+ * `{% %}`, `${ }` EL/FreeMarker/Mako/Log4j, `#{ }`, `*{ }` Thymeleaf, `@( )` Razor, `<% %>` ERB/JSP,
+ * Smarty, Velocity `#set`) whose content evaluates (`7*7`, dunder attributes, `config`, class
+ * loading, lookups like `jndi:`). `{{ user.name }}` in a Vue or Handlebars snippet stays clean.
+ * Each opener looks at most 256 characters ahead, so the scan is linear.
+ *
+ * @param value - the normalised (decoded, lower-cased) value
+ * @returns whether the value reads as a template injection
+ * @example
+ * ```ts
+ * detectSsti('{{7*7}}')            // true
+ * detectSsti('hello {{ name }}!')  // false
+ * ```
+ */
+export function detectSsti(value: string): boolean {
+  if (DIRECTIVES.test(value)) return true
+  OPENERS.lastIndex = 0
+  let match: RegExpExecArray | null
+  while ((match = OPENERS.exec(value)) !== null) {
+    const from = match.index + match[0].length
+    const content = value.slice(from, from + 256)
+    const close = closer(match[0])
+    const end = content.indexOf(close)
+    if (EXPRESSION.test(end === -1 ? content : content.slice(0, end))) return true
+  }
+  return false
+}
+
+function closer(opener: string): string {
+  if (opener === '{{') return '}}'
+  if (opener === '{%') return '%}'
+  if (opener === '@(') return ')'
+  return '}'
+}
