@@ -62,3 +62,30 @@ export {
   CertificateNameMismatchError,
 } from './certs/errors.js'
 export type { CertificateErrorCode } from './certs/errors.js'
+/** A Node Duplex over any Transport, for protocols taken over after an upgrade. */
+export { transportDuplex } from './transports/transport-duplex.js'
+/** The connection API: connection data and hooks, detaching, raw and constant responses, streamed bodies. */
+export { Connection } from './core/connection.js'
+export type { CloseReason, DetachedConnection } from './core/connection.js'
+export { ResponseBuilder } from './core/response-builder.js'
+export { BodyStream } from './core/body-stream.js'
+export type { ConstantResponseInit } from './core/constant-response.js'
+export type { StreamSource } from './core/stream-source.js'
+export type { FileOptions } from './core/file-response.js'
+/** The router, usable alone. */
+export { Router } from './router/router.js'
+export type { RouterOptions } from './router/router.js'
+export type { RouteMatch, Params } from './router/route-match.js'
+export type { RouteParams } from './router/route-params.js'
+export {
+  RouteDuplicateError,
+  RouteParamConflictError,
+  RouteInvalidPatternError,
+  RouteInvalidMethodError,
+  RouterInvalidOptionError,
+} from './router/errors.js'
+export type { RouterErrorCode } from './router/errors.js'
+/** The server side of HTTPS, for custom servers: checked certificates, SNI, reloading. */
+export { validateTlsConfig } from './core/tls-config.js'
+export { createTlsSetup } from './core/tls-setup.js'
+export type { TlsSetup, TlsSetupHooks } from './core/tls-setup.js'

@@ -1,4 +1,5 @@
 import type { MatchState } from './match-state.js'
+import { edgeMatches, MethodNode } from './method-node.js'
 import { MethodTable, type RouteEntry } from './method-table.js'
 
 const SLASH = 47 // '/'
@@ -144,6 +145,34 @@ export class RadixNode<T> {
   }
 
   /**
+   * Copies this subtree, keeping only the branches with a route answering `method` (its own
+   * route, GET's for HEAD, or a `'*'` route), into a tree for that method alone.
+   *
+   * @param method - a method routed somewhere, or `'*'` for the methods routed nowhere
+   * @returns the copy, or `null` when nothing below answers `method`
+   * @example
+   * ```ts
+   * const getTree = root.project('GET')
+   * ```
+   */
+  project(method: string): MethodNode<T> | null {
+    const param = this.#param
+    const node = new MethodNode<T>(this.#prefix, param?.constraint ?? null, param?.index ?? 0, this.#hasInnerStatics)
+    node.entry = this.#table?.get(method) ?? null
+    node.wildcard = this.#wildcard?.get(method) ?? null
+    node.wildcardIndex = this.#wildcardIndex
+    let isEmpty = node.entry === null && node.wildcard === null
+    for (const child of this.#statics) {
+      const copy = child.project(method)
+      if (copy !== null) node.byCode[child.#prefix.charCodeAt(0)] = copy
+      isEmpty &&= copy === null
+    }
+    const params = this.#params.map((child) => child.project(method)).filter((copy) => copy !== null)
+    if (params.length !== 0) node.params = params
+    return isEmpty && params.length === 0 ? null : node
+  }
+
+  /**
    * Matches the rest of the path from offset `i`, just past this node's edge (or param value),
    * depth first in priority order. Each node checks its children's edges before descending, so a
    * step down the tree is a single call. This is the hot path: change with care.
@@ -252,15 +281,6 @@ export class RadixNode<T> {
 
 function methodList<T>(table: MethodTable<T> | null): string {
   return table === null ? '' : ` [${table.methods.join(', ')}]`
-}
-
-/** Whether `prefix` is at `i` in `path`, which is long enough; its first char is known to match. */
-function edgeMatches(prefix: string, path: string, i: number): boolean {
-  // A char loop beats startsWith on the short edges of a route tree.
-  for (let k = 1; k < prefix.length; k++) {
-    if (prefix.charCodeAt(k) !== path.charCodeAt(i + k)) return false
-  }
-  return true
 }
 
 function commonPrefixLength(a: string, b: string): number {

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import '../helpers/unhandled-rejection-guard.js'
+import type { App } from '../../core/app.js'
 import { MemoryTransport } from '../../transports/memory-transport.js'
 import { testApp } from '../helpers/test-app.js'
 import { serveInput, servedText } from '../helpers/serve-input.js'
@@ -31,7 +32,7 @@ function headWithTarget(bytes: number): string {
 }
 
 /** Serves input that never ends (the client keeps the connection open) and waits for the Session to close it. */
-async function serveOpen(app: ReturnType<typeof testApp>, input: string[]): Promise<MemoryTransport> {
+async function serveOpen(app: App, input: string[]): Promise<MemoryTransport> {
   const t = new MemoryTransport({ input, endAfterInput: false })
   await app.serve(t)
   return t

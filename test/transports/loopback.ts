@@ -22,7 +22,9 @@ export interface TestCertificate {
 }
 
 /**
- * Generates a `localhost` certificate and a client certificate it signs (EC keys: fast).
+ * Generates a `localhost` certificate and a client certificate it signs (EC keys: fast). The
+ * server certificate is also a CA (basicConstraints, keyCertSign), so the client certificate
+ * verifies against it.
  * @returns the PEM strings
  */
 export async function makeTestCertificate(): Promise<TestCertificate> {
@@ -30,6 +32,12 @@ export async function makeTestCertificate(): Promise<TestCertificate> {
     keyType: 'ec',
     algorithm: 'sha256',
     clientCertificate: { cn: 'alice' },
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+    ],
   })
   return { key: pems.private, cert: pems.cert, clientKey: pems.clientprivate as string, clientCert: pems.clientcert as string }
 }
