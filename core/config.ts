@@ -18,6 +18,13 @@ export interface Limits {
   maxBodyBytes: number
   /** Requests served on one connection before it is closed; 0 means no maximum. Default 0. */
   maxRequestsPerConnection: number
+  /**
+   * Pipelined GET/HEAD requests handled at once on one connection; their responses still leave in
+   * request order. 1 handles them one after another. Default 1.
+   */
+  maxConcurrentRequests: number
+  /** Responses held back behind a slower earlier one, in bytes, before no more requests are started. Default 1 MiB. */
+  maxBufferedResponseBytes: number
 }
 
 /** Timeouts in milliseconds; each is cancelled as soon as its stage completes. 0 disables one. */
@@ -85,6 +92,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
     maxTargetBytes: 8 * 1024,
     maxBodyBytes: 10 * MIB,
     maxRequestsPerConnection: 0,
+    maxConcurrentRequests: 1,
+    maxBufferedResponseBytes: MIB,
   }),
   timeouts: Object.freeze({
     headerTimeoutMs: 20_000,
@@ -192,7 +201,7 @@ export function resolveConfig(input: unknown = {}): Config {
   if (!isPlainObject(input)) throw new InvalidConfigError('config', `expected an object, got ${JSON.stringify(input)}`)
   checkKeys(input, DEFAULT_CONFIG, '')
   const limits = numbers(input.limits, DEFAULT_CONFIG.limits, 'limits', 0)
-  for (const key of ['maxHeaderBytes', 'maxHeaderCount', 'maxTargetBytes'] as const) {
+  for (const key of ['maxHeaderBytes', 'maxHeaderCount', 'maxTargetBytes', 'maxConcurrentRequests'] as const) {
     if (limits[key] < 1) throw new InvalidConfigError(`limits.${key}`, `expected an integer >= 1, got ${limits[key]}`)
   }
   return {

@@ -3,7 +3,6 @@ import type { WafVerdict } from '../waf/verdict.js'
 import type { RouteMatch } from '../router/route-match.js'
 import type { Config } from './config.js'
 import type { SessionHost } from './session-host.js'
-import type { ResponseSink } from './response-sink.js'
 import type { RouteEntry } from './route-entry.js'
 import type { RequestConnection } from './request.js'
 import { Request } from './request.js'
@@ -24,6 +23,7 @@ import { Connection, type CloseReason, type ConnectionSource, type DetachedConne
 import { isOrdinaryDisconnect } from './ordinary-disconnect.js'
 import { AlreadyDetachedError } from './errors.js'
 import { sendConstant } from './constant-response.js'
+import { ResponseSlot, type SlotOwner } from './response-slot.js'
 
 /** What the connection is waiting for; decides which timeout is armed and what expiry does. */
 const Stage = { Head: 0, Idle: 1, Body: 2, Handler: 3, Write: 4, Closed: 5 } as const
@@ -41,7 +41,7 @@ const CORK_BYTES = 64 * 1024
  * The loop never awaits what has already arrived: pipelined requests in the buffer are parsed and
  * answered back to back, and their responses leave together before the next read.
  */
-export class Session implements ResponseSink, RequestConnection, ConnectionSource {
+export class Session implements SlotOwner, RequestConnection, ConnectionSource {
   readonly #host: SessionHost
   readonly #config: Config
   /** The connection's bytes. */
@@ -57,6 +57,8 @@ export class Session implements ResponseSink, RequestConnection, ConnectionSourc
   #head: RequestHead | undefined
   #response: Response | undefined
   #requestCount = 0
+  #headNumber = 0
+  #handlerPending = false
   /** When the last request arrived. */
   lastActiveAt = Date.now()
   #closing = false
@@ -179,7 +181,7 @@ export class Session implements ResponseSink, RequestConnection, ConnectionSourc
       const head = await this.#readHead()
       if (head === null) return
       this.#head = head
-      this.#requestCount++
+      this.#headNumber = ++this.#requestCount
       this.lastActiveAt = Date.now()
       const match = host.route(head.method, head.path)
       const entry = match.status === 200 ? match.store : undefined
@@ -227,16 +229,78 @@ export class Session implements ResponseSink, RequestConnection, ConnectionSourc
     }
     const res = new Response(this, head)
     this.#response = res
+    let keepAlive = true
     if (verdict !== null && verdict.blocked) {
       res.status(400).json({ message: 'Request blocked', rule: verdict.ruleId })
     } else {
       const req = new Request(head, body, match.status === 200 ? match.params : EMPTY_PARAMS, this)
-      await this.#dispatch(req, res, match)
+      const done = this.#dispatch(req, res, match)
+      if (this.#handlerPending && this.#config.limits.maxConcurrentRequests > 1) keepAlive = await this.#overlap(done, res)
+      else await done
     }
     this.#response = undefined
     if (body instanceof BodyStream && body.failure !== undefined) this.#closing = true
-    if (!res.keepAlive && this.#stage !== Stage.Closed) this.#endWith('completed')
-    return res.keepAlive && !this.#broken && this.#stage !== Stage.Closed && !this.#detached
+    keepAlive &&= res.keepAlive
+    if (!keepAlive && this.#stage !== Stage.Closed) this.#endWith('completed')
+    return keepAlive && !this.#broken && this.#stage !== Stage.Closed && !this.#detached
+  }
+
+  /**
+   * While the handler of `first` is pending, starts the pipelined GET/HEAD requests already
+   * buffered behind it (up to `maxConcurrentRequests` in flight), each answering into a slot that
+   * holds its response until every earlier one has left.
+   * @returns whether the connection stays open after the last of them
+   */
+  async #overlap(first: Promise<void>, firstResponse: Response): Promise<boolean> {
+    const limits = this.#config.limits
+    const started: { slot: ResponseSlot; res: Response; done: Promise<void> | undefined; keepAlive: boolean }[] = []
+    let held = 0
+    while (started.length + 1 < limits.maxConcurrentRequests && held <= limits.maxBufferedResponseBytes && !this.#closing) {
+      if (limits.maxRequestsPerConnection > 0 && this.#requestCount >= limits.maxRequestsPerConnection) break
+      const head = this.#takeBufferedSafeHead()
+      if (head === null) break
+      const slot = new ResponseSlot(this, head, ++this.#requestCount)
+      const res = new Response(slot, head)
+      const match = this.#host.route(head.method, head.path)
+      const entry = match.status === 200 ? match.store : undefined
+      const verdict = this.#host.waf.checkHead(head, entry?.wafMode)
+      let done: Promise<void> | undefined
+      let keepAlive = true
+      if (verdict !== null && verdict.blocked) res.status(400).json({ message: 'Request blocked', rule: verdict.ruleId })
+      else if (entry?.constant !== undefined) keepAlive = sendConstant(slot, entry.constant, head)
+      else done = this.#dispatch(new Request(head, undefined, match.status === 200 ? match.params : EMPTY_PARAMS, this), res, match)
+      started.push({ slot, res, done, keepAlive })
+      for (const s of started) held += s.slot.heldBytes
+    }
+    await first
+    let open = firstResponse.keepAlive
+    for (const next of started) {
+      if (!open || this.#stage === Stage.Closed || this.#detached) {
+        // An earlier response closed the connection: later ones must not follow it.
+        next.res.seize()
+        continue
+      }
+      next.slot.activate()
+      if (next.done !== undefined) await next.done
+      open = next.keepAlive && next.res.keepAlive
+    }
+    return open
+  }
+
+  /** Consumes the next request head if it is wholly buffered and safe to start early (GET/HEAD, no body). */
+  #takeBufferedSafeHead(): RequestHead | null {
+    const input = this.#input
+    const limits = this.#config.limits
+    const start = skipLeadingEmptyLines(input.buf, input.pos, input.end)
+    if (start >= input.end) return null
+    const end = scanHead(input.buf, start, input.end, start)
+    if (end <= 0 || end - start > limits.maxHeaderBytes) return null
+    const head = new RequestHead()
+    if (parseHead(input.buf, start, end, limits, head) !== ParseResult.Ok) return null
+    // Anything else waits its turn: unsafe methods must not run ahead of an earlier response.
+    if ((head.method !== 'GET' && head.method !== 'HEAD') || head.hasBody || head.upgrade || head.expectContinue) return null
+    input.pos = end
+    return head
   }
 
   async #dispatch(req: Request, res: Response, match: RouteMatch<RouteEntry>): Promise<void> {
@@ -245,7 +309,9 @@ export class Session implements ResponseSink, RequestConnection, ConnectionSourc
       if (isThenable(result)) {
         this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
         const pending = result
+        this.#handlerPending = true
         result = await this.#untilWoken(pending)
+        this.#handlerPending = false
         if (this.#woken) return this.#interrupted(res, pending)
       }
       if (this.#detached) return
@@ -439,8 +505,13 @@ export class Session implements ResponseSink, RequestConnection, ConnectionSourc
 
   /** @internal */
   mustClose(): boolean {
+    return this.#head === undefined ? this.#closing : this.mustCloseFor(this.#head, this.#headNumber)
+  }
+
+  /** @internal */
+  mustCloseFor(head: RequestHead, requestNumber: number): boolean {
     const max = this.#config.limits.maxRequestsPerConnection
-    return this.#closing || this.#head?.keepAlive === false || (max > 0 && this.#requestCount >= max)
+    return this.#closing || !head.keepAlive || (max > 0 && requestNumber >= max)
   }
 
   /** @internal */

@@ -18,6 +18,13 @@ const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object'>> = {
   inspectCertificate: 'function',
   verifyCertificate: 'function',
   loadPem: 'function',
+  Router: 'class',
+  Connection: 'class',
+  BodyStream: 'class',
+  ResponseBuilder: 'class',
+  transportDuplex: 'function',
+  validateTlsConfig: 'function',
+  createTlsSetup: 'function',
 }
 
 /** Whether a function is declared with `class` (so calling it without `new` throws). */

@@ -44,8 +44,11 @@ const NO_MORE_BYTES: Promise<null> = Promise.resolve(null)
 const NOTHING_ACCEPTED: Promise<number> = Promise.resolve(0)
 
 type ReadResolver = (chunk: Buffer | null) => void
-type WriteResolver = (accepted: number) => void
-type WriteRejecter = (err: Error) => void
+interface LateWrite {
+  readonly byteCount: number
+  readonly resolve: (accepted: number) => void
+  readonly reject: (err: Error) => void
+}
 
 /**
  * The behaviour `PlainTransport` and `TlsTransport` share: a queue of received chunks with
@@ -78,21 +81,13 @@ export abstract class SocketTransport implements Transport {
   #isInputEnded = false
   #isClosed = false
   #pendingRead: ReadResolver | null = null
-  #lateWriteBytes: number[] = []
-  #lateWriteResolvers: WriteResolver[] = []
-  #lateWriteRejecters: WriteRejecter[] = []
-  #nextLateWriteBytes = 0
+  #lateWrites: LateWrite[] = []
   #graceTimer: NodeJS.Timeout | undefined
   #lastError: Error | undefined
 
-  // Executors built once, so waiting allocates only the Promise itself.
+  // Built once, so a read that waits allocates only the Promise itself.
   readonly #awaitChunk = (resolve: ReadResolver): void => {
     this.#pendingRead = resolve
-  }
-  readonly #awaitDrain = (resolve: WriteResolver, reject: WriteRejecter): void => {
-    this.#lateWriteBytes.push(this.#nextLateWriteBytes)
-    this.#lateWriteResolvers.push(resolve)
-    this.#lateWriteRejecters.push(reject)
   }
 
   /**
@@ -186,7 +181,7 @@ export abstract class SocketTransport implements Transport {
     if (this.#isClosed) return
     this.#isClosed = true
     this.#dropInput()
-    this.#settleLateWrites(null)
+    this.#settleLateWrites('gone')
     const socket = this.#socket
     if (socket.destroyed) return
     // Keep reading (and discarding) so the peer's FIN can arrive and finish the socket.
@@ -196,9 +191,11 @@ export abstract class SocketTransport implements Transport {
     this.#graceTimer.unref()
   }
 
+  /** The slow path: the kernel is behind, so one closure per waiting write costs nothing that matters. */
   #afterDrain(byteCount: number): Promise<number> {
-    this.#nextLateWriteBytes = byteCount
-    return new Promise(this.#awaitDrain)
+    return new Promise((resolve, reject) => {
+      this.#lateWrites.push({ byteCount, resolve, reject })
+    })
   }
 
   #dequeue(): Buffer {
@@ -231,17 +228,15 @@ export abstract class SocketTransport implements Transport {
     resolve(chunk)
   }
 
-  /** Settles every write waiting for 'drain': rejects with `err`, or resolves 0 when it is null. */
-  #settleLateWrites(err: Error | null): void {
-    const resolvers = this.#lateWriteResolvers
-    const rejecters = this.#lateWriteRejecters
-    if (resolvers.length === 0) return
-    this.#lateWriteBytes = []
-    this.#lateWriteResolvers = []
-    this.#lateWriteRejecters = []
-    for (let i = 0; i < resolvers.length; i++) {
-      if (err === null) (resolvers[i] as WriteResolver)(0)
-      else (rejecters[i] as WriteRejecter)(err)
+  /** Settles every write waiting for 'drain': with its byte count, with 0, or with a rejection. */
+  #settleLateWrites(outcome: 'drained' | 'gone' | Error): void {
+    const waiting = this.#lateWrites
+    if (waiting.length === 0) return
+    this.#lateWrites = []
+    for (const write of waiting) {
+      if (outcome === 'drained') write.resolve(write.byteCount)
+      else if (outcome === 'gone') write.resolve(0)
+      else write.reject(outcome)
     }
   }
 
@@ -273,7 +268,7 @@ export abstract class SocketTransport implements Transport {
     this.#dropInput()
     // A failing network is still a disconnect for the writer; only the unexpected rejects.
     const isDisconnect = isOrdinary || (code !== undefined && NETWORK_FAILURE_CODES.has(code))
-    this.#settleLateWrites(isDisconnect ? null : err)
+    this.#settleLateWrites(isDisconnect ? 'gone' : err)
   }
 
   readonly #onClose = (): void => {
@@ -283,17 +278,11 @@ export abstract class SocketTransport implements Transport {
     // After a graceful end, chunks already queued stay readable; the stream then ends.
     this.#isInputEnded = true
     this.#resolvePendingRead(null)
-    this.#settleLateWrites(null)
+    this.#settleLateWrites('gone')
   }
 
   readonly #onDrain = (): void => {
-    const resolvers = this.#lateWriteResolvers
-    if (resolvers.length === 0) return
-    const byteCounts = this.#lateWriteBytes
-    this.#lateWriteBytes = []
-    this.#lateWriteResolvers = []
-    this.#lateWriteRejecters = []
-    for (let i = 0; i < resolvers.length; i++) (resolvers[i] as WriteResolver)(byteCounts[i] as number)
+    this.#settleLateWrites('drained')
   }
 
   readonly #destroy = (): void => {

@@ -99,7 +99,7 @@ function visitPart(body: Buffer, head: string, from: number, to: number, visit: 
   const file = PART_FILENAME.exec(head)
   const type = (PART_TYPE.exec(head)?.[1] ?? '').trim().toLowerCase()
   if (file !== null) {
-    if (visit(file[1] ?? file[2], Place.Arg, false, 'filename')) return true
+    if (visit(file[1] ?? file[2], Place.FileName, false, 'filename')) return true
     if (!isText(type) && !isJson(type)) return false
   }
   const text = body.toString('utf8', from, to)

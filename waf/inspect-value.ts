@@ -21,6 +21,8 @@ export const enum Place {
   Header,
   /** A JSON string, multipart text part or text body. */
   Body,
+  /** The file name of a multipart upload. */
+  FileName,
 }
 
 /**
@@ -78,6 +80,7 @@ const CLASS_OF: Record<string, number> = {
 }
 for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[char.charCodeAt(0)] = bits
 
+const SCRIPT_UPLOAD = /\.(?:php[0-9s]?|phtml|phar|pht|jspx?|aspx?|asa|cer|shtml|cgi)(?:\.|$)|^\.ht/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
 const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT
 const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH
@@ -131,6 +134,8 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   if ((mask & (COLON | BSLASH)) !== 0 && place !== Place.Path && detectRfi(text, name)) return 6
   if ((mask & SSTI_GATE) !== 0 && detectSsti(text)) return 7
   if ((mask !== 0 || text.startsWith('ro0ab') || text.startsWith('aced0005')) && detectCodeInjection(text)) return 8
+  // An uploaded server script is code injection waiting for a request (OWASP CRS 933110, 944140).
+  if (place === Place.FileName && SCRIPT_UPLOAD.test(text)) return 8
   if ((mask & XSS_GATE) !== 0 && detectXss(text)) return 9
   if ((mask & SQLI_GATE) !== 0 && text.length > 1 && detectSqli(text)) return 10
   if (((mask & CMDI_GATE) !== 0 || text.length <= 12) && detectCmdi(text, place !== Place.Body)) return 11

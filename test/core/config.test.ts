@@ -16,7 +16,15 @@ function thrown(fn: () => unknown): unknown {
 }
 
 const EXPECTED_DEFAULTS = {
-  limits: { maxHeaderBytes: 16384, maxHeaderCount: 100, maxTargetBytes: 8192, maxBodyBytes: 10485760, maxRequestsPerConnection: 0 },
+  limits: {
+    maxHeaderBytes: 16384,
+    maxHeaderCount: 100,
+    maxTargetBytes: 8192,
+    maxBodyBytes: 10485760,
+    maxRequestsPerConnection: 0,
+    maxConcurrentRequests: 1,
+    maxBufferedResponseBytes: 1048576,
+  },
   timeouts: { headerTimeoutMs: 20000, bodyTimeoutMs: 60000, handlerTimeoutMs: 60000, idleTimeoutMs: 65000, writeTimeoutMs: 65000 },
   waf: { mode: 'basic', rules: [], onBlock: undefined },
   router: { caseSensitive: true, ignoreTrailingSlash: false, maxParamLength: 100 },

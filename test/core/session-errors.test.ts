@@ -1,6 +1,5 @@
 import { expect } from 'chai'
 import sinon from 'sinon'
-import '../helpers/unhandled-rejection-guard.js'
 import type { App } from '../../core/app.js'
 import { testApp } from '../helpers/test-app.js'
 import { serveInput } from '../helpers/serve-input.js'

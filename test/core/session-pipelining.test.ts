@@ -1,5 +1,4 @@
 import { expect } from 'chai'
-import '../helpers/unhandled-rejection-guard.js'
 import { MemoryTransport } from '../../transports/memory-transport.js'
 import { testApp } from '../helpers/test-app.js'
 import { serveInput, servedText } from '../helpers/serve-input.js'

@@ -1,6 +1,5 @@
 import { expect } from 'chai'
 import sinon from 'sinon'
-import '../helpers/unhandled-rejection-guard.js'
 import { App } from '../../core/app.js'
 import { testApp } from '../helpers/test-app.js'
 import { servedText, serveInput } from '../helpers/serve-input.js'

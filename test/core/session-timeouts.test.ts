@@ -1,6 +1,5 @@
 import { expect } from 'chai'
 import sinon from 'sinon'
-import '../helpers/unhandled-rejection-guard.js'
 import { MemoryTransport } from '../../transports/memory-transport.js'
 import type { UserConfig } from '../../core/config.js'
 import { testApp } from '../helpers/test-app.js'

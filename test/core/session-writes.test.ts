@@ -1,5 +1,4 @@
 import { expect } from 'chai'
-import '../helpers/unhandled-rejection-guard.js'
 import { testApp } from '../helpers/test-app.js'
 import { serveInput, servedText } from '../helpers/serve-input.js'
 import { maskDates } from '../helpers/mask-dates.js'

@@ -3,8 +3,7 @@
  * the last test. A Session promises that every failure reaches the error hook or ends the
  * connection; a rejection nobody awaits would break that promise silently.
  *
- * Importing this module for its side effect registers the listener and two root hooks, once per
- * process (modules are evaluated once): `import '../helpers/unhandled-rejection-guard.js'`.
+ * `.mocharc.json` loads it with `require`, so its root hooks guard every spec in the run.
  */
 const unhandled: unknown[] = []
 
@@ -24,5 +23,8 @@ async function failOnUnhandledRejections(): Promise<void> {
   throw new Error(`unhandled promise rejection(s):\n${reasons.join('\n')}`)
 }
 
-afterEach('fails the test on an unhandled rejection', failOnUnhandledRejections)
-after('fails the run on an unhandled rejection after the last test', failOnUnhandledRejections)
+/** Mocha root hooks: checked after every test and once after the last. */
+export const mochaHooks = {
+  afterEach: failOnUnhandledRejections,
+  afterAll: failOnUnhandledRejections,
+}

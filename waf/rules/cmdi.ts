@@ -1,3 +1,6 @@
+/** Shells by absolute path, PowerShell download-and-run idioms, Windows batch loops. */
+const SHELL_SIGNATURES = /\/(?:usr\/(?:local\/)?)?s?bin\/(?:ba|z|k|c|tc|da)?sh\b|\/bin\/(?:nc|netcat|ncat|busybox|python|perl|ruby|php|wget|curl|id|cat|uname|whoami)\b|invoke-(?:expression|webrequest|command|restmethod)|\biex\s{0,4}\(|downloadstring\(|downloadfile\(|new-object\s{1,4}(?:system\.)?net\.webclient|-encodedcommand|start-process|set-executionpolicy|\bfor\s{1,4}\/[fdlr]\s|\bif\s{1,4}exist\s|cmd(?:\.exe)?\s{1,4}\/[ck]\s/
+
 /** Commands with no meaning outside a shell: flagged after any separator, even without arguments. */
 const STRONG = new Set([
   'whoami', 'ifconfig', 'ipconfig', 'uname', 'systeminfo', 'netstat', 'powershell', 'pwsh', 'cmd', 'cmd.exe',
@@ -42,6 +45,7 @@ const QUOTED_ARGUMENT = new Set(['echo', 'printf', 'eval', 'exec', 'expr'])
  * ```
  */
 export function detectCmdi(value: string, newlineSeparates: boolean): boolean {
+  if (SHELL_SIGNATURES.test(value)) return true
   if (/\$\{?ifs\b|\$\{[a-z_]{1,16}:[0-9]|^\(\)\s{0,4}\{|\/dev\/(?:tcp|udp)\/|\/[a-z]{0,2}\?[a-z?]{0,2}\/|%comspec%/.test(value)) return true
   const text = /['"\\^]|\$@/.test(value) ? value.replace(/\$@|['"^]|\\(?=[a-z])/g, '') : value
   let first = 0

@@ -1,5 +1,7 @@
 const URL_START = /(?:https?|ftps?|gopher|dict|ldap|tftp|smb|sftp):\/\//
 const IP_HOST = /^(?:[^/?#@]{0,64}@)?(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d{8,10}|0x[0-9a-f]{8}|\[[0-9a-f:.]{2,45}\])(?:[:/?#]|$)/
+/** Cloud metadata services, the usual target of server-side request forgery. */
+const METADATA_HOST = /^(?:[^/?#@]{0,64}@)?(?:metadata\.google\.internal|metadata\.azure\.com|instance-data)(?:[:/?#.]|$)/
 const SCRIPT_FILE = /\.(?:txt|inc|sh|pl|py|cgi|exe|bat|ps1|jsp)(?:$|\?)/
 /** Parameter names that applications pass to include() (OWASP CRS rule 931110 and common variants). */
 const INCLUDE_PARAMS = new Set([
@@ -28,7 +30,7 @@ export function detectRfi(value: string, name: string): boolean {
   const match = URL_START.exec(value)
   if (match === null) return false
   const rest = value.slice(match.index + match[0].length)
-  if (IP_HOST.test(rest)) return true
+  if (IP_HOST.test(rest) || METADATA_HOST.test(rest)) return true
   if (value.endsWith('?') || value.indexOf('\0') !== -1 || SCRIPT_FILE.test(rest)) return true
   if (match.index === 0 && INCLUDE_PARAMS.has(name.toLowerCase())) return true
   return /(?:include|require)(?:_once)?\s{0,4}\(?\s{0,4}["']?$/.test(value.slice(Math.max(0, match.index - 24), match.index))

@@ -7,7 +7,13 @@ const DANGEROUS_FUNCTIONS = new Set([
   'ctxsys.drithsx.sn', 'name_const', 'get_lock', 'randomblob', 'pg_read_file', 'lo_import', 'json_keys',
 ])
 const DROP_OBJECTS = new Set(['table', 'database', 'schema', 'user', 'procedure', 'function', 'view', 'index', 'trigger', 'login'])
-const SYSTEM_TABLES = /information_schema|mysql\.user|sysobjects|syscolumns|pg_catalog|pg_shadow|sqlite_master|all_tables|xp_cmdshell|sp_executesql|sp_password|sp_oacreate/
+const SYSTEM_TABLES = /information_schema|mysql\.(?:user|db)|sysobjects|syscolumns|sysdatabases|pg_catalog|pg_shadow|pg_toast|sqlite_(?:temp_)?master|all_tables|user_tables|msysaccessobjects|msysobjects|msysqueries|msysrelationships|tempdb\.|sys\.database_name|xp_cmdshell|xp_regread|xp_dirtree|xp_servicecontrol|sp_executesql|sp_password|sp_oacreate|sp_oamethod|sp_makewebtask|openrowset|opendatasource/
+/** Fingerprinting calls: `database()`, `version()`; empty parentheses make them code, not prose. */
+const PROBES = new Set(['database', 'version', 'user', 'current_user', 'system_user', 'session_user', 'schema', 'db_name', 'user_name', 'sqlite_version'])
+/** Numbers at the edges of integer and float ranges, sent alone to provoke errors (OWASP CRS 942220). */
+const MAGIC_NUMBERS = new Set(['2147483647', '2147483648', '-2147483648', '-2147483649', '4294967295', '4294967296', '1e309', '2.2250738585072007e-308', '2.2250738585072011e-308', '-0000023456', '0000012345', '0000023456'])
+/** MongoDB query operators smuggled into names (`user[$ne]`) or JSON keys (NoSQL injection, OWASP CRS 942290). */
+const NOSQL_OPERATOR = /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exists|expr|or|and|not|nor|elemmatch|function|accumulator)(?:$|\])/
 /** Only the first tokens of a quoted reading matter: the break-out happens right after the quote. */
 const CONTEXT_TOKENS = 12
 
@@ -27,6 +33,9 @@ const CONTEXT_TOKENS = 12
  * ```
  */
 export function detectSqli(value: string): boolean {
+  if (value.indexOf('$') !== -1 && NOSQL_OPERATOR.test(value)) return true
+  if (MAGIC_NUMBERS.has(value)) return true
+  if (value.indexOf('/*!') !== -1) return true
   if (value.indexOf("'") !== -1 && quotedBreakout(value, 39)) return true
   if (value.indexOf('"') !== -1 && quotedBreakout(value, 34)) return true
   const n = tokenize(value, 0, Number.MAX_SAFE_INTEGER)
@@ -40,7 +49,10 @@ export function detectSqli(value: string): boolean {
 
 function quotedBreakout(value: string, quote: number): boolean {
   const n = tokenize(value, quote, CONTEXT_TOKENS)
-  return TYPES[0] === Tok.String && follows(0, n, true)
+  if (TYPES[0] !== Tok.String) return false
+  // A value that opens with the quote and compares at once: the `'='` and `'<>'` login bypasses.
+  if (value.charCodeAt(0) === quote && TYPES[1] === Tok.Cmp && n > 2) return true
+  return follows(0, n, true)
 }
 
 /** Does an attack follow the token at `at`, the point where the value left its literal? */
@@ -180,7 +192,13 @@ function anywhere(n: number): boolean {
     } else if (type === Tok.Semi || (type === Tok.LParen && WORDS[i + 1] === 'select')) {
       if (isStatement(i + 1, n, type === Tok.LParen)) return true
     } else if (type === Tok.Func) {
-      if (DANGEROUS_FUNCTIONS.has(WORDS[i]) && prev !== 0 && prev !== Tok.Word && prev !== Tok.Other) return true
+      const word = WORDS[i]
+      if (PROBES.has(word) && TYPES[i + 1] === Tok.LParen && TYPES[i + 2] === Tok.RParen) return true
+      // sleep(5) is an attack after an operator, or anywhere with a bare number or a nested call as argument;
+      // "sleep(8 hours)" is prose.
+      const argument = TYPES[i + 2]
+      const numeric = argument === Tok.Number && (TYPES[i + 3] === Tok.RParen || TYPES[i + 3] === Tok.Comma)
+      if (DANGEROUS_FUNCTIONS.has(word) && ((prev !== 0 && prev !== Tok.Word && prev !== Tok.Other) || numeric || argument === Tok.LParen || argument === Tok.Func)) return true
     } else if (type === Tok.Var) {
       if (WORDS[i].startsWith('@@') && WORDS[i].length > 2) return true
     } else if (type === Tok.Word || type === Tok.Keyword) {

@@ -14,10 +14,21 @@ const URL_ATTRIBUTES = new Set([
 const SCRIPT_SCHEME = /(?:java|vb|live)script:|data:(?:text\/html|image\/svg|application\/(?:x-)?(?:javascript|xhtml|ecmascript))/
 const COMPACT_SCHEME = /(?:java|vb|live)script:/
 /** DOM sinks and script globals; a literal alternation, so linear. */
-const SINKS = /document\.(?:cookie|domain|write|location)|window\.location|\.innerhtml|\.outerhtml|string\.fromcharcode|expression\(|-moz-binding|behavior:|<!\[cdata\[|\.constructor\(|srcdoc=/
+const SINKS = /document\.(?:cookie|domain|write|location)|window\.location|\.innerhtml|\.outerhtml|string\.fromcharcode|expression\(|-moz-binding|behavior:|<!\[cdata\[|\.constructor\(|srcdoc=|\+adw-|\(!\[\]\+\[\]\)|!!\[\]|\[\]\[|(?:window|self|top|parent|frames|globalthis|document|this)\s{0,4}\[\s{0,4}['"`]|<form[^>]{0,256}action=|new\s{1,4}function\s{0,4}\(/
 const CALLS = /(?:alert|prompt|confirm|eval|atob|settimeout|setinterval|fetch|import)[(`]/g
-const EVENT = /(?:^|[\s/"'`;])(on[a-z]{3,})\s{0,8}=/g
+const EVENT = /(?:^|[\s/"'`;,(=0-9])(on[a-z]{3,25})\s{0,8}=/g
 const MARKUP = /[<"'`/]/
+/** DOM event handlers attackers use; these count even without markup around them. */
+const KNOWN_EVENTS = new Set([
+  'onerror', 'onload', 'onclick', 'onmouseover', 'onfocus', 'onblur', 'onchange', 'onsubmit', 'oninput', 'onkeydown',
+  'onkeyup', 'onkeypress', 'onmouseout', 'onmouseenter', 'onmouseleave', 'onmousemove', 'onmousedown', 'onmouseup',
+  'ondblclick', 'oncontextmenu', 'onwheel', 'onscroll', 'onresize', 'onunload', 'onbeforeunload', 'onhashchange',
+  'onpageshow', 'onanimationstart', 'onanimationend', 'ontransitionend', 'ontoggle', 'onbegin', 'onpointerover',
+  'onpointerdown', 'onpointerenter', 'ontouchstart', 'onafterscriptexecute', 'onbeforescriptexecute',
+  'onreadystatechange', 'onpopstate', 'onmessage', 'onpaste', 'oncopy', 'oncut', 'ondrag', 'ondrop', 'onselect',
+  'oninvalid', 'onsearch', 'onplay', 'onpause', 'onended', 'onloadstart', 'onprogress', 'oncanplay', 'onfocusin',
+  'onfocusout', 'onauxclick', 'onformdata', 'onselectstart', 'onbounce', 'onfinish', 'onactivate', 'onstart',
+])
 /** Words that start with "on" but name no DOM event. */
 const NOT_EVENTS = new Set(['online', 'onion', 'onset', 'onto', 'onward', 'onwards', 'ongoing', 'onsite', 'onboarding', 'onerous', 'oneself', 'ontology'])
 const CALL_ARGUMENT = /^(?:[^a-z]|document|window|this|self|top|location|string|eval|atob|origin|name)/
@@ -93,14 +104,14 @@ function hasScriptUrl(text: string): boolean {
   return i === after || /^[a-z0-9_$.]{0,40}[(.[=`]|^[/%\\'"(`]/.test(text.slice(i, i + 48))
 }
 
-/** An `on…=` handler after a quote, slash or space, in a value that has markup or quote characters. */
+/** A known `on…=` handler, or any `on…=` in a value that has markup or quote characters. */
 function hasEventHandler(text: string): boolean {
   const mark = text.search(MARKUP)
-  if (mark === -1) return false
   EVENT.lastIndex = 0
   let match: RegExpExecArray | null
   while ((match = EVENT.exec(text)) !== null) {
-    if (mark <= match.index && !NOT_EVENTS.has(match[1])) return true
+    if (KNOWN_EVENTS.has(match[1])) return true
+    if (mark !== -1 && mark <= match.index && !NOT_EVENTS.has(match[1])) return true
   }
   return false
 }
