@@ -46,7 +46,17 @@ export type { Transport, TlsDetails, PeerCertificate } from './transports/transp
 export { PlainTransport } from './transports/plain-transport.js'
 export { TlsTransport } from './transports/tls-transport.js'
 export { MemoryTransport } from './transports/memory-transport.js'
-export type { MemoryTransportOptions } from './transports/memory-transport.js'
+export type { MemoryTransportOptions, MemoryInput, MemoryCloseReason } from './transports/memory-transport.js'
+export type { PlainTransportOptions } from './transports/plain-transport.js'
+export type { TlsTransportOptions } from './transports/tls-transport.js'
+export {
+  TransportError,
+  InvalidTransportOptionError,
+  ConcurrentReadError,
+  InputEndedError,
+  OutputNotReachedError,
+} from './transports/errors.js'
+export type { TransportErrorCode } from './transports/errors.js'
 /** Certificates: loading, the development certificate, inspection and verification. */
 export { ensureDevCertificate } from './certs/dev-certificate.js'
 export type { DevCertificate, DevCertificateOptions } from './certs/dev-certificate.js'

@@ -201,13 +201,15 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
           }
           if (!(await this.#send(CONTINUE_RESPONSE))) return
         }
-        if (entry?.streamBody === true && verdict === null) {
+        const blocked = verdict?.blocked === true
+        if (entry?.streamBody === true && !blocked) {
           body = new BodyStream(this.#input, head, bodyLimit, limits.maxHeaderBytes, this.#waitForBody)
         } else {
           const result = await readBody(this.#input, head, bodyLimit, limits.maxHeaderBytes, this.#waitForBody)
           if (typeof result === 'number') return result === ParseResult.Incomplete ? this.#endWith('client-closed') : this.#fail(result)
           body = result
-          if (verdict === null) verdict = host.waf.checkBody(head, body, head.header('content-type'), entry?.wafMode)
+          // In monitor mode a finding in the head does not stop the body from being checked too.
+          if (!blocked) verdict = host.waf.checkBody(head, body, head.header('content-type'), entry?.wafMode) ?? verdict
         }
       }
       if (!(await this.#respond(head, match, verdict, body))) return
@@ -224,7 +226,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
     body: Buffer | BodyStream | undefined,
   ): Promise<boolean> {
     const constant = match.status === 200 ? match.store.constant : undefined
-    if (constant !== undefined && verdict === null) {
+    if (constant !== undefined && verdict?.blocked !== true) {
       return sendConstant(this, constant, head) && !this.#broken
     }
     const res = new Response(this, head)

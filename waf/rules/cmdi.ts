@@ -1,5 +1,5 @@
 /** Shells by absolute path, PowerShell download-and-run idioms, Windows batch loops. */
-const SHELL_SIGNATURES = /\/(?:usr\/(?:local\/)?)?s?bin\/(?:ba|z|k|c|tc|da)?sh\b|\/bin\/(?:nc|netcat|ncat|busybox|python|perl|ruby|php|wget|curl|id|cat|uname|whoami)\b|invoke-(?:expression|webrequest|command|restmethod)|\biex\s{0,4}\(|downloadstring\(|downloadfile\(|new-object\s{1,4}(?:system\.)?net\.webclient|-encodedcommand|start-process|set-executionpolicy|\bfor\s{1,4}\/[fdlr]\s|\bif\s{1,4}exist\s|cmd(?:\.exe)?\s{1,4}\/[ck]\s/
+const SHELL_SIGNATURES = /(?<![!/a-z])\/(?:usr\/(?:local\/)?)?s?bin\/(?:ba|z|k|c|tc|da)?sh\b|\/bin\/(?:nc|netcat|ncat|busybox|python|perl|ruby|php|wget|curl|id|cat|uname|whoami)\b|invoke-(?:expression|webrequest|command|restmethod)|\biex\s{0,4}\(|downloadstring\(|downloadfile\(|new-object\s{1,4}(?:system\.)?net\.webclient|-encodedcommand|start-process|set-executionpolicy|\bfor\s{1,4}\/[fdlr]\s|\bif\s{1,4}exist\s|cmd(?:\.exe)?\s{1,4}\/[ck]\s/
 
 /** Commands with no meaning outside a shell: flagged after any separator, even without arguments. */
 const STRONG = new Set([
@@ -25,6 +25,8 @@ const WEAK = new Set([
 ])
 /** Short commands that run bare after a separator (`;id;`), unlike `cat` in "dog; cat; bird". */
 const BARE = new Set(['id', 'ls', 'pwd', 'ver', 'dir', 'ps', 'uname'])
+/** Text filters documentation pipes into; piping into them reads as an example, not an attack. */
+const PIPE_FILTERS = new Set(['head', 'tail', 'grep', 'sort', 'less', 'more', 'wc', 'cut', 'tee', 'xargs', 'awk', 'sed', 'uniq', 'tr', 'jq'])
 const NUMBER_ARGUMENT = new Set(['sleep', 'ping', 'kill', 'timeout', 'usleep', 'exit', 'head', 'tail'])
 const QUOTED_ARGUMENT = new Set(['echo', 'printf', 'eval', 'exec', 'expr'])
 
@@ -49,12 +51,17 @@ export function detectCmdi(value: string, newlineSeparates: boolean): boolean {
   if (/\$\{?ifs\b|\$\{[a-z_]{1,16}:[0-9]|^\(\)\s{0,4}\{|\/dev\/(?:tcp|udp)\/|\/[a-z]{0,2}\?[a-z?]{0,2}\/|%comspec%/.test(value)) return true
   const text = /['"\\^]|\$@/.test(value) ? value.replace(/\$@|['"^]|\\(?=[a-z])/g, '') : value
   let first = 0
-  while (first < text.length && text.charCodeAt(first) <= 32) first++
+  while (first < text.length && text.charCodeAt(first) <= 32 && !(newlineSeparates && text.charCodeAt(first) === 10)) first++
   if (commandAt(text, first, Separator.Start)) return true
+  // Prose never opens with a command separator: after a leading `;`, `&` or line break (or a lone
+  // leading `|`, not a markdown table row) any command word counts.
+  const lead = text.charCodeAt(first)
+  const leading = lead === 59 || lead === 38 || lead === 10 || (lead === 124 && text.indexOf('|', first + 1) === -1)
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c === 59 || c === 124 || c === 38 || (c === 10 && newlineSeparates) || (c === 13 && newlineSeparates)) {
-      if (commandAt(text, i + 1, Separator.Operator)) return true
+      const pipe = c === 124 && text.charCodeAt(i + 1) !== 124 && text.charCodeAt(i - 1) !== 124
+      if (commandAt(text, i + 1, leading ? Separator.Leading : pipe ? Separator.Pipe : Separator.Operator)) return true
     } else if (c === 96) {
       // A backtick after a space or another backtick opens markdown code ("the `id` field", a ```sh
       // fence); glued to a word or at the start it is command substitution.
@@ -71,8 +78,12 @@ export function detectCmdi(value: string, newlineSeparates: boolean): boolean {
 const enum Separator {
   /** The start of the value. */
   Start,
-  /** `;`, `|`, `&` or a line break. */
+  /** `;`, `||`, `&` or a line break. */
   Operator,
+  /** A single `|`: piping into a text filter (`| head -5`) is how documentation reads. */
+  Pipe,
+  /** Any separator in a value that opens with a separator. */
+  Leading,
   /** A backtick after whitespace: markdown code or substitution. */
   Backtick,
   /** `$(` or a backtick glued to a word: command substitution. */
@@ -86,6 +97,7 @@ const enum Separator {
 function commandAt(text: string, at: number, separator: Separator): boolean {
   let i = at
   while (i < text.length && isFiller(text.charCodeAt(i))) i++
+  const braced = i > 0 && text.charCodeAt(i - 1) === 123
   let start = i
   let hasPath = false
   while (i < text.length && isWordChar(text.charCodeAt(i))) {
@@ -96,12 +108,15 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
     i++
   }
   if (i === start) return false
-  const word = text.slice(start, i)
+  let word = text.slice(start, i)
+  if (word.endsWith('.exe')) word = word.slice(0, -4)
   let j = i
   while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++
   const end = j >= text.length
   const next = end ? 0 : text.charCodeAt(j)
-  const spaced = j > i || end
+  // Bash brace expansion `{cat,/etc/passwd}` separates the word from its argument with a comma.
+  const spaced = j > i || end || (braced && next === 44)
+  if (braced && next === 44) j++
   const strong = STRONG.has(word)
   if (!strong && !WEAK.has(word)) return false
   if (hasPath && separator !== Separator.Start) return true
@@ -110,7 +125,12 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   const unambiguous = strong && !WORDLIKE.has(word)
   switch (separator) {
     case Separator.Start:
-      return shellArgument || (unambiguous && end)
+      return (shellArgument && !readsAsProse(text, j)) || (unambiguous && end)
+    case Separator.Leading:
+      return true
+    case Separator.Pipe:
+      if (PIPE_FILTERS.has(word)) return false
+      return shellArgument || unambiguous || (BARE.has(word) && (end || (isTerminator(next) && next !== 124)))
     case Separator.Backtick:
       return unambiguous || shellArgument
     case Separator.Substitution:
@@ -121,11 +141,25 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   }
 }
 
+/** Two or more plain words after the arguments: "ls -la shows hidden files" explains, it does not run. */
+function readsAsProse(text: string, from: number): boolean {
+  const words = text.slice(from, from + 200).split(/[ \t]{1,8}/)
+  let plain = 0
+  for (const w of words) if (/^[a-z]{2,}[,.!?]?$/.test(w)) plain++
+  return plain >= 2
+}
+
 function isShellArgument(text: string, j: number, word: string): boolean {
   const c = text.charCodeAt(j)
   if (c === 45 || c === 47 || c === 36 || c === 126 || c === 62 || c === 60 || c === 37 || c === 42 || c === 123 || c === 92) return true
   if (c === 46) return text.charCodeAt(j + 1) === 47 || text.charCodeAt(j + 1) === 46
-  if (c >= 48 && c <= 57) return NUMBER_ARGUMENT.has(word) || STRONG.has(word)
+  if (c >= 48 && c <= 57) {
+    // "sleep 5" and "ping 10.0.0.1" are commands; "sleep 8 hours" is advice.
+    let k = j
+    while (k < text.length && ((text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) || text.charCodeAt(k) === 46)) k++
+    const after = /^[ \t]{0,4}[a-z]/.test(text.slice(k, k + 6))
+    return (NUMBER_ARGUMENT.has(word) || STRONG.has(word)) && !after
+  }
   if (c === 99 && text.charCodeAt(j + 1) === 58) return true
   if (word === 'net') return /^(?:user|localgroup|group|view|share|use|start|stop|session)\b/.test(text.slice(j, j + 12))
   if (QUOTED_ARGUMENT.has(word)) return c === 39 || c === 34 || c === 96 || c === 36 || text.indexOf('>', j) !== -1

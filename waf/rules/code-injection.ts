@@ -12,14 +12,14 @@ const SIGNATURES = new RegExp(
     '\\$_[a-z]{2,8}\\s{0,4}\\[[^\\]]{0,64}\\]\\s{0,4}\\(', '\\$[a-z_][a-z0-9_]{0,30}\\s{0,4}\\(\\s{0,4}\\$', '(?:php|phar|zip|expect|glob|data|compress\\.zlib|compress\\.bzip2|ogg|rar|ssh2)://',
     '\\$_(?:get|post|request|server|cookie|files|env|session)\\b', '\\$globals\\b', '\\$http_raw_post_data',
     '(?:^|[^a-z0-9_.$>:])(?:system|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|base64_decode|gzinflate|gzuncompress|str_rot13|file_get_contents|file_put_contents|phpinfo|create_function|call_user_func(?:_array)?|unserialize|highlight_file|show_source|move_uploaded_file|preg_replace|fsockopen|pfsockopen)\\s{0,8}\\(',
-    'assert\\s{0,8}\\(\\s{0,4}[$\'"]', 'o:\\d{1,5}:"[a-z0-9_\\\\]{1,128}":\\d{1,5}:\\{', 'a:\\d{1,5}:\\{[isbdo]:',
+    '(?:^|[^a-z0-9_.$>:])exec\\s{0,8}\\(\\s{0,4}[\'"$]', 'assert\\s{0,8}\\(\\s{0,4}[$\'"]', 'o:\\d{1,5}:"[a-z0-9_\\\\]{1,128}":\\d{1,5}:\\{', 'a:\\d{1,5}:\\{[isbdo]:',
     // Java and expression languages
     'java\\.lang\\.(?:runtime|processbuilder|reflect|class|system)', 'runtime\\.getruntime\\(', 'getruntime\\(\\)\\.exec',
     'new\\s{1,8}processbuilder', '\\.getclass\\(\\)\\.forname', 'class\\.forname\\(', 'javax\\.script', 'scriptenginemanager',
     '(?:^|[\\s="\'])ro0ab', '(?:^|[\\s="\'])aced0005', '#_memberaccess', '@java\\.lang', 'ognl\\.ognlcontext', 'xwork\\.methodaccessor',
     'invokertransformer', 'chainedtransformer', 'instantiatetransformer', 'constanttransformer', 'java\\.beans\\.xmldecoder',
     'java\\.net\\.urlclassloader', 'org\\.apache\\.commons\\.collections', 'com\\.opensymphony\\.xwork2', 'javax\\.management',
-    '(?:^|[\\s="\'])(?:kztaau|cs7qaf)', '%\\{\\(#', '\\(#dm=', 'class\\.module\\.classloader', '\\$\\{jndi:', 'com\\.sun\\.org\\.apache', 'java\\.io\\.(?:file|objectinputstream)',
+    '(?:^|[\\s="\'])(?:kztaau|cs7qaf)', '%\\{\\(#', '\\(#dm=', 'class\\.module\\.classloader', '\\$\\{jndi:', 'com\\.sun\\.(?:org\\.apache|rowset|jndi)', 'jdbcrowsetimpl', 'templatesimpl', '"@type"\\s{0,4}:\\s{0,4}"(?:com|org|java|javax)\\.', 'java\\.io\\.(?:file|objectinputstream)',
     // Python
     '__import__\\s{0,4}\\(', '(?:^|[^a-z0-9_])os\\.(?:system|popen|exec[lv]p?e?)\\s{0,4}\\(', 'subprocess\\.(?:call|popen|run|check_output)',
     'pickle\\.loads', '__builtins__', '__globals__', '__subclasses__', '__class__\\.__', '__mro__',

@@ -1,5 +1,5 @@
 const URL_START = /(?:https?|ftps?|gopher|dict|ldap|tftp|smb|sftp):\/\//
-const IP_HOST = /^(?:[^/?#@]{0,64}@)?(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d{8,10}|0x[0-9a-f]{8}|\[[0-9a-f:.]{2,45}\])(?:[:/?#]|$)/
+const IP_HOST = /^(?:[^/?#@]{0,64}@)?(?:\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,4}|\d{8,10}|0x[0-9a-f]{8}|\[[0-9a-f:.]{2,45}\])(?:[:/?#]|$)/
 /** Cloud metadata services, the usual target of server-side request forgery. */
 const METADATA_HOST = /^(?:[^/?#@]{0,64}@)?(?:metadata\.google\.internal|metadata\.azure\.com|instance-data)(?:[:/?#.]|$)/
 const SCRIPT_FILE = /\.(?:txt|inc|sh|pl|py|cgi|exe|bat|ps1|jsp)(?:$|\?)/

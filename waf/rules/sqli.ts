@@ -14,8 +14,6 @@ const PROBES = new Set(['database', 'version', 'user', 'current_user', 'system_u
 const MAGIC_NUMBERS = new Set(['2147483647', '2147483648', '-2147483648', '-2147483649', '4294967295', '4294967296', '1e309', '2.2250738585072007e-308', '2.2250738585072011e-308', '-0000023456', '0000012345', '0000023456'])
 /** MongoDB query operators smuggled into names (`user[$ne]`) or JSON keys (NoSQL injection, OWASP CRS 942290). */
 const NOSQL_OPERATOR = /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exists|expr|or|and|not|nor|elemmatch|function|accumulator)(?:$|\])/
-/** Only the first tokens of a quoted reading matter: the break-out happens right after the quote. */
-const CONTEXT_TOKENS = 12
 
 /**
  * Tokenizing SQL injection detection in the spirit of libinjection: the value is read as SQL three
@@ -43,16 +41,17 @@ export function detectSqli(value: string): boolean {
   while (first < n && (TYPES[first] === Tok.Op || TYPES[first] === Tok.LParen)) first++
   const lead = TYPES[first]
   if ((lead === Tok.Number || lead === Tok.Word || lead === Tok.Var) && follows(first, n, false)) return true
+  if (lead === Tok.Logic && WORDS[first] !== 'not' && operand(first + 1, n, false)) return true
   if (lead === Tok.Keyword && WORDS[first] === 'select' && isStatement(first, n, true)) return true
   return anywhere(n)
 }
 
 function quotedBreakout(value: string, quote: number): boolean {
-  const n = tokenize(value, quote, CONTEXT_TOKENS)
+  const n = tokenize(value, quote, Number.MAX_SAFE_INTEGER)
   if (TYPES[0] !== Tok.String) return false
-  // A value that opens with the quote and compares at once: the `'='` and `'<>'` login bypasses.
-  if (value.charCodeAt(0) === quote && TYPES[1] === Tok.Cmp && n > 2) return true
-  return follows(0, n, true)
+  // A value that opens with the quote and operates at once: the `'='`, `'<>'` and `'&'` login bypasses.
+  if (value.charCodeAt(0) === quote && (TYPES[1] === Tok.Cmp || TYPES[1] === Tok.Op) && n > 2 && TYPES[2] >= Tok.String && TYPES[2] <= Tok.OpenString) return true
+  return follows(0, n, true) || anywhere(n)
 }
 
 /** Does an attack follow the token at `at`, the point where the value left its literal? */
@@ -95,7 +94,7 @@ function operand(i: number, n: number, quoted: boolean): boolean {
   if (type === Tok.Func || type === Tok.LParen) return true
   if (type !== Tok.Number && type !== Tok.Bool && type !== Tok.String && type !== Tok.Var && type !== Tok.Word) return false
   const next = i + 1 < n ? TYPES[i + 1] : 0
-  if (next === Tok.Cmp || (next === Tok.Op && WORDS[i + 1] !== '-')) {
+  if (next === Tok.Cmp || (next === Tok.Op && (quoted || WORDS[i + 1] !== '-'))) {
     if (i + 2 >= n) return quoted && type !== Tok.Word
     // Unquoted prose like "a or b = c" compares words; an injection compares a thing with itself.
     return quoted || type !== Tok.Word || WORDS[i] === WORDS[i + 2] || TYPES[i + 2] !== Tok.Word

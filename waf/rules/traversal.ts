@@ -36,10 +36,11 @@ const SENSITIVE_FILES = new RegExp(
   [
     'etc/(?:passwd|shadow|group|hosts|issue|motd|sudoers|crontab|fstab|hostname|resolv\\.conf|mysql|apache2?/|httpd/|nginx/|ssh/|security/|environment|profile|inetd|master\\.passwd|pwd\\.db)',
     '/proc/(?:self|version|cpuinfo|meminfo|net/|mounts|\\d)', '/var/log/', '/\\.ssh/', 'id_rsa', 'id_dsa', 'authorized_keys',
-    '\\.bash_history', '\\.bash_profile', '\\.bashrc', '\\.mysql_history', '\\.htaccess', '\\.htpasswd', 'web\\.config',
+    '\\.bash_history', '\\.mysql_history', '\\.psql_history', 'php\\.ini', 'my\\.cnf', 'httpd\\.conf', 'nginx\\.conf',
+    '/\\.netrc', '/\\.pgpass', '\\.git-credentials', '\\.htaccess', '\\.htpasswd', 'web\\.config',
     'wp-config\\.php', 'boot\\.ini', 'win\\.ini', 'system\\.ini', 'windows/system32', 'winnt/', 'c:/windows', 'autoexec\\.bat',
     '/\\.git/', '\\.git/(?:config|head)', '/\\.svn/', '/\\.hg/', '/\\.env(?:$|[/?.])', 'file://', '/\\.aws/', '/\\.docker',
-    '\\.ds_store', '/web-inf/', '/meta-inf/', 'phpinfo\\.php',
+    '\\.ds_store', 'web-inf/', 'meta-inf/', 'phpinfo\\.php',
   ].join('|'),
 )
 
