@@ -9,7 +9,8 @@ import { Request } from './request.js'
 import { Response } from './response.js'
 import { RequestHead } from './request-head.js'
 import { InputBuffer } from './input-buffer.js'
-import { OutputQueue } from './output-queue.js'
+import { SessionOutput } from './session-output.js'
+import { takeBufferedSafeHead } from './buffered-head.js'
 import { StageTimer } from './stage-timer.js'
 import { ParseResult } from './parse-result.js'
 import { isRequestLinePrefix, parseHead, scanHead, skipLeadingEmptyLines } from './head-parser.js'
@@ -29,8 +30,6 @@ import { ResponseSlot, type SlotOwner } from './response-slot.js'
 const Stage = { Head: 0, Idle: 1, Body: 2, Handler: 3, Write: 4, Closed: 5 } as const
 
 const EMPTY_PARAMS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>)
-const RESOLVED_TRUE = Promise.resolve(true)
-const RESOLVED_FALSE = Promise.resolve(false)
 /** Responses to pipelined requests accumulate up to this many bytes before a write. */
 const CORK_BYTES = 64 * 1024
 
@@ -47,7 +46,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
   /** The connection's bytes. */
   readonly transport: Transport
   readonly #input = new InputBuffer()
-  readonly #out: OutputQueue
+  readonly #output: SessionOutput
   readonly #timer: StageTimer
   /** `Server: …\r\n` or `''`. */
   readonly serverLine: string
@@ -62,11 +61,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
   /** When the last request arrived. */
   lastActiveAt = Date.now()
   #closing = false
-  #broken = false
   #detached = false
   #timedOut = -1
   #closeReason: CloseReason | undefined
-  #flushing: Promise<boolean> | undefined
   #abort: AbortController | undefined
   #aborted: Promise<void> | undefined
   #wake: (() => void) | undefined
@@ -81,7 +78,23 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
     this.#host = host
     this.#config = host.config
     this.transport = transport
-    this.#out = new OutputQueue(host.config.smallWriteBytes)
+    this.#output = new SessionOutput(transport, host.config.smallWriteBytes, {
+      writing: () => {
+        const resumeStage = this.#stage
+        this.#setStage(Stage.Write, this.#config.timeouts.writeTimeoutMs)
+        return resumeStage
+      },
+      // A streaming handler gets its own timeout back for producing the next piece; the loop's own
+      // flushes are followed by a read that arms the idle or head timeout.
+      written: (resumeStage) => {
+        if (this.#stage === Stage.Write && resumeStage === Stage.Handler) this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
+      },
+      failed: (err) => {
+        this.#endWith(err === undefined || isOrdinaryDisconnect(err) ? 'client-closed' : 'error')
+        if (err !== undefined) this.reportError(err)
+        this.#close()
+      },
+    })
     this.smallWriteBytes = host.config.smallWriteBytes
     const server = host.config.serverHeader
     this.serverLine = server === false ? '' : `Server: ${server}\r\n`
@@ -155,7 +168,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
   /** Closes the transport now. @internal */
   destroyWithReason(reason: CloseReason): void {
     this.#endWith(reason)
-    this.#broken = true
+    this.#output.breakOff()
     this.#response?.seize()
     this.#close()
   }
@@ -214,7 +227,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
       }
       if (!(await this.#respond(head, match, verdict, body))) return
       if (body instanceof BodyStream && !body.isDone && !(await body.drain())) return this.#endWith('error')
-      if (this.#out.bytes >= CORK_BYTES && !(await this.flush())) return
+      if (this.#output.queue.bytes >= CORK_BYTES && !(await this.flush())) return
     }
   }
 
@@ -227,7 +240,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
   ): Promise<boolean> {
     const constant = match.status === 200 ? match.store.constant : undefined
     if (constant !== undefined && verdict?.blocked !== true) {
-      return sendConstant(this, constant, head) && !this.#broken
+      return sendConstant(this, constant, head) && !this.#output.isBroken
     }
     const res = new Response(this, head)
     this.#response = res
@@ -244,7 +257,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
     if (body instanceof BodyStream && body.failure !== undefined) this.#closing = true
     keepAlive &&= res.keepAlive
     if (!keepAlive && this.#stage !== Stage.Closed) this.#endWith('completed')
-    return keepAlive && !this.#broken && this.#stage !== Stage.Closed && !this.#detached
+    return keepAlive && !this.#output.isBroken && this.#stage !== Stage.Closed && !this.#detached
   }
 
   /**
@@ -259,7 +272,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
     let held = 0
     while (started.length + 1 < limits.maxConcurrentRequests && held <= limits.maxBufferedResponseBytes && !this.#closing) {
       if (limits.maxRequestsPerConnection > 0 && this.#requestCount >= limits.maxRequestsPerConnection) break
-      const head = this.#takeBufferedSafeHead()
+      const head = takeBufferedSafeHead(this.#input, limits)
       if (head === null) break
       const slot = new ResponseSlot(this, head, ++this.#requestCount)
       const res = new Response(slot, head)
@@ -287,22 +300,6 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
       open = next.keepAlive && next.res.keepAlive
     }
     return open
-  }
-
-  /** Consumes the next request head if it is wholly buffered and safe to start early (GET/HEAD, no body). */
-  #takeBufferedSafeHead(): RequestHead | null {
-    const input = this.#input
-    const limits = this.#config.limits
-    const start = skipLeadingEmptyLines(input.buf, input.pos, input.end)
-    if (start >= input.end) return null
-    const end = scanHead(input.buf, start, input.end, start)
-    if (end <= 0 || end - start > limits.maxHeaderBytes) return null
-    const head = new RequestHead()
-    if (parseHead(input.buf, start, end, limits, head) !== ParseResult.Ok) return null
-    // Anything else waits its turn: unsafe methods must not run ahead of an earlier response.
-    if ((head.method !== 'GET' && head.method !== 'HEAD') || head.hasBody || head.upgrade || head.expectContinue) return null
-    input.pos = end
-    return head
   }
 
   async #dispatch(req: Request, res: Response, match: RouteMatch<RouteEntry>): Promise<void> {
@@ -337,7 +334,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
     if (this.#detached) return
     if (this.#timedOut === Stage.Handler && !res.headersSent) {
       res.seize()
-      this.#out.pushBytes(timeoutResponse(this.serverLine))
+      this.#output.queue.pushBytes(timeoutResponse(this.serverLine))
       this.#closing = true
       return
     }
@@ -407,7 +404,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
 
   /** Waits for a chunk (after flushing what is queued). @returns how far offsets moved, or -1 at end */
   async #fill(stage: number, timeoutMs: number): Promise<number> {
-    if ((this.#flushing !== undefined || !this.#out.isEmpty) && !(await this.flush())) return -1
+    if (!this.#output.isIdle && !(await this.flush())) return -1
     if (this.#stage === Stage.Closed || this.#detached) return -1
     // A shutdown that arrived while the last response was being written.
     if (this.#closing && stage === Stage.Idle) {
@@ -433,14 +430,14 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
   /** Answers a protocol error with its fixed response and ends the connection. */
   async #fail(result: number): Promise<null> {
     this.#endWith('error')
-    this.#out.pushBytes(parseErrorResponse(result, this.serverLine))
+    this.#output.queue.pushBytes(parseErrorResponse(result, this.serverLine))
     await this.flush()
     this.#close()
     return null
   }
 
   #send(bytes: Buffer): Promise<boolean> {
-    this.#out.pushBytes(bytes)
+    this.#output.queue.pushBytes(bytes)
     return this.flush()
   }
 
@@ -453,7 +450,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
       return
     }
     const started = this.#input.available > 0 || stage === Stage.Body
-    if ((stage === Stage.Head || stage === Stage.Body) && started && this.#out.isEmpty && this.#flushing === undefined) {
+    if ((stage === Stage.Head || stage === Stage.Body) && started && this.#output.isIdle) {
       // Part of a request came and nothing of a response left: say why before closing.
       this.#stage = Stage.Write
       void writeAll(this.transport, [timeoutResponse(this.serverLine)]).then(this.#closeNow, this.#closeNow)
@@ -472,7 +469,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
     this.#stage = Stage.Closed
     this.#abort?.abort()
     this.#wakeLoop()
-    if (!this.#detached) this.transport.close()
+    if (this.#detached) return
+    this.#output.breakOff()
+    this.transport.close()
   }
 
   #wakeLoop(): void {
@@ -491,7 +490,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
   async #finish(): Promise<void> {
     this.#timer.dispose()
     if (!this.#detached) {
-      if (!this.#broken && this.#stage !== Stage.Closed && (!this.#out.isEmpty || this.#flushing !== undefined)) await this.flush()
+      if (!this.#output.isBroken && this.#stage !== Stage.Closed && !this.#output.isIdle) await this.flush()
       this.#endWith('completed')
       this.#close()
     }
@@ -518,21 +517,17 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
 
   /** @internal */
   queueText(text: string, byteLength: number): void {
-    this.#out.pushText(text, byteLength)
+    this.#output.queue.pushText(text, byteLength)
   }
 
   /** @internal */
   queueBytes(bytes: Buffer): void {
-    this.#out.pushBytes(bytes)
+    this.#output.queue.pushBytes(bytes)
   }
 
   /** Writes everything queued, waiting for the transport. @internal */
   flush(): Promise<boolean> {
-    if (this.#flushing !== undefined) return this.#flushing
-    if (this.#out.isEmpty) return this.#broken ? RESOLVED_FALSE : RESOLVED_TRUE
-    const flushing = this.#drain()
-    this.#flushing = flushing
-    return flushing
+    return this.#output.flush()
   }
 
   /** Closes the connection at once: the response in progress cannot be completed. @internal */
@@ -543,34 +538,6 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
   /** Reports an error that belongs to no request. @internal */
   reportError(err: unknown): void {
     if (!isOrdinaryDisconnect(err)) this.#host.reportError(err)
-  }
-
-  async #drain(): Promise<boolean> {
-    const resumeStage = this.#stage
-    try {
-      while (!this.#out.isEmpty) {
-        if (this.#broken || this.#stage === Stage.Closed) return false
-        this.#setStage(Stage.Write, this.#config.timeouts.writeTimeoutMs)
-        if (!(await writeAll(this.transport, this.#out.take()))) {
-          this.#endWith('client-closed')
-          this.#broken = true
-          this.#close()
-          return false
-        }
-      }
-      return true
-    } catch (err) {
-      this.#endWith(isOrdinaryDisconnect(err) ? 'client-closed' : 'error')
-      this.reportError(err)
-      this.#broken = true
-      this.#close()
-      return false
-    } finally {
-      this.#flushing = undefined
-      // A streaming handler gets its own timeout back for producing the next piece; the loop's own
-      // flushes are followed by a read that arms the idle or head timeout.
-      if (this.#stage === Stage.Write && resumeStage === Stage.Handler) this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
-    }
   }
 }
 
