@@ -22,6 +22,7 @@ import { BodyTooLargeError, HeadTooLargeError, MalformedRequestError, RequestAbo
 export class BodyStream implements AsyncIterable<Buffer> {
   readonly #input: InputBuffer
   readonly #waitForMore: () => Promise<number>
+  readonly #onFailure: () => void
   readonly #decoder: ChunkedDecoder | undefined
   readonly #limit: number
   readonly #maxTrailerBytes: number
@@ -38,10 +39,19 @@ export class BodyStream implements AsyncIterable<Buffer> {
    * @param limit - body limit in bytes
    * @param maxTrailerBytes - trailer section limit
    * @param waitForMore - waits for another chunk; -1 at end of stream
+   * @param onFailure - called once when the body breaks its framing or limit (the connection must close)
    */
-  constructor(input: InputBuffer, head: RequestHead, limit: number, maxTrailerBytes: number, waitForMore: () => Promise<number>) {
+  constructor(
+    input: InputBuffer,
+    head: RequestHead,
+    limit: number,
+    maxTrailerBytes: number,
+    waitForMore: () => Promise<number>,
+    onFailure: () => void,
+  ) {
     this.#input = input
     this.#waitForMore = waitForMore
+    this.#onFailure = onFailure
     this.#limit = limit
     this.#maxTrailerBytes = maxTrailerBytes
     this.#head = head
@@ -119,6 +129,7 @@ export class BodyStream implements AsyncIterable<Buffer> {
       : result === ParseResult.Incomplete ? new RequestAbortedError(this.#received)
       : new MalformedRequestError('invalid chunked body')
     this.#done = true
+    this.#onFailure()
     return this.#failure
   }
 }

@@ -53,6 +53,14 @@ export class InputBuffer {
 
 
   /**
+   * Drops the fully consumed buffer, so an idle connection holds no request bytes. The offsets
+   * stay, so the next `append` reports the same shift as it would have.
+   */
+  release(): void {
+    this.buf = EMPTY
+  }
+
+  /**
    * Consumes up to `n` bytes.
    * @returns a view of them (not a copy)
    */

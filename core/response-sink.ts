@@ -25,6 +25,8 @@ export interface ResponseSink {
   flush(): Promise<boolean>
   /** Closes the connection at once: the response cannot be completed. */
   abort(): void
+  /** The response broke its framing: write what is queued, then close (reason `aborted`). */
+  closeAfterFlush(): void
   /** Reports an error that belongs to no request (a failing stream source). */
   reportError(err: unknown): void
   /** Ends the Session and hands over the transport with its unread bytes. */

@@ -90,6 +90,10 @@ export class ResponseSlot implements ResponseSink {
     this.#owner.abort()
   }
 
+  closeAfterFlush(): void {
+    this.#owner.closeAfterFlush()
+  }
+
   reportError(err: unknown): void {
     this.#owner.reportError(err)
   }

@@ -217,12 +217,7 @@ export class Response {
     else if (this.#state === ENDED) throw new ResponseAlreadySentError('write()')
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     this.#bodyBytes += bytes.length
-    if (this.#declaredLength >= 0 && this.#bodyBytes > this.#declaredLength) {
-      this.#state = ENDED
-      this.#sink.abort()
-      this.#resolveFinished?.()
-      throw new ContentLengthMismatchError(this.#declaredLength, this.#bodyBytes)
-    }
+    if (this.#declaredLength >= 0 && this.#bodyBytes > this.#declaredLength) throw this.#lengthBroken()
     if (bytes.length > 0 && !this.#isHead) {
       if (this.#chunked) {
         const size = `${bytes.length.toString(16)}\r\n`
@@ -246,12 +241,7 @@ export class Response {
     if (this.#state === ENDED) throw new ResponseAlreadySentError('end()')
     if (chunk !== undefined) await this.write(chunk)
     else if (this.#state === FRESH) this.start()
-    if (this.#declaredLength >= 0 && this.#bodyBytes !== this.#declaredLength && !this.#isHead) {
-      this.#state = ENDED
-      this.#sink.abort()
-      this.#resolveFinished?.()
-      throw new ContentLengthMismatchError(this.#declaredLength, this.#bodyBytes)
-    }
+    if (this.#declaredLength >= 0 && this.#bodyBytes !== this.#declaredLength && !this.#isHead) throw this.#lengthBroken()
     if (this.#chunked) this.#sink.queueText(LAST_CHUNK, LAST_CHUNK.length)
     this.#finish()
     return this.#sink.flush()
@@ -359,6 +349,18 @@ export class Response {
       throw new ContentLengthMismatchError(Number(declared), bytes)
     }
     return bytes
+  }
+
+  /**
+   * The body broke its declared length: what was sent goes out, then the connection closes, so
+   * the client sees a short body rather than a response it could take as whole.
+   */
+  #lengthBroken(): ContentLengthMismatchError {
+    this.#state = ENDED
+    this.#keepAlive = false
+    this.#sink.closeAfterFlush()
+    this.#resolveFinished?.()
+    return new ContentLengthMismatchError(this.#declaredLength, this.#bodyBytes)
   }
 
   #queueHead(head: string): void {

@@ -216,7 +216,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
         }
         const blocked = verdict?.blocked === true
         if (entry?.streamBody === true && !blocked) {
-          body = new BodyStream(this.#input, head, bodyLimit, limits.maxHeaderBytes, this.#waitForBody)
+          body = new BodyStream(this.#input, head, bodyLimit, limits.maxHeaderBytes, this.#waitForBody, this.#bodyBroken)
         } else {
           const result = await readBody(this.#input, head, bodyLimit, limits.maxHeaderBytes, this.#waitForBody)
           if (typeof result === 'number') return result === ParseResult.Incomplete ? this.#endWith('client-closed') : this.#fail(result)
@@ -225,7 +225,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
           if (!blocked) verdict = host.waf.checkBody(head, body, head.header('content-type'), entry?.wafMode) ?? verdict
         }
       }
-      if (!(await this.#respond(head, match, verdict, body))) return
+      const open = await this.#respond(head, match, verdict, body)
+      this.#head = undefined
+      if (!open) return
       if (body instanceof BodyStream && !body.isDone && !(await body.drain())) return this.#endWith('error')
       if (this.#output.queue.bytes >= CORK_BYTES && !(await this.flush())) return
     }
@@ -254,7 +256,6 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
       else await done
     }
     this.#response = undefined
-    if (body instanceof BodyStream && body.failure !== undefined) this.#closing = true
     keepAlive &&= res.keepAlive
     if (!keepAlive && this.#stage !== Stage.Closed) this.#endWith('completed')
     return keepAlive && !this.#output.isBroken && this.#stage !== Stage.Closed && !this.#detached
@@ -412,12 +413,20 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
       return -1
     }
     if (this.#stage !== stage) this.#setStage(stage, timeoutMs)
+    // An idle connection holds no bytes of the requests it has served.
+    if (this.#input.available === 0) this.#input.release()
     const chunk = await this.transport.read()
     if (chunk === null || this.#stage === Stage.Closed) {
       this.#endWith('client-closed')
       return -1
     }
     return this.#input.append(chunk)
+  }
+
+  /** A streamed body broke its framing or limit: whatever answers it closes the connection. */
+  readonly #bodyBroken = (): void => {
+    this.#closing = true
+    this.#endWith('error')
   }
 
   readonly #waitForBody = (): Promise<number> => this.#fill(Stage.Body, this.#config.timeouts.bodyTimeoutMs)
@@ -533,6 +542,12 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
   /** Closes the connection at once: the response in progress cannot be completed. @internal */
   abort(): void {
     this.destroyWithReason('aborted')
+  }
+
+  /** @internal */
+  closeAfterFlush(): void {
+    this.#endWith('aborted')
+    this.#closing = true
   }
 
   /** Reports an error that belongs to no request. @internal */

@@ -1,5 +1,4 @@
 import type { MatchState } from './match-state.js'
-import { edgeMatches, MethodNode } from './method-node.js'
 import { MethodTable, type RouteEntry } from './method-table.js'
 
 const SLASH = 47 // '/'
@@ -145,34 +144,6 @@ export class RadixNode<T> {
   }
 
   /**
-   * Copies this subtree, keeping only the branches with a route answering `method` (its own
-   * route, GET's for HEAD, or a `'*'` route), into a tree for that method alone.
-   *
-   * @param method - a method routed somewhere, or `'*'` for the methods routed nowhere
-   * @returns the copy, or `null` when nothing below answers `method`
-   * @example
-   * ```ts
-   * const getTree = root.project('GET')
-   * ```
-   */
-  project(method: string): MethodNode<T> | null {
-    const param = this.#param
-    const node = new MethodNode<T>(this.#prefix, param?.constraint ?? null, param?.index ?? 0, this.#hasInnerStatics)
-    node.entry = this.#table?.get(method) ?? null
-    node.wildcard = this.#wildcard?.get(method) ?? null
-    node.wildcardIndex = this.#wildcardIndex
-    let isEmpty = node.entry === null && node.wildcard === null
-    for (const child of this.#statics) {
-      const copy = child.project(method)
-      if (copy !== null) node.byCode[child.#prefix.charCodeAt(0)] = copy
-      isEmpty &&= copy === null
-    }
-    const params = this.#params.map((child) => child.project(method)).filter((copy) => copy !== null)
-    if (params.length !== 0) node.params = params
-    return isEmpty && params.length === 0 ? null : node
-  }
-
-  /**
    * Matches the rest of the path from offset `i`, just past this node's edge (or param value),
    * depth first in priority order. Each node checks its children's edges before descending, so a
    * step down the tree is a single call. This is the hot path: change with care.
@@ -191,9 +162,8 @@ export class RadixNode<T> {
     if (i === length) {
       const table = this.#table
       if (table !== null) {
-        const entry = table.get(state.method)
+        const entry = routeFor(table, state)
         if (entry !== undefined) return entry
-        state.misses[state.missCount++] = table
       }
     } else {
       // 1. Static: at most one child starts with this char, which the index has matched already.
@@ -222,7 +192,7 @@ export class RadixNode<T> {
               // The value runs to the end of the segment: one candidate only.
               state.starts[param.index] = i
               state.ends[param.index] = end
-              found = node.lookup(path, end, state)
+              found = node.#lookupAfterValue(path, end, state)
             }
             if (found !== null) return found
           }
@@ -232,14 +202,27 @@ export class RadixNode<T> {
     // 3. Wildcard: the rest of the path, possibly empty.
     const wildcard = this.#wildcard
     if (wildcard === null) return null
-    const entry = wildcard.get(state.method)
-    if (entry === undefined) {
-      state.misses[state.missCount++] = wildcard
-      return null
-    }
+    const entry = routeFor(wildcard, state)
+    if (entry === undefined) return null
     state.starts[this.#wildcardIndex] = i
     state.ends[this.#wildcardIndex] = length
     return entry
+  }
+
+  /**
+   * Continues past a value that ends its segment, as `lookup(path, end, state)` would, one call
+   * shallower: such a node has no param or wildcard child, and its only static child starts with '/'.
+   */
+  #lookupAfterValue(path: string, end: number, state: MatchState<T>): RouteEntry<T> | null {
+    if (end === path.length) {
+      const table = this.#table
+      return table === null ? null : (routeFor(table, state) ?? null)
+    }
+    const next = this.#byCode[SLASH]
+    if (next === undefined) return null
+    const prefix = next.#prefix
+    const nextEnd = end + prefix.length
+    return nextEnd <= path.length && edgeMatches(prefix, path, end) ? next.lookup(path, nextEnd, state) : null
   }
 
   /** Matches a param value followed by static text inside its segment (`:name.:ext`), then the rest. */
@@ -281,6 +264,22 @@ export class RadixNode<T> {
 
 function methodList<T>(table: MethodTable<T> | null): string {
   return table === null ? '' : ` [${table.methods.join(', ')}]`
+}
+
+/** The route of `table` for the lookup's method; when there is none, the table joins the 405 candidates. */
+function routeFor<T>(table: MethodTable<T>, state: MatchState<T>): RouteEntry<T> | undefined {
+  const entry = table.get(state.method)
+  if (entry === undefined) state.misses[state.missCount++] = table
+  return entry
+}
+
+/** Whether `prefix` is at `i` in `path`, which is long enough; its first char is known to match. */
+function edgeMatches(prefix: string, path: string, i: number): boolean {
+  // A char loop beats startsWith on the short edges of a route tree.
+  for (let k = 1; k < prefix.length; k++) {
+    if (prefix.charCodeAt(k) !== path.charCodeAt(i + k)) return false
+  }
+  return true
 }
 
 function commonPrefixLength(a: string, b: string): number {

@@ -9,7 +9,6 @@ import {
 import { foldCase } from './fold-case.js'
 import { MatchState } from './match-state.js'
 import type { MethodTable, RouteEntry } from './method-table.js'
-import { MethodTrees } from './method-trees.js'
 import { parsePattern, type PatternToken } from './parse-pattern.js'
 import { RadixNode } from './radix-node.js'
 import type { RouteMatch } from './route-match.js'
@@ -60,7 +59,6 @@ export class Router<T> {
   // rou3's idea: a path without params is one map lookup, before any tree walk.
   readonly #static = new Map<string, MethodTable<T>>()
   readonly #state: MatchState<T>
-  readonly #trees = new MethodTrees<T>(this.#root)
 
   /**
    * @param options - matching options; every key is validated
@@ -102,10 +100,7 @@ export class Router<T> {
     const table = this.#insert(path, tokens)
     // Check every method first so a refused registration adds none of them.
     for (const name of methods) table.assertFree(name, path)
-    for (const name of methods) {
-      table.add(name, store, path)
-      this.#trees.register(name)
-    }
+    for (const name of methods) table.add(name, store, path)
     if (tokens.length === 1 && tokens[0]?.kind === 'static') this.#static.set(this.#fold(pattern), table)
   }
 
@@ -186,16 +181,10 @@ export class Router<T> {
       if (entry !== undefined) return entry.hit
     }
     const state = this.#state
-    // 1. The tree of the method's own routes answers every hit.
-    const tree = this.#trees.get(method)
-    if (tree !== null) {
-      const entry = tree.lookup(key, 0, state)
-      if (entry !== null) return entry.names.length === 0 ? entry.hit : this.#withParams(entry, path)
-    }
-    // 2. On a miss the full tree finds the routes of other methods on the path: 405 or 404.
     state.method = method
     state.missCount = 0
-    this.#root.lookup(key, 0, state)
+    const entry = this.#root.lookup(key, 0, state)
+    if (entry !== null) return entry.names.length === 0 ? entry.hit : this.#withParams(entry, path)
     return state.missCount === 0 ? NOT_FOUND : notAllowed(state.misses.slice(0, state.missCount))
   }
 

@@ -23,6 +23,8 @@ const WEAK = new Set([
   'del', 'copy', 'start', 'exit', 'export', 'source', 'eval', 'exec', 'nl', 'od', 'strings', 'tac', 'rev',
   'wc', 'cut', 'tee', 'xargs', 'time', 'usleep', 'expr', 'test', 'call', 'systemctl', 'service', 'reg',
 ])
+/** Commands that are an attack even as a whole value: nobody searches for "whoami" or names a field "ifconfig". */
+const ALONE = new Set(['whoami', 'ifconfig', 'ipconfig', 'systeminfo', 'netstat', 'uname', 'tasklist', 'getent', 'printenv'])
 /** Short commands that run bare after a separator (`;id;`), unlike `cat` in "dog; cat; bird". */
 const BARE = new Set(['id', 'ls', 'pwd', 'ver', 'dir', 'ps', 'uname'])
 /** Text filters documentation pipes into; piping into them reads as an example, not an attack. */
@@ -125,7 +127,7 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   const unambiguous = strong && !WORDLIKE.has(word)
   switch (separator) {
     case Separator.Start:
-      return (shellArgument && !readsAsProse(text, j)) || (unambiguous && end)
+      return (shellArgument && !readsAsProse(text, j)) || (end && ALONE.has(word))
     case Separator.Leading:
       return true
     case Separator.Pipe:
