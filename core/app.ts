@@ -243,8 +243,10 @@ export class App {
    */
   async listen(options: ListenOptions = {}): Promise<HttpServer> {
     const redirect = this.config.tls?.redirectHttp === true ? this.#redirectHost(() => server.tlsPort) : undefined
-    const server: HttpServer = new HttpServer(this.config, (transport, secure) =>
-      new Session(!secure && redirect !== undefined ? redirect : this.#host, transport),
+    const server: HttpServer = new HttpServer(
+      this.config,
+      (transport, secure) => new Session(!secure && redirect !== undefined ? redirect : this.#host, transport),
+      (err) => this.#reportError(err),
     )
     await server.listen(options)
     return server

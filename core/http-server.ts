@@ -35,6 +35,7 @@ export type SessionFactory = (transport: Transport, secure: boolean) => Session
 export class HttpServer {
   readonly #config: Config
   readonly #createSession: SessionFactory
+  readonly #onError: (err: unknown) => void
   readonly #running = new Map<Session, Promise<void>>()
   #plain: NetServer | undefined
   #secure: TlsServer | undefined
@@ -48,10 +49,12 @@ export class HttpServer {
   /**
    * @param config - the App's configuration (limits, timeouts, tls)
    * @param createSession - makes the Session for an accepted connection
+   * @param onError - receives server errors after start-up (e.g. EMFILE on accept)
    */
-  constructor(config: Config, createSession: SessionFactory) {
+  constructor(config: Config, createSession: SessionFactory, onError: (err: unknown) => void) {
     this.#config = config
     this.#createSession = createSession
+    this.#onError = onError
   }
 
   /** The main port (HTTPS when `tls` is set without its own port, otherwise HTTP). */
@@ -103,8 +106,16 @@ export class HttpServer {
       plain.on('connection', (socket: Socket) => this.#accept(new PlainTransport(socket), false))
       this.#plain = plain
     }
-    if (this.#plain !== undefined) await bind(this.#plain, port, host)
-    if (this.#secure !== undefined) await bind(this.#secure, tlsConfig?.port ?? port, host)
+    try {
+      if (this.#plain !== undefined) await bind(this.#plain, port, host)
+      if (this.#secure !== undefined) await bind(this.#secure, tlsConfig?.port ?? port, host)
+    } catch (err) {
+      // One port bound and the other refused: release the first, so a retry can bind it.
+      this.#tls?.close()
+      await Promise.all([this.#plain, this.#secure].filter((s) => s?.listening === true).map((s) => stopAccepting(s!)))
+      throw err
+    }
+    for (const server of [this.#plain, this.#secure]) server?.on('error', this.#onError)
   }
 
   /**

@@ -185,9 +185,15 @@ describe('HttpServer over real sockets', () => {
 
   describe('port and url before listening', () => {
     it('throws ERR_SERVER_NOT_LISTENING', () => {
-      const idle = new HttpServer(resolveConfig(), () => {
-        throw new Error('no connection is expected')
-      })
+      const idle = new HttpServer(
+        resolveConfig(),
+        () => {
+          throw new Error('no connection is expected')
+        },
+        (err) => {
+          throw err
+        },
+      )
       expect(() => idle.port).to.throw(ServerNotListeningError, 'the server is not listening')
       expect(() => idle.url).to.throw(ServerNotListeningError)
     })

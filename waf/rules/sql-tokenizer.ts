@@ -33,7 +33,7 @@ const KEYWORDS = new Set([
   'user', 'view', 'index', 'trigger', 'function', 'login', 'analyse', 'analyze', 'dual', 'cast',
 ])
 /** Names read as functions only when '(' follows, as libinjection does. */
-const FUNCTIONS = new Set([
+export const FUNCTIONS: ReadonlySet<string> = new Set([
   'sleep', 'benchmark', 'pg_sleep', 'load_file', 'extractvalue', 'updatexml', 'concat', 'concat_ws',
   'group_concat', 'char', 'chr', 'nchar', 'ascii', 'ord', 'substring', 'substr', 'mid', 'hex', 'unhex',
   'version', 'database', 'user', 'current_user', 'system_user', 'session_user', 'schema', 'count', 'length',
@@ -45,9 +45,20 @@ const FUNCTIONS = new Set([
   'waitfor', 'exists', 'select', 'case', 'benchmark', 'sqlite_version', 'pg_read_file', 'lo_import',
 ])
 
-/** Token types of the last `tokenize` call; reused between calls. */
+/** Every known word with its class; a function name also carries FUNCTION_FLAG. One lookup per word. */
+const FUNCTION_FLAG = 64
+const WORD_CLASS = new Map<string, number>()
+for (const [words, type] of [[KEYWORDS, Tok.Keyword], [OPS, Tok.Op], [UNION, Tok.Union], [BOOL, Tok.Bool], [CMP, Tok.Cmp], [LOGIC, Tok.Logic]] as const) {
+  for (const word of words) WORD_CLASS.set(word, type)
+}
+for (const word of FUNCTIONS) WORD_CLASS.set(word, (WORD_CLASS.get(word) ?? 0) | FUNCTION_FLAG)
+
+/**
+ * Token types of the last `tokenize` call; reused between calls. The four entries after the last
+ * token are 0, so rules may look a few tokens ahead without bounds checks.
+ */
 export const TYPES: Tok[] = []
-/** Lower-cased text of each token of the last call (words and operators; '' for others). */
+/** Lower-cased text of each token of the last call (words and operators; '' for others); '' after the last. */
 export const WORDS: string[] = []
 
 /**
@@ -124,8 +135,10 @@ export function tokenize(src: string, quote: number, maxTokens: number): number 
       n = push(n, SYMBOL_TYPE, SYMBOL)
     }
   }
-  TYPES.length = n
-  WORDS.length = n
+  for (let k = n; k < n + 4; k++) {
+    TYPES[k] = 0
+    WORDS[k] = ''
+  }
   return n
 }
 
@@ -167,14 +180,11 @@ function endOfNumber(src: string, i: number): number {
 }
 
 function classifyWord(word: string, src: string, end: number): Tok {
-  if (LOGIC.has(word)) return Tok.Logic
-  if (CMP.has(word)) return Tok.Cmp
-  if (BOOL.has(word)) return Tok.Bool
-  if (UNION.has(word)) return Tok.Union
-  if (OPS.has(word)) return Tok.Op
-  if (FUNCTIONS.has(word) && nextSignificant(src, end) === 40) return Tok.Func
-  if (KEYWORDS.has(word)) return Tok.Keyword
-  return Tok.Word
+  const known = WORD_CLASS.get(word)
+  if (known === undefined) return Tok.Word
+  const type = known & ~FUNCTION_FLAG
+  if ((known & FUNCTION_FLAG) !== 0 && (type === 0 || type === Tok.Keyword) && nextSignificant(src, end) === 40) return Tok.Func
+  return type === 0 ? Tok.Word : type
 }
 
 /** The next char code that is not whitespace or an inline comment; bounded scan of spaces. */

@@ -1,4 +1,5 @@
-import { TYPES, Tok, WORDS, tokenize } from './sql-tokenizer.js'
+import { LiteralSet, type LiteralGuard } from '../literal-set.js'
+import { FUNCTIONS, TYPES, Tok, WORDS, tokenize } from './sql-tokenizer.js'
 
 /** Functions whose only use in a request value is an attack (timing, file and error oracles). */
 const DANGEROUS_FUNCTIONS = new Set([
@@ -7,7 +8,30 @@ const DANGEROUS_FUNCTIONS = new Set([
   'ctxsys.drithsx.sn', 'name_const', 'get_lock', 'randomblob', 'pg_read_file', 'lo_import', 'json_keys',
 ])
 const DROP_OBJECTS = new Set(['table', 'database', 'schema', 'user', 'procedure', 'function', 'view', 'index', 'trigger', 'login'])
-const SYSTEM_TABLES = /information_schema|mysql\.(?:user|db)|sysobjects|syscolumns|sysdatabases|pg_catalog|pg_shadow|pg_toast|sqlite_(?:temp_)?master|all_tables|user_tables|msysaccessobjects|msysobjects|msysqueries|msysrelationships|tempdb\.|sys\.database_name|xp_cmdshell|xp_regread|xp_dirtree|xp_servicecontrol|sp_executesql|sp_password|sp_oacreate|sp_oamethod|sp_makewebtask|openrowset|opendatasource/
+/** Without SQL words a break-out is decided by the first tokens after the quote (`admin'--`, `'='`). */
+const BREAKOUT_TOKENS = 8
+/** Catalog tables and extended procedures that only an injection names. */
+const SYSTEM_TABLES = new LiteralSet([
+  'information_schema', 'mysql.user', 'mysql.db', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'pg_toast',
+  'sqlite_master', 'sqlite_temp_master', 'all_tables', 'user_tables', 'msysaccessobjects', 'msysobjects', 'msysqueries',
+  'msysrelationships', 'tempdb.', 'sys.database_name', 'xp_cmdshell', 'xp_regread', 'xp_dirtree', 'xp_servicecontrol',
+  'sp_executesql', 'sp_password', 'sp_oacreate', 'sp_oamethod', 'sp_makewebtask', 'openrowset', 'opendatasource',
+])
+const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || c === 95
+/** Whole words only; digits may touch (`1union`), as MySQL allows. */
+const WORD: LiteralGuard = (text, start, end) => (start === 0 || !isLetter(text.charCodeAt(start - 1))) && !isLetter(text.charCodeAt(end))
+/** A function name counts when a parenthesis follows. */
+const CALL: LiteralGuard = (text, start, end) => WORD(text, start, end) && /^\s{0,8}\(/.test(text.slice(end, end + 10))
+/**
+ * Every rule of the unquoted reading needs one of these words (or `||`, `&&`, `@@`), so a value
+ * without them is not tokenized at all: the hot path for prose, user agents and identifiers.
+ */
+const SQL_WORDS = new LiteralSet([
+  ...['and', 'xor', 'not', 'union', 'intersect', 'except', 'select', 'insert', 'update', 'delete', 'drop', 'create', 'alter',
+    'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'order', 'group', 'having', 'limit', 'into', 'procedure'].map((w) => [w, WORD] as const),
+  ...[...FUNCTIONS].filter((f) => f.length >= 3).map((f) => [f, CALL] as const),
+  ['chr', CALL], ['mid', CALL], ['if', CALL],
+].filter(([w]) => w.length >= 3))
 /** Fingerprinting calls: `database()`, `version()`; empty parentheses make them code, not prose. */
 const PROBES = new Set(['database', 'version', 'user', 'current_user', 'system_user', 'session_user', 'schema', 'db_name', 'user_name', 'sqlite_version'])
 /** Numbers at the edges of integer and float ranges, sent alone to provoke errors (OWASP CRS 942220). */
@@ -33,9 +57,11 @@ const NOSQL_OPERATOR = /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exis
 export function detectSqli(value: string): boolean {
   if (value.indexOf('$') !== -1 && NOSQL_OPERATOR.test(value)) return true
   if (MAGIC_NUMBERS.has(value)) return true
-  if (value.indexOf('/*!') !== -1) return true
-  if (value.indexOf("'") !== -1 && quotedBreakout(value, 39)) return true
-  if (value.indexOf('"') !== -1 && quotedBreakout(value, 34)) return true
+  if (value.indexOf('/*!') !== -1 || SYSTEM_TABLES.test(value)) return true
+  const words = hasSqlWords(value)
+  if (value.indexOf("'") !== -1 && quotedBreakout(value, 39, words)) return true
+  if (value.indexOf('"') !== -1 && quotedBreakout(value, 34, words)) return true
+  if (!words) return false
   const n = tokenize(value, 0, Number.MAX_SAFE_INTEGER)
   let first = 0
   while (first < n && (TYPES[first] === Tok.Op || TYPES[first] === Tok.LParen)) first++
@@ -46,12 +72,21 @@ export function detectSqli(value: string): boolean {
   return anywhere(n)
 }
 
-function quotedBreakout(value: string, quote: number): boolean {
-  const n = tokenize(value, quote, Number.MAX_SAFE_INTEGER)
+function hasSqlWords(value: string): boolean {
+  if (value.indexOf('||') !== -1 || value.indexOf('&&') !== -1 || value.indexOf('@@') !== -1) return true
+  for (let at = value.indexOf('or'); at !== -1; at = value.indexOf('or', at + 2)) {
+    if (WORD(value, at, at + 2)) return true
+  }
+  return SQL_WORDS.test(value)
+}
+
+/** Reads the value as if it followed a quote; without SQL words only the break-out right after the quote can matter. */
+function quotedBreakout(value: string, quote: number, words: boolean): boolean {
+  const n = tokenize(value, quote, words ? Number.MAX_SAFE_INTEGER : BREAKOUT_TOKENS)
   if (TYPES[0] !== Tok.String) return false
   // A value that opens with the quote and operates at once: the `'='`, `'<>'` and `'&'` login bypasses.
   if (value.charCodeAt(0) === quote && (TYPES[1] === Tok.Cmp || TYPES[1] === Tok.Op) && n > 2 && TYPES[2] >= Tok.String && TYPES[2] <= Tok.OpenString) return true
-  return follows(0, n, true) || anywhere(n)
+  return follows(0, n, true) || (words && anywhere(n))
 }
 
 /** Does an attack follow the token at `at`, the point where the value left its literal? */
@@ -200,8 +235,7 @@ function anywhere(n: number): boolean {
       if (DANGEROUS_FUNCTIONS.has(word) && ((prev !== 0 && prev !== Tok.Word && prev !== Tok.Other) || numeric || argument === Tok.LParen || argument === Tok.Func)) return true
     } else if (type === Tok.Var) {
       if (WORDS[i].startsWith('@@') && WORDS[i].length > 2) return true
-    } else if (type === Tok.Word || type === Tok.Keyword) {
-      if (SYSTEM_TABLES.test(WORDS[i])) return true
+    } else if (type === Tok.Keyword) {
       if (WORDS[i] === 'waitfor' && (WORDS[i + 1] === 'delay' || WORDS[i + 1] === 'time') && TYPES[i + 2] === Tok.String) return true
       if (WORDS[i] === 'into' && (WORDS[i + 1] === 'outfile' || WORDS[i + 1] === 'dumpfile')) return true
     }

@@ -1,3 +1,5 @@
+import { LiteralSet } from '../literal-set.js'
+
 /** How much climbing a place tolerates before it counts as traversal. */
 export const enum Climb {
   /** The request path: any `..` segment. */
@@ -32,22 +34,20 @@ export function detectTraversal(value: string, climb: Climb): boolean {
 }
 
 /** Files and folders whose only business in a request is being read by an attacker (OWASP CRS lfi-os-files, restricted-files). */
-const SENSITIVE_FILES = new RegExp(
-  [
-    'etc/(?:passwd|shadow|group|hosts|issue|motd|sudoers|crontab|fstab|hostname|resolv\\.conf|mysql|apache2?/|httpd/|nginx/|ssh/|security/|environment|profile|inetd|master\\.passwd|pwd\\.db)',
-    '/proc/(?:self|version|cpuinfo|meminfo|net/|mounts|\\d)', '/var/log/', '/\\.ssh/', 'id_rsa', 'id_dsa', 'authorized_keys',
-    '\\.bash_history', '\\.mysql_history', '\\.psql_history', 'php\\.ini', 'my\\.cnf', 'httpd\\.conf', 'nginx\\.conf',
-    '/\\.netrc', '/\\.pgpass', '\\.git-credentials', '\\.htaccess', '\\.htpasswd', 'web\\.config',
-    'wp-config\\.php', 'boot\\.ini', 'win\\.ini', 'system\\.ini', 'windows/system32', 'winnt/', 'c:/windows', 'autoexec\\.bat',
-    '/\\.git/', '\\.git/(?:config|head)', '/\\.svn/', '/\\.hg/', '/\\.env(?:$|[/?.])', 'file://', '/\\.aws/', '/\\.docker',
-    '\\.ds_store', 'web-inf/', 'meta-inf/', 'phpinfo\\.php',
-  ].join('|'),
-)
+const SENSITIVE_FILES = new LiteralSet([
+  ...['passwd', 'shadow', 'group', 'hosts', 'issue', 'motd', 'sudoers', 'crontab', 'fstab', 'hostname', 'resolv.conf', 'mysql',
+    'apache/', 'apache2/', 'httpd/', 'nginx/', 'ssh/', 'security/', 'environment', 'profile', 'inetd', 'master.passwd', 'pwd.db'].map((f) => `etc/${f}`),
+  ...['self', 'version', 'cpuinfo', 'meminfo', 'net/', 'mounts', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((f) => `/proc/${f}`),
+  '/var/log/', '/.ssh/', 'id_rsa', 'id_dsa', 'authorized_keys', '.bash_history', '.mysql_history', '.psql_history', 'php.ini', 'my.cnf',
+  'httpd.conf', 'nginx.conf', '/.netrc', '/.pgpass', '.git-credentials', '.htaccess', '.htpasswd', 'web.config', 'wp-config.php',
+  'boot.ini', 'win.ini', 'system.ini', 'windows/system32', 'winnt/', 'c:/windows', 'autoexec.bat', '/.git/', '.git/config',
+  '.git/head', '/.svn/', '/.hg/', 'file://', '/.aws/', '/.docker', '.ds_store', 'web-inf/', 'meta-inf/', 'phpinfo.php',
+  ['/.env', (text, _start, end) => end === text.length || '/?.'.includes(text[end])],
+])
 
 /**
  * Local file inclusion: names of operating-system and configuration files (`/etc/passwd`,
- * `win.ini`, `/.git/config`, `/proc/self/environ`, `file://`). A literal alternation without
- * nested quantifiers, so it runs in linear time.
+ * `win.ini`, `/.git/config`, `/proc/self/environ`, `file://`), found in one literal-set pass.
  *
  * @param value - the normalised (decoded, lower-cased) value
  * @returns whether the value names a sensitive local file
