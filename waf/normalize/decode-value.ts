@@ -33,7 +33,7 @@ export function decodeValue(value: string, plusAsSpace: boolean): DecodedValue {
   let text = value
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const usePlus = plusAsSpace && pass === 0
-    if (text.indexOf('%') === -1 && !(usePlus && text.indexOf('+') !== -1)) break
+    if (!hasEscape(text) && !(usePlus && text.indexOf('+') !== -1)) break
     const next = decodeOnce(text, usePlus)
     if (next === text) break
     text = next
@@ -56,6 +56,15 @@ export function decodeValue(value: string, plusAsSpace: boolean): DecodedValue {
  */
 export function fromLatin1(value: string): string {
   return hasNonAscii(value) ? Buffer.from(value, 'latin1').toString('utf8') : value
+}
+
+/** Whether a `%XX` or `%uXXXX` escape exists, so "50% off" costs no decoding pass. */
+function hasEscape(text: string): boolean {
+  for (let at = text.indexOf('%'); at !== -1; at = text.indexOf('%', at + 1)) {
+    if (hexValue(text.charCodeAt(at + 1)) >= 0 && hexValue(text.charCodeAt(at + 2)) >= 0) return true
+    if ((text.charCodeAt(at + 1) | 0x20) === 117 && unicodeEscape(text, at + 2) >= 0) return true
+  }
+  return false
 }
 
 function hasNonAscii(text: string): boolean {

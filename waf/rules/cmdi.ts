@@ -1,5 +1,16 @@
-/** Shells by absolute path, PowerShell download-and-run idioms, Windows batch loops. */
-const SHELL_SIGNATURES = /(?<![!/a-z])\/(?:usr\/(?:local\/)?)?s?bin\/(?:ba|z|k|c|tc|da)?sh\b|\/bin\/(?:nc|netcat|ncat|busybox|python|perl|ruby|php|wget|curl|id|cat|uname|whoami)\b|invoke-(?:expression|webrequest|command|restmethod)|\biex\s{0,4}\(|downloadstring\(|downloadfile\(|new-object\s{1,4}(?:system\.)?net\.webclient|-encodedcommand|start-process|set-executionpolicy|\bfor\s{1,4}\/[fdlr]\s|\bif\s{1,4}exist\s|cmd(?:\.exe)?\s{1,4}\/[ck]\s/
+import { LiteralSet, type LiteralGuard } from '../literal-set.js'
+
+/** A shell path not in a `#!` line ("#!/bin/bash" heads every script snippet). */
+const NOT_SHEBANG: LiteralGuard = (text, start, end) => !/[!/a-z]/.test(text.charAt(start - 1)) && !/[a-z0-9]/.test(text.charAt(end))
+/** Shells by absolute path, reverse-shell devices, shellshock, PowerShell download-and-run idioms, Windows batch. */
+const SIGNATURES = new LiteralSet([
+  ...['sh', 'bash', 'zsh', 'ksh', 'csh', 'tcsh', 'dash', 'nc', 'netcat', 'ncat', 'busybox', 'python', 'perl', 'ruby', 'php', 'wget', 'curl', 'id', 'cat', 'uname', 'whoami']
+    .flatMap((c) => [`/bin/${c}`, `/usr/bin/${c}`, `/usr/local/bin/${c}`, `/sbin/${c}`].map((p) => [p, NOT_SHEBANG] as const)),
+  '/dev/tcp/', '/dev/udp/', '%comspec%', 'invoke-expression', 'invoke-webrequest', 'invoke-command', 'invoke-restmethod',
+  'downloadstring(', 'downloadfile(', 'net.webclient', '-encodedcommand', 'start-process', 'set-executionpolicy',
+  ['iex', (text, start, end) => !/[a-z]/.test(text.charAt(start - 1)) && /^\s{0,4}\(/.test(text.slice(end, end + 6))],
+  ['() {', (_text, start) => start === 0], ['(){', (_text, start) => start === 0], ['if exist ', (text, start) => !/[a-z]/.test(text.charAt(start - 1))],
+])
 
 /** Commands with no meaning outside a shell: flagged after any separator, even without arguments. */
 const STRONG = new Set([
@@ -49,8 +60,10 @@ const QUOTED_ARGUMENT = new Set(['echo', 'printf', 'eval', 'exec', 'expr'])
  * ```
  */
 export function detectCmdi(value: string, newlineSeparates: boolean): boolean {
-  if (SHELL_SIGNATURES.test(value)) return true
-  if (/\$\{?ifs\b|\$\{[a-z_]{1,16}:[0-9]|^\(\)\s{0,4}\{|\/dev\/(?:tcp|udp)\/|\/[a-z]{0,2}\?[a-z?]{0,2}\/|%comspec%/.test(value)) return true
+  if (SIGNATURES.test(value)) return true
+  if (value.indexOf('$') !== -1 && /\$\{?ifs\b|\$\{[a-z_]{1,16}:[0-9]/.test(value)) return true
+  if (value.indexOf('?') !== -1 && /\/[a-z]{0,2}\?[a-z?]{0,2}\//.test(value)) return true
+  if (value.indexOf('/') !== -1 && /\b(?:for\s{1,4}\/[fdlr]|cmd(?:\.exe)?\s{1,4}\/[ck])\s/.test(value)) return true
   const text = /['"\\^]|\$@/.test(value) ? value.replace(/\$@|['"^]|\\(?=[a-z])/g, '') : value
   let first = 0
   while (first < text.length && text.charCodeAt(first) <= 32 && !(newlineSeparates && text.charCodeAt(first) === 10)) first++

@@ -29,9 +29,9 @@ const CALL: LiteralGuard = (text, start, end) => WORD(text, start, end) && /^\s{
 const SQL_WORDS = new LiteralSet([
   ...['and', 'xor', 'not', 'union', 'intersect', 'except', 'select', 'insert', 'update', 'delete', 'drop', 'create', 'alter',
     'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'order', 'group', 'having', 'limit', 'into', 'procedure'].map((w) => [w, WORD] as const),
+  // Two-letter functions (`if(`) never decide alone: the rules need a logic word or a statement too.
   ...[...FUNCTIONS].filter((f) => f.length >= 3).map((f) => [f, CALL] as const),
-  ['chr', CALL], ['mid', CALL], ['if', CALL],
-].filter(([w]) => w.length >= 3))
+])
 /** Fingerprinting calls: `database()`, `version()`; empty parentheses make them code, not prose. */
 const PROBES = new Set(['database', 'version', 'user', 'current_user', 'system_user', 'session_user', 'schema', 'db_name', 'user_name', 'sqlite_version'])
 /** Numbers at the edges of integer and float ranges, sent alone to provoke errors (OWASP CRS 942220). */

@@ -1,3 +1,4 @@
+import { LiteralSet, type LiteralGuard } from '../literal-set.js'
 import { decodeHtmlEntities } from '../normalize/html-entities.js'
 
 /** Elements that run or load code by merely being present. */
@@ -13,8 +14,15 @@ const URL_ATTRIBUTES = new Set([
 ])
 const SCRIPT_SCHEME = /(?:java|vb|live)script:|data:(?:text\/html|image\/svg|application\/(?:x-)?(?:javascript|xhtml|ecmascript))/
 const COMPACT_SCHEME = /(?:java|vb|live)script:/
-/** DOM sinks and script globals; a literal alternation, so linear. */
-const SINKS = /document\.(?:cookie|domain|write|location)|window\.location|\.innerhtml|\.outerhtml|string\.fromcharcode|expression\(|-moz-binding|behavior:|<!\[cdata\[|\.constructor\(|srcdoc=|\+adw-|\(!\[\]\+\[\]\)|!!\[\]|\[\]\[|(?:window|self|top|parent|frames|globalthis|document|this)\s{0,4}\[\s{0,4}['"`]|<form[^>]{0,256}action=|new\s{1,4}function\s{0,4}\(/
+const QUOTE_NEXT: LiteralGuard = (text, _start, end) => /^\s{0,4}['"`]/.test(text.slice(end, end + 6))
+/** DOM sinks, script globals indexed by a string, JSFuck, UTF-7 `<`, and forms posting elsewhere. */
+const SINKS = new LiteralSet([
+  'document.cookie', 'document.domain', 'document.write', 'document.location', 'window.location', '.innerhtml', '.outerhtml',
+  'string.fromcharcode', 'expression(', '-moz-binding', 'behavior:', '<![cdata[', '.constructor(', 'srcdoc=', '+adw-',
+  '(![]+[])', '!![]', '[][', 'new function(', 'new function (',
+  ...['window[', 'self[', 'top[', 'parent[', 'frames[', 'globalthis[', 'document[', 'this['].map((g) => [g, QUOTE_NEXT] as const),
+  ['<form', (text, _start, end) => /^[^>]{0,256}action=/.test(text.slice(end, end + 270))],
+])
 const CALLS = /(?:alert|prompt|confirm|eval|atob|settimeout|setinterval|fetch|import)[(`]/g
 const EVENT = /(?:^|[\s/"'`;,(=0-9])(on[a-z]{3,25})\s{0,8}=/g
 const MARKUP = /[<"'`/]/
@@ -89,12 +97,10 @@ function hasUrlAttribute(text: string, from: number): boolean {
   return false
 }
 
-/** `javascript:` as a value or after `=`, `(` or a quote; with whitespace inside the word it is always an attack. */
+/** `javascript:` as a value or after `=`, `(` or a quote; split by tabs or line breaks it is always an attack. */
 function hasScriptUrl(text: string): boolean {
-  const literal = text.indexOf('script:')
-  if (literal === -1) return COMPACT_SCHEME.test(compact(text))
   const match = SCRIPT_SCHEME.exec(text)
-  if (match === null) return COMPACT_SCHEME.test(compact(text))
+  if (match === null) return hasBrokenLine(text) && COMPACT_SCHEME.test(compact(text))
   const before = match.index === 0 ? 32 : text.charCodeAt(match.index - 1)
   if (!(before <= 32 || before === 61 || before === 40 || before === 34 || before === 39 || before === 96 || before === 62)) return false
   const after = match.index + match[0].length
@@ -137,12 +143,17 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95
 }
 
-/** Drops what browsers skip inside a URL scheme: control characters and whitespace. */
+function hasBrokenLine(text: string): boolean {
+  return text.indexOf('\t') !== -1 || text.indexOf('\n') !== -1 || text.indexOf('\r') !== -1
+}
+
+/** Drops what the URL parser removes anywhere in a URL (WHATWG URL: ASCII tab and newline) and spaces. */
 function compact(text: string): string {
   let out = ''
   let from = 0
   for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) <= 32) {
+    const c = text.charCodeAt(i)
+    if (c === 9 || c === 10 || c === 13 || c === 32) {
       out += text.slice(from, i)
       from = i + 1
     }
