@@ -1,5 +1,7 @@
 /**
- * Memory per idle keep-alive connection, Gatehouse against node:http. Run by hand:
+ * Memory per idle keep-alive connection, Gatehouse against node:http, with a bare `net` server
+ * (one canned answer per chunk, no parsing) as the floor any server built on `net.Socket` pays.
+ * Run by hand:
  *
  *   npx tsc -p tsconfig.json --outDir .build/bench && node .build/bench/bench/http/idle-memory.js
  *
@@ -13,7 +15,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:http'
-import { connect, type Socket } from 'node:net'
+import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { App } from '../../index.js'
 import { PLAINTEXT_BODY, TEXT_TYPE } from './servers/payloads.js'
@@ -25,7 +27,7 @@ const BATCH = 200
 const PHASE_TIMEOUT_MS = 30_000
 // Longer than the measurement takes, so node:http's 5 s default cannot close connections mid-run.
 const NODE_KEEP_ALIVE_MS = 120_000
-const KINDS = ['gatehouse', 'node-http'] as const
+const KINDS = ['gatehouse', 'node-http', 'bare-net'] as const
 const REQUEST = 'GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
 
 type Kind = (typeof KINDS)[number]
@@ -54,6 +56,12 @@ async function serve(kind: Kind): Promise<void> {
     const server = await app.listen({ port: 0, host: '127.0.0.1' })
     port = server.port
     connections = async () => server.connections
+  } else if (kind === 'bare-net') {
+    const canned = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(PLAINTEXT_BODY)}\r\n\r\n${PLAINTEXT_BODY}`)
+    const server = createNetServer((socket) => socket.on('data', () => socket.write(canned)))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    port = (server.address() as { port: number }).port
+    connections = () => countConnections(server)
   } else {
     const server = createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': TEXT_TYPE, 'Content-Length': Buffer.byteLength(PLAINTEXT_BODY), Server: 'node' })
@@ -62,7 +70,7 @@ async function serve(kind: Kind): Promise<void> {
     server.keepAliveTimeout = NODE_KEEP_ALIVE_MS
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     port = (server.address() as { port: number }).port
-    connections = () => new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))))
+    connections = () => countConnections(server)
   }
   process.on('message', async () => {
     // Several passes: the first may only move objects with finalizers to the next one.
@@ -71,6 +79,10 @@ async function serve(kind: Kind): Promise<void> {
     process.send?.({ rss, heapUsed, external, connections: await connections() } satisfies Usage)
   })
   process.send?.({ port })
+}
+
+function countConnections(server: NetServer): Promise<number> {
+  return new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))))
 }
 
 function deadline<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -151,8 +163,9 @@ function median(values: readonly number[]): number {
 async function main(): Promise<void> {
   const results = new Map<Kind, PerConnection[]>(KINDS.map((k) => [k, []]))
   for (let run = 0; run < RUNS; run++) {
-    // Alternate which server goes first, so neither always meets a warmer machine.
-    for (const kind of run % 2 === 0 ? KINDS : [...KINDS].reverse()) {
+    // Rotate which server goes first, so none always meets a warmer machine.
+    for (let i = 0; i < KINDS.length; i++) {
+      const kind = KINDS[(i + run) % KINDS.length]
       const result = await runOnce(kind)
       results.get(kind)?.push(result)
       console.log(`run ${run + 1} ${kind}: heap+external ${Math.round(result.heapAndExternal)} B, rss ${Math.round(result.rss)} B per connection`)

@@ -57,7 +57,7 @@ for (const word of FUNCTIONS) WORD_CLASS.set(word, (WORD_CLASS.get(word) ?? 0) |
  * Token types of the last `tokenize` call; reused between calls. The four entries after the last
  * token are 0, so rules may look a few tokens ahead without bounds checks.
  */
-export const TYPES: Tok[] = []
+export const TYPES: (Tok | 0)[] = []
 /** Lower-cased text of each token of the last call (words and operators; '' for others); '' after the last. */
 export const WORDS: string[] = []
 
