@@ -19,6 +19,8 @@ import type { CloseReason, Connection, DetachedConnection } from './connection.j
 
 type RouteArgs<Path extends string> = [RouteOptions, ...Handler<RouteParams<Path>>[]] | Handler<RouteParams<Path>>[]
 
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(.*)$/i
+
 const notFoundDefault: Handler = (_req, res) => res.status(404).json({ message: 'Not Found' })
 
 /**
@@ -257,8 +259,12 @@ export class App {
     const redirect = new App({ ...this.config, tls: undefined })
     redirect.#errorHooks.push(...this.#errorHooks)
     redirect.all('/*', (req, res) => {
-      const host = (req.header('host') ?? 'localhost').replace(/:\d+$/, '')
-      res.status(308).header('Location', `https://${host}:${tlsPort()}${req.target}`).send()
+      // RFC 9112 §3.2.2: in absolute form the target's authority is the host, and Host is ignored.
+      const absolute = ABSOLUTE_FORM.exec(req.target)
+      const host = (absolute?.[1] ?? req.header('host') ?? 'localhost').replace(/:\d+$/, '')
+      const rest = absolute === null ? req.target : absolute[2]!
+      const location = `https://${host}:${tlsPort()}${rest.startsWith('/') ? rest : `/${rest}`}`
+      res.status(308).header('Location', location).send()
     })
     return redirect.#host
   }

@@ -43,6 +43,9 @@ export class HttpServer {
   #host = 'localhost'
   #closing: Promise<void> | undefined
   #onTlsError: ListenOptions['onTlsError']
+  // Node may destroy a TLS socket before reporting its failed handshake, and with it the peer's
+  // address: remember it from the raw connection.
+  readonly #tlsPeers = new WeakMap<Socket, string | undefined>()
   /** Failed TLS handshakes since start. */
   tlsHandshakeFailures = 0
 
@@ -97,6 +100,7 @@ export class HttpServer {
       const secure = createTlsServer(this.#tls.serverOptions)
       this.#tls.attach(secure)
       secure.on('secureConnection', (socket: TLSSocket) => this.#accept(new TlsTransport(socket), true))
+      secure.on('connection', (raw: Socket) => this.#tlsPeers.set(raw, raw.remoteAddress))
       secure.on('tlsClientError', (err: Error, socket: TLSSocket) => this.#tlsFailed(err, socket))
       this.#secure = secure
       if (tlsConfig.watch === true) this.#tls.startWatching()
@@ -163,8 +167,15 @@ export class HttpServer {
 
   #tlsFailed(err: Error, socket: TLSSocket): void {
     this.tlsHandshakeFailures++
+    // `_parent` is the raw socket a server-side TLSSocket wraps.
+    const raw = (socket as TLSSocket & { _parent?: Socket | null })._parent
+    const remoteAddress = socket.remoteAddress ?? (raw == null ? undefined : this.#tlsPeers.get(raw))
     socket.destroy()
-    this.#onTlsError?.(err, socket.remoteAddress)
+    try {
+      this.#onTlsError?.(err, remoteAddress)
+    } catch (hookError) {
+      this.#onError(hookError)
+    }
   }
 
   #portOf(server: NetServer | TlsServer | undefined): number {

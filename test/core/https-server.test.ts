@@ -151,7 +151,7 @@ describe('HTTPS over real TLS connections', () => {
     socket.on('error', (err: NodeJS.ErrnoException) => (code = code === 'none' ? err.code ?? 'unknown' : code))
     // TLS 1.3 clients finish first; a request written then is never answered by a refusing server.
     socket.on('secureConnect', () => socket.write('GET /tls HTTP/1.1\r\nHost: localhost\r\n\r\n'))
-    await once(socket, 'close')
+    await new Promise((resolve) => socket.on('close', resolve))
     return code
   }
 
@@ -242,7 +242,7 @@ describe('HTTPS over real TLS connections', () => {
       expect(seen.map((s) => s.tls)).to.deep.equal([
         {
           protocol: 'TLSv1.2',
-          cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+          cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256',
           servername: null,
           alpnProtocol: null,
           authorized: false,
@@ -361,6 +361,40 @@ describe('HTTPS over real TLS connections', () => {
       expect(performance.now() - began).to.be.at.least(150).and.below(2000)
       await failuresReach(server, 1)
       expect(failures).to.deep.equal([{ code: 'ERR_TLS_HANDSHAKE_TIMEOUT', remoteAddress: HOST }])
+    })
+
+    it('counts failures without onTlsError and keeps serving', async () => {
+      const app = new App({ tls: { cert: local.cert, key: local.key, minVersion: 'TLSv1.3' } }).get('/n/:i', (req) => `req ${req.params.i}`)
+      const server = await app.listen({ port: 0, host: HOST })
+      servers.push(server)
+      await refusedHandshake(server.port, { maxVersion: 'TLSv1.2' })
+      await failuresReach(server, 1)
+      expect(await exchange(server.port, '/n/4')).to.equal(textResponse('req 4', true))
+    })
+
+    it('keeps an exception thrown by onTlsError away from the process', async () => {
+      const app = new App({ tls: { cert: local.cert, key: local.key, minVersion: 'TLSv1.3' } })
+      let calls = 0
+      const onTlsError = (): void => {
+        calls++
+        throw new Error('onTlsError hook failed')
+      }
+      const server = await app.listen({ port: 0, host: HOST, onTlsError })
+      servers.push(server)
+      // Mocha's own listener is set aside so that an escape is asserted here, once.
+      const mochaListeners = process.listeners('uncaughtException')
+      const escaped: string[] = []
+      process.removeAllListeners('uncaughtException')
+      process.on('uncaughtException', (err) => escaped.push(err.message))
+      try {
+        await refusedHandshake(server.port, { maxVersion: 'TLSv1.2' })
+        await failuresReach(server, 1)
+        await new Promise((resolve) => setImmediate(resolve))
+      } finally {
+        process.removeAllListeners('uncaughtException')
+        for (const listener of mochaListeners) process.on('uncaughtException', listener)
+      }
+      expect({ calls, escaped }).to.deep.equal({ calls: 1, escaped: [] })
     })
 
     it('closes plaintext HTTP sent to the TLS port without a reply or a reset, and counts it', async () => {
