@@ -247,7 +247,7 @@ export class App {
     const redirect = this.config.tls?.redirectHttp === true ? this.#redirectHost(() => server.tlsPort) : undefined
     const server: HttpServer = new HttpServer(
       this.config,
-      (transport, secure) => new Session(!secure && redirect !== undefined ? redirect : this.#host, transport),
+      (transport, secure, registry) => new Session(!secure && redirect !== undefined ? redirect : this.#host, transport, registry),
       (err) => this.#reportError(err),
     )
     await server.listen(options)

@@ -18,8 +18,8 @@ export interface ListenOptions {
   onTlsError?: (err: Error, remoteAddress: string | undefined) => void
 }
 
-/** Starts a Session over a transport. */
-export type SessionFactory = (transport: Transport, secure: boolean) => Session
+/** Makes the Session for an accepted connection; it joins `registry` while it runs. */
+export type SessionFactory = (transport: Transport, secure: boolean, registry: Set<Session>) => Session
 
 /**
  * A listening server: accepts connections, runs one Session per connection, keeps the registry of
@@ -36,7 +36,8 @@ export class HttpServer {
   readonly #config: Config
   readonly #createSession: SessionFactory
   readonly #onError: (err: unknown) => void
-  readonly #running = new Map<Session, Promise<void>>()
+  // Sessions add and remove themselves: no promise or closure per connection for bookkeeping.
+  readonly #running = new Set<Session>()
   #plain: NetServer | undefined
   #secure: TlsServer | undefined
   #tls: TlsSetup | undefined
@@ -143,14 +144,14 @@ export class HttpServer {
   async #close(): Promise<void> {
     const stopped = Promise.all([this.#plain, this.#secure].filter((s) => s !== undefined).map(stopAccepting))
     this.#tls?.close()
-    for (const session of this.#running.keys()) session.shutdown()
+    for (const session of this.#running) session.shutdown()
     if (this.#running.size > 0) {
       let timer: NodeJS.Timeout | undefined
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#config.shutdownTimeoutMs)))
-      await Promise.race([Promise.all(this.#running.values()), deadline])
+      await Promise.race([this.#allDone(), deadline])
       clearTimeout(timer)
-      for (const session of this.#running.keys()) session.destroy()
-      await Promise.all(this.#running.values())
+      for (const session of this.#running) session.destroy()
+      await this.#allDone()
     }
     await stopped
   }
@@ -160,9 +161,12 @@ export class HttpServer {
       transport.close()
       return
     }
-    const session = this.#createSession(transport, secure)
-    const running = session.run().finally(() => this.#running.delete(session))
-    this.#running.set(session, running)
+    // run() never rejects; the Session leaves the registry when it ends.
+    void this.#createSession(transport, secure, this.#running).run()
+  }
+
+  #allDone(): Promise<unknown> {
+    return Promise.all(Array.from(this.#running, (session) => session.done))
   }
 
   #tlsFailed(err: Error, socket: TLSSocket): void {

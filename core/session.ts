@@ -9,9 +9,9 @@ import { Request } from './request.js'
 import { Response } from './response.js'
 import { RequestHead } from './request-head.js'
 import { InputBuffer } from './input-buffer.js'
-import { SessionOutput } from './session-output.js'
+import { SessionOutput, type OutputEvents } from './session-output.js'
 import { takeBufferedSafeHead } from './buffered-head.js'
-import { StageTimer } from './stage-timer.js'
+import { StageTimer, type TimerOwner } from './stage-timer.js'
 import { ParseResult } from './parse-result.js'
 import { isRequestLinePrefix, parseHead, scanHead, skipLeadingEmptyLines } from './head-parser.js'
 import { readBody } from './body-reader.js'
@@ -40,7 +40,7 @@ const CORK_BYTES = 64 * 1024
  * The loop never awaits what has already arrived: pipelined requests in the buffer are parsed and
  * answered back to back, and their responses leave together before the next read.
  */
-export class Session implements SlotOwner, RequestConnection, ConnectionSource {
+export class Session implements SlotOwner, RequestConnection, ConnectionSource, OutputEvents, TimerOwner {
   readonly #host: SessionHost
   readonly #config: Config
   /** The connection's bytes. */
@@ -69,36 +69,25 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
   #wake: (() => void) | undefined
   #woken = false
   #connection: Connection | undefined
+  #scanFrom = 0
+  #done: Promise<void> | undefined
+  readonly #registry: Set<Session> | undefined
 
   /**
    * @param host - the App that routes and handles requests
    * @param transport - the connection's bytes
+   * @param registry - a set of live sessions the Session joins while it runs (a server's registry)
    */
-  constructor(host: SessionHost, transport: Transport) {
+  constructor(host: SessionHost, transport: Transport, registry?: Set<Session>) {
     this.#host = host
+    this.#registry = registry
     this.#config = host.config
     this.transport = transport
-    this.#output = new SessionOutput(transport, host.config.smallWriteBytes, {
-      writing: () => {
-        const resumeStage = this.#stage
-        this.#setStage(Stage.Write, this.#config.timeouts.writeTimeoutMs)
-        return resumeStage
-      },
-      // A streaming handler gets its own timeout back for producing the next piece; the loop's own
-      // flushes are followed by a read that arms the idle or head timeout.
-      written: (resumeStage) => {
-        if (this.#stage === Stage.Write && resumeStage === Stage.Handler) this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
-      },
-      failed: (err) => {
-        this.#endWith(err === undefined || isOrdinaryDisconnect(err) ? 'client-closed' : 'error')
-        if (err !== undefined) this.reportError(err)
-        this.#close()
-      },
-    })
+    this.#output = new SessionOutput(transport, host.config.smallWriteBytes, this)
     this.smallWriteBytes = host.config.smallWriteBytes
     const server = host.config.serverHeader
     this.serverLine = server === false ? '' : `Server: ${server}\r\n`
-    this.#timer = new StageTimer(() => this.#expire())
+    this.#timer = new StageTimer(this)
   }
 
   /** The transport's remote address. */
@@ -137,18 +126,17 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
    * Runs the connection to its end. Never rejects: failures go to the App's error hook.
    * @returns a promise that resolves once the transport is closed and every timer cancelled
    */
-  async run(): Promise<void> {
+  run(): Promise<void> {
     holdDateCache()
+    this.#registry?.add(this)
     this.#host.connectionOpened?.(this.connection)
     this.#timer.arm(this.#config.timeouts.headerTimeoutMs)
-    try {
-      await this.#loop()
-    } catch (err) {
-      this.#endWith('error')
-      this.#host.reportError(err)
-    } finally {
-      await this.#finish()
-    }
+    return (this.#done = this.#loop())
+  }
+
+  /** Resolves when the connection has ended (after `run()`). */
+  get done(): Promise<void> {
+    return this.#done ?? Promise.resolve()
   }
 
   /**
@@ -186,79 +174,138 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
     })
   }
 
-  // Returns whatever ended it; only the fact that it returned matters.
-  async #loop(): Promise<unknown> {
-    const host = this.#host
-    const limits = this.#config.limits
-    for (;;) {
-      const head = await this.#readHead()
-      if (head === null) return
-      this.#head = head
-      this.#headNumber = ++this.#requestCount
-      this.lastActiveAt = Date.now()
-      const match = host.route(head.method, head.path)
-      const entry = match.status === 200 ? match.store : undefined
-      const bodyLimit = entry?.bodyLimit ?? limits.maxBodyBytes
-      // Refused before a single body byte is read.
-      if (head.contentLength > bodyLimit) return this.#fail(ParseResult.BodyTooLarge)
-      let verdict = host.waf.checkHead(head, entry?.wafMode)
-      let body: Buffer | BodyStream | undefined
-      if (head.hasBody) {
-        if (head.expectContinue && this.#input.available === 0) {
-          // RFC 9110 §10.1.1: answer a request that will be refused without inviting its body,
-          // then close, since the client may or may not send the body anyway.
-          if (match.status !== 200 || verdict?.blocked === true) {
-            this.#closing = true
-            await this.#respond(head, match, verdict, undefined)
-            return
-          }
-          if (!(await this.#send(CONTINUE_RESPONSE))) return
+  // An idle connection is this one suspended frame and the transport's pending read: the wait for
+  // a head is written out here rather than in helpers, whose frames would each stay suspended too.
+  async #loop(): Promise<void> {
+    try {
+      for (;;) {
+        let head = this.#tryHead()
+        while (head === undefined) {
+          if (!this.#output.isIdle && !(await this.flush())) return
+          const stage = this.#input.available > 0 || this.#requestCount === 0 ? Stage.Head : Stage.Idle
+          if (!this.#readyToRead(stage)) return
+          const chunk = await this.transport.read()
+          if (chunk === null || this.#stage === Stage.Closed) return this.#endWith('client-closed')
+          this.#scanFrom -= this.#input.append(chunk)
+          head = this.#tryHead()
         }
-        const blocked = verdict?.blocked === true
-        if (entry?.streamBody === true && !blocked) {
-          body = new BodyStream(this.#input, head, bodyLimit, limits.maxHeaderBytes, this.#waitForBody, this.#bodyBroken)
-        } else {
-          const result = await readBody(this.#input, head, bodyLimit, limits.maxHeaderBytes, this.#waitForBody)
-          if (typeof result === 'number') return result === ParseResult.Incomplete ? this.#endWith('client-closed') : this.#fail(result)
-          body = result
-          // In monitor mode a finding in the head does not stop the body from being checked too.
-          if (!blocked) verdict = host.waf.checkBody(head, body, head.header('content-type'), entry?.wafMode) ?? verdict
-        }
+        if (head === null) return
+        const open = this.#serve(head)
+        this.#head = undefined
+        if (!(typeof open === 'boolean' ? open : await open)) return
+        if (this.#output.queue.bytes >= CORK_BYTES && !(await this.flush())) return
       }
-      const open = await this.#respond(head, match, verdict, body)
-      this.#head = undefined
-      if (!open) return
-      if (body instanceof BodyStream && !body.isDone && !(await body.drain())) return this.#endWith('error')
-      if (this.#output.queue.bytes >= CORK_BYTES && !(await this.flush())) return
+    } catch (err) {
+      this.#endWith('error')
+      this.#host.reportError(err)
+    } finally {
+      await this.#finish()
     }
   }
 
-  /** Answers one request. @returns whether the connection stays open */
-  async #respond(
+  /**
+   * Routes, checks and answers one parsed request. Synchronous when everything it needs is buffered
+   * and its handler is synchronous: the common case costs no promise and no microtask.
+   * @returns whether the connection stays open, or a promise of it
+   */
+  #serve(head: RequestHead): boolean | Promise<boolean> {
+    this.#head = head
+    this.#headNumber = ++this.#requestCount
+    this.lastActiveAt = Date.now()
+    const host = this.#host
+    const match = host.route(head.method, head.path)
+    const entry = match.status === 200 ? match.store : undefined
+    const bodyLimit = entry?.bodyLimit ?? this.#config.limits.maxBodyBytes
+    // Refused before a single body byte is read.
+    if (head.contentLength > bodyLimit) {
+      this.#reject(ParseResult.BodyTooLarge)
+      return false
+    }
+    const verdict = host.waf.checkHead(head, entry?.wafMode)
+    if (!head.hasBody) return this.#respond(head, match, verdict, undefined)
+    const input = this.#input
+    if (!head.chunked && input.available >= head.contentLength && entry?.streamBody !== true && verdict?.blocked !== true) {
+      const body = input.take(head.contentLength)
+      return this.#respond(head, match, host.waf.checkBody(head, body, head.header('content-type'), entry?.wafMode) ?? verdict, body)
+    }
+    return this.#serveWithBody(head, match, verdict, bodyLimit)
+  }
+
+  /** The body is still on its way (or streamed to the handler): read it, check it, answer. */
+  async #serveWithBody(head: RequestHead, match: RouteMatch<RouteEntry>, verdict: WafVerdict | null, bodyLimit: number): Promise<boolean> {
+    const limits = this.#config.limits
+    const entry = match.status === 200 ? match.store : undefined
+    if (head.expectContinue && this.#input.available === 0) {
+      // RFC 9110 §10.1.1: answer a request that will be refused without inviting its body,
+      // then close, since the client may or may not send the body anyway.
+      if (match.status !== 200 || verdict?.blocked === true) {
+        this.#closing = true
+        await this.#respond(head, match, verdict, undefined)
+        return false
+      }
+      this.#output.queue.pushBytes(CONTINUE_RESPONSE)
+      if (!(await this.flush())) return false
+    }
+    const waitForMore = (): Promise<number> => this.#fill(Stage.Body)
+    const blocked = verdict?.blocked === true
+    if (entry?.streamBody === true && !blocked) {
+      const stream = new BodyStream(this.#input, head, bodyLimit, limits.maxHeaderBytes, waitForMore, () => {
+        // Whatever answers a body that broke its framing or limit closes the connection.
+        this.#closing = true
+        this.#endWith('error')
+      })
+      if (!(await this.#respond(head, match, verdict, stream))) return false
+      if (!stream.isDone && !(await stream.drain())) {
+        this.#endWith('error')
+        return false
+      }
+      return true
+    }
+    const result = await readBody(this.#input, head, bodyLimit, limits.maxHeaderBytes, waitForMore)
+    if (typeof result === 'number') {
+      if (result === ParseResult.Incomplete) this.#endWith('client-closed')
+      else this.#reject(result)
+      return false
+    }
+    // In monitor mode a finding in the head does not stop the body from being checked too.
+    if (!blocked) verdict = this.#host.waf.checkBody(head, result, head.header('content-type'), entry?.wafMode) ?? verdict
+    return this.#respond(head, match, verdict, result)
+  }
+
+  /** Answers one request. @returns whether the connection stays open, or a promise of it */
+  #respond(
     head: RequestHead,
     match: RouteMatch<RouteEntry>,
     verdict: WafVerdict | null,
     body: Buffer | BodyStream | undefined,
-  ): Promise<boolean> {
+  ): boolean | Promise<boolean> {
     const constant = match.status === 200 ? match.store.constant : undefined
     if (constant !== undefined && verdict?.blocked !== true) {
       return sendConstant(this, constant, head) && !this.#output.isBroken
     }
     const res = new Response(this, head)
     this.#response = res
-    let keepAlive = true
     if (verdict !== null && verdict.blocked) {
       res.status(400).json({ message: 'Request blocked', rule: verdict.ruleId })
     } else {
       const req = new Request(head, body, match.status === 200 ? match.params : EMPTY_PARAMS, this)
       const done = this.#dispatch(req, res, match)
-      if (this.#handlerPending && this.#config.limits.maxConcurrentRequests > 1) keepAlive = await this.#overlap(done, res)
-      else await done
+      if (done !== undefined) return this.#respondLater(done, res)
     }
+    return this.#responded(res, true)
+  }
+
+  async #respondLater(done: Promise<void>, res: Response): Promise<boolean> {
+    const overlap = this.#handlerPending && this.#config.limits.maxConcurrentRequests > 1
+    const keepAlive = overlap ? await this.#overlap(done, res) : (await done, true)
+    return this.#responded(res, keepAlive)
+  }
+
+  #responded(res: Response, keepAlive: boolean): boolean {
     this.#response = undefined
-    keepAlive &&= res.keepAlive
-    if (!keepAlive && this.#stage !== Stage.Closed) this.#endWith('completed')
-    return keepAlive && !this.#output.isBroken && this.#stage !== Stage.Closed && !this.#detached
+    const open = keepAlive && res.keepAlive
+    if (!open && this.#stage !== Stage.Closed) this.#endWith('completed')
+    return open && !this.#output.isBroken && this.#stage !== Stage.Closed && !this.#detached
   }
 
   /**
@@ -286,6 +333,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
       else if (entry?.constant !== undefined) keepAlive = sendConstant(slot, entry.constant, head)
       else done = this.#dispatch(new Request(head, undefined, match.status === 200 ? match.params : EMPTY_PARAMS, this), res, match)
       started.push({ slot, res, done, keepAlive })
+      held = 0
       for (const s of started) held += s.slot.heldBytes
     }
     await first
@@ -303,27 +351,44 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
     return open
   }
 
-  async #dispatch(req: Request, res: Response, match: RouteMatch<RouteEntry>): Promise<void> {
+  /**
+   * Runs the handler chain. Returns nothing when it finished synchronously (the hot path), or a
+   * promise when it has to be waited for.
+   */
+  #dispatch(req: Request, res: Response, match: RouteMatch<RouteEntry>): Promise<void> | undefined {
     try {
-      let result = this.#host.handle(req, res, match)
-      if (isThenable(result)) {
-        this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
-        const pending = result
-        this.#handlerPending = true
-        result = await this.#untilWoken(pending)
-        this.#handlerPending = false
-        if (this.#woken) return this.#interrupted(res, pending)
-      }
+      const result = this.#host.handle(req, res, match)
+      if (isThenable(result)) return this.#awaitHandler(result, req, res)
+      if (this.#detached) return undefined
+      if (!res.headersSent) sendReturnValue(res, result, req.target)
+      else if (!res.isEnded) return this.#awaitStream(res)
+      return undefined
+    } catch (err) {
+      return this.#handlerFailed(err, req, res)
+    }
+  }
+
+  async #awaitHandler(pending: PromiseLike<unknown>, req: Request, res: Response): Promise<void> {
+    this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
+    this.#handlerPending = true
+    try {
+      const result = await this.#untilWoken(pending)
+      this.#handlerPending = false
+      if (this.#woken) return this.#interrupted(res, pending)
       if (this.#detached) return
       if (!res.headersSent) sendReturnValue(res, result, req.target)
-      else if (!res.isEnded) {
-        this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
-        await this.#untilWoken(res.finished())
-        if (this.#woken) return this.#interrupted(res, undefined)
-      }
+      else if (!res.isEnded) await this.#awaitStream(res)
     } catch (err) {
+      this.#handlerPending = false
       await this.#handlerFailed(err, req, res)
     }
+  }
+
+  /** The head is out and the handler returned: wait for the streamed body to end. */
+  async #awaitStream(res: Response): Promise<void> {
+    this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
+    await this.#untilWoken(res.finished())
+    if (this.#woken) this.#interrupted(res, undefined)
   }
 
   /** The wait for a handler was cut short by a timeout, an abort, a shutdown or a detach. */
@@ -364,93 +429,87 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
     else if (!res.isEnded) this.abort()
   }
 
-  /** Reads until a whole head is buffered and parses it. @returns the head, or null when the connection ends */
-  async #readHead(): Promise<RequestHead | null> {
+  /**
+   * Parses the next head if it is wholly buffered, resuming the scan where the last call stopped.
+   * @returns the head; `undefined` when more bytes are needed; `null` when the bytes were refused
+   *   (the error response is queued and the connection will close)
+   */
+  #tryHead(): RequestHead | null | undefined {
     const input = this.#input
     const limits = this.#config.limits
-    input.pos = skipLeadingEmptyLines(input.buf, input.pos, input.end)
-    let scanFrom = input.pos
-    for (;;) {
-      if (input.end > input.pos) {
-        const headEnd = scanHead(input.buf, scanFrom, input.end, input.pos)
-        if (headEnd > 0) {
-          if (headEnd - input.pos > limits.maxHeaderBytes) return this.#fail(ParseResult.HeadTooLarge)
-          const head = new RequestHead()
-          const result = parseHead(input.buf, input.pos, headEnd, limits, head)
-          if (result !== ParseResult.Ok) return this.#fail(result)
-          input.pos = headEnd
-          return head
-        }
-        if (headEnd !== ParseResult.Incomplete) return this.#fail(headEnd)
-        // A first line that cannot become a request line is refused now, not when a CRLF CRLF
-        // that may never come arrives (a TLS ClientHello sent to the plain port, for one).
-        if (!isRequestLinePrefix(input.buf, input.pos, input.end)) return this.#fail(ParseResult.Malformed)
-        if (input.available > limits.maxHeaderBytes) return this.#fail(ParseResult.HeadTooLarge)
-        if (input.available > limits.maxTargetBytes + 1024 && input.buf.indexOf(10, input.pos) === -1) {
-          return this.#fail(ParseResult.TargetTooLong)
-        }
-        scanFrom = input.end
-      }
-      const waiting = input.available > 0 || this.#requestCount === 0 ? Stage.Head : Stage.Idle
-      if (this.#closing && waiting === Stage.Idle) {
-        this.#endWith('shutdown')
-        return null
-      }
-      const timeouts = this.#config.timeouts
-      const moved = await this.#fill(waiting, waiting === Stage.Head ? timeouts.headerTimeoutMs : timeouts.idleTimeoutMs)
-      if (moved < 0) return null
-      scanFrom -= moved
+    if (this.#scanFrom <= input.pos) {
+      input.pos = skipLeadingEmptyLines(input.buf, input.pos, input.end)
+      this.#scanFrom = input.pos
     }
+    if (input.end <= input.pos) return undefined
+    const headEnd = scanHead(input.buf, this.#scanFrom, input.end, input.pos)
+    if (headEnd > 0) {
+      if (headEnd - input.pos > limits.maxHeaderBytes) return this.#reject(ParseResult.HeadTooLarge)
+      const head = new RequestHead()
+      const result = parseHead(input.buf, input.pos, headEnd, limits, head)
+      if (result !== ParseResult.Ok) return this.#reject(result)
+      input.pos = headEnd
+      this.#scanFrom = headEnd
+      return head
+    }
+    if (headEnd !== ParseResult.Incomplete) return this.#reject(headEnd)
+    // A first line that cannot become a request line is refused now, not when a CRLF CRLF
+    // that may never come arrives (a TLS ClientHello sent to the plain port, for one).
+    if (!isRequestLinePrefix(input.buf, input.pos, input.end)) return this.#reject(ParseResult.Malformed)
+    if (input.available > limits.maxHeaderBytes) return this.#reject(ParseResult.HeadTooLarge)
+    if (input.available > limits.maxTargetBytes + 1024 && input.buf.indexOf(10, input.pos) === -1) {
+      return this.#reject(ParseResult.TargetTooLong)
+    }
+    this.#scanFrom = input.end
+    return undefined
   }
 
-  /** Waits for a chunk (after flushing what is queued). @returns how far offsets moved, or -1 at end */
-  async #fill(stage: number, timeoutMs: number): Promise<number> {
-    if (!this.#output.isIdle && !(await this.flush())) return -1
-    if (this.#stage === Stage.Closed || this.#detached) return -1
-    // A shutdown that arrived while the last response was being written.
+  /** Before waiting for bytes: stop when the connection is over, else arm the stage's timeout. */
+  #readyToRead(stage: number): boolean {
+    if (this.#stage === Stage.Closed || this.#detached) return false
+    // A shutdown asked for while the last response was being written.
     if (this.#closing && stage === Stage.Idle) {
       this.#endWith('shutdown')
-      return -1
+      return false
     }
-    if (this.#stage !== stage) this.#setStage(stage, timeoutMs)
+    if (this.#stage !== stage) {
+      const timeouts = this.#config.timeouts
+      this.#setStage(stage, stage === Stage.Idle ? timeouts.idleTimeoutMs : stage === Stage.Head ? timeouts.headerTimeoutMs : timeouts.bodyTimeoutMs)
+    }
     // An idle connection holds no bytes of the requests it has served.
     if (this.#input.available === 0) this.#input.release()
+    return true
+  }
+
+  /** Waits for a chunk of a body (after flushing what is queued). @returns how far offsets moved, or -1 at end */
+  async #fill(stage: number): Promise<number> {
+    if (!this.#output.isIdle && !(await this.flush())) return -1
+    if (!this.#readyToRead(stage)) return -1
     const chunk = await this.transport.read()
     if (chunk === null || this.#stage === Stage.Closed) {
       this.#endWith('client-closed')
       return -1
     }
-    return this.#input.append(chunk)
+    const moved = this.#input.append(chunk)
+    this.#scanFrom -= moved
+    return moved
   }
-
-  /** A streamed body broke its framing or limit: whatever answers it closes the connection. */
-  readonly #bodyBroken = (): void => {
-    this.#closing = true
-    this.#endWith('error')
-  }
-
-  readonly #waitForBody = (): Promise<number> => this.#fill(Stage.Body, this.#config.timeouts.bodyTimeoutMs)
 
   #setStage(stage: number, timeoutMs: number): void {
     this.#stage = stage
     this.#timer.arm(timeoutMs)
   }
 
-  /** Answers a protocol error with its fixed response and ends the connection. */
-  async #fail(result: number): Promise<null> {
+  /** Queues the fixed response to a protocol error; the loop then ends, flushing it before closing. */
+  #reject(result: number): null {
     this.#endWith('error')
+    this.#closing = true
     this.#output.queue.pushBytes(parseErrorResponse(result, this.serverLine))
-    await this.flush()
-    this.#close()
     return null
   }
 
-  #send(bytes: Buffer): Promise<boolean> {
-    this.#output.queue.pushBytes(bytes)
-    return this.flush()
-  }
-
-  #expire(): void {
+  /** The armed stage's deadline passed. @internal */
+  expire(): void {
     const stage = this.#stage
     this.#timedOut = stage
     this.#endWith('timeout')
@@ -462,13 +521,12 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
     if ((stage === Stage.Head || stage === Stage.Body) && started && this.#output.isIdle) {
       // Part of a request came and nothing of a response left: say why before closing.
       this.#stage = Stage.Write
-      void writeAll(this.transport, [timeoutResponse(this.serverLine)]).then(this.#closeNow, this.#closeNow)
+      const close = (): void => this.#close()
+      void writeAll(this.transport, [timeoutResponse(this.serverLine)]).then(close, close)
       return
     }
     this.#close()
   }
-
-  readonly #closeNow = (): void => this.#close()
 
   #endWith(reason: CloseReason): void {
     this.#closeReason ??= reason
@@ -504,11 +562,35 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource {
       this.#close()
     }
     releaseDateCache()
+    this.#registry?.delete(this)
     try {
       this.#host.connectionClosed?.(this.connection, this.#closeReason ?? 'completed')
     } catch (err) {
       this.#host.reportError(err)
     }
+  }
+
+  // OutputEvents ------------------------------------------------------------------------------
+
+  /** A flush is starting: arm the write timeout. @internal */
+  writing(): number {
+    const resumeStage = this.#stage
+    this.#setStage(Stage.Write, this.#config.timeouts.writeTimeoutMs)
+    return resumeStage
+  }
+
+  /** A flush ended. @internal */
+  written(resumeStage: number): void {
+    // A streaming handler gets its own timeout back for producing the next piece; the loop's own
+    // flushes are followed by a read that arms the idle or head timeout.
+    if (this.#stage === Stage.Write && resumeStage === Stage.Handler) this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
+  }
+
+  /** A write accepted nothing or failed. @internal */
+  failed(err: unknown): void {
+    this.#endWith(err === undefined || isOrdinaryDisconnect(err) ? 'client-closed' : 'error')
+    if (err !== undefined) this.reportError(err)
+    this.#close()
   }
 
   // ResponseSink ------------------------------------------------------------------------------

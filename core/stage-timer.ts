@@ -1,3 +1,13 @@
+/** What a StageTimer tells when a deadline passes. */
+export interface TimerOwner {
+  /** The armed deadline passed. */
+  expire(): void
+}
+
+function fireTimer(timer: StageTimer): void {
+  timer.fire()
+}
+
 /**
  * One timer per Session, re-armed for each stage (header block, body, handler, write, idle).
  *
@@ -9,8 +19,15 @@ export class StageTimer {
   #timer: NodeJS.Timeout | undefined
   #deadline = 0
   #firesAt = 0
-  readonly #onExpire: () => void
-  readonly #fire = (): void => {
+  readonly #owner: TimerOwner
+
+  /** @param owner - told once when an armed deadline passes */
+  constructor(owner: TimerOwner) {
+    this.#owner = owner
+  }
+
+  /** The underlying timer fired. @internal */
+  fire(): void {
     this.#timer = undefined
     this.#firesAt = 0
     if (this.#deadline === 0) return
@@ -18,13 +35,8 @@ export class StageTimer {
     if (left > 0) this.#schedule(left)
     else {
       this.#deadline = 0
-      this.#onExpire()
+      this.#owner.expire()
     }
-  }
-
-  /** @param onExpire - called once when an armed deadline passes */
-  constructor(onExpire: () => void) {
-    this.#onExpire = onExpire
   }
 
   /**
@@ -57,7 +69,8 @@ export class StageTimer {
   #schedule(ms: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer)
     this.#firesAt = Date.now() + ms
-    this.#timer = setTimeout(this.#fire, ms)
+    // The timer is passed as an argument to a shared function: no closure per Session.
+    this.#timer = setTimeout(fireTimer, ms, this)
     // The server keeps the process alive, not a connection's timer.
     this.#timer.unref()
   }
