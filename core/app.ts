@@ -70,12 +70,8 @@ export class App {
       handle: (req, res, match) => this.#handle(req, res, match),
       handleError: (err, req, res) => this.#handleError(err, req, res),
       reportError: (err) => this.#reportError(err),
-      connectionOpened: (connection) => {
-        for (const hook of this.#openHooks) hook(connection)
-      },
-      connectionClosed: (connection, reason) => {
-        for (const hook of this.#closeHooks) hook(connection, reason)
-      },
+      connectionOpened: undefined,
+      connectionClosed: undefined,
     }
   }
 
@@ -164,6 +160,10 @@ export class App {
    */
   onConnection(hook: (connection: Connection) => void): this {
     this.#openHooks.push(hook)
+    // Set only once a hook exists, so connections of an app without hooks never build a Connection.
+    this.#host.connectionOpened = (connection) => {
+      for (const h of this.#openHooks) h(connection)
+    }
     return this
   }
 
@@ -174,6 +174,9 @@ export class App {
    */
   onClose(hook: (connection: Connection, reason: CloseReason) => void): this {
     this.#closeHooks.push(hook)
+    this.#host.connectionClosed = (connection, reason) => {
+      for (const h of this.#closeHooks) h(connection, reason)
+    }
     return this
   }
 

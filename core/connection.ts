@@ -28,6 +28,7 @@ export interface DetachedConnection {
 /** What a Connection reads from its Session. @internal */
 export interface ConnectionSource {
   readonly transport: Transport
+  readonly createdAt: number
   readonly requestCount: number
   readonly lastActiveAt: number
   readonly closeReason: CloseReason | undefined
@@ -52,14 +53,17 @@ let nextId = 1
 export class Connection {
   /** A process-unique id. */
   readonly id = nextId++
-  /** When the connection was accepted (ms since the epoch). */
-  readonly createdAt = Date.now()
   readonly #source: ConnectionSource
   #data: Record<string, unknown> | undefined
 
   /** @param source - the Session behind it */
   constructor(source: ConnectionSource) {
     this.#source = source
+  }
+
+  /** When the connection was accepted (ms since the epoch). */
+  get createdAt(): number {
+    return this.#source.createdAt
   }
 
   /** Data attached to the connection: every request on it sees the same object. */

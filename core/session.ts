@@ -58,8 +58,10 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   #requestCount = 0
   #headNumber = 0
   #handlerPending = false
+  /** When the connection was accepted. */
+  readonly createdAt = Date.now()
   /** When the last request arrived. */
-  lastActiveAt = Date.now()
+  lastActiveAt = this.createdAt
   #closing = false
   #detached = false
   #timedOut = -1
@@ -129,7 +131,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   run(): Promise<void> {
     holdDateCache()
     this.#registry?.add(this)
-    this.#host.connectionOpened?.(this.connection)
+    if (this.#host.connectionOpened !== undefined) this.#host.connectionOpened(this.connection)
     this.#timer.arm(this.#config.timeouts.headerTimeoutMs)
     return (this.#done = this.#loop())
   }
@@ -564,7 +566,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     releaseDateCache()
     this.#registry?.delete(this)
     try {
-      this.#host.connectionClosed?.(this.connection, this.#closeReason ?? 'completed')
+      if (this.#host.connectionClosed !== undefined) this.#host.connectionClosed(this.connection, this.#closeReason ?? 'completed')
     } catch (err) {
       this.#host.reportError(err)
     }
