@@ -108,11 +108,13 @@ export abstract class SocketTransport implements Transport {
     }
     // Responses are written whole; Nagle would only delay the last segment of each.
     socket.setNoDelay(true)
-    socket.on('data', this.#onData)
-    socket.on('end', this.#onEnd)
-    socket.on('error', this.#onError)
-    socket.on('close', this.#onClose)
-    socket.on('drain', this.#onDrain)
+    // The listeners are shared functions that find this transport on the socket: no closures per
+    // connection, which is most of what an idle connection would otherwise hold.
+    ;(socket as OwnedSocket)[OWNER] = this
+    socket.on('data', SocketTransport.#onData)
+    socket.on('end', SocketTransport.#onEnd)
+    socket.on('error', SocketTransport.#onError)
+    socket.on('close', SocketTransport.#onClose)
     socket.resume()
   }
 
@@ -187,12 +189,13 @@ export abstract class SocketTransport implements Transport {
     // Keep reading (and discarding) so the peer's FIN can arrive and finish the socket.
     if (this.#isPaused) socket.resume()
     socket.end()
-    this.#graceTimer = setTimeout(this.#destroy, this.#closeGraceMs)
+    this.#graceTimer = setTimeout(destroySocket, this.#closeGraceMs, socket)
     this.#graceTimer.unref()
   }
 
   /** The slow path: the kernel is behind, so one closure per waiting write costs nothing that matters. */
   #afterDrain(byteCount: number): Promise<number> {
+    if (this.#lateWrites.length === 0) this.#socket.once('drain', SocketTransport.#onDrain)
     return new Promise((resolve, reject) => {
       this.#lateWrites.push({ byteCount, resolve, reject })
     })
@@ -240,7 +243,29 @@ export abstract class SocketTransport implements Transport {
     }
   }
 
-  readonly #onData = (chunk: Buffer): void => {
+  static #onData(this: Socket, chunk: Buffer): void {
+    ;(this as OwnedSocket)[OWNER].#receive(chunk)
+  }
+
+  static #onEnd(this: Socket): void {
+    const transport = (this as OwnedSocket)[OWNER]
+    transport.#isInputEnded = true
+    transport.#resolvePendingRead(null)
+  }
+
+  static #onError(this: Socket, err: Error): void {
+    ;(this as OwnedSocket)[OWNER].#fail(err)
+  }
+
+  static #onClose(this: Socket): void {
+    ;(this as OwnedSocket)[OWNER].#closed()
+  }
+
+  static #onDrain(this: Socket): void {
+    ;(this as OwnedSocket)[OWNER].#settleLateWrites('drained')
+  }
+
+  #receive(chunk: Buffer): void {
     // Bytes arriving after close() are read only so that the peer's FIN can follow; drop them.
     if (this.#isClosed) return
     if (this.#pendingRead !== null) {
@@ -255,12 +280,7 @@ export abstract class SocketTransport implements Transport {
     }
   }
 
-  readonly #onEnd = (): void => {
-    this.#isInputEnded = true
-    this.#resolvePendingRead(null)
-  }
-
-  readonly #onError = (err: Error): void => {
+  #fail(err: Error): void {
     const code = (err as NodeJS.ErrnoException).code
     const isOrdinary = code !== undefined && ORDINARY_DISCONNECT_CODES.has(code)
     if (!isOrdinary) this.#lastError = err
@@ -271,7 +291,7 @@ export abstract class SocketTransport implements Transport {
     this.#settleLateWrites(isDisconnect ? 'gone' : err)
   }
 
-  readonly #onClose = (): void => {
+  #closed(): void {
     clearTimeout(this.#graceTimer)
     this.#graceTimer = undefined
     this.#isClosed = true
@@ -281,12 +301,12 @@ export abstract class SocketTransport implements Transport {
     this.#settleLateWrites('gone')
   }
 
-  readonly #onDrain = (): void => {
-    this.#settleLateWrites('drained')
-  }
+}
 
-  readonly #destroy = (): void => {
-    this.#graceTimer = undefined
-    this.#socket.destroy()
-  }
+/** The socket a transport owns, carrying a reference back to it for the shared listeners. */
+type OwnedSocket = Socket & { [OWNER]: SocketTransport }
+const OWNER = Symbol('gatehouse.transport')
+
+function destroySocket(socket: Socket): void {
+  socket.destroy()
 }
