@@ -2,6 +2,7 @@ import { Router } from '../router/router.js'
 import type { RouteMatch } from '../router/route-match.js'
 import type { RouteParams } from '../router/route-params.js'
 import { Waf } from '../waf/waf.js'
+import type { WafEvent } from '../waf/verdict.js'
 import type { Transport } from '../transports/transport.js'
 import { resolveConfig, type Config, type UserConfig } from './config.js'
 import type { ErrorHook, Handler } from './handler.js'
@@ -61,7 +62,7 @@ export class App {
       maxTargetLength: this.config.limits.maxTargetBytes,
       // The Session enforces body limits (413) with each route's own limit before the WAF runs.
       maxBodyBytes: Number.MAX_SAFE_INTEGER,
-      ...(waf.onBlock === undefined ? {} : { onBlock: waf.onBlock }),
+      ...(waf.onBlock === undefined ? {} : { onBlock: this.#guardedOnBlock(waf.onBlock) }),
     })
     this.#host = {
       config: this.config,
@@ -325,6 +326,17 @@ export class App {
     if (res.headersSent) return
     if (err instanceof GatehouseError && err.status < 500) res.status(err.status).json({ message: err.message })
     else res.status(500).json({ message: 'Internal Server Error' })
+  }
+
+  /** A throwing `onBlock` hook is reported, never allowed to end the connection it watched. */
+  #guardedOnBlock(onBlock: (event: WafEvent) => void): (event: WafEvent) => void {
+    return (event) => {
+      try {
+        onBlock(event)
+      } catch (err) {
+        this.#reportError(err)
+      }
+    }
   }
 
   #reportError(err: unknown): void {

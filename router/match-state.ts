@@ -1,4 +1,4 @@
-import type { MethodTable } from './method-table.js'
+import type { MethodTable, RouteEntry } from './method-table.js'
 
 /**
  * Scratch space for one lookup, owned by a router and reused by every `find`: param
@@ -31,4 +31,22 @@ export class MatchState<T> {
   constructor(maxParamLength: number) {
     this.maxParamLength = maxParamLength
   }
+}
+
+/**
+ * The route of `table` for the lookup's method; when there is none, the table joins the lookup's
+ * 405 candidates, so a miss learns which methods the path has without a second walk.
+ *
+ * @param table - the routes ending at the node the walk reached
+ * @param state - the lookup's state
+ * @returns the route, or `undefined` when only other methods are routed there
+ * @example
+ * ```ts
+ * const entry = routeFor(table, state)
+ * ```
+ */
+export function routeFor<T>(table: MethodTable<T>, state: MatchState<T>): RouteEntry<T> | undefined {
+  const entry = table.get(state.method)
+  if (entry === undefined) state.misses[state.missCount++] = table
+  return entry
 }

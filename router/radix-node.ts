@@ -1,16 +1,9 @@
-import type { MatchState } from './match-state.js'
+import { commonPrefixLength, edgeMatches } from './edge-text.js'
+import { routeFor, type MatchState } from './match-state.js'
 import { MethodTable, type RouteEntry } from './method-table.js'
+import type { ParamSpec } from './param-spec.js'
 
 const SLASH = 47 // '/'
-
-/** What a param node matches: its name, its constraint and the route that created it. */
-interface ParamSpec {
-  readonly name: string
-  readonly source: string | null
-  readonly constraint: RegExp | null
-  readonly index: number
-  readonly origin: string
-}
 
 /**
  * One node of the compressed radix tree. A static node owns the text of the edge leading to
@@ -26,7 +19,14 @@ interface ParamSpec {
  */
 export class RadixNode<T> {
   #prefix: string
+  // The edge's length, read from the node itself: a one-char edge ('/') is then matched
+  // without touching its string, which the child index has matched already.
+  #prefixLength: number
   readonly #param: ParamSpec | null
+  // The param's constraint and index, copied onto the node so the walk reads them without
+  // loading the spec.
+  readonly #constraint: RegExp | null
+  readonly #paramIndex: number
   // Static children indexed by the char code their edge starts with: one element load per
   // step instead of a scan. Codes are mostly ASCII, so the array stays small and packed enough.
   #byCode: (RadixNode<T> | undefined)[] = []
@@ -39,7 +39,10 @@ export class RadixNode<T> {
 
   private constructor(prefix: string, param: ParamSpec | null) {
     this.#prefix = prefix
+    this.#prefixLength = prefix.length
     this.#param = param
+    this.#constraint = param === null ? null : param.constraint
+    this.#paramIndex = param === null ? 0 : param.index
   }
 
   /**
@@ -54,9 +57,18 @@ export class RadixNode<T> {
   }
 
   /** The param this node matches, or `null` for a static node. */
-  get param(): Readonly<ParamSpec> | null {
-    return this.#param
+  get param(): Readonly<ParamSpec> | null { return this.#param }
+  /** The text of the edge leading here (`''` for the root and param nodes): for `printTree`. */
+  get prefix(): string { return this.#prefix }
+  /** Static children sorted by edge text, then param children in the order they are tried. */
+  get children(): RadixNode<T>[] {
+    const statics = [...this.#statics].sort((a, b) => (a.#prefix < b.#prefix ? -1 : 1))
+    return [...statics, ...this.#params]
   }
+  /** The routes ending exactly here, or `null`. */
+  get table(): MethodTable<T> | null { return this.#table }
+  /** The wildcard routes hanging from here, or `null`. */
+  get wildcardTable(): MethodTable<T> | null { return this.#wildcard }
 
   /**
    * Walks static text down from this node, creating and splitting edges as needed.
@@ -84,6 +96,7 @@ export class RadixNode<T> {
       this.#statics.splice(this.#statics.indexOf(child), 1)
       this.#addStatic(middle)
       child.#prefix = child.#prefix.slice(common)
+      child.#prefixLength = child.#prefix.length
       middle.#addStatic(child)
       child = middle
     }
@@ -169,9 +182,8 @@ export class RadixNode<T> {
       // 1. Static: at most one child starts with this char, which the index has matched already.
       const child = this.#byCode[path.charCodeAt(i)]
       if (child !== undefined) {
-        const prefix = child.#prefix
-        const end = i + prefix.length
-        if (end <= length && edgeMatches(prefix, path, i)) {
+        const end = i + child.#prefixLength
+        if (end <= length && (end === i + 1 || edgeMatches(child.#prefix, path, i))) {
           const found = child.lookup(path, end, state)
           if (found !== null) return found
         }
@@ -184,14 +196,14 @@ export class RadixNode<T> {
         if (end !== i) {
           for (let k = 0; k < params.length; k++) {
             const node = params[k] as RadixNode<T>
-            const param = node.#param as ParamSpec
+            const constraint = node.#constraint
             let found: RouteEntry<T> | null = null
             if (node.#hasInnerStatics) {
-              found = node.#lookupInnerParam(param, path, i, end, state)
-            } else if (end - i <= state.maxParamLength && (param.constraint === null || param.constraint.test(path.slice(i, end)))) {
+              found = node.#lookupInnerParam(path, i, end, state)
+            } else if (end - i <= state.maxParamLength && (constraint === null || constraint.test(path.slice(i, end)))) {
               // The value runs to the end of the segment: one candidate only.
-              state.starts[param.index] = i
-              state.ends[param.index] = end
+              state.starts[node.#paramIndex] = i
+              state.ends[node.#paramIndex] = end
               found = node.#lookupAfterValue(path, end, state)
             }
             if (found !== null) return found
@@ -210,6 +222,25 @@ export class RadixNode<T> {
   }
 
   /**
+   * Matches a whole path from the root: the root holds only static children (every pattern
+   * starts with '/'), so this is the static step of `lookup` alone, one call shallower.
+   *
+   * @param path - the path, case-folded when the router ignores case
+   * @param state - the lookup's method, param positions and 405 candidates
+   * @returns the first route for the method in priority order, or `null`
+   * @example
+   * ```ts
+   * root.lookupFromRoot('/users/42', state)
+   * ```
+   */
+  lookupFromRoot(path: string, state: MatchState<T>): RouteEntry<T> | null {
+    const child = this.#byCode[path.charCodeAt(0)]
+    if (child === undefined) return null
+    const end = child.#prefixLength
+    return end <= path.length && edgeMatches(child.#prefix, path, 0) ? child.lookup(path, end, state) : null
+  }
+
+  /**
    * Continues past a value that ends its segment, as `lookup(path, end, state)` would, one call
    * shallower: such a node has no param or wildcard child, and its only static child starts with '/'.
    */
@@ -220,71 +251,23 @@ export class RadixNode<T> {
     }
     const next = this.#byCode[SLASH]
     if (next === undefined) return null
-    const prefix = next.#prefix
-    const nextEnd = end + prefix.length
-    return nextEnd <= path.length && edgeMatches(prefix, path, end) ? next.lookup(path, nextEnd, state) : null
+    const nextEnd = end + next.#prefixLength
+    return nextEnd <= path.length && (nextEnd === end + 1 || edgeMatches(next.#prefix, path, end)) ? next.lookup(path, nextEnd, state) : null
   }
 
   /** Matches a param value followed by static text inside its segment (`:name.:ext`), then the rest. */
-  #lookupInnerParam(param: ParamSpec, path: string, i: number, end: number, state: MatchState<T>): RouteEntry<T> | null {
+  #lookupInnerParam(path: string, i: number, end: number, state: MatchState<T>): RouteEntry<T> | null {
+    const constraint = this.#constraint
     // Try each end where the static text may start, shortest value first.
     const last = Math.min(end, i + state.maxParamLength)
     for (let j = i + 1; j <= last; j++) {
       if (j < end && this.#byCode[path.charCodeAt(j)] === undefined) continue
-      if (param.constraint !== null && !param.constraint.test(path.slice(i, j))) continue
-      state.starts[param.index] = i
-      state.ends[param.index] = j
+      if (constraint !== null && !constraint.test(path.slice(i, j))) continue
+      state.starts[this.#paramIndex] = i
+      state.ends[this.#paramIndex] = j
       const found = this.lookup(path, j, state)
       if (found !== null) return found
     }
     return null
   }
-
-  /**
-   * Appends this node's subtree to `lines`, one node per line, indented two spaces per level.
-   *
-   * @param depth - indentation level of this node
-   * @param lines - output lines
-   * @example
-   * ```ts
-   * const lines: string[] = []
-   * root.print(0, lines)
-   * ```
-   */
-  print(depth: number, lines: string[]): void {
-    const param = this.#param
-    const label = param === null ? this.#prefix : `:${param.name}${param.source === null ? '' : `(${param.source})`}`
-    const childDepth = label === '' ? depth : depth + 1
-    if (label !== '') lines.push(`${'  '.repeat(depth)}${label}${methodList(this.#table)}`)
-    const statics = [...this.#statics].sort((a, b) => (a.#prefix < b.#prefix ? -1 : 1))
-    for (const child of [...statics, ...this.#params]) child.print(childDepth, lines)
-    if (this.#wildcard !== null) lines.push(`${'  '.repeat(childDepth)}*${methodList(this.#wildcard)}`)
-  }
-}
-
-function methodList<T>(table: MethodTable<T> | null): string {
-  return table === null ? '' : ` [${table.methods.join(', ')}]`
-}
-
-/** The route of `table` for the lookup's method; when there is none, the table joins the 405 candidates. */
-function routeFor<T>(table: MethodTable<T>, state: MatchState<T>): RouteEntry<T> | undefined {
-  const entry = table.get(state.method)
-  if (entry === undefined) state.misses[state.missCount++] = table
-  return entry
-}
-
-/** Whether `prefix` is at `i` in `path`, which is long enough; its first char is known to match. */
-function edgeMatches(prefix: string, path: string, i: number): boolean {
-  // A char loop beats startsWith on the short edges of a route tree.
-  for (let k = 1; k < prefix.length; k++) {
-    if (prefix.charCodeAt(k) !== path.charCodeAt(i + k)) return false
-  }
-  return true
-}
-
-function commonPrefixLength(a: string, b: string): number {
-  const max = Math.min(a.length, b.length)
-  let i = 0
-  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++
-  return i
 }

@@ -9,7 +9,9 @@ import {
 import { foldCase } from './fold-case.js'
 import { MatchState } from './match-state.js'
 import type { MethodTable, RouteEntry } from './method-table.js'
+import { ParamsObject } from './params-object.js'
 import { parsePattern, type PatternToken } from './parse-pattern.js'
+import { printTree } from './print-tree.js'
 import { RadixNode } from './radix-node.js'
 import type { RouteMatch } from './route-match.js'
 
@@ -56,8 +58,9 @@ export class Router<T> {
   readonly #caseSensitive: boolean
   readonly #ignoreTrailingSlash: boolean
   readonly #root = RadixNode.root<T>()
-  // rou3's idea: a path without params is one map lookup, before any tree walk.
-  readonly #static = new Map<string, MethodTable<T>>()
+  // rou3's idea: a path without params is one keyed load, before any tree walk. A null-prototype
+  // object, not a Map: the keyed load measured faster (static-only list, same run).
+  readonly #static = new ParamsObject() as unknown as Record<string, MethodTable<T> | undefined>
   readonly #state: MatchState<T>
 
   /**
@@ -101,7 +104,7 @@ export class Router<T> {
     // Check every method first so a refused registration adds none of them.
     for (const name of methods) table.assertFree(name, path)
     for (const name of methods) table.add(name, store, path)
-    if (tokens.length === 1 && tokens[0]?.kind === 'static') this.#static.set(this.#fold(pattern), table)
+    if (tokens.length === 1 && tokens[0]?.kind === 'static') this.#static[this.#fold(pattern)] = table
   }
 
   /**
@@ -142,7 +145,7 @@ export class Router<T> {
    */
   print(): string {
     const lines: string[] = []
-    this.#root.print(0, lines)
+    printTree(this.#root, 0, lines)
     return lines.join('\n')
   }
 
@@ -175,7 +178,7 @@ export class Router<T> {
 
   #match(method: string, path: string): RouteMatch<T> {
     const key = this.#caseSensitive ? path : foldCase(path)
-    const table = this.#static.get(key)
+    const table = this.#static[key]
     if (table !== undefined) {
       const entry = table.get(method)
       if (entry !== undefined) return entry.hit
@@ -183,7 +186,7 @@ export class Router<T> {
     const state = this.#state
     state.method = method
     state.missCount = 0
-    const entry = this.#root.lookup(key, 0, state)
+    const entry = this.#root.lookupFromRoot(key, state)
     if (entry !== null) return entry.names.length === 0 ? entry.hit : this.#withParams(entry, path)
     return state.missCount === 0 ? NOT_FOUND : notAllowed(state.misses.slice(0, state.missCount))
   }

@@ -25,6 +25,7 @@ const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object'>> = {
   transportDuplex: 'function',
   validateTlsConfig: 'function',
   createTlsSetup: 'function',
+  Waf: 'class',
 }
 
 /** Whether a function is declared with `class` (so calling it without `new` throws). */

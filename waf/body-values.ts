@@ -64,9 +64,11 @@ function visitJsonText(text: string, name: string, visit: ValueVisitor): boolean
         names.push(key)
       }
     } else if (node !== null && typeof node === 'object') {
-      for (const [childKey, child] of Object.entries(node)) {
+      const object = node as Record<string, unknown>
+      // JSON.parse makes plain objects with own properties only, so for-in needs no own-property check.
+      for (const childKey in object) {
         if (visit(childKey, Place.Name, false, '')) return true
-        stack.push(child)
+        stack.push(object[childKey])
         names.push(childKey)
       }
     }

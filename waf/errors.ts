@@ -1,10 +1,22 @@
 /**
  * Every error code the WAF can raise. Codes never change once released, so a
  * `switch (err.code)` over this union can be exhaustive.
+ *
+ * @example
+ * ```ts
+ * if (err.code === 'ERR_WAF_INVALID_RULE') console.error(err.message)
+ * ```
  */
 export type WafErrorCode = 'ERR_WAF_INVALID_OPTION' | 'ERR_WAF_INVALID_RULE' | 'ERR_WAF_REQUEST_BLOCKED'
 
-/** A `WafOptions` value has the wrong type or is out of range. The message names the key and the value. */
+/**
+ * A `WafOptions` value has the wrong type or is out of range. The message names the key and the value.
+ *
+ * @example
+ * ```ts
+ * new Waf({ mode: 'loud' as WafMode }) // throws WafInvalidOptionError
+ * ```
+ */
 export class WafInvalidOptionError extends Error {
   readonly code = 'ERR_WAF_INVALID_OPTION'
   readonly status = 500
@@ -23,7 +35,14 @@ export class WafInvalidOptionError extends Error {
   }
 }
 
-/** A custom rule is malformed: bad id, duplicate id, no pattern or test, unknown place or mode. */
+/**
+ * A custom rule is malformed: bad id, duplicate id, no pattern or test, unknown place or mode.
+ *
+ * @example
+ * ```ts
+ * new Waf({ rules: [{ id: 'x' }] }) // throws WafInvalidRuleError
+ * ```
+ */
 export class WafInvalidRuleError extends Error {
   readonly code = 'ERR_WAF_INVALID_RULE'
   readonly status = 500
@@ -44,6 +63,11 @@ export class WafInvalidRuleError extends Error {
 /**
  * A request was blocked. The Session answers it with 400 and the JSON body from `toJSON()`:
  * `{"message":"Request blocked","rule":"<id>"}`.
+ *
+ * @example
+ * ```ts
+ * if (verdict?.blocked) throw new WafRequestBlockedError(verdict.ruleId)
+ * ```
  */
 export class WafRequestBlockedError extends Error {
   readonly code = 'ERR_WAF_REQUEST_BLOCKED'

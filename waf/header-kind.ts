@@ -1,4 +1,11 @@
-/** How the WAF reads a header in strict mode. Values are bits so one cache entry can hold several. */
+/**
+ * How the WAF reads a header in strict mode. Values are bits so one cache entry can hold several.
+ *
+ * @example
+ * ```ts
+ * if (headerKindOf('Cookie') === HeaderKind.Cookie) splitPairs(value)
+ * ```
+ */
 export const enum HeaderKind {
   /** Structured standard headers the parser and routing already constrain; not inspected. */
   Skip = 0,

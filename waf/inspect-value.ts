@@ -1,15 +1,24 @@
 import { decodeValue } from './normalize/decode-value.js'
-import { detectCmdi } from './rules/cmdi.js'
+import { ALONE_COMMANDS, detectCmdi } from './rules/cmdi.js'
 import { detectCodeInjection } from './rules/code-injection.js'
 import { detectCrlf } from './rules/crlf.js'
 import { detectRfi } from './rules/rfi.js'
-import { detectSqli } from './rules/sqli.js'
+import { OVERFLOW_PROBES, detectSqli } from './rules/sqli.js'
 import { detectSsti } from './rules/ssti.js'
 import { Climb, detectLocalFile, detectTraversal } from './rules/traversal.js'
 import { detectXss } from './rules/xss.js'
+import { scanSignatures } from './signatures.js'
 import type { WafCategory } from './verdict.js'
+import { codeAt } from './char-code.js'
 
-/** Where a value came from; each place tunes a few rules. */
+/**
+ * Where a value came from; each place tunes a few rules.
+ *
+ * @example
+ * ```ts
+ * inspectValue('../../etc/passwd', Place.Arg, true, false, 'file') // 4 (traversal)
+ * ```
+ */
 export const enum Place {
   /** The request path. */
   Path,
@@ -28,6 +37,11 @@ export const enum Place {
 /**
  * The built-in rules: index → [id, category]. Index 0 means clean. Ids are stable and documented in the
  * verdict: `overlong-utf8`, `nul-byte`, `crlf`, `traversal` run in basic mode; the rest in strict.
+ *
+ * @example
+ * ```ts
+ * BUILTIN_RULES[10] // ['sqli', 'sqli']
+ * ```
  */
 export const BUILTIN_RULES: readonly (readonly [string, WafCategory])[] = [
   ['', 'protocol'],
@@ -78,7 +92,7 @@ const CLASS_OF: Record<string, number> = {
   '|': PIPE, '&': PIPE, '$': DOLLAR, '{': BRACE, '(': PAREN, '=': EQ, '#': HASH, ':': COLON, ' ': SPACE, '\t': SPACE | CTRL,
   '@': AT, '-': DASH, '*': STAR, '/': SLASH, '?': QMARK, '>': GT, _: UNDERSCORE, '\x7f': CTRL,
 }
-for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[char.charCodeAt(0)] = bits
+for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[codeAt(char, 0)] = bits
 
 const SCRIPT_UPLOAD = /\.(?:php[0-9s]?|phtml|phar|pht|jspx?|aspx?|asa|cer|shtml|cgi)(?:\.|$)|^\.ht/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
@@ -87,7 +101,14 @@ const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | 
 const SSTI_GATE = BRACE | LT | HASH | AT | DOLLAR | QMARK
 const LFI_GATE = SLASH | BSLASH | DOT
 
-/** The normalised text the last `inspectValue` call looked at; the verdict quotes it. */
+/**
+ * The normalised text the last `inspectValue` call looked at; the verdict quotes it.
+ *
+ * @example
+ * ```ts
+ * if (inspectValue(raw, Place.Arg, true, true, '') !== 0) log(inspectedText)
+ * ```
+ */
 export let inspectedText = ''
 
 /**
@@ -129,23 +150,31 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   }
   if ((mask & (DOT | BSLASH)) !== 0 && detectTraversal(text, climbOf(place))) return 4
   if (!strict) return 0
-  // 2. Attack categories, strict and monitor modes.
-  if ((mask & LFI_GATE) !== 0 && detectLocalFile(text)) return 5
+  // 2. Attack categories, strict and monitor modes. A plain word or number can only be a bare command,
+  //    an overflow probe or a serialized-object blob; anything else gets one literal scan for all rules.
+  if (mask === 0) {
+    if (text.length < 5) return 0
+    if (ALONE_COMMANDS.has(text)) return 11
+    if (OVERFLOW_PROBES.has(text)) return 10
+    return text.startsWith('ro0ab') || text.startsWith('aced0005') ? 8 : 0
+  }
+  const hits = scanSignatures(text)
+  if ((mask & LFI_GATE) !== 0 && detectLocalFile(text, hits)) return 5
   if ((mask & (COLON | BSLASH)) !== 0 && place !== Place.Path && detectRfi(text, name)) return 6
   if ((mask & SSTI_GATE) !== 0 && detectSsti(text)) return 7
-  if ((mask !== 0 || text.startsWith('ro0ab') || text.startsWith('aced0005')) && detectCodeInjection(text)) return 8
+  if (detectCodeInjection(text, hits)) return 8
   // An uploaded server script is code injection waiting for a request (OWASP CRS 933110, 944140).
   if (place === Place.FileName && SCRIPT_UPLOAD.test(text)) return 8
-  if ((mask & XSS_GATE) !== 0 && detectXss(text)) return 9
-  if ((mask & SQLI_GATE) !== 0 && text.length > 1 && detectSqli(text)) return 10
-  if (((mask & CMDI_GATE) !== 0 || text.length <= 12) && detectCmdi(text, place !== Place.Body)) return 11
+  if ((mask & XSS_GATE) !== 0 && detectXss(text, hits)) return 9
+  if ((mask & SQLI_GATE) !== 0 && text.length > 1 && detectSqli(text, hits)) return 10
+  if ((mask & CMDI_GATE) !== 0 && detectCmdi(text, place !== Place.Body, hits)) return 11
   return 0
 }
 
 function maskOf(text: string): number {
   let mask = 0
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
+    const c = codeAt(text, i)
     mask |= c < 128 ? CLASS[c] : HIGH
   }
   return mask

@@ -7,6 +7,11 @@ import { Place } from './inspect-value.js'
  * @param place - where it came from
  * @param plusAsSpace - whether `+` means a space
  * @param name - the parameter name, '' for names themselves
+ *
+ * @example
+ * ```ts
+ * const log: ValueVisitor = (value, place) => { console.log(place, value); return false }
+ * ```
  */
 export type ValueVisitor = (value: string, place: Place, plusAsSpace: boolean, name: string) => boolean
 

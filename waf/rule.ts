@@ -1,7 +1,14 @@
 import { WafInvalidRuleError } from './errors.js'
 import type { WafMode } from './waf.js'
 
-/** The parts of a request a custom rule can look at. */
+/**
+ * The parts of a request a custom rule can look at.
+ *
+ * @example
+ * ```ts
+ * const where: RulePlace[] = ['target', 'header']
+ * ```
+ */
 export type RulePlace = 'target' | 'header' | 'body'
 
 /**
@@ -31,7 +38,14 @@ export interface CustomRule {
   readonly modes?: readonly WafMode[]
 }
 
-/** A validated custom rule with its places and modes resolved to flags. */
+/**
+ * A validated custom rule with its places and modes resolved to flags.
+ *
+ * @example
+ * ```ts
+ * for (const rule of compileRules(rules, reserved)) if (rule.inBody && rule.matches(text)) block(rule.id)
+ * ```
+ */
 export interface CompiledRule {
   readonly id: string
   readonly inTarget: boolean

@@ -3,6 +3,11 @@ import type { WafMode } from './waf.js'
 /**
  * What kind of attack a rule recognises. `protocol` covers the structural checks
  * (length, characters, NUL, overlong UTF-8, body size); `custom` is every user rule.
+ *
+ * @example
+ * ```ts
+ * const counts: Partial<Record<WafCategory, number>> = {}
+ * ```
  */
 export type WafCategory =
   | 'protocol'

@@ -1,6 +1,12 @@
+import { codeAt } from '../char-code.js'
 /**
  * Result of `decodeValue`, reused between calls so the decode path allocates only its strings.
  * Read it before the next call.
+ *
+ * @example
+ * ```ts
+ * const { text, overlong } = decodeValue('%c0%ae', false)
+ * ```
  */
 export interface DecodedValue {
   /** The value percent-decoded until stable, NFKC-folded and lower-cased. */
@@ -61,14 +67,14 @@ export function fromLatin1(value: string): string {
 /** Whether a `%XX` or `%uXXXX` escape exists, so "50% off" costs no decoding pass. */
 function hasEscape(text: string): boolean {
   for (let at = text.indexOf('%'); at !== -1; at = text.indexOf('%', at + 1)) {
-    if (hexValue(text.charCodeAt(at + 1)) >= 0 && hexValue(text.charCodeAt(at + 2)) >= 0) return true
-    if ((text.charCodeAt(at + 1) | 0x20) === 117 && unicodeEscape(text, at + 2) >= 0) return true
+    if (hexValue(codeAt(text, at + 1)) >= 0 && hexValue(codeAt(text, at + 2)) >= 0) return true
+    if ((codeAt(text, at + 1) | 0x20) === 117 && unicodeEscape(text, at + 2) >= 0) return true
   }
   return false
 }
 
 function hasNonAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return true
+  for (let i = 0; i < text.length; i++) if (codeAt(text, i) > 0x7f) return true
   return false
 }
 
@@ -92,17 +98,17 @@ function decodeOnce(text: string, plusAsSpace: boolean): string {
   let n = 0
   let changed = false
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
+    const c = codeAt(text, i)
     if (c === 37) {
-      const hi = hexValue(text.charCodeAt(i + 1))
-      const lo = hexValue(text.charCodeAt(i + 2))
+      const hi = hexValue(codeAt(text, i + 1))
+      const lo = hexValue(codeAt(text, i + 2))
       if (hi >= 0 && lo >= 0) {
         bytes[n++] = (hi << 4) | lo
         i += 2
         changed = true
         continue
       }
-      const u = (text.charCodeAt(i + 1) | 0x20) === 117 ? unicodeEscape(text, i + 2) : -1
+      const u = (codeAt(text, i + 1) | 0x20) === 117 ? unicodeEscape(text, i + 2) : -1
       if (u >= 0) {
         n = putCodePoint(bytes, n, u)
         i += 5
@@ -117,7 +123,7 @@ function decodeOnce(text: string, plusAsSpace: boolean): string {
       bytes[n++] = c
     } else {
       let cp = c
-      const next = text.charCodeAt(i + 1)
+      const next = codeAt(text, i + 1)
       if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00)
         i++
@@ -133,7 +139,7 @@ function decodeOnce(text: string, plusAsSpace: boolean): string {
 function unicodeEscape(text: string, at: number): number {
   let value = 0
   for (let k = 0; k < 4; k++) {
-    const h = hexValue(text.charCodeAt(at + k))
+    const h = hexValue(codeAt(text, at + k))
     if (h < 0) return -1
     value = (value << 4) | h
   }

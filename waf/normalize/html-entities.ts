@@ -1,3 +1,4 @@
+import { codeAt } from '../char-code.js'
 const NAMED: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
   lt: '<', gt: '>', quot: '"', apos: "'", amp: '&', colon: ':', tab: '\t', newline: '\n', sol: '/',
   bsol: '\\', lpar: '(', rpar: ')', lsqb: '[', rsqb: ']', lcub: '{', rcub: '}', equals: '=', period: '.',
@@ -44,27 +45,27 @@ let DECODED = ''
 
 /** Reads one reference after `&`; sets DECODED and returns the index after it, or -1. */
 function readEntity(text: string, at: number): number {
-  if (text.charCodeAt(at) === 35) {
-    const hex = (text.charCodeAt(at + 1) | 0x20) === 120
+  if (codeAt(text, at) === 35) {
+    const hex = (codeAt(text, at + 1) | 0x20) === 120
     let i = hex ? at + 2 : at + 1
     const start = i
     let value = 0
     for (; i < text.length; i++) {
-      const d = digit(text.charCodeAt(i), hex)
+      const d = digit(codeAt(text, i), hex)
       if (d < 0) break
       if (value <= 0x10ffff) value = value * (hex ? 16 : 10) + d
     }
     if (i === start || value > 0x10ffff) return -1
     DECODED = String.fromCodePoint(value === 0 ? 0xfffd : value)
-    return text.charCodeAt(i) === 59 ? i + 1 : i
+    return codeAt(text, i) === 59 ? i + 1 : i
   }
   let i = at
-  while (i < text.length && i - at <= MAX_NAME && isLetter(text.charCodeAt(i))) i++
+  while (i < text.length && i - at <= MAX_NAME && isLetter(codeAt(text, i))) i++
   const name = text.slice(at, i).toLowerCase()
   const value = NAMED[name]
   if (value === undefined) return -1
   DECODED = value
-  return text.charCodeAt(i) === 59 ? i + 1 : i
+  return codeAt(text, i) === 59 ? i + 1 : i
 }
 
 function digit(code: number, hex: boolean): number {

@@ -1,16 +1,5 @@
-import { LiteralSet, type LiteralGuard } from '../literal-set.js'
-
-/** A shell path not in a `#!` line ("#!/bin/bash" heads every script snippet). */
-const NOT_SHEBANG: LiteralGuard = (text, start, end) => !/[!/a-z]/.test(text.charAt(start - 1)) && !/[a-z0-9]/.test(text.charAt(end))
-/** Shells by absolute path, reverse-shell devices, shellshock, PowerShell download-and-run idioms, Windows batch. */
-const SIGNATURES = new LiteralSet([
-  ...['sh', 'bash', 'zsh', 'ksh', 'csh', 'tcsh', 'dash', 'nc', 'netcat', 'ncat', 'busybox', 'python', 'perl', 'ruby', 'php', 'wget', 'curl', 'id', 'cat', 'uname', 'whoami']
-    .flatMap((c) => [`/bin/${c}`, `/usr/bin/${c}`, `/usr/local/bin/${c}`, `/sbin/${c}`].map((p) => [p, NOT_SHEBANG] as const)),
-  '/dev/tcp/', '/dev/udp/', '%comspec%', 'invoke-expression', 'invoke-webrequest', 'invoke-command', 'invoke-restmethod',
-  'downloadstring(', 'downloadfile(', 'net.webclient', '-encodedcommand', 'start-process', 'set-executionpolicy',
-  ['iex', (text, start, end) => !/[a-z]/.test(text.charAt(start - 1)) && /^\s{0,4}\(/.test(text.slice(end, end + 6))],
-  ['() {', (_text, start) => start === 0], ['(){', (_text, start) => start === 0], ['if exist ', (text, start) => !/[a-z]/.test(text.charAt(start - 1))],
-])
+import { Family, scanSignatures } from '../signatures.js'
+import { codeAt } from '../char-code.js'
 
 /** Commands with no meaning outside a shell: flagged after any separator, even without arguments. */
 const STRONG = new Set([
@@ -34,8 +23,19 @@ const WEAK = new Set([
   'del', 'copy', 'start', 'exit', 'export', 'source', 'eval', 'exec', 'nl', 'od', 'strings', 'tac', 'rev',
   'wc', 'cut', 'tee', 'xargs', 'time', 'usleep', 'expr', 'test', 'call', 'systemctl', 'service', 'reg',
 ])
-/** Commands that are an attack even as a whole value: nobody searches for "whoami" or names a field "ifconfig". */
-const ALONE = new Set(['whoami', 'ifconfig', 'ipconfig', 'systeminfo', 'netstat', 'uname', 'tasklist', 'getent', 'printenv'])
+/** Arguments that reach into the system: its directories, a raw IP, a pipe into a shell, a redirect. */
+const TARGETS_SYSTEM = /(?:^|[\s=])(?:\/(?:etc|tmp|dev|bin|sbin|proc|root|usr\/bin|var\/www)\b|~\/\.)|\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|\|\s{0,4}(?:ba|z)?sh\b|\s>{1,2}\s{0,4}[/~]|-e\s{1,4}\/|%[a-z]{3,20}%|c:\\/
+const SEPARATOR = /[;|&\n\r`]|\$\(/
+const CANDIDATE = /(?:[;|&\n\r`]|\$\()(?=[ \t{(]{0,16}[a-z0-9_./-])/g
+/**
+ * Commands that are an attack even as a whole value: nobody searches for "whoami" or names a field "ifconfig".
+ *
+ * @example
+ * ```ts
+ * ALONE_COMMANDS.has('whoami') // true
+ * ```
+ */
+export const ALONE_COMMANDS: ReadonlySet<string> = new Set(['whoami', 'ifconfig', 'ipconfig', 'systeminfo', 'netstat', 'uname', 'tasklist', 'getent', 'printenv'])
 /** Short commands that run bare after a separator (`;id;`), unlike `cat` in "dog; cat; bird". */
 const BARE = new Set(['id', 'ls', 'pwd', 'ver', 'dir', 'ps', 'uname'])
 /** Text filters documentation pipes into; piping into them reads as an example, not an attack. */
@@ -52,6 +52,7 @@ const QUOTED_ARGUMENT = new Set(['echo', 'printf', 'eval', 'exec', 'expr'])
  *
  * @param value - the normalised (decoded, lower-cased) value
  * @param newlineSeparates - whether a line break separates commands (not in text bodies)
+ * @param hits - the value's `scanSignatures` result, when the caller already has it
  * @returns whether the value reads as a shell command injection
  * @example
  * ```ts
@@ -59,30 +60,40 @@ const QUOTED_ARGUMENT = new Set(['echo', 'printf', 'eval', 'exec', 'expr'])
  * detectCmdi('cats; sleep well', true) // false
  * ```
  */
-export function detectCmdi(value: string, newlineSeparates: boolean): boolean {
-  if (SIGNATURES.test(value)) return true
+export function detectCmdi(value: string, newlineSeparates: boolean, hits: number = scanSignatures(value)): boolean {
+  if ((hits & Family.Shell) !== 0) return true
   if (value.indexOf('$') !== -1 && /\$\{?ifs\b|\$\{[a-z_]{1,16}:[0-9]/.test(value)) return true
   if (value.indexOf('?') !== -1 && /\/[a-z]{0,2}\?[a-z?]{0,2}\//.test(value)) return true
   if (value.indexOf('/') !== -1 && /\b(?:for\s{1,4}\/[fdlr]|cmd(?:\.exe)?\s{1,4}\/[ck])\s/.test(value)) return true
   const text = /['"\\^]|\$@/.test(value) ? value.replace(/\$@|['"^]|\\(?=[a-z])/g, '') : value
   let first = 0
-  while (first < text.length && text.charCodeAt(first) <= 32 && !(newlineSeparates && text.charCodeAt(first) === 10)) first++
+  while (first < text.length && codeAt(text, first) <= 32 && !(newlineSeparates && codeAt(text, first) === 10)) first++
   if (commandAt(text, first, Separator.Start)) return true
-  // Prose never opens with a command separator: after a leading `;`, `&` or line break (or a lone
-  // leading `|`, not a markdown table row) any command word counts.
-  const lead = text.charCodeAt(first)
-  const leading = lead === 59 || lead === 38 || lead === 10 || (lead === 124 && text.indexOf('|', first + 1) === -1)
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
+  if (!SEPARATOR.test(text)) return false
+  // Prose never opens with a command separator: after a leading `;`, `&&`, `& ` or line break (or a
+  // lone leading `|`, not a markdown table row) any command word counts. `&copy;` is an entity.
+  const lead = codeAt(text, first)
+  const next = codeAt(text, first + 1)
+  const leading = lead === 59 || lead === 10 || (lead === 38 && (next === 38 || next <= 32)) || (lead === 124 && text.indexOf('|', first + 1) === -1)
+  // A fenced code block is documentation: `cd /tmp && ls -la` in it is an example, so only commands
+  // that have no place in an example count there.
+  const fenced = text.indexOf('```') !== -1
+  // The native regex scan stops only where a word can follow a separator, so runs of separators cost nothing.
+  CANDIDATE.lastIndex = 0
+  let match: RegExpExecArray | null
+  while ((match = CANDIDATE.exec(text)) !== null) {
+    const i = match.index
+    const c = codeAt(text, i)
     if (c === 59 || c === 124 || c === 38 || (c === 10 && newlineSeparates) || (c === 13 && newlineSeparates)) {
-      const pipe = c === 124 && text.charCodeAt(i + 1) !== 124 && text.charCodeAt(i - 1) !== 124
-      if (commandAt(text, i + 1, leading ? Separator.Leading : pipe ? Separator.Pipe : Separator.Operator)) return true
+      const pipe = c === 124 && codeAt(text, i + 1) !== 124 && codeAt(text, i - 1) !== 124
+      const separator = fenced ? Separator.Fenced : leading ? Separator.Leading : pipe ? Separator.Pipe : Separator.Operator
+      if (commandAt(text, i + 1, separator)) return true
     } else if (c === 96) {
-      // A backtick after a space or another backtick opens markdown code ("the `id` field", a ```sh
+      // A backtick after a space or another backtick opens markdown code ("run `ls -la`", a ```sh
       // fence); glued to a word or at the start it is command substitution.
-      const glued = i === 0 || isWordChar(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === 61
-      if (commandAt(text, i + 1, glued ? Separator.Substitution : Separator.Backtick)) return true
-    } else if (c === 36 && text.charCodeAt(i + 1) === 40) {
+      const glued = i === 0 || isWordChar(codeAt(text, i - 1)) || codeAt(text, i - 1) === 61
+      if (glued && commandAt(text, i + 1, Separator.Substitution)) return true
+    } else if (c === 36 && codeAt(text, i + 1) === 40) {
       if (commandAt(text, i + 2, Separator.Substitution)) return true
     }
   }
@@ -99,8 +110,8 @@ const enum Separator {
   Pipe,
   /** Any separator in a value that opens with a separator. */
   Leading,
-  /** A backtick after whitespace: markdown code or substitution. */
-  Backtick,
+  /** A separator inside a value holding a markdown code fence. */
+  Fenced,
   /** `$(` or a backtick glued to a word: command substitution. */
   Substitution,
 }
@@ -111,12 +122,12 @@ const enum Separator {
  */
 function commandAt(text: string, at: number, separator: Separator): boolean {
   let i = at
-  while (i < text.length && isFiller(text.charCodeAt(i))) i++
-  const braced = i > 0 && text.charCodeAt(i - 1) === 123
+  while (i < text.length && isFiller(codeAt(text, i))) i++
+  const braced = i > 0 && codeAt(text, i - 1) === 123
   let start = i
   let hasPath = false
-  while (i < text.length && isWordChar(text.charCodeAt(i))) {
-    if (text.charCodeAt(i) === 47) {
+  while (i < text.length && isWordChar(codeAt(text, i))) {
+    if (codeAt(text, i) === 47) {
       hasPath = true
       start = i + 1
     }
@@ -126,9 +137,9 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   let word = text.slice(start, i)
   if (word.endsWith('.exe')) word = word.slice(0, -4)
   let j = i
-  while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++
+  while (j < text.length && (codeAt(text, j) === 32 || codeAt(text, j) === 9)) j++
   const end = j >= text.length
-  const next = end ? 0 : text.charCodeAt(j)
+  const next = end ? 0 : codeAt(text, j)
   // Bash brace expansion `{cat,/etc/passwd}` separates the word from its argument with a comma.
   const spaced = j > i || end || (braced && next === 44)
   if (braced && next === 44) j++
@@ -140,14 +151,17 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   const unambiguous = strong && !WORDLIKE.has(word)
   switch (separator) {
     case Separator.Start:
-      return (shellArgument && !readsAsProse(text, j)) || (end && ALONE.has(word))
+      // A whole value that is a command line is also how documentation and snippets look ("ls -la",
+      // "curl -X POST https://…"): only a command aimed at the system itself counts there.
+      if (end) return ALONE_COMMANDS.has(word)
+      return shellArgument && !readsAsProse(text, j) && (unambiguous || TARGETS_SYSTEM.test(text.slice(j)))
     case Separator.Leading:
       return true
+    case Separator.Fenced:
+      return unambiguous
     case Separator.Pipe:
       if (PIPE_FILTERS.has(word)) return false
       return shellArgument || unambiguous || (BARE.has(word) && (end || (isTerminator(next) && next !== 124)))
-    case Separator.Backtick:
-      return unambiguous || shellArgument
     case Separator.Substitution:
       return strong || shellArgument || next === 41 || next === 96
     default:
@@ -165,17 +179,17 @@ function readsAsProse(text: string, from: number): boolean {
 }
 
 function isShellArgument(text: string, j: number, word: string): boolean {
-  const c = text.charCodeAt(j)
+  const c = codeAt(text, j)
   if (c === 45 || c === 47 || c === 36 || c === 126 || c === 62 || c === 60 || c === 37 || c === 42 || c === 123 || c === 92) return true
-  if (c === 46) return text.charCodeAt(j + 1) === 47 || text.charCodeAt(j + 1) === 46
+  if (c === 46) return codeAt(text, j + 1) === 47 || codeAt(text, j + 1) === 46
   if (c >= 48 && c <= 57) {
     // "sleep 5" and "ping 10.0.0.1" are commands; "sleep 8 hours" is advice.
     let k = j
-    while (k < text.length && ((text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) || text.charCodeAt(k) === 46)) k++
+    while (k < text.length && ((codeAt(text, k) >= 48 && codeAt(text, k) <= 57) || codeAt(text, k) === 46)) k++
     const after = /^[ \t]{0,4}[a-z]/.test(text.slice(k, k + 6))
     return (NUMBER_ARGUMENT.has(word) || STRONG.has(word)) && !after
   }
-  if (c === 99 && text.charCodeAt(j + 1) === 58) return true
+  if (c === 99 && codeAt(text, j + 1) === 58) return true
   if (word === 'net') return /^(?:user|localgroup|group|view|share|use|start|stop|session)\b/.test(text.slice(j, j + 12))
   if (QUOTED_ARGUMENT.has(word)) return c === 39 || c === 34 || c === 96 || c === 36 || text.indexOf('>', j) !== -1
   return false

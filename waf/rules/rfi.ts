@@ -26,7 +26,7 @@ const INCLUDE_PARAMS = new Set([
  * ```
  */
 export function detectRfi(value: string, name: string): boolean {
-  if (value.startsWith('\\\\') && /^\\\\[a-z0-9.-]{1,64}\\/.test(value)) return true
+  if (value.startsWith('\\\\') && /^\\\\\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\\/.test(value)) return true
   const match = URL_START.exec(value)
   if (match === null) return false
   const rest = value.slice(match.index + match[0].length)

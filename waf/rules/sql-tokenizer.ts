@@ -1,4 +1,12 @@
-/** Token classes, in the spirit of libinjection's fingerprint letters. */
+import { codeAt } from '../char-code.js'
+/**
+ * Token classes, in the spirit of libinjection's fingerprint letters.
+ *
+ * @example
+ * ```ts
+ * tokenize('1 or 1=1', 0, 8); TYPES[1] === Tok.Logic // true
+ * ```
+ */
 export const enum Tok {
   String = 1, // closed string literal: s
   OpenString, // string that runs to the end of the value
@@ -32,7 +40,14 @@ const KEYWORDS = new Set([
   'distinctrow', 'top', 'case', 'when', 'then', 'else', 'end', 'outfile', 'dumpfile', 'as', 'join',
   'user', 'view', 'index', 'trigger', 'function', 'login', 'analyse', 'analyze', 'dual', 'cast',
 ])
-/** Names read as functions only when '(' follows, as libinjection does. */
+/**
+ * Names read as functions only when '(' follows, as libinjection does.
+ *
+ * @example
+ * ```ts
+ * FUNCTIONS.has('sleep') // true
+ * ```
+ */
 export const FUNCTIONS: ReadonlySet<string> = new Set([
   'sleep', 'benchmark', 'pg_sleep', 'load_file', 'extractvalue', 'updatexml', 'concat', 'concat_ws',
   'group_concat', 'char', 'chr', 'nchar', 'ascii', 'ord', 'substring', 'substr', 'mid', 'hex', 'unhex',
@@ -56,9 +71,21 @@ for (const word of FUNCTIONS) WORD_CLASS.set(word, (WORD_CLASS.get(word) ?? 0) |
 /**
  * Token types of the last `tokenize` call; reused between calls. The four entries after the last
  * token are 0, so rules may look a few tokens ahead without bounds checks.
+ *
+ * @example
+ * ```ts
+ * const n = tokenize("' or 1=1", 0, 16); TYPES.slice(0, n)
+ * ```
  */
 export const TYPES: (Tok | 0)[] = []
-/** Lower-cased text of each token of the last call (words and operators; '' for others); '' after the last. */
+/**
+ * Lower-cased text of each token of the last call (words and operators; '' for others); '' after the last.
+ *
+ * @example
+ * ```ts
+ * tokenize('1 union select', 0, 8); WORDS[1] // 'union'
+ * ```
+ */
 export const WORDS: string[] = []
 
 /**
@@ -84,7 +111,7 @@ export function tokenize(src: string, quote: number, maxTokens: number): number 
     n = push(n, i > len ? Tok.OpenString : Tok.String, '')
   }
   while (i < len && n < maxTokens) {
-    const c = src.charCodeAt(i)
+    const c = codeAt(src, i)
     if (c <= 32 || c === 0xa0) {
       i++
     } else if (c === 39 || c === 34) {
@@ -95,30 +122,30 @@ export function tokenize(src: string, quote: number, maxTokens: number): number 
       const end = src.indexOf('`', i + 1)
       n = push(n, Tok.Word, '')
       i = end === -1 ? len : end + 1
-    } else if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(i + 1)))) {
+    } else if (isDigit(c) || (c === 46 && isDigit(codeAt(src, i + 1)))) {
       i = endOfNumber(src, i)
       n = push(n, Tok.Number, '')
     } else if (isWordStart(c)) {
       let end = i + 1
-      while (end < len && isWordPart(src.charCodeAt(end))) end++
+      while (end < len && isWordPart(codeAt(src, end))) end++
       const word = src.slice(i, end)
       n = push(n, classifyWord(word, src, end), word)
       i = end
     } else if (c === 64) {
       let end = i + 1
-      if (src.charCodeAt(end) === 64) end++
-      while (end < len && isWordPart(src.charCodeAt(end))) end++
+      if (codeAt(src, end) === 64) end++
+      while (end < len && isWordPart(codeAt(src, end))) end++
       n = push(n, Tok.Var, src.slice(i, end))
       i = end
-    } else if (c === 35 || (c === 45 && src.charCodeAt(i + 1) === 45)) {
+    } else if (c === 35 || (c === 45 && codeAt(src, i + 1) === 45)) {
       n = push(n, Tok.Comment, '')
       const eol = src.indexOf('\n', i)
       i = eol === -1 ? len : eol + 1
-    } else if (c === 47 && src.charCodeAt(i + 1) === 42) {
-      if (src.charCodeAt(i + 2) === 33) {
+    } else if (c === 47 && codeAt(src, i + 1) === 42) {
+      if (codeAt(src, i + 2) === 33) {
         // MySQL runs the body of /*!50000 … */ as code.
         i += 3
-        while (isDigit(src.charCodeAt(i))) i++
+        while (isDigit(codeAt(src, i))) i++
       } else {
         const close = src.indexOf('*/', i + 2)
         if (close === -1) {
@@ -128,7 +155,7 @@ export function tokenize(src: string, quote: number, maxTokens: number): number 
           i = close + 2
         }
       }
-    } else if (c === 42 && src.charCodeAt(i + 1) === 47) {
+    } else if (c === 42 && codeAt(src, i + 1) === 47) {
       i += 2
     } else {
       i = readSymbol(src, i, c)
@@ -151,10 +178,10 @@ function push(n: number, type: Tok, word: string): number {
 /** Index after the closing quote, or len + 1 when the string never closes. */
 function endOfString(src: string, from: number, quote: number): number {
   for (let i = from; i < src.length; i++) {
-    const c = src.charCodeAt(i)
+    const c = codeAt(src, i)
     if (c === 92) i++
     else if (c === quote) {
-      if (src.charCodeAt(i + 1) !== quote) return i + 1
+      if (codeAt(src, i + 1) !== quote) return i + 1
       i++
     }
   }
@@ -162,18 +189,18 @@ function endOfString(src: string, from: number, quote: number): number {
 }
 
 function endOfNumber(src: string, i: number): number {
-  if (src.charCodeAt(i) === 48 && (src.charCodeAt(i + 1) | 0x20) === 120) {
+  if (codeAt(src, i) === 48 && (codeAt(src, i + 1) | 0x20) === 120) {
     i += 2
-    while (isHex(src.charCodeAt(i))) i++
+    while (isHex(codeAt(src, i))) i++
     return i
   }
-  while (isDigit(src.charCodeAt(i)) || src.charCodeAt(i) === 46) i++
-  if ((src.charCodeAt(i) | 0x20) === 101) {
+  while (isDigit(codeAt(src, i)) || codeAt(src, i) === 46) i++
+  if ((codeAt(src, i) | 0x20) === 101) {
     let j = i + 1
-    if (src.charCodeAt(j) === 43 || src.charCodeAt(j) === 45) j++
-    if (isDigit(src.charCodeAt(j))) {
+    if (codeAt(src, j) === 43 || codeAt(src, j) === 45) j++
+    if (isDigit(codeAt(src, j))) {
       i = j
-      while (isDigit(src.charCodeAt(i))) i++
+      while (isDigit(codeAt(src, i))) i++
     }
   }
   return i
@@ -190,9 +217,9 @@ function classifyWord(word: string, src: string, end: number): Tok {
 /** The next char code that is not whitespace or an inline comment; bounded scan of spaces. */
 function nextSignificant(src: string, i: number): number {
   while (i < src.length) {
-    const c = src.charCodeAt(i)
+    const c = codeAt(src, i)
     if (c <= 32) i++
-    else if (c === 47 && src.charCodeAt(i + 1) === 42) {
+    else if (c === 47 && codeAt(src, i + 1) === 42) {
       const close = src.indexOf('*/', i + 2)
       if (close === -1) return -1
       i = close + 2
@@ -205,7 +232,7 @@ let SYMBOL_TYPE: Tok = Tok.Other
 let SYMBOL = ''
 
 function readSymbol(src: string, i: number, c: number): number {
-  const d = src.charCodeAt(i + 1)
+  const d = codeAt(src, i + 1)
   SYMBOL = String.fromCharCode(c)
   SYMBOL_TYPE = Tok.Op
   if (c === 40) SYMBOL_TYPE = Tok.LParen
@@ -219,7 +246,7 @@ function readSymbol(src: string, i: number, c: number): number {
   } else if (c === 61 || c === 60 || c === 62 || (c === 33 && d === 61) || (c === 58 && d === 61)) {
     SYMBOL_TYPE = Tok.Cmp
     let j = i + 1
-    while (j < i + 3 && (src.charCodeAt(j) === 61 || src.charCodeAt(j) === 62 || src.charCodeAt(j) === 60)) j++
+    while (j < i + 3 && (codeAt(src, j) === 61 || codeAt(src, j) === 62 || codeAt(src, j) === 60)) j++
     if (c === 33 || c === 58) j = Math.max(j, i + 2)
     SYMBOL = src.slice(i, j)
     return j

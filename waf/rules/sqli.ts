@@ -1,5 +1,6 @@
-import { LiteralSet, type LiteralGuard } from '../literal-set.js'
-import { FUNCTIONS, TYPES, Tok, WORDS, tokenize } from './sql-tokenizer.js'
+import { Family, scanSignatures, wholeWord } from '../signatures.js'
+import { TYPES, Tok, WORDS, tokenize } from './sql-tokenizer.js'
+import { codeAt } from '../char-code.js'
 
 /** Functions whose only use in a request value is an attack (timing, file and error oracles). */
 const DANGEROUS_FUNCTIONS = new Set([
@@ -10,32 +11,17 @@ const DANGEROUS_FUNCTIONS = new Set([
 const DROP_OBJECTS = new Set(['table', 'database', 'schema', 'user', 'procedure', 'function', 'view', 'index', 'trigger', 'login'])
 /** Without SQL words a break-out is decided by the first tokens after the quote (`admin'--`, `'='`). */
 const BREAKOUT_TOKENS = 8
-/** Catalog tables and extended procedures that only an injection names. */
-const SYSTEM_TABLES = new LiteralSet([
-  'information_schema', 'mysql.user', 'mysql.db', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'pg_toast',
-  'sqlite_master', 'sqlite_temp_master', 'all_tables', 'user_tables', 'msysaccessobjects', 'msysobjects', 'msysqueries',
-  'msysrelationships', 'tempdb.', 'sys.database_name', 'xp_cmdshell', 'xp_regread', 'xp_dirtree', 'xp_servicecontrol',
-  'sp_executesql', 'sp_password', 'sp_oacreate', 'sp_oamethod', 'sp_makewebtask', 'openrowset', 'opendatasource',
-])
-const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || c === 95
-/** Whole words only; digits may touch (`1union`), as MySQL allows. */
-const WORD: LiteralGuard = (text, start, end) => (start === 0 || !isLetter(text.charCodeAt(start - 1))) && !isLetter(text.charCodeAt(end))
-/** A function name counts when a parenthesis follows. */
-const CALL: LiteralGuard = (text, start, end) => WORD(text, start, end) && /^\s{0,8}\(/.test(text.slice(end, end + 10))
-/**
- * Every rule of the unquoted reading needs one of these words (or `||`, `&&`, `@@`), so a value
- * without them is not tokenized at all: the hot path for prose, user agents and identifiers.
- */
-const SQL_WORDS = new LiteralSet([
-  ...['and', 'xor', 'not', 'union', 'intersect', 'except', 'select', 'insert', 'update', 'delete', 'drop', 'create', 'alter',
-    'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'order', 'group', 'having', 'limit', 'into', 'procedure'].map((w) => [w, WORD] as const),
-  // Two-letter functions (`if(`) never decide alone: the rules need a logic word or a statement too.
-  ...[...FUNCTIONS].filter((f) => f.length >= 3).map((f) => [f, CALL] as const),
-])
 /** Fingerprinting calls: `database()`, `version()`; empty parentheses make them code, not prose. */
 const PROBES = new Set(['database', 'version', 'user', 'current_user', 'system_user', 'session_user', 'schema', 'db_name', 'user_name', 'sqlite_version'])
-/** Numbers at the edges of integer and float ranges, sent alone to provoke errors (OWASP CRS 942220). */
-const MAGIC_NUMBERS = new Set(['2147483647', '2147483648', '-2147483648', '-2147483649', '4294967295', '4294967296', '1e309', '2.2250738585072007e-308', '2.2250738585072011e-308', '-0000023456', '0000012345', '0000023456'])
+/**
+ * Numbers at the edges of integer and float ranges, sent alone to provoke errors (OWASP CRS 942220).
+ *
+ * @example
+ * ```ts
+ * OVERFLOW_PROBES.has('4294967296') // true
+ * ```
+ */
+export const OVERFLOW_PROBES: ReadonlySet<string> = new Set(['2147483647', '2147483648', '-2147483648', '-2147483649', '4294967295', '4294967296', '1e309', '2.2250738585072007e-308', '2.2250738585072011e-308', '-0000023456', '0000012345', '0000023456'])
 /** MongoDB query operators smuggled into names (`user[$ne]`) or JSON keys (NoSQL injection, OWASP CRS 942290). */
 const NOSQL_OPERATOR = /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exists|expr|or|and|not|nor|elemmatch|function|accumulator)(?:$|\])/
 
@@ -47,6 +33,7 @@ const NOSQL_OPERATOR = /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exis
  * prose and `UnIoN/**​/SeLeCt` are told apart by structure, not keywords. Linear in the value's length.
  *
  * @param value - the normalised (decoded, lower-cased) value
+ * @param hits - the value's `scanSignatures` result, when the caller already has it
  * @returns whether the value reads as an SQL injection
  * @example
  * ```ts
@@ -54,11 +41,11 @@ const NOSQL_OPERATOR = /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exis
  * detectSqli("o'brien")      // false
  * ```
  */
-export function detectSqli(value: string): boolean {
+export function detectSqli(value: string, hits: number = scanSignatures(value)): boolean {
   if (value.indexOf('$') !== -1 && NOSQL_OPERATOR.test(value)) return true
-  if (MAGIC_NUMBERS.has(value)) return true
-  if (value.indexOf('/*!') !== -1 || SYSTEM_TABLES.test(value)) return true
-  const words = hasSqlWords(value)
+  if (OVERFLOW_PROBES.has(value)) return true
+  if (value.indexOf('/*!') !== -1 || (hits & Family.SqlCatalog) !== 0) return true
+  const words = (hits & Family.SqlWord) !== 0 || hasSqlOperators(value)
   if (value.indexOf("'") !== -1 && quotedBreakout(value, 39, words)) return true
   if (value.indexOf('"') !== -1 && quotedBreakout(value, 34, words)) return true
   if (!words) return false
@@ -72,12 +59,13 @@ export function detectSqli(value: string): boolean {
   return anywhere(n)
 }
 
-function hasSqlWords(value: string): boolean {
+/** `||`, `&&`, `@@` and the two-letter `or`, which the three-character literal scan cannot hold. */
+function hasSqlOperators(value: string): boolean {
   if (value.indexOf('||') !== -1 || value.indexOf('&&') !== -1 || value.indexOf('@@') !== -1) return true
   for (let at = value.indexOf('or'); at !== -1; at = value.indexOf('or', at + 2)) {
-    if (WORD(value, at, at + 2)) return true
+    if (wholeWord(value, at, at + 2)) return true
   }
-  return SQL_WORDS.test(value)
+  return false
 }
 
 /** Reads the value as if it followed a quote; without SQL words only the break-out right after the quote can matter. */
@@ -85,7 +73,7 @@ function quotedBreakout(value: string, quote: number, words: boolean): boolean {
   const n = tokenize(value, quote, words ? Number.MAX_SAFE_INTEGER : BREAKOUT_TOKENS)
   if (TYPES[0] !== Tok.String) return false
   // A value that opens with the quote and operates at once: the `'='`, `'<>'` and `'&'` login bypasses.
-  if (value.charCodeAt(0) === quote && (TYPES[1] === Tok.Cmp || TYPES[1] === Tok.Op) && n > 2 && TYPES[2] >= Tok.String && TYPES[2] <= Tok.OpenString) return true
+  if (codeAt(value, 0) === quote && (TYPES[1] === Tok.Cmp || TYPES[1] === Tok.Op) && n > 2 && TYPES[2] >= Tok.String && TYPES[2] <= Tok.OpenString) return true
   return follows(0, n, true) || (words && anywhere(n))
 }
 
@@ -117,7 +105,7 @@ function follows(at: number, n: number, quoted: boolean): boolean {
   }
 }
 
-function breaksAfterOperand(type: Tok): boolean {
+function breaksAfterOperand(type: Tok | 0): boolean {
   return type === Tok.Logic || type === Tok.Comment || type === Tok.Semi || type === Tok.Union
 }
 

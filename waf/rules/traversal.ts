@@ -1,6 +1,13 @@
-import { LiteralSet } from '../literal-set.js'
+import { Family, scanSignatures } from '../signatures.js'
 
-/** How much climbing a place tolerates before it counts as traversal. */
+/**
+ * How much climbing a place tolerates before it counts as traversal.
+ *
+ * @example
+ * ```ts
+ * detectTraversal('../x', Climb.Value) // true
+ * ```
+ */
 export const enum Climb {
   /** The request path: any `..` segment. */
   Path,
@@ -25,7 +32,7 @@ export const enum Climb {
  */
 export function detectTraversal(value: string, climb: Climb): boolean {
   if (value.indexOf('..') === -1) return false
-  const text = value.indexOf('\\') === -1 ? value : value.replaceAll('\\', '/')
+  const text = value.indexOf('\\') === -1 && value.indexOf('//') === -1 ? value : slashes(value)
   if (climb === Climb.Path) return /(?:^|\/)\.\.(?:$|[/;])/.test(text)
   if (text === '..' || text.startsWith('../') || text.startsWith('..;/')) return true
   // "....//" and "..././" defeat filters that strip "../" once.
@@ -33,30 +40,26 @@ export function detectTraversal(value: string, climb: Climb): boolean {
   return /\.\.\/{1,4}\.\.\/{1,4}\.\./.test(text)
 }
 
-/** Files and folders whose only business in a request is being read by an attacker (OWASP CRS lfi-os-files, restricted-files). */
-const SENSITIVE_FILES = new LiteralSet([
-  ...['passwd', 'shadow', 'group', 'hosts', 'issue', 'motd', 'sudoers', 'crontab', 'fstab', 'hostname', 'resolv.conf', 'mysql',
-    'apache/', 'apache2/', 'httpd/', 'nginx/', 'ssh/', 'security/', 'environment', 'profile', 'inetd', 'master.passwd', 'pwd.db'].map((f) => `etc/${f}`),
-  ...['self', 'version', 'cpuinfo', 'meminfo', 'net/', 'mounts', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((f) => `/proc/${f}`),
-  '/var/log/', '/.ssh/', 'id_rsa', 'id_dsa', 'authorized_keys', '.bash_history', '.mysql_history', '.psql_history', 'php.ini', 'my.cnf',
-  'httpd.conf', 'nginx.conf', '/.netrc', '/.pgpass', '.git-credentials', '.htaccess', '.htpasswd', 'web.config', 'wp-config.php',
-  'boot.ini', 'win.ini', 'system.ini', 'windows/system32', 'winnt/', 'c:/windows', 'autoexec.bat', '/.git/', '.git/config',
-  '.git/head', '/.svn/', '/.hg/', 'file://', '/.aws/', '/.docker', '.ds_store', 'web-inf/', 'meta-inf/', 'phpinfo.php',
-  ['/.env', (text, _start, end) => end === text.length || '/?.'.includes(text[end])],
-])
-
 /**
  * Local file inclusion: names of operating-system and configuration files (`/etc/passwd`,
  * `win.ini`, `/.git/config`, `/proc/self/environ`, `file://`), found in one literal-set pass.
  *
  * @param value - the normalised (decoded, lower-cased) value
+ * @param hits - the value's `scanSignatures` result, when the caller already has it
  * @returns whether the value names a sensitive local file
  * @example
  * ```ts
  * detectLocalFile('....//....//etc/passwd') // true
  * ```
  */
-export function detectLocalFile(value: string): boolean {
-  const text = value.indexOf('\\') === -1 ? value : value.replaceAll('\\', '/')
-  return SENSITIVE_FILES.test(text)
+export function detectLocalFile(value: string, hits: number = scanSignatures(value)): boolean {
+  if ((hits & Family.LocalFile) !== 0) return true
+  // `\windows\win.ini`, `/etc//passwd` and `/etc/./passwd` name the same files.
+  if (value.indexOf('\\') === -1 && value.indexOf('//') === -1 && value.indexOf('/./') === -1) return false
+  return (scanSignatures(slashes(value)) & Family.LocalFile) !== 0
+}
+
+/** Backslashes as slashes, runs of slashes and `/./` segments collapsed. */
+function slashes(value: string): string {
+  return value.replace(/[\\/]+/g, '/').replace(/\/(?:\.\/)+/g, '/')
 }

@@ -1,5 +1,6 @@
-import { LiteralSet, type LiteralGuard } from '../literal-set.js'
 import { decodeHtmlEntities } from '../normalize/html-entities.js'
+import { Family, scanSignatures } from '../signatures.js'
+import { codeAt } from '../char-code.js'
 
 /** Elements that run or load code by merely being present. */
 const DANGEROUS_TAGS = new Set([
@@ -10,19 +11,10 @@ const DANGEROUS_TAGS = new Set([
 /** Attributes whose value is a URL a browser may navigate to or load. */
 const URL_ATTRIBUTES = new Set([
   'href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'background', 'dynsrc', 'lowsrc', 'poster',
-  'code', 'codebase', 'to', 'from', 'values', 'by', 'content', 'srcset', 'ping', 'lowsrc', 'style',
+  'code', 'codebase', 'to', 'from', 'values', 'by', 'content', 'srcset', 'ping', 'style',
 ])
 const SCRIPT_SCHEME = /(?:java|vb|live)script:|data:(?:text\/html|image\/svg|application\/(?:x-)?(?:javascript|xhtml|ecmascript))/
 const COMPACT_SCHEME = /(?:java|vb|live)script:/
-const QUOTE_NEXT: LiteralGuard = (text, _start, end) => /^\s{0,4}['"`]/.test(text.slice(end, end + 6))
-/** DOM sinks, script globals indexed by a string, JSFuck, UTF-7 `<`, and forms posting elsewhere. */
-const SINKS = new LiteralSet([
-  'document.cookie', 'document.domain', 'document.write', 'document.location', 'window.location', '.innerhtml', '.outerhtml',
-  'string.fromcharcode', 'expression(', '-moz-binding', 'behavior:', '<![cdata[', '.constructor(', 'srcdoc=', '+adw-',
-  '(![]+[])', '!![]', '[][', 'new function(', 'new function (',
-  ...['window[', 'self[', 'top[', 'parent[', 'frames[', 'globalthis[', 'document[', 'this['].map((g) => [g, QUOTE_NEXT] as const),
-  ['<form', (text, _start, end) => /^[^>]{0,256}action=/.test(text.slice(end, end + 270))],
-])
 const CALLS = /(?:alert|prompt|confirm|eval|atob|settimeout|setinterval|fetch|import)[(`]/g
 const EVENT = /(?:^|[\s/"'`;,(=0-9])(on[a-z]{3,25})\s{0,8}=/g
 const MARKUP = /[<"'`/]/
@@ -39,7 +31,7 @@ const KNOWN_EVENTS = new Set([
 ])
 /** Words that start with "on" but name no DOM event. */
 const NOT_EVENTS = new Set(['online', 'onion', 'onset', 'onto', 'onward', 'onwards', 'ongoing', 'onsite', 'onboarding', 'onerous', 'oneself', 'ontology'])
-const CALL_ARGUMENT = /^(?:[^a-z]|document|window|this|self|top|location|string|eval|atob|origin|name)/
+const CALL_ARGUMENT = /^(?:[^a-z)]|\)(?!\s{1,4}[a-z])|document|window|this|self|top|location|string|eval|atob|origin|name)/
 
 /**
  * HTML and JavaScript injection detection: the value is read as markup (a dangerous element, an
@@ -48,6 +40,7 @@ const CALL_ARGUMENT = /^(?:[^a-z]|document|window|this|self|top|location|string|
  * break-out). Markdown, `<b>` and prose about JavaScript stay clean. Linear in the value's length.
  *
  * @param value - the normalised (decoded, lower-cased) value
+ * @param hits - the value's `scanSignatures` result, when the caller already has it
  * @returns whether the value reads as cross-site scripting
  * @example
  * ```ts
@@ -55,12 +48,13 @@ const CALL_ARGUMENT = /^(?:[^a-z]|document|window|this|self|top|location|string|
  * detectXss('use <b>bold</b> and 2 < 3 sparingly') // false
  * ```
  */
-export function detectXss(value: string): boolean {
+export function detectXss(value: string, hits: number = scanSignatures(value)): boolean {
   const text = decodeHtmlEntities(value)
+  const sinks = text === value ? (hits & Family.XssSink) !== 0 : (scanSignatures(text) & Family.XssSink) !== 0
   if (text.indexOf('<') !== -1 && hasDangerousTag(text)) return true
   if (text.indexOf('=') !== -1 && hasEventHandler(text)) return true
   if (text.indexOf(':') !== -1 && hasScriptUrl(text)) return true
-  if (SINKS.test(text)) return true
+  if (sinks) return true
   return text.indexOf('(') !== -1 || text.indexOf('`') !== -1 ? hasBreakoutCall(text) : false
 }
 
@@ -69,13 +63,13 @@ function hasDangerousTag(text: string): boolean {
   let at = text.indexOf('<')
   while (at !== -1) {
     let i = at + 1
-    if (text.charCodeAt(i) === 47) i++
+    if (codeAt(text, i) === 47) i++
     const start = i
-    while (i < text.length && i - start < 16 && isNameChar(text.charCodeAt(i))) i++
+    while (i < text.length && i - start < 16 && isNameChar(codeAt(text, i))) i++
     // `List<Object>` in a code snippet is a generic type, not an element: markup starts after a non-word.
-    const prior = at === 0 ? 32 : text.charCodeAt(at - 1)
+    const prior = at === 0 ? 32 : codeAt(text, at - 1)
     if (i > start && !isWordChar(prior)) {
-      const end = text.charCodeAt(i)
+      const end = codeAt(text, i)
       const ended = i >= text.length || end <= 32 || end === 47 || end === 62 || end === 0
       if (ended && DANGEROUS_TAGS.has(text.slice(start, i))) return true
       if (ended && hasUrlAttribute(text, i)) return true
@@ -88,7 +82,7 @@ function hasDangerousTag(text: string): boolean {
 /** Reads attributes up to the end of the tag or the next `<`; spans of different tags never overlap. */
 function hasUrlAttribute(text: string, from: number): boolean {
   let end = from
-  while (end < text.length && text.charCodeAt(end) !== 62 && text.charCodeAt(end) !== 60) end++
+  while (end < text.length && codeAt(text, end) !== 62 && codeAt(text, end) !== 60) end++
   const span = text.slice(from, end)
   for (const name of URL_ATTRIBUTES) {
     const at = span.indexOf(name + '=')
@@ -101,11 +95,11 @@ function hasUrlAttribute(text: string, from: number): boolean {
 function hasScriptUrl(text: string): boolean {
   const match = SCRIPT_SCHEME.exec(text)
   if (match === null) return hasBrokenLine(text) && COMPACT_SCHEME.test(compact(text))
-  const before = match.index === 0 ? 32 : text.charCodeAt(match.index - 1)
+  const before = match.index === 0 ? 32 : codeAt(text, match.index - 1)
   if (!(before <= 32 || before === 61 || before === 40 || before === 34 || before === 39 || before === 96 || before === 62)) return false
   const after = match.index + match[0].length
   let i = after
-  while (i < text.length && text.charCodeAt(i) <= 32) i++
+  while (i < text.length && codeAt(text, i) <= 32) i++
   // "JavaScript: The Good Parts" is prose; "javascript:alert(1)" and "javascript: x()" are code.
   return i === after || /^[a-z0-9_$.]{0,40}[(.[=`]|^[/%\\'"(`]/.test(text.slice(i, i + 48))
 }
@@ -130,7 +124,7 @@ function hasBreakoutCall(text: string): boolean {
   CALLS.lastIndex = 0
   let match: RegExpExecArray | null
   while ((match = CALLS.exec(text)) !== null) {
-    const before = match.index === 0 ? 59 : text.charCodeAt(match.index - 1)
+    const before = match.index === 0 ? 59 : codeAt(text, match.index - 1)
     const end = match.index + match[0].length
     if (BREAKOUT.includes(String.fromCharCode(before)) && CALL_ARGUMENT.test(text.slice(end, end + 10))) return true
   }
@@ -152,7 +146,7 @@ function compact(text: string): string {
   let out = ''
   let from = 0
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
+    const c = codeAt(text, i)
     if (c === 9 || c === 10 || c === 13 || c === 32) {
       out += text.slice(from, i)
       from = i + 1

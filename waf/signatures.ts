@@ -1,0 +1,157 @@
+import { LiteralSet, type LiteralEntry, type LiteralGuard } from './literal-set.js'
+import { FUNCTIONS } from './rules/sql-tokenizer.js'
+import { codeAt } from './char-code.js'
+
+/**
+ * The rule family each literal signature belongs to; one bit each.
+ *
+ * @example
+ * ```ts
+ * if ((scanSignatures(value) & Family.LocalFile) !== 0) block('lfi')
+ * ```
+ */
+export const enum Family {
+  LocalFile = 1,
+  Code = 2,
+  SqlCatalog = 4,
+  SqlWord = 8,
+  XssSink = 16,
+  Shell = 32,
+}
+
+const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || c === 95
+
+/**
+ * Whole words only; digits may touch (`1union`), as MySQL allows.
+ *
+ * @param text - the value
+ * @param start - index of the word
+ * @param end - index after the word
+ * @returns whether no letter touches the word on either side
+ * @example
+ * ```ts
+ * wholeWord('1 or 2', 2, 4) // true
+ * ```
+ */
+export const wholeWord: LiteralGuard = (text, start, end) => (start === 0 || !isLetter(codeAt(text, start - 1))) && !isLetter(codeAt(text, end))
+/** A function name counts when a parenthesis follows. */
+const CALL: LiteralGuard = (text, start, end) => wholeWord(text, start, end) && /^\s{0,8}\(/.test(text.slice(end, end + 10))
+
+/** A guard that runs a sticky pattern right after the literal. */
+function followedBy(pattern: RegExp): LiteralGuard {
+  const sticky = new RegExp(pattern.source, 'y')
+  return (text, _start, end) => {
+    sticky.lastIndex = end
+    return sticky.test(text)
+  }
+}
+
+/** The literal at the start of the value or after a space, `=` or quote (base64 and hex blobs). */
+const AT_VALUE_START: LiteralGuard = (text, start) => start === 0 || ' \t="\''.includes(text[start - 1])
+/** A word boundary after the literal (`$_get` but not `$_getter`). */
+const WORD_END: LiteralGuard = (text, _start, end) => !/[a-z0-9_]/.test(text.charAt(end))
+const QUOTE_NEXT: LiteralGuard = (text, _start, end) => /^\s{0,4}['"`]/.test(text.slice(end, end + 6))
+/**
+ * A shell path used as a command: after a separator, `=`, or an option like `nc -e`, or followed by
+ * options. Not in a `#!` line, and not named in prose ("Linux uses /bin/bash by default").
+ */
+const SHELL_PATH: LiteralGuard = (text, start, end) => {
+  if (/[!/a-z0-9]/.test(text.charAt(start - 1)) || /[a-z0-9]/.test(text.charAt(end))) return false
+  const before = text.slice(Math.max(0, start - 8), start).trimEnd()
+  return before === '' || /[;|&`(=]$|\s-[a-z]$/.test(before) || /^\s{0,4}(?:-[a-z]|$)/.test(text.slice(end, end + 6))
+}
+
+function family(bit: Family, list: readonly (string | readonly [string, LiteralGuard])[]): LiteralEntry[] {
+  return list.map((item) => (typeof item === 'string' ? [item, bit] : [item[0], bit, item[1]]))
+}
+
+/** Files and folders whose only business in a request is being read by an attacker (OWASP CRS lfi-os-files, restricted-files). */
+const LOCAL_FILES = family(Family.LocalFile, [
+  ...['passwd', 'shadow', 'group', 'hosts', 'issue', 'motd', 'sudoers', 'crontab', 'fstab', 'hostname', 'resolv.conf', 'mysql',
+    'ssh/', 'security/', 'environment', 'master.passwd', 'pwd.db'].map((f) => `etc/${f}`),
+  ...['self', 'version', 'cpuinfo', 'meminfo', 'net/', 'mounts', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((f) => `/proc/${f}`),
+  '/var/log/apache', '/var/log/httpd', '/var/log/nginx', '/var/log/auth', '/var/log/secure', '/var/log/mail', '/.ssh/', 'id_rsa', 'id_dsa', 'authorized_keys', '.bash_history', '.mysql_history', '.psql_history', 'php.ini', 'my.cnf',
+  'httpd.conf', 'nginx.conf', '/.netrc', '/.pgpass', '.git-credentials', '.htaccess', '.htpasswd', 'web.config', 'wp-config.php',
+  'boot.ini', 'win.ini', 'system.ini', 'windows/system32', 'winnt/', 'autoexec.bat', '/.git/', '.git/config',
+  '.git/head', '/.svn/', '/.hg/', 'file://', '/.aws/', '/.docker', '.ds_store', 'web-inf/', 'meta-inf/', 'phpinfo.php',
+  // `.env`, `.env.local`, `.env.production`, but not the committed `.env.example` template.
+  ['/.env', (text, _start, end) => end === text.length || '/?'.includes(text[end]) || (text[end] === '.' && !/^\.(?:example|sample|template|dist)/.test(text.slice(end, end + 10)))],
+])
+
+/** PHP, Java, Python, Node.js and Ruby code (OWASP CRS 933, 934, 944), server-side includes, XML external entities. */
+const CODE = family(Family.Code, [
+  '<?php', '<?=', '[php]', '[/php]', 'allow_url_include', 'allow_url_fopen', 'auto_prepend_file', 'auto_append_file',
+  'disable_functions', 'open_basedir', 'php://', 'phar://', 'zip://', 'expect://', 'glob://', 'data://', 'compress.zlib://',
+  'compress.bzip2://', 'ogg://', 'rar://', 'ssh2.', '$globals', '$http_raw_post_data',
+  ...['$_get', '$_post', '$_request', '$_server', '$_cookie', '$_files', '$_env', '$_session'].map((v) => [v, WORD_END] as const),
+  'java.lang.runtime', 'java.lang.processbuilder', 'java.lang.reflect', 'java.lang.class', 'java.lang.system', 'runtime.getruntime(',
+  'getruntime().exec', '.getclass().forname', 'class.forname(', 'javax.script', 'scriptenginemanager', '#_memberaccess', '@java.lang',
+  'ognl.ognlcontext', 'xwork.methodaccessor', '%{(#', '(#dm=', 'class.module.classloader', '${jndi:', 'com.sun.org.apache',
+  'com.sun.rowset', 'com.sun.jndi', 'jdbcrowsetimpl', 'templatesimpl', 'java.io.file', 'java.io.objectinputstream',
+  'invokertransformer', 'chainedtransformer', 'instantiatetransformer', 'constanttransformer', 'java.beans.xmldecoder',
+  'java.net.urlclassloader', 'org.apache.commons.collections', 'com.opensymphony.xwork2', 'javax.management',
+  ['"@type"', followedBy(/\s{0,4}:\s{0,4}"(?:com|org|java|javax)\./)],
+  ...['ro0ab', 'aced0005', 'kztaau', 'cs7qaf'].map((v) => [v, AT_VALUE_START] as const),
+  '__import__', 'subprocess.call', 'subprocess.popen', 'subprocess.run', 'subprocess.check_output', 'pickle.loads', '__builtins__',
+  '__globals__', '__subclasses__', '__class__.__', '__mro__',
+  '_$$nd_func$$_', '__js_function', 'process.spawn(', 'kernel.exec', 'kernel.system', 'kernel.spawn', 'io.popen', '%x{',
+  'child_process', 'process.mainmodule', 'process.binding(', 'constructor.constructor', '__proto__', 'constructor.prototype', 'constructor[prototype]',
+  ['<!--', followedBy(/\s{0,4}#\s{0,4}(?:exec|include|echo|config|printenv)/)],
+  ['<!entity', followedBy(/[^>]{0,256}(?:system|public)/)],
+  ['<!doctype', followedBy(/[^>]{0,256}\[/)],
+])
+
+/** Catalog tables and extended procedures that only an injection names. */
+const SQL_CATALOG = family(Family.SqlCatalog, [
+  'information_schema', 'mysql.user', 'mysql.db', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'pg_toast',
+  'sqlite_master', 'sqlite_temp_master', 'all_tables', 'user_tables', 'msysaccessobjects', 'msysobjects', 'msysqueries',
+  'msysrelationships', 'tempdb.', 'sys.database_name', 'xp_cmdshell', 'xp_regread', 'xp_dirtree', 'xp_servicecontrol',
+  'sp_executesql', 'sp_password', 'sp_oacreate', 'sp_oamethod', 'sp_makewebtask', 'openrowset', 'opendatasource',
+])
+
+/**
+ * Every rule of the unquoted SQL reading needs one of these words (or `||`, `&&`, `@@`, `or`), so a
+ * value without them is not tokenized at all: the hot path for prose, user agents and identifiers.
+ * Two-letter functions (`if(`) never decide alone: the rules need a logic word or a statement too.
+ */
+const SQL_WORDS = family(Family.SqlWord, [
+  ...['and', 'xor', 'not', 'union', 'intersect', 'except', 'select', 'insert', 'update', 'delete', 'drop', 'create', 'alter',
+    'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'order', 'group', 'having', 'limit', 'into', 'procedure'].map((w) => [w, wholeWord] as const),
+  ...[...FUNCTIONS].filter((f) => f.length >= 3).map((f) => [f, CALL] as const),
+])
+
+/** DOM sinks, script globals indexed by a string, JSFuck, UTF-7 `<`, and forms posting elsewhere. */
+const XSS_SINKS = family(Family.XssSink, [
+  'document.cookie', 'document.domain', 'document.write', 'document.location', 'window.location', '.innerhtml', '.outerhtml',
+  'string.fromcharcode', 'expression(', '-moz-binding', 'behavior:', '<![cdata[', '.constructor(', 'srcdoc=', '+adw-',
+  '(![]+[])', '!![]', '[][', 'new function(', 'new function (',
+  ...['window[', 'self[', 'top[', 'parent[', 'frames[', 'globalthis[', 'document[', 'this['].map((g) => [g, QUOTE_NEXT] as const),
+  ['<form', (text, _start, end) => /^[^>]{0,256}action=/.test(text.slice(end, end + 270))],
+])
+
+/** Shells by absolute path, reverse-shell devices, shellshock, PowerShell download-and-run idioms, Windows batch. */
+const SHELL = family(Family.Shell, [
+  ...['sh', 'bash', 'zsh', 'ksh', 'csh', 'tcsh', 'dash', 'nc', 'netcat', 'ncat', 'busybox', 'python', 'perl', 'ruby', 'php', 'wget', 'curl', 'id', 'cat', 'uname', 'whoami']
+    .flatMap((c) => [`/bin/${c}`, `/usr/bin/${c}`, `/usr/local/bin/${c}`, `/sbin/${c}`].map((p) => [p, SHELL_PATH] as const)),
+  '/dev/tcp/', '/dev/udp/', '%comspec%', 'invoke-expression', 'invoke-webrequest', 'invoke-command', 'invoke-restmethod',
+  'downloadstring(', 'downloadfile(', 'net.webclient', '-encodedcommand', 'start-process', 'set-executionpolicy',
+  ['iex', (text, start, end) => !/[a-z]/.test(text.charAt(start - 1)) && /^\s{0,4}\(/.test(text.slice(end, end + 6))],
+  ['() {', (_text, start) => start === 0], ['(){', (_text, start) => start === 0], ['if exist ', (text, start) => !/[a-z]/.test(text.charAt(start - 1))],
+])
+
+const ALL = new LiteralSet([...LOCAL_FILES, ...CODE, ...SQL_CATALOG, ...SQL_WORDS, ...XSS_SINKS, ...SHELL])
+
+/**
+ * Finds every literal signature of every rule family in one pass over the value, so the rules that
+ * need literals share a single scan instead of running one regular expression each.
+ *
+ * @param value - the normalised (decoded, lower-cased) value
+ * @returns the OR of the `Family` bits found
+ * @example
+ * ```ts
+ * scanSignatures("x' union select 1 from information_schema.tables") // Family.SqlWord | Family.SqlCatalog
+ * ```
+ */
+export function scanSignatures(value: string): number {
+  return ALL.scan(value)
+}
