@@ -343,7 +343,7 @@ export class Response {
   /** The Content-Length to declare for a whole body, or -2 for a status that has none. */
   #bodyLength(bytes: number): number {
     if (isBodyless(this.#status)) return -2
-    const declared = this.#headers.get('content-length')
+    const declared = this.#headers.has(HeaderFlag.ContentLength) ? this.#headers.get('content-length') : undefined
     // HEAD may declare GET's length without a body; otherwise a declared length must be the truth.
     if (declared !== undefined && !this.#isHead && Number(declared) !== bytes) {
       throw new ContentLengthMismatchError(Number(declared), bytes)

@@ -59,19 +59,34 @@ export class SessionOutput {
    * @returns `false` when the connection is gone
    */
   flush(): Promise<boolean> {
+    const flushed = this.flushNow()
+    return typeof flushed === 'boolean' ? (flushed ? RESOLVED_TRUE : RESOLVED_FALSE) : flushed
+  }
+
+  /**
+   * Like {@link flush}, but answers at once, without a promise, when the transport took the bytes
+   * synchronously (`tryWrite`): the keep-alive hot path then costs no microtask.
+   * @returns `true`/`false` when settled now, or a promise of it
+   */
+  flushNow(): boolean | Promise<boolean> {
     if (this.#flushing !== undefined) return this.#flushing
-    if (this.queue.isEmpty) return this.#broken ? RESOLVED_FALSE : RESOLVED_TRUE
-    const flushing = this.#drain()
+    if (this.queue.isEmpty) return !this.#broken
+    if (this.#broken) return false
+    const chunks = this.queue.take()
+    if (chunks.length === 1 && this.#transport.tryWrite?.(chunks[0]!) === true) return true
+    const flushing = this.#drain(chunks)
     this.#flushing = flushing
     return flushing
   }
 
-  async #drain(): Promise<boolean> {
+  async #drain(first: Buffer[]): Promise<boolean> {
     const token = this.#events.writing()
     try {
-      while (!this.queue.isEmpty) {
+      let chunks: Buffer[] | undefined = first
+      while (chunks !== undefined) {
         if (this.#broken) return false
-        if (!(await writeAll(this.#transport, this.queue.take()))) return this.#fail(undefined)
+        if (!(await writeAll(this.#transport, chunks))) return this.#fail(undefined)
+        chunks = this.queue.isEmpty ? undefined : this.queue.take()
       }
       return true
     } catch (err) {

@@ -183,7 +183,10 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       for (;;) {
         let head = this.#tryHead()
         while (head === undefined) {
-          if (!this.#output.isIdle && !(await this.flush())) return
+          if (!this.#output.isIdle) {
+            const flushed = this.#output.flushNow()
+            if (!(typeof flushed === 'boolean' ? flushed : await flushed)) return
+          }
           const stage = this.#input.available > 0 || this.#requestCount === 0 ? Stage.Head : Stage.Idle
           if (!this.#readyToRead(stage)) return
           const chunk = await this.transport.read()

@@ -155,6 +155,19 @@ export abstract class SocketTransport implements Transport {
   }
 
   /**
+   * Hands bytes to the socket without a promise when the socket buffer has room. Bytes taken past
+   * the high-water mark still go out; the next write then waits for 'drain'.
+   * @param bytes - the bytes to send
+   * @returns `true` when they were taken, `false` (nothing written) when the caller must `write()`
+   */
+  tryWrite(bytes: Buffer): boolean {
+    const socket = this.#socket
+    if (this.#isClosed || !socket.writable || socket.writableNeedDrain) return false
+    socket.write(bytes)
+    return true
+  }
+
+  /**
    * Writes several buffers with one syscall (cork, write each, uncork).
    * @param chunks - buffers to send, in order
    * @returns the total byte count, or 0 when the socket is closed or the peer went away

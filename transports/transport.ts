@@ -78,6 +78,13 @@ export interface Transport {
    * @returns how many bytes in total were accepted, counted from the first chunk
    */
   writev?(chunks: readonly Buffer[]): Promise<number>
+  /**
+   * Optional: writes all of `bytes` at once when that can be done without waiting, so a caller
+   * can skip a promise on the hot path. A transport that returns `false` has written nothing.
+   * @param bytes - the bytes to send
+   * @returns `true` when every byte was taken, `false` when the caller must use `write()`
+   */
+  tryWrite?(bytes: Buffer): boolean
   /** Whether bytes can still move. */
   readonly isOpen: boolean
   /** Closes both directions. Idempotent; never throws. */
