@@ -8,6 +8,7 @@ import type { HttpServer } from '../../core/http-server.js'
 import type { TlsConfig } from '../../core/tls-config.js'
 import { makeCertificate, type TestCertificate } from '../certs/make-certificate.js'
 import '../helpers/unhandled-rejection-guard.js'
+import { clientHello } from '../helpers/client-hello.js'
 
 const HOST = '127.0.0.1'
 const HAS_CURL = spawnSync('which', ['curl']).status === 0
@@ -37,23 +38,6 @@ async function plainExchange(port: number, bytes: string | Buffer): Promise<stri
   socket.write(bytes)
   await once(socket, 'close')
   return masked(text)
-}
-
-/** A deterministic TLS 1.2 ClientHello record for `localhost` (no LF byte in it). */
-function clientHello(): Buffer {
-  const sni = Buffer.from('localhost', 'latin1')
-  const serverName = Buffer.concat([Buffer.from([0x00, 0x00, 0x00, sni.length + 5, 0x00, sni.length + 3, 0x00, 0x00, sni.length]), sni])
-  const body = Buffer.concat([
-    Buffer.from([0x03, 0x03]), // client version TLS 1.2
-    Buffer.alloc(32, 0x11), // random
-    Buffer.from([0x00]), // no session id
-    Buffer.from([0x00, 0x04, 0xc0, 0x2f, 0x13, 0x01]), // two cipher suites
-    Buffer.from([0x01, 0x00]), // null compression
-    Buffer.from([0x00, serverName.length]),
-    serverName,
-  ])
-  const handshake = Buffer.concat([Buffer.from([0x01, 0x00, 0x00, body.length]), body])
-  return Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0x00, handshake.length]), handshake])
 }
 
 /** A port that was free a moment ago: bound on 0, then released. */
