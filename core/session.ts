@@ -254,7 +254,13 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     const waitForMore = (): Promise<number> => this.#fill(Stage.Body)
     const blocked = verdict?.blocked === true
     if (entry?.streamBody === true && !blocked) {
-      const stream = new BodyStream(this.#input, head, bodyLimit, limits.maxHeaderBytes, waitForMore, () => {
+      // The handler reads this body: between its reads, its own timeout applies again.
+      const waitInHandler = async (): Promise<number> => {
+        const moved = await waitForMore()
+        if (moved >= 0) this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
+        return moved
+      }
+      const stream = new BodyStream(this.#input, head, bodyLimit, limits.maxHeaderBytes, waitInHandler, () => {
         // Whatever answers a body that broke its framing or limit closes the connection.
         this.#closing = true
         this.#endWith('error')
