@@ -7,13 +7,13 @@ import type { RouteEntry } from './route-entry.js'
 import type { RequestConnection } from './request.js'
 import { Request } from './request.js'
 import { Response } from './response.js'
-import { RequestHead } from './request-head.js'
+import type { RequestHead } from './request-head.js'
 import { InputBuffer } from './input-buffer.js'
 import { SessionOutput, type OutputEvents } from './session-output.js'
 import { takeBufferedSafeHead } from './buffered-head.js'
 import { StageTimer, type TimerOwner } from './stage-timer.js'
 import { ParseResult } from './parse-result.js'
-import { isRequestLinePrefix, parseHead, scanHead, skipLeadingEmptyLines } from './head-parser.js'
+import { HeadReader } from './head-reader.js'
 import { readBody } from './body-reader.js'
 import { BodyStream } from './body-stream.js'
 import { writeAll } from './write-all.js'
@@ -46,6 +46,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   /** The connection's bytes. */
   readonly transport: Transport
   readonly #input = new InputBuffer()
+  readonly #reader: HeadReader
   readonly #output: SessionOutput
   readonly #timer: StageTimer
   /** `Server: …\r\n` or `''`. */
@@ -71,7 +72,6 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   #wake: (() => void) | undefined
   #woken = false
   #connection: Connection | undefined
-  #scanFrom = 0
   #done: Promise<void> | undefined
   readonly #registry: Set<Session> | undefined
 
@@ -85,6 +85,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#registry = registry
     this.#config = host.config
     this.transport = transport
+    this.#reader = new HeadReader(this.#input, host.config.limits)
     this.#output = new SessionOutput(transport, host.config.smallWriteBytes, this)
     this.smallWriteBytes = host.config.smallWriteBytes
     const server = host.config.serverHeader
@@ -191,7 +192,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
           if (!this.#readyToRead(stage)) return
           const chunk = await this.transport.read()
           if (chunk === null || this.#stage === Stage.Closed) return this.#endWith('client-closed')
-          this.#scanFrom -= this.#input.append(chunk)
+          this.#reader.append(chunk)
           head = this.#tryHead()
         }
         if (head === null) return
@@ -441,38 +442,12 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   }
 
   /**
-   * Parses the next head if it is wholly buffered, resuming the scan where the last call stopped.
-   * @returns the head; `undefined` when more bytes are needed; `null` when the bytes were refused
-   *   (the error response is queued and the connection will close)
+   * @returns the next wholly buffered head; `undefined` when more bytes are needed; `null` when
+   *   the bytes were refused (the error response is queued and the connection will close)
    */
   #tryHead(): RequestHead | null | undefined {
-    const input = this.#input
-    const limits = this.#config.limits
-    if (this.#scanFrom <= input.pos) {
-      input.pos = skipLeadingEmptyLines(input.buf, input.pos, input.end)
-      this.#scanFrom = input.pos
-    }
-    if (input.end <= input.pos) return undefined
-    const headEnd = scanHead(input.buf, this.#scanFrom, input.end, input.pos)
-    if (headEnd > 0) {
-      if (headEnd - input.pos > limits.maxHeaderBytes) return this.#reject(ParseResult.HeadTooLarge)
-      const head = new RequestHead()
-      const result = parseHead(input.buf, input.pos, headEnd, limits, head)
-      if (result !== ParseResult.Ok) return this.#reject(result)
-      input.pos = headEnd
-      this.#scanFrom = headEnd
-      return head
-    }
-    if (headEnd !== ParseResult.Incomplete) return this.#reject(headEnd)
-    // A first line that cannot become a request line is refused now, not when a CRLF CRLF
-    // that may never come arrives (a TLS ClientHello sent to the plain port, for one).
-    if (!isRequestLinePrefix(input.buf, input.pos, input.end)) return this.#reject(ParseResult.Malformed)
-    if (input.available > limits.maxHeaderBytes) return this.#reject(ParseResult.HeadTooLarge)
-    if (input.available > limits.maxTargetBytes + 1024 && input.buf.indexOf(10, input.pos) === -1) {
-      return this.#reject(ParseResult.TargetTooLong)
-    }
-    this.#scanFrom = input.end
-    return undefined
+    const head = this.#reader.next()
+    return typeof head === 'number' ? this.#reject(head) : head
   }
 
   /** Before waiting for bytes: stop when the connection is over, else arm the stage's timeout. */
@@ -501,9 +476,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       this.#endWith('client-closed')
       return -1
     }
-    const moved = this.#input.append(chunk)
-    this.#scanFrom -= moved
-    return moved
+    return this.#reader.append(chunk)
   }
 
   #setStage(stage: number, timeoutMs: number): void {

@@ -1,0 +1,71 @@
+import type { InputBuffer } from './input-buffer.js'
+import type { HeadLimits } from './head-parser.js'
+import { isRequestLinePrefix, parseHead, scanHead, skipLeadingEmptyLines } from './head-parser.js'
+import { RequestHead } from './request-head.js'
+import { ParseResult } from './parse-result.js'
+
+/**
+ * Finds and parses the next request head in a connection's receive buffer, however the bytes
+ * arrive: it remembers how far it has scanned, so a head sent one byte at a time costs linear
+ * time, and it refuses what can never become a head (a bare LF, a bad first byte, too many
+ * bytes) as soon as it shows.
+ */
+export class HeadReader {
+  readonly #input: InputBuffer
+  readonly #limits: HeadLimits
+  // First byte not yet scanned for the end of the head.
+  #scanFrom = 0
+
+  /**
+   * @param input - the connection's receive buffer
+   * @param limits - header block, header count and target limits
+   */
+  constructor(input: InputBuffer, limits: HeadLimits) {
+    this.#input = input
+    this.#limits = limits
+  }
+
+  /**
+   * Parses the next head if it is wholly buffered, consuming it.
+   * @returns the head; `undefined` when more bytes are needed; a negative {@link ParseResult} when
+   *   the bytes are refused
+   */
+  next(): RequestHead | number | undefined {
+    const input = this.#input
+    const limits = this.#limits
+    if (this.#scanFrom <= input.pos) {
+      input.pos = skipLeadingEmptyLines(input.buf, input.pos, input.end)
+      this.#scanFrom = input.pos
+    }
+    if (input.end <= input.pos) return undefined
+    const headEnd = scanHead(input.buf, this.#scanFrom, input.end, input.pos)
+    if (headEnd > 0) {
+      if (headEnd - input.pos > limits.maxHeaderBytes) return ParseResult.HeadTooLarge
+      const head = new RequestHead()
+      const result = parseHead(input.buf, input.pos, headEnd, limits, head)
+      if (result !== ParseResult.Ok) return result
+      input.pos = headEnd
+      this.#scanFrom = headEnd
+      return head
+    }
+    if (headEnd !== ParseResult.Incomplete) return headEnd
+    // A first line that cannot become a request line is refused now, not when a CRLF CRLF
+    // that may never come arrives (a TLS ClientHello sent to the plain port, for one).
+    if (!isRequestLinePrefix(input.buf, input.pos, input.end)) return ParseResult.Malformed
+    if (input.available > limits.maxHeaderBytes) return ParseResult.HeadTooLarge
+    if (input.available > limits.maxTargetBytes + 1024 && input.buf.indexOf(10, input.pos) === -1) return ParseResult.TargetTooLong
+    this.#scanFrom = input.end
+    return undefined
+  }
+
+  /**
+   * Appends a received chunk to the buffer, keeping the scan position in step with it.
+   * @param chunk - the bytes received
+   * @returns how far existing offsets moved
+   */
+  append(chunk: Buffer): number {
+    const moved = this.#input.append(chunk)
+    this.#scanFrom -= moved
+    return moved
+  }
+}
