@@ -1,12 +1,13 @@
 import { expect } from 'chai'
 import { execFile, spawnSync } from 'node:child_process'
-import { connect as netConnect, type Socket } from 'node:net'
+import { connect as netConnect } from 'node:net'
 import { once } from 'node:events'
 import { App } from '../../core/app.js'
 import { HttpServer } from '../../core/http-server.js'
 import { resolveConfig } from '../../core/config.js'
 import { ServerNotListeningError } from '../../core/errors.js'
 import { clientHello } from '../helpers/client-hello.js'
+import { socketText, type SocketText } from '../helpers/socket-text.js'
 
 const HOST = '127.0.0.1'
 const HAS_CURL = spawnSync('which', ['curl']).status === 0
@@ -30,39 +31,13 @@ function textResponse(body: string, close = false): string {
 }
 
 /** A raw TCP client that records every byte it receives. */
-interface RawClient {
-  readonly socket: Socket
-  /** Everything received so far, as latin1 text. */
-  received(): string
-  /** Resolves with everything received once `test` holds; rejects if the socket closes first. */
-  until(test: (text: string) => boolean): Promise<string>
-  /** Resolves with everything received once the server has closed the connection. */
-  readonly closed: Promise<string>
-}
+type RawClient = SocketText
 
 async function rawClient(port: number): Promise<RawClient> {
   const socket = netConnect(port, HOST)
   await once(socket, 'connect')
-  let text = ''
-  socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')))
   socket.on('error', () => undefined)
-  const closed = once(socket, 'close').then(() => text)
-  return {
-    socket,
-    received: () => text,
-    closed,
-    until: (test) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (!test(text)) return
-          socket.off('data', check)
-          resolve(text)
-        }
-        socket.on('data', check)
-        void closed.then(() => reject(new Error(`closed before the expected bytes; received ${JSON.stringify(text)}`)))
-        check()
-      }),
-  }
+  return socketText(socket)
 }
 
 /** Resolves with the error code a connection attempt fails with, or `'connected'`. */

@@ -16,6 +16,7 @@ import type { UserConfig } from '../../core/config.js'
 import { CertificateError } from '../../certs/errors.js'
 import { makeCertificate, type TestCertificate } from '../certs/make-certificate.js'
 import '../helpers/unhandled-rejection-guard.js'
+import { socketText, type SocketText } from '../helpers/socket-text.js'
 
 const HOST = '127.0.0.1'
 const HAS_CURL = spawnSync('which', ['curl']).status === 0
@@ -35,13 +36,7 @@ function textResponse(body: string, close = false): string {
 const fingerprintOf = (pair: TestCertificate): string => new X509Certificate(pair.cert).fingerprint256
 
 /** A TLS client after its handshake, recording every byte it receives. */
-interface TlsClient {
-  readonly socket: tls.TLSSocket
-  /** Resolves with everything received once `test` holds; rejects if the socket closes first. */
-  until(test: (text: string) => boolean): Promise<string>
-  /** Resolves with everything received once the connection has closed. */
-  readonly closed: Promise<string>
-}
+type TlsClient = SocketText<tls.TLSSocket>
 
 /** A failed TLS exchange as both ends saw it. */
 interface TlsFailure {
@@ -111,24 +106,7 @@ describe('HTTPS over real TLS connections', () => {
     const socket = tls.connect({ host: HOST, port, ca: local.cert, servername: 'localhost', ALPNProtocols: ['http/1.1'], ...options })
     sockets.push(socket)
     await once(socket, 'secureConnect')
-    let text = ''
-    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')))
-    const closed = once(socket, 'close').then(() => text)
-    return {
-      socket,
-      closed,
-      until: (test) =>
-        new Promise((resolve, reject) => {
-          const check = (): void => {
-            if (!test(text)) return
-            socket.off('data', check)
-            resolve(text)
-          }
-          socket.on('data', check)
-          void closed.then(() => reject(new Error(`closed before the expected bytes; received ${JSON.stringify(text)}`)))
-          check()
-        }),
-    }
+    return socketText(socket)
   }
 
   /** Sends one request that closes the connection and resolves with the whole response. */
