@@ -1,6 +1,6 @@
 import type { Transport } from '../transports/transport.js'
 import { OutputQueue } from './output-queue.js'
-import { writeAll } from './write-all.js'
+import { writeAll } from '../transports/write-all.js'
 
 const RESOLVED_TRUE = Promise.resolve(true)
 const RESOLVED_FALSE = Promise.resolve(false)

@@ -1,6 +1,7 @@
 import type { Transport, TlsDetails } from '../transports/transport.js'
 import type { WafVerdict } from '../waf/verdict.js'
 import type { RouteMatch } from '../router/route-match.js'
+import { EMPTY_PARAMS } from '../router/params-object.js'
 import type { Config } from './config.js'
 import type { SessionHost } from './session-host.js'
 import type { RouteEntry } from './route-entry.js'
@@ -16,7 +17,7 @@ import { ParseResult } from './parse-result.js'
 import { HeadReader } from './head-reader.js'
 import { readBody } from './body-reader.js'
 import { BodyStream } from './body-stream.js'
-import { writeAll } from './write-all.js'
+import { writeAll } from '../transports/write-all.js'
 import { CONTINUE_RESPONSE, parseErrorResponse, timeoutResponse } from './error-responses.js'
 import { holdDateCache, releaseDateCache } from './date-cache.js'
 import { sendReturnValue } from './return-value.js'
@@ -29,7 +30,6 @@ import { ResponseSlot, type SlotOwner } from './response-slot.js'
 /** What the connection is waiting for; decides which timeout is armed and what expiry does. */
 const Stage = { Head: 0, Idle: 1, Body: 2, Handler: 3, Write: 4, Closed: 5 } as const
 
-const EMPTY_PARAMS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>)
 /** Responses to pipelined requests accumulate up to this many bytes before a write. */
 const CORK_BYTES = 64 * 1024
 

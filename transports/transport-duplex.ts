@@ -1,5 +1,6 @@
 import { Duplex } from 'node:stream'
 import type { Transport } from './transport.js'
+import { writeAll } from './write-all.js'
 
 /**
  * A Node `Duplex` over a Transport, for libraries that expect a socket after a protocol upgrade
@@ -24,7 +25,7 @@ export function transportDuplex(transport: Transport): Duplex & { setTimeout(): 
       )
     },
     write(chunk: Buffer, _encoding, callback): void {
-      writeWhole(transport, chunk).then(
+      writeAll(transport, [chunk]).then(
         (ok) => callback(ok ? null : Object.assign(new Error('the transport accepted no more bytes'), { code: 'EPIPE' })),
         (err: Error) => callback(err),
       )
@@ -47,13 +48,3 @@ export function transportDuplex(transport: Transport): Duplex & { setTimeout(): 
 }
 
 function noop(): void {}
-
-async function writeWhole(transport: Transport, chunk: Buffer): Promise<boolean> {
-  let offset = 0
-  while (offset < chunk.length) {
-    const accepted = await transport.write(offset === 0 ? chunk : chunk.subarray(offset))
-    if (!(accepted > 0)) return false
-    offset += accepted
-  }
-  return true
-}

@@ -1,4 +1,4 @@
-import type { Transport } from '../transports/transport.js'
+import type { Transport } from './transport.js'
 
 /**
  * Writes every byte of `chunks`, in order, continuing after short writes. Several chunks go out in
