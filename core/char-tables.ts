@@ -1,6 +1,12 @@
 // Byte classes for the request parser, built once at load. A table lookup per byte is cheaper
 // than a chain of range comparisons, and it keeps each RFC rule in one place.
 
+/** Bytes the parsers compare against. */
+export const CR = 13
+export const LF = 10
+export const SP = 32
+export const HTAB = 9
+
 /** RFC 9110 §5.6.2 tchar: "!#$%&'*+-.^_`|~" / DIGIT / ALPHA. */
 export const TCHAR = new Uint8Array(256)
 for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1

@@ -1,10 +1,6 @@
-import { FIELD_VALUE_CHAR, HEX_VALUE, TCHAR } from './char-tables.js'
+import { CR, HTAB, LF, SP, FIELD_VALUE_CHAR, HEX_VALUE, TCHAR } from './char-tables.js'
 import { ParseResult } from './parse-result.js'
 
-const CR = 13
-const LF = 10
-const SP = 32
-const HTAB = 9
 const SEMICOLON = 59
 
 const SIZE = 0

@@ -1,11 +1,7 @@
-import { FIELD_VALUE_CHAR, TARGET_CHAR, TCHAR } from './char-tables.js'
+import { CR, HTAB, LF, SP, FIELD_VALUE_CHAR, TARGET_CHAR, TCHAR } from './char-tables.js'
 import { RequestHead } from './request-head.js'
 import { ParseResult } from './parse-result.js'
 
-const CR = 13
-const LF = 10
-const SP = 32
-const HTAB = 9
 const COLON = 58
 
 /** The limits the parser enforces; a subset of `Config.limits`. */

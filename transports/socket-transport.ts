@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import type { Transport } from './transport.js'
 import { ConcurrentReadError, integerOption } from './errors.js'
+import { ORDINARY_DISCONNECT_CODES } from './disconnect-codes.js'
 
 /**
  * Options shared by the socket transports.
@@ -19,16 +20,6 @@ export interface SocketTransportOptions {
 
 const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024
 const DEFAULT_CLOSE_GRACE_MS = 1000
-
-/** The peer went away: these end the stream and are not worth remembering. */
-const ORDINARY_DISCONNECT_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ECONNABORTED',
-  'ERR_STREAM_DESTROYED',
-  'ERR_STREAM_PREMATURE_CLOSE',
-  'ERR_STREAM_WRITE_AFTER_END',
-])
 
 /** The network failed: these end the stream too, but are kept in `lastError` for operators. */
 const NETWORK_FAILURE_CODES: ReadonlySet<string> = new Set([
