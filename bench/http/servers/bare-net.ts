@@ -7,26 +7,11 @@
  * chunk is carried into the next.
  */
 import { createServer, type Socket } from 'node:net'
-import { PLAINTEXT_BODY, TEXT_TYPE, exitOnSignals, portFromEnv } from './payloads.js'
+import { cannedPlaintext, exitOnSignals, portFromEnv } from './payloads.js'
 
 const TERMINATOR = Buffer.from('\r\n\r\n', 'latin1')
 const CR = 0x0d
 const LF = 0x0a
-
-/** The canned answer, rebuilt once a second so its Date field stays as current as the others'. */
-let canned = cannedResponse()
-setInterval(() => {
-  canned = cannedResponse()
-}, 1000).unref()
-
-function cannedResponse(): Buffer {
-  return Buffer.from(
-    'HTTP/1.1 200 OK\r\nServer: bare\r\n' +
-      `Date: ${new Date().toUTCString()}\r\n` +
-      `Content-Type: ${TEXT_TYPE}\r\nContent-Length: ${Buffer.byteLength(PLAINTEXT_BODY)}\r\n\r\n${PLAINTEXT_BODY}`,
-    'latin1',
-  )
-}
 
 /** Length (0–3) of the longest tail of `chunk[from..]` that is a proper prefix of the terminator. */
 function partialTail(chunk: Buffer, from: number): number {
@@ -60,8 +45,8 @@ function serve(socket: Socket): void {
     }
     // 3. A terminator cut off at the end of the chunk.
     carried = partialTail(chunk, pos)
-    if (count === 1) socket.write(canned)
-    else if (count > 1) socket.write(Buffer.allocUnsafe(count * canned.length).fill(canned))
+    if (count === 1) socket.write(cannedPlaintext())
+    else if (count > 1) socket.write(Buffer.allocUnsafe(count * cannedPlaintext().length).fill(cannedPlaintext()))
   })
   socket.on('error', () => socket.destroy())
 }

@@ -15,6 +15,35 @@ export const TEXT_TYPE = 'text/plain; charset=utf-8'
 /** Content-Type of the JSON answer. */
 export const JSON_TYPE = 'application/json; charset=utf-8'
 
+let canned: Buffer | undefined
+
+/**
+ * The whole plaintext response as the bare (ceiling) servers write it without parsing, rebuilt
+ * once a second so its Date field stays as current as the other servers'.
+ *
+ * @returns the response bytes
+ * @example
+ * ```ts
+ * socket.write(cannedPlaintext())
+ * ```
+ */
+export function cannedPlaintext(): Buffer {
+  if (canned === undefined) {
+    setInterval(() => (canned = buildCanned()), 1000).unref()
+    canned = buildCanned()
+  }
+  return canned
+}
+
+function buildCanned(): Buffer {
+  return Buffer.from(
+    'HTTP/1.1 200 OK\r\nServer: bare\r\n' +
+      `Date: ${new Date().toUTCString()}\r\n` +
+      `Content-Type: ${TEXT_TYPE}\r\nContent-Length: ${Buffer.byteLength(PLAINTEXT_BODY)}\r\n\r\n${PLAINTEXT_BODY}`,
+    'latin1',
+  )
+}
+
 /**
  * Reads the port the runner chose.
  *

@@ -6,26 +6,11 @@
  * A terminator may straddle two chunks, so up to three trailing bytes are carried into the next.
  */
 import { createServer, type TLSSocket } from 'node:tls'
-import { PLAINTEXT_BODY, TEXT_TYPE, exitOnSignals, portFromEnv } from '../../http/servers/payloads.js'
+import { cannedPlaintext, exitOnSignals, portFromEnv } from '../../http/servers/payloads.js'
 import { certificateFromEnv } from './certificate.js'
 
 const TERMINATOR = Buffer.from('\r\n\r\n', 'latin1')
 const EMPTY = Buffer.alloc(0)
-
-/** The canned answer, rebuilt once a second so its Date field stays as current as the others'. */
-let canned = cannedResponse()
-setInterval(() => {
-  canned = cannedResponse()
-}, 1000).unref()
-
-function cannedResponse(): Buffer {
-  return Buffer.from(
-    'HTTP/1.1 200 OK\r\nServer: bare\r\n' +
-      `Date: ${new Date().toUTCString()}\r\n` +
-      `Content-Type: ${TEXT_TYPE}\r\nContent-Length: ${Buffer.byteLength(PLAINTEXT_BODY)}\r\n\r\n${PLAINTEXT_BODY}`,
-    'latin1',
-  )
-}
 
 function serve(socket: TLSSocket): void {
   let carried: Buffer = EMPTY
@@ -40,8 +25,8 @@ function serve(socket: TLSSocket): void {
       from = at + TERMINATOR.length
     }
     carried = data.subarray(Math.max(from, data.length - (TERMINATOR.length - 1)))
-    if (count === 1) socket.write(canned)
-    else if (count > 1) socket.write(Buffer.concat(Array.from({ length: count }, () => canned)))
+    if (count === 1) socket.write(cannedPlaintext())
+    else if (count > 1) socket.write(Buffer.concat(Array.from({ length: count }, cannedPlaintext)))
   })
 }
 
