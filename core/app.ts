@@ -10,6 +10,7 @@ import type { Request } from './request.js'
 import type { Response } from './response.js'
 import type { RouteEntry, RouteOptions } from './route-entry.js'
 import type { SessionHost } from './session-host.js'
+import { TimerLists } from './stage-timer.js'
 import { Session } from './session.js'
 import { GatehouseError } from './errors.js'
 import { runChain } from './dispatch.js'
@@ -67,6 +68,7 @@ export class App {
     this.#host = {
       config: this.config,
       waf: this.#waf,
+      timers: new TimerLists(),
       route: (method, path) => this.#router.find(method, path),
       handle: (req, res, match) => this.#handle(req, res, match),
       handleError: (err, req, res) => this.#handleError(err, req, res),

@@ -161,8 +161,8 @@ export class HttpServer {
       transport.close()
       return
     }
-    // run() never rejects; the Session leaves the registry when it ends.
-    void this.#createSession(transport, secure, this.#running).run()
+    // The Session leaves the registry when it ends; its failures go to the App, never out of start().
+    this.#createSession(transport, secure, this.#running).start()
   }
 
   #allDone(): Promise<unknown> {

@@ -5,11 +5,14 @@ import type { Request } from './request.js'
 import type { Response } from './response.js'
 import type { RouteEntry } from './route-entry.js'
 import type { CloseReason, Connection } from './connection.js'
+import type { TimerLists } from './stage-timer.js'
 
 /** What a Session needs from the App that runs it. */
 export interface SessionHost {
   readonly config: Config
   readonly waf: Waf
+  /** The deadline lists the App's connections share for their stage timeouts. */
+  readonly timers: TimerLists
   /** Looks up the route for a method and path. */
   route(method: string, path: string): RouteMatch<RouteEntry>
   /** Runs middleware and handlers (or the 404/405/OPTIONS answers); may return a promise. */

@@ -1,4 +1,4 @@
-import type { Transport, TlsDetails } from '../transports/transport.js'
+import type { ReadableListener, Transport, TlsDetails } from '../transports/transport.js'
 import type { WafVerdict } from '../waf/verdict.js'
 import type { RouteMatch } from '../router/route-match.js'
 import { EMPTY_PARAMS } from '../router/params-object.js'
@@ -27,8 +27,12 @@ import { AlreadyDetachedError } from './errors.js'
 import { sendConstant } from './constant-response.js'
 import { ResponseSlot, type SlotOwner } from './response-slot.js'
 
-/** What the connection is waiting for; decides which timeout is armed and what expiry does. */
-const Stage = { Head: 0, Idle: 1, Body: 2, Handler: 3, Write: 4, Closed: 5 } as const
+/**
+ * What the connection is waiting for; decides which timeout is armed and what expiry does.
+ * `Serving` marks a request being answered without waiting: no timer of its own, but the wait
+ * that follows arms its own again (the idle timeout counts from the last response).
+ */
+const Stage = { Head: 0, Idle: 1, Body: 2, Handler: 3, Write: 4, Closed: 5, Serving: 6 } as const
 
 /** Responses to pipelined requests accumulate up to this many bytes before a write. */
 const CORK_BYTES = 64 * 1024
@@ -40,7 +44,7 @@ const CORK_BYTES = 64 * 1024
  * The loop never awaits what has already arrived: pipelined requests in the buffer are parsed and
  * answered back to back, and their responses leave together before the next read.
  */
-export class Session implements SlotOwner, RequestConnection, ConnectionSource, OutputEvents, TimerOwner {
+export class Session implements SlotOwner, RequestConnection, ConnectionSource, OutputEvents, TimerOwner, ReadableListener {
   readonly #host: SessionHost
   readonly #config: Config
   /** The connection's bytes. */
@@ -72,7 +76,14 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   #wake: (() => void) | undefined
   #woken = false
   #connection: Connection | undefined
+  // Between requests the loop returns instead of awaiting a read, when the transport can tell it
+  // that bytes arrived (`tryRead` + `notifyReadable`): an idle connection then holds no frame.
+  readonly #canPark: boolean
+  #parked = false
+  #started = false
+  #ended = false
   #done: Promise<void> | undefined
+  #resolveDone: (() => void) | undefined
   readonly #registry: Set<Session> | undefined
 
   /**
@@ -90,7 +101,8 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.smallWriteBytes = host.config.smallWriteBytes
     const server = host.config.serverHeader
     this.serverLine = server === false ? '' : `Server: ${server}\r\n`
-    this.#timer = new StageTimer(this)
+    this.#timer = new StageTimer(this, host.timers)
+    this.#canPark = transport.tryRead !== undefined && transport.notifyReadable !== undefined
   }
 
   /** The transport's remote address. */
@@ -130,16 +142,32 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
    * @returns a promise that resolves once the transport is closed and every timer cancelled
    */
   run(): Promise<void> {
+    this.start()
+    return this.done
+  }
+
+  /** Like `run()`, without creating the promise of its end (see `done`). @internal */
+  start(): void {
+    if (this.#started) return
+    this.#started = true
     holdDateCache()
     this.#registry?.add(this)
     if (this.#host.connectionOpened !== undefined) this.#host.connectionOpened(this.connection)
     this.#timer.arm(this.#config.timeouts.headerTimeoutMs)
-    return (this.#done = this.#loop())
+    void this.#loop()
   }
 
-  /** Resolves when the connection has ended (after `run()`). */
+  /** Resolves when the connection has ended; at once when it was never started. */
   get done(): Promise<void> {
-    return this.#done ?? Promise.resolve()
+    if (!this.#started || this.#ended) return Promise.resolve()
+    return (this.#done ??= new Promise<void>((resolve) => (this.#resolveDone = resolve)))
+  }
+
+  /** The transport has bytes (or the end) for a parked loop. @internal */
+  readable(): void {
+    if (!this.#parked) return
+    this.#parked = false
+    void this.#loop()
   }
 
   /**
@@ -172,13 +200,14 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#response?.seize()
     this.#wakeLoop()
     return this.flush().then(() => {
-      this.#timer.dispose()
+      this.#timer.disarm()
       return { transport: this.transport, buffered: this.#input.drain() }
     })
   }
 
-  // An idle connection is this one suspended frame and the transport's pending read: the wait for
-  // a head is written out here rather than in helpers, whose frames would each stay suspended too.
+  // The wait for a head is written out here rather than in helpers, whose frames would each stay
+  // suspended too. With a transport that can notify, the loop returns to wait (parks) and the
+  // transport's event starts it again: an idle connection is then no frame and no promise.
   async #loop(): Promise<void> {
     try {
       for (;;) {
@@ -190,7 +219,12 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
           }
           const stage = this.#input.available > 0 || this.#requestCount === 0 ? Stage.Head : Stage.Idle
           if (!this.#readyToRead(stage)) return
-          const chunk = await this.transport.read()
+          const chunk = this.#canPark ? this.transport.tryRead!() : await this.transport.read()
+          if (chunk === undefined) {
+            this.#parked = true
+            this.transport.notifyReadable!(this)
+            return
+          }
           if (chunk === null || this.#stage === Stage.Closed) return this.#endWith('client-closed')
           this.#reader.append(chunk)
           head = this.#tryHead()
@@ -205,7 +239,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       this.#endWith('error')
       this.#host.reportError(err)
     } finally {
-      await this.#finish()
+      if (!this.#parked) await this.#finish()
     }
   }
 
@@ -217,6 +251,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   #serve(head: RequestHead): boolean | Promise<boolean> {
     this.#head = head
     this.#headNumber = ++this.#requestCount
+    this.#stage = Stage.Serving
     this.lastActiveAt = Date.now()
     const host = this.#host
     const match = host.route(head.method, head.path)
@@ -539,7 +574,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   }
 
   async #finish(): Promise<void> {
-    this.#timer.dispose()
+    this.#timer.disarm()
     if (!this.#detached) {
       if (!this.#output.isBroken && this.#stage !== Stage.Closed && !this.#output.isIdle) await this.flush()
       this.#endWith('completed')
@@ -552,6 +587,8 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     } catch (err) {
       this.#host.reportError(err)
     }
+    this.#ended = true
+    this.#resolveDone?.()
   }
 
   // OutputEvents ------------------------------------------------------------------------------

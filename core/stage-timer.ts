@@ -1,42 +1,55 @@
-/** What a StageTimer tells when a deadline passes. */
-export interface TimerOwner {
-  /** The armed deadline passed. */
-  expire(): void
-}
+import { DeadlineList, type DeadlineEntry, type TimerOwner } from './deadline-list.js'
 
-function fireTimer(timer: StageTimer): void {
-  timer.fire()
+export type { TimerOwner } from './deadline-list.js'
+
+/**
+ * The deadline lists of one App, one per duration: a stage's timeout is one of a handful of
+ * configured durations, so every connection armed for it shares one list and one Node timer.
+ */
+export class TimerLists {
+  readonly #lists = new Map<number, DeadlineList>()
+
+  /**
+   * @param durationMs - a positive duration
+   * @returns the list of that duration, created on first use
+   */
+  forDuration(durationMs: number): DeadlineList {
+    let list = this.#lists.get(durationMs)
+    if (list === undefined) {
+      list = new DeadlineList(durationMs)
+      this.#lists.set(durationMs, list)
+    }
+    return list
+  }
 }
 
 /**
  * One timer per Session, re-armed for each stage (header block, body, handler, write, idle).
  *
- * Arming only records a deadline. The underlying timer is rescheduled only when the new deadline is
- * earlier than the one it will fire at; when it fires early it re-arms for the rest. A keep-alive
- * request therefore costs two `Date.now()` calls and no timer operations.
+ * It is an entry of the App's list for the stage's duration, not a Node timer: arming unlinks it
+ * from one list and appends it to another, so a keep-alive request costs a `Date.now()` and a few
+ * pointer stores, and an idle connection holds no `Timeout`.
  */
-export class StageTimer {
-  #timer: NodeJS.Timeout | undefined
-  #deadline = 0
-  #firesAt = 0
-  readonly #owner: TimerOwner
+export class StageTimer implements DeadlineEntry {
+  /** Told when an armed deadline passes. @internal */
+  readonly owner: TimerOwner
+  /** @internal */
+  deadline = 0
+  /** @internal */
+  list: DeadlineList | null = null
+  /** @internal */
+  previous: DeadlineEntry | null = null
+  /** @internal */
+  next: DeadlineEntry | null = null
+  readonly #lists: TimerLists
 
-  /** @param owner - told once when an armed deadline passes */
-  constructor(owner: TimerOwner) {
-    this.#owner = owner
-  }
-
-  /** The underlying timer fired. @internal */
-  fire(): void {
-    this.#timer = undefined
-    this.#firesAt = 0
-    if (this.#deadline === 0) return
-    const left = this.#deadline - Date.now()
-    if (left > 0) this.#schedule(left)
-    else {
-      this.#deadline = 0
-      this.#owner.expire()
-    }
+  /**
+   * @param owner - told once when an armed deadline passes
+   * @param lists - the App's deadline lists
+   */
+  constructor(owner: TimerOwner, lists: TimerLists) {
+    this.owner = owner
+    this.#lists = lists
   }
 
   /**
@@ -44,34 +57,12 @@ export class StageTimer {
    * @param ms - duration; 0 disarms
    */
   arm(ms: number): void {
-    if (ms <= 0) {
-      this.#deadline = 0
-      return
-    }
-    const deadline = Date.now() + ms
-    this.#deadline = deadline
-    if (this.#firesAt === 0 || this.#firesAt > deadline) this.#schedule(ms)
+    if (ms <= 0) this.disarm()
+    else this.#lists.forDuration(ms).add(this, Date.now())
   }
 
-  /** Cancels the deadline; a pending timer fires once more and does nothing. */
+  /** Cancels the deadline. */
   disarm(): void {
-    this.#deadline = 0
-  }
-
-  /** Clears the underlying timer for good. */
-  dispose(): void {
-    this.#deadline = 0
-    if (this.#timer !== undefined) clearTimeout(this.#timer)
-    this.#timer = undefined
-    this.#firesAt = 0
-  }
-
-  #schedule(ms: number): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer)
-    this.#firesAt = Date.now() + ms
-    // The timer is passed as an argument to a shared function: no closure per Session.
-    this.#timer = setTimeout(fireTimer, ms, this)
-    // The server keeps the process alive, not a connection's timer.
-    this.#timer.unref()
+    this.list?.remove(this)
   }
 }

@@ -1,4 +1,4 @@
-import type { Transport } from './transport.js'
+import type { ReadableListener, Transport } from './transport.js'
 import { ConcurrentReadError, InputEndedError, OutputNotReachedError, integerOption } from './errors.js'
 
 /** Bytes for a `MemoryTransport`: strings are encoded as UTF-8; pass a Buffer for raw bytes. */
@@ -45,7 +45,6 @@ interface OutputWaiter {
   readonly reject: (err: Error) => void
 }
 
-const NO_MORE_BYTES: Promise<null> = Promise.resolve(null)
 const NOTHING_ACCEPTED: Promise<number> = Promise.resolve(0)
 
 /**
@@ -86,6 +85,7 @@ export class MemoryTransport implements Transport {
   #isInputEnded = false
   #state: 'open' | MemoryCloseReason = 'open'
   #pendingRead: ReadResolver | null = null
+  #listener: ReadableListener | null = null
   #inputBytesDelivered = 0
   readonly #writes: Buffer[] = []
   #outputBytes = 0
@@ -203,15 +203,29 @@ export class MemoryTransport implements Transport {
    * @throws ConcurrentReadError (as a rejection) when another read is still pending
    */
   read(): Promise<Buffer | null> {
-    if (this.#pendingRead !== null) return Promise.reject(new ConcurrentReadError('MemoryTransport'))
-    if (this.#state !== 'open') return NO_MORE_BYTES
-    if (this.#inputBytesDelivered === this.#resetAfterInputBytes) {
-      this.reset()
-      return NO_MORE_BYTES
-    }
-    if (this.#head < this.#input.length) return Promise.resolve(this.#take())
-    if (this.#isInputEnded) return NO_MORE_BYTES
-    return new Promise(this.#awaitChunk)
+    if (this.#pendingRead !== null || this.#listener !== null) return Promise.reject(new ConcurrentReadError('MemoryTransport'))
+    const chunk = this.#takeNow()
+    return chunk === undefined ? new Promise(this.#awaitChunk) : Promise.resolve(chunk)
+  }
+
+  /**
+   * The next input chunk if one is queued, without waiting.
+   * @returns the chunk; `null` once the input ended, the stream reset or `close()` was called;
+   *   `undefined` when nothing is queued yet
+   * @throws ConcurrentReadError when a `read()` is pending
+   */
+  tryRead(): Buffer | null | undefined {
+    if (this.#pendingRead !== null) throw new ConcurrentReadError('MemoryTransport')
+    return this.#takeNow()
+  }
+
+  /**
+   * Calls `listener.readable()` once, in a microtask after the next `push()`, `end()`, `close()`
+   * or reset: never from inside the caller of `push()`, so a test's code runs to its end first.
+   * @param listener - told once; replaces a listener registered before
+   */
+  notifyReadable(listener: ReadableListener): void {
+    this.#listener = listener
   }
 
   /**
@@ -223,6 +237,19 @@ export class MemoryTransport implements Transport {
    */
   write(bytes: Buffer): Promise<number> {
     return this.#accept(bytes, false)
+  }
+
+  /**
+   * Accepts bytes without a promise when the faults would let all of them through, as a socket
+   * with room in its buffer does; otherwise writes nothing, so the caller goes through `write()`
+   * and meets the fault there.
+   * @param bytes - the bytes to send
+   * @returns whether every byte was accepted
+   */
+  tryWrite(bytes: Buffer): boolean {
+    if (bytes.length === 0 || this.#room(bytes.length) !== bytes.length) return false
+    this.#store(bytes, bytes.length, false)
+    return true
   }
 
   /**
@@ -262,6 +289,16 @@ export class MemoryTransport implements Transport {
     if (this.#finish('reset')) this.#peer?.reset()
   }
 
+  #takeNow(): Buffer | null | undefined {
+    if (this.#state !== 'open') return null
+    if (this.#inputBytesDelivered === this.#resetAfterInputBytes) {
+      this.reset()
+      return null
+    }
+    if (this.#head < this.#input.length) return this.#take()
+    return this.#isInputEnded ? null : undefined
+  }
+
   /** Hands out the head chunk, cut short where `resetAfterInputBytes` falls inside it. */
   #take(): Buffer {
     let chunk = this.#input[this.#head] as Buffer
@@ -280,6 +317,7 @@ export class MemoryTransport implements Transport {
   }
 
   #serveRead(): void {
+    if (this.#listener !== null && (this.#head < this.#input.length || this.#isInputEnded)) this.#notify()
     const resolve = this.#pendingRead
     if (resolve === null) return
     if (this.#head < this.#input.length) {
@@ -291,27 +329,44 @@ export class MemoryTransport implements Transport {
     }
   }
 
+  #notify(): void {
+    const listener = this.#listener as ReadableListener
+    this.#listener = null
+    queueMicrotask(() => listener.readable())
+  }
+
   #accept(bytes: Buffer, isOwnCopy: boolean): Promise<number> {
-    const peer = this.#peer
-    if (this.#state !== 'open' || (peer !== undefined && (!peer.isOpen || peer.#isInputEnded))) return NOTHING_ACCEPTED
-    const written = this.#outputBytes
-    const failAt = this.#failWriteAfterBytes
-    if (failAt !== undefined && written >= failAt) {
-      const err = Object.assign(new Error(`write EPIPE: failWriteAfterBytes ${failAt} reached`), { code: 'EPIPE', syscall: 'write' })
+    const count = this.#room(bytes.length)
+    if (count === -1) {
+      const err = Object.assign(new Error(`write EPIPE: failWriteAfterBytes ${this.#failWriteAfterBytes} reached`), { code: 'EPIPE', syscall: 'write' })
       this.#lastError = err
       return Promise.reject(err)
     }
-    let count = Math.min(bytes.length, this.#maxWriteBytes ?? Infinity, (failAt ?? Infinity) - written)
-    if (this.#zeroWriteAfterBytes !== undefined) count = Math.min(count, Math.max(0, this.#zeroWriteAfterBytes - written))
     if (count === 0) return NOTHING_ACCEPTED
+    this.#store(bytes, count, isOwnCopy)
+    return Promise.resolve(count)
+  }
+
+  /** How many of `length` bytes the faults let through now; -1 when the write must fail. */
+  #room(length: number): number {
+    const peer = this.#peer
+    if (this.#state !== 'open' || (peer !== undefined && (!peer.isOpen || peer.#isInputEnded))) return 0
+    const written = this.#outputBytes
+    const failAt = this.#failWriteAfterBytes
+    if (failAt !== undefined && written >= failAt) return -1
+    let count = Math.min(length, this.#maxWriteBytes ?? Infinity, (failAt ?? Infinity) - written)
+    if (this.#zeroWriteAfterBytes !== undefined) count = Math.min(count, Math.max(0, this.#zeroWriteAfterBytes - written))
+    return count
+  }
+
+  #store(bytes: Buffer, count: number, isOwnCopy: boolean): void {
     // Copy: the writer may reuse its buffer once the write resolves.
     const accepted = isOwnCopy && count === bytes.length ? bytes : Buffer.from(bytes.subarray(0, count))
     this.#writes.push(accepted)
     this.#outputBytes += count
     this.#output = null
-    peer?.push(accepted)
+    this.#peer?.push(accepted)
     if (this.#waiters.length > 0) this.#notifyWaiters()
-    return Promise.resolve(count)
   }
 
   #notifyWaiters(): void {
@@ -334,6 +389,7 @@ export class MemoryTransport implements Transport {
     const resolve = this.#pendingRead
     this.#pendingRead = null
     resolve?.(null)
+    if (this.#listener !== null) this.#notify()
     const received = this.#outputBytes
     for (const waiter of this.#waiters) waiter.reject(new OutputNotReachedError(waiter.expected, received))
     this.#waiters = []

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net'
-import type { Transport } from './transport.js'
+import type { ReadableListener, Transport } from './transport.js'
 import { ConcurrentReadError, integerOption } from './errors.js'
 import { ORDINARY_DISCONNECT_CODES } from './disconnect-codes.js'
 
@@ -72,14 +72,11 @@ export abstract class SocketTransport implements Transport {
   #isInputEnded = false
   #isClosed = false
   #pendingRead: ReadResolver | null = null
-  #lateWrites: LateWrite[] = []
+  #listener: ReadableListener | null = null
+  // Created on the first write that has to wait for 'drain': most connections never need it.
+  #lateWrites: LateWrite[] | null = null
   #graceTimer: NodeJS.Timeout | undefined
   #lastError: Error | undefined
-
-  // Built once, so a read that waits allocates only the Promise itself.
-  readonly #awaitChunk = (resolve: ReadResolver): void => {
-    this.#pendingRead = resolve
-  }
 
   /**
    * @param socket - a connected socket; the transport takes over its 'data' flow and errors
@@ -125,10 +122,35 @@ export abstract class SocketTransport implements Transport {
    * @throws ConcurrentReadError (as a rejection) when another read is still pending
    */
   read(): Promise<Buffer | null> {
-    if (this.#pendingRead !== null) return Promise.reject(new ConcurrentReadError(this.constructor.name))
+    if (this.#pendingRead !== null || this.#listener !== null) return Promise.reject(new ConcurrentReadError(this.constructor.name))
     if (this.#head < this.#chunks.length) return Promise.resolve(this.#dequeue())
     if (this.#isInputEnded || this.#isClosed) return NO_MORE_BYTES
-    return new Promise(this.#awaitChunk)
+    const promise = new Promise<Buffer | null>(captureResolver)
+    this.#pendingRead = capturedResolver
+    capturedResolver = null
+    return promise
+  }
+
+  /**
+   * The next chunk if one has arrived, without waiting.
+   * @returns the chunk; `null` after end of stream, reset, a network failure or `close()`;
+   *   `undefined` when nothing has arrived yet
+   * @throws ConcurrentReadError when a `read()` is pending
+   */
+  tryRead(): Buffer | null | undefined {
+    if (this.#pendingRead !== null) throw new ConcurrentReadError(this.constructor.name)
+    if (this.#head < this.#chunks.length) return this.#dequeue()
+    if (this.#isInputEnded || this.#isClosed) return null
+    return undefined
+  }
+
+  /**
+   * Calls `listener.readable()` once, from the socket's next 'data', 'end', 'error' or 'close'
+   * (or from `close()`), after which `tryRead()` has a chunk or `null` to give.
+   * @param listener - told once; replaces a listener registered before
+   */
+  notifyReadable(listener: ReadableListener): void {
+    this.#listener = listener
   }
 
   /**
@@ -199,9 +221,10 @@ export abstract class SocketTransport implements Transport {
 
   /** The slow path: the kernel is behind, so one closure per waiting write costs nothing that matters. */
   #afterDrain(byteCount: number): Promise<number> {
-    if (this.#lateWrites.length === 0) this.#socket.once('drain', SocketTransport.#onDrain)
+    const lateWrites = (this.#lateWrites ??= [])
+    if (lateWrites.length === 0) this.#socket.once('drain', SocketTransport.#onDrain)
     return new Promise((resolve, reject) => {
-      this.#lateWrites.push({ byteCount, resolve, reject })
+      lateWrites.push({ byteCount, resolve, reject })
     })
   }
 
@@ -225,21 +248,31 @@ export abstract class SocketTransport implements Transport {
     this.#head = 0
     this.#queuedBytes = 0
     this.#isInputEnded = true
-    this.#resolvePendingRead(null)
+    this.#endRead()
   }
 
-  #resolvePendingRead(chunk: Buffer | null): void {
+  /** The stream ended: a pending read resolves `null`, a waiting listener is told. */
+  #endRead(): void {
     const resolve = this.#pendingRead
-    if (resolve === null) return
-    this.#pendingRead = null
-    resolve(chunk)
+    if (resolve !== null) {
+      this.#pendingRead = null
+      resolve(null)
+    }
+    this.#notify()
+  }
+
+  #notify(): void {
+    const listener = this.#listener
+    if (listener === null) return
+    this.#listener = null
+    listener.readable()
   }
 
   /** Settles every write waiting for 'drain': with its byte count, with 0, or with a rejection. */
   #settleLateWrites(outcome: 'drained' | 'gone' | Error): void {
     const waiting = this.#lateWrites
-    if (waiting.length === 0) return
-    this.#lateWrites = []
+    if (waiting === null || waiting.length === 0) return
+    this.#lateWrites = null
     for (const write of waiting) {
       if (outcome === 'drained') write.resolve(write.byteCount)
       else if (outcome === 'gone') write.resolve(0)
@@ -254,7 +287,7 @@ export abstract class SocketTransport implements Transport {
   static #onEnd(this: Socket): void {
     const transport = (this as OwnedSocket)[OWNER]
     transport.#isInputEnded = true
-    transport.#resolvePendingRead(null)
+    transport.#endRead()
   }
 
   static #onError(this: Socket, err: Error): void {
@@ -272,8 +305,10 @@ export abstract class SocketTransport implements Transport {
   #receive(chunk: Buffer): void {
     // Bytes arriving after close() are read only so that the peer's FIN can follow; drop them.
     if (this.#isClosed) return
-    if (this.#pendingRead !== null) {
-      this.#resolvePendingRead(chunk)
+    const resolve = this.#pendingRead
+    if (resolve !== null) {
+      this.#pendingRead = null
+      resolve(chunk)
       return
     }
     this.#chunks.push(chunk)
@@ -282,6 +317,7 @@ export abstract class SocketTransport implements Transport {
       this.#isPaused = true
       this.#socket.pause()
     }
+    this.#notify()
   }
 
   #fail(err: Error): void {
@@ -301,10 +337,17 @@ export abstract class SocketTransport implements Transport {
     this.#isClosed = true
     // After a graceful end, chunks already queued stay readable; the stream then ends.
     this.#isInputEnded = true
-    this.#resolvePendingRead(null)
+    this.#endRead()
     this.#settleLateWrites('gone')
   }
 
+}
+
+// A shared executor for read(): it parks the resolver here for read() to take, so a waiting read
+// allocates the Promise only, with no closure per transport.
+let capturedResolver: ReadResolver | null = null
+function captureResolver(resolve: ReadResolver): void {
+  capturedResolver = resolve
 }
 
 /** The socket a transport owns, carrying a reference back to it for the shared listeners. */

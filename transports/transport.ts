@@ -85,6 +85,20 @@ export interface Transport {
    * @returns `true` when every byte was taken, `false` when the caller must use `write()`
    */
   tryWrite?(bytes: Buffer): boolean
+  /**
+   * Optional, together with `notifyReadable`: the next chunk if one has already arrived, without
+   * waiting. Lets an idle connection wait with no promise and no suspended frame.
+   * @returns the chunk; `null` once the peer has finished or the transport is closed; `undefined`
+   *   when nothing has arrived yet
+   */
+  tryRead?(): Buffer | null | undefined
+  /**
+   * Optional, together with `tryRead`: asks for one call of `listener.readable()` once `tryRead()`
+   * has something to return (a chunk, or the end). The call comes from the transport's own event,
+   * never from inside `notifyReadable`; a later registration replaces an earlier one.
+   * @param listener - told once
+   */
+  notifyReadable?(listener: ReadableListener): void
   /** Whether bytes can still move. */
   readonly isOpen: boolean
   /** Closes both directions. Idempotent; never throws. */
@@ -97,4 +111,18 @@ export interface Transport {
   readonly tls?: TlsDetails | undefined
   /** The last non-ordinary network error the transport met, if any (e.g. `ETIMEDOUT`). */
   readonly lastError?: Error | undefined
+}
+
+/**
+ * What `Transport.notifyReadable` tells. A Session is one: an idle connection then costs no
+ * closure and no promise.
+ *
+ * @example
+ * ```ts
+ * transport.notifyReadable?.({ readable: () => console.log(transport.tryRead?.()) })
+ * ```
+ */
+export interface ReadableListener {
+  /** `tryRead()` now returns a chunk or `null`. */
+  readable(): void
 }

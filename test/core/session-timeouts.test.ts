@@ -110,6 +110,20 @@ describe('Session: timeouts', () => {
       expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello'))
       expect(t.isOpen).to.equal(false)
     })
+
+    it('counts idleTimeoutMs from the last response, however long the connection has been busy', async () => {
+      const { t, served } = open([GET])
+      for (let i = 0; i < 3; i++) {
+        await clock.tickAsync(300)
+        t.push(GET)
+      }
+      await clock.tickAsync(399)
+      expect(t.isOpen).to.equal(true)
+      await clock.tickAsync(1)
+      await served
+      expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello').repeat(4))
+      expect(t.isOpen).to.equal(false)
+    })
   })
 
   describe('write timeout', () => {
