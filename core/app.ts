@@ -69,6 +69,7 @@ export class App {
       config: this.config,
       waf: this.#waf,
       timers: new TimerLists(),
+      serverLine: this.config.serverHeader === false ? '' : `Server: ${this.config.serverHeader}\r\n`,
       route: (method, path) => this.#router.find(method, path),
       handle: (req, res, match) => this.#handle(req, res, match),
       handleError: (err, req, res) => this.#handleError(err, req, res),

@@ -4,9 +4,9 @@
  * through as is, so the large-write path never copies it.
  */
 export class OutputQueue {
-  #pieces: (string | Buffer)[] = []
-  // Byte length of each piece: strings are UTF-8, and their lengths are known when they are queued.
-  #lengths: number[] = []
+  // Each piece followed by its byte length (strings are UTF-8, their lengths known when queued).
+  // One array, created by the first push after a take: an idle connection holds none.
+  #items: (string | Buffer | number)[] | null = null
   #bytes = 0
   readonly #copyLimit: number
 
@@ -31,14 +31,14 @@ export class OutputQueue {
    * @param byteLength - its UTF-8 length, already known to the caller
    */
   pushText(text: string, byteLength: number): void {
-    const last = this.#pieces.length - 1
+    const items = (this.#items ??= [])
+    const last = items.length - 2
     // Consecutive texts (pipelined responses) join into one string, encoded once at flush.
-    if (last >= 0 && typeof this.#pieces[last] === 'string') {
-      this.#pieces[last] += text
-      this.#lengths[last] = this.#lengths[last]! + byteLength
+    if (last >= 0 && typeof items[last] === 'string') {
+      items[last] += text
+      items[last + 1] = (items[last + 1] as number) + byteLength
     } else {
-      this.#pieces.push(text)
-      this.#lengths.push(byteLength)
+      items.push(text, byteLength)
     }
     this.#bytes += byteLength
   }
@@ -46,8 +46,7 @@ export class OutputQueue {
   /** Queues bytes as they are. */
   pushBytes(bytes: Buffer): void {
     if (bytes.length === 0) return
-    this.#pieces.push(bytes)
-    this.#lengths.push(bytes.length)
+    ;(this.#items ??= []).push(bytes, bytes.length)
     this.#bytes += bytes.length
   }
 
@@ -56,20 +55,18 @@ export class OutputQueue {
    * @returns the buffers to write, in order
    */
   take(): Buffer[] {
-    const pieces = this.#pieces
-    const lengths = this.#lengths
-    this.#pieces = []
-    this.#lengths = []
+    const items = this.#items ?? []
+    this.#items = null
     this.#bytes = 0
-    if (pieces.length === 1) {
-      const only = pieces[0]!
+    if (items.length === 2) {
+      const only = items[0] as string | Buffer
       return [typeof only === 'string' ? Buffer.from(only, 'utf8') : only]
     }
     const out: Buffer[] = []
     let run: (string | Buffer)[] = []
     let runBytes = 0
-    for (let i = 0; i < pieces.length; i++) {
-      const piece = pieces[i]!
+    for (let i = 0; i < items.length; i += 2) {
+      const piece = items[i] as string | Buffer
       if (typeof piece !== 'string' && piece.length > this.#copyLimit) {
         if (run.length > 0) out.push(merge(run, runBytes))
         run = []
@@ -78,7 +75,7 @@ export class OutputQueue {
         continue
       }
       run.push(piece)
-      runBytes += lengths[i]!
+      runBytes += items[i + 1] as number
     }
     if (run.length > 0) out.push(merge(run, runBytes))
     return out

@@ -11,6 +11,8 @@ import type { TimerLists } from './stage-timer.js'
 export interface SessionHost {
   readonly config: Config
   readonly waf: Waf
+  /** `Server: …\r\n` from the config, or `''`: built once, not per connection. */
+  readonly serverLine: string
   /** The deadline lists the App's connections share for their stage timeouts. */
   readonly timers: TimerLists
   /** Looks up the route for a method and path. */

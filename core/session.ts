@@ -46,17 +46,12 @@ const CORK_BYTES = 64 * 1024
  */
 export class Session implements SlotOwner, RequestConnection, ConnectionSource, OutputEvents, TimerOwner, ReadableListener {
   readonly #host: SessionHost
-  readonly #config: Config
   /** The connection's bytes. */
   readonly transport: Transport
   readonly #input = new InputBuffer()
   readonly #reader: HeadReader
   readonly #output: SessionOutput
   readonly #timer: StageTimer
-  /** `Server: …\r\n` or `''`. */
-  readonly serverLine: string
-  /** Responses up to this many bytes are copied into one buffer with their head. */
-  readonly smallWriteBytes: number
   #stage: number = Stage.Head
   #head: RequestHead | undefined
   #response: Response | undefined
@@ -94,15 +89,26 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   constructor(host: SessionHost, transport: Transport, registry?: Set<Session>) {
     this.#host = host
     this.#registry = registry
-    this.#config = host.config
     this.transport = transport
     this.#reader = new HeadReader(this.#input, host.config.limits)
     this.#output = new SessionOutput(transport, host.config.smallWriteBytes, this)
-    this.smallWriteBytes = host.config.smallWriteBytes
-    const server = host.config.serverHeader
-    this.serverLine = server === false ? '' : `Server: ${server}\r\n`
     this.#timer = new StageTimer(this, host.timers)
     this.#canPark = transport.tryRead !== undefined && transport.notifyReadable !== undefined
+  }
+
+  /** `Server: …\r\n` or `''`. */
+  get serverLine(): string {
+    return this.#host.serverLine
+  }
+
+  /** Responses up to this many bytes are copied into one buffer with their head. */
+  get smallWriteBytes(): number {
+    return this.#host.config.smallWriteBytes
+  }
+
+  // Read through the host: every field of a Session is paid for by each idle connection.
+  get #config(): Config {
+    return this.#host.config
   }
 
   /** The transport's remote address. */
