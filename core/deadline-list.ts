@@ -98,7 +98,13 @@ export class DeadlineList {
         failure ??= { err }
       }
     }
-    if (this.#head !== null && this.#firesAt === 0) this.#schedule(this.#head.deadline, now)
+    // An owner may have armed into this list while it fired, scheduling for its own deadline:
+    // an entry waiting ahead of it is due first.
+    const head = this.#head
+    if (head !== null && (this.#firesAt === 0 || head.deadline < this.#firesAt)) {
+      if (this.#timer !== undefined) clearTimeout(this.#timer)
+      this.#schedule(head.deadline, now)
+    }
     if (failure !== undefined) throw failure.err
   }
 

@@ -63,9 +63,12 @@ export class InvalidTransportOptionError extends TransportError {
 export class ConcurrentReadError extends TransportError {
   readonly code = 'ERR_TRANSPORT_CONCURRENT_READ'
   readonly status = 500
-  /** @param transport - class name of the transport, e.g. `PlainTransport` */
-  constructor(readonly transport: string) {
-    super(`${transport}.read() called while another read is pending`)
+  /**
+   * @param transport - class name of the transport, e.g. `PlainTransport`
+   * @param waiting - what is already waiting for input
+   */
+  constructor(readonly transport: string, waiting: 'read()' | 'a readable listener' = 'read()') {
+    super(`${transport}.read() called while ${waiting === 'read()' ? 'another read is pending' : 'a readable listener is registered'}`)
     this.name = 'ConcurrentReadError'
   }
 }

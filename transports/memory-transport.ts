@@ -203,7 +203,8 @@ export class MemoryTransport implements Transport {
    * @throws ConcurrentReadError (as a rejection) when another read is still pending
    */
   read(): Promise<Buffer | null> {
-    if (this.#pendingRead !== null || this.#listener !== null) return Promise.reject(new ConcurrentReadError('MemoryTransport'))
+    if (this.#pendingRead !== null) return Promise.reject(new ConcurrentReadError('MemoryTransport'))
+    if (this.#listener !== null) return Promise.reject(new ConcurrentReadError('MemoryTransport', 'a readable listener'))
     const chunk = this.#takeNow()
     return chunk === undefined ? new Promise(this.#awaitChunk) : Promise.resolve(chunk)
   }
@@ -226,6 +227,7 @@ export class MemoryTransport implements Transport {
    */
   notifyReadable(listener: ReadableListener): void {
     this.#listener = listener
+    if (this.#state !== 'open' || this.#head < this.#input.length || this.#isInputEnded) this.#notify()
   }
 
   /**

@@ -122,7 +122,8 @@ export abstract class SocketTransport implements Transport {
    * @throws ConcurrentReadError (as a rejection) when another read is still pending
    */
   read(): Promise<Buffer | null> {
-    if (this.#pendingRead !== null || this.#listener !== null) return Promise.reject(new ConcurrentReadError(this.constructor.name))
+    if (this.#pendingRead !== null) return Promise.reject(new ConcurrentReadError(this.constructor.name))
+    if (this.#listener !== null) return Promise.reject(new ConcurrentReadError(this.constructor.name, 'a readable listener'))
     if (this.#head < this.#chunks.length) return Promise.resolve(this.#dequeue())
     if (this.#isInputEnded || this.#isClosed) return NO_MORE_BYTES
     const promise = new Promise<Buffer | null>(captureResolver)
@@ -146,11 +147,14 @@ export abstract class SocketTransport implements Transport {
 
   /**
    * Calls `listener.readable()` once, from the socket's next 'data', 'end', 'error' or 'close'
-   * (or from `close()`), after which `tryRead()` has a chunk or `null` to give.
+   * (or from `close()`), after which `tryRead()` has a chunk or `null` to give; in a microtask when
+   * there is something to read already.
    * @param listener - told once; replaces a listener registered before
    */
   notifyReadable(listener: ReadableListener): void {
     this.#listener = listener
+    // Registered with something already to read: told in a microtask, as promised, not never.
+    if (this.#head < this.#chunks.length || this.#isInputEnded || this.#isClosed) queueMicrotask(() => this.#notify())
   }
 
   /**
