@@ -34,6 +34,21 @@ import { ResponseSlot, type SlotOwner } from './response-slot.js'
  */
 const Stage = { Head: 0, Idle: 1, Body: 2, Handler: 3, Write: 4, Closed: 5, Serving: 6 } as const
 
+/**
+ * The Session's booleans, kept as bits of one field: every field of a Session is paid for by
+ * each idle connection.
+ */
+const Flag = {
+  HandlerPending: 1,
+  Closing: 2,
+  Detached: 4,
+  Woken: 8,
+  CanPark: 16,
+  Parked: 32,
+  Started: 64,
+  Ended: 128,
+} as const
+
 /** Responses to pipelined requests accumulate up to this many bytes before a write. */
 const CORK_BYTES = 64 * 1024
 
@@ -57,26 +72,18 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   #response: Response | undefined
   #requestCount = 0
   #headNumber = 0
-  #handlerPending = false
   /** When the connection was accepted. */
   readonly createdAt = Date.now()
   /** When the last request arrived. */
   lastActiveAt = this.createdAt
-  #closing = false
-  #detached = false
   #timedOut = -1
   #closeReason: CloseReason | undefined
   #abort: AbortController | undefined
   #aborted: Promise<void> | undefined
   #wake: (() => void) | undefined
-  #woken = false
   #connection: Connection | undefined
-  // Between requests the loop returns instead of awaiting a read, when the transport can tell it
-  // that bytes arrived (`tryRead` + `notifyReadable`): an idle connection then holds no frame.
-  readonly #canPark: boolean
-  #parked = false
-  #started = false
-  #ended = false
+  /** The Session's booleans, as bits of `Flag`. */
+  #flags = 0
   #done: Promise<void> | undefined
   #resolveDone: (() => void) | undefined
   readonly #registry: Set<Session> | undefined
@@ -93,7 +100,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#reader = new HeadReader(this.#input, host.config.limits)
     this.#output = new SessionOutput(transport, host.config.smallWriteBytes, this)
     this.#timer = new StageTimer(this, host.timers)
-    this.#canPark = transport.tryRead !== undefined && transport.notifyReadable !== undefined
+    // Between requests the loop returns instead of awaiting a read, when the transport can tell it
+    // that bytes arrived (`tryRead` + `notifyReadable`): an idle connection then holds no frame.
+    if (transport.tryRead !== undefined && transport.notifyReadable !== undefined) this.#raise(Flag.CanPark)
   }
 
   /** `Server: …\r\n` or `''`. */
@@ -104,6 +113,18 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   /** Responses up to this many bytes are copied into one buffer with their head. */
   get smallWriteBytes(): number {
     return this.#host.config.smallWriteBytes
+  }
+
+  #has(flag: number): boolean {
+    return (this.#flags & flag) !== 0
+  }
+
+  #raise(flag: number): void {
+    this.#flags |= flag
+  }
+
+  #lower(flag: number): void {
+    this.#flags &= ~flag
   }
 
   // Read through the host: every field of a Session is paid for by each idle connection.
@@ -154,8 +175,8 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
 
   /** Like `run()`, without creating the promise of its end (see `done`). @internal */
   start(): void {
-    if (this.#started) return
-    this.#started = true
+    if (this.#has(Flag.Started)) return
+    this.#raise(Flag.Started)
     holdDateCache()
     this.#registry?.add(this)
     if (this.#host.connectionOpened !== undefined) this.#host.connectionOpened(this.connection)
@@ -165,14 +186,14 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
 
   /** Resolves when the connection has ended; at once when it was never started. */
   get done(): Promise<void> {
-    if (!this.#started || this.#ended) return Promise.resolve()
+    if (!this.#has(Flag.Started) || this.#has(Flag.Ended)) return Promise.resolve()
     return (this.#done ??= new Promise<void>((resolve) => (this.#resolveDone = resolve)))
   }
 
   /** The transport has bytes (or the end) for a parked loop. @internal */
   readable(): void {
-    if (!this.#parked) return
-    this.#parked = false
+    if (!this.#has(Flag.Parked)) return
+    this.#lower(Flag.Parked)
     void this.#loop()
   }
 
@@ -181,7 +202,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
    * progress, which is sent with `Connection: close`.
    */
   shutdown(): void {
-    this.#closing = true
+    this.#raise(Flag.Closing)
     if (this.#stage === Stage.Idle || (this.#stage === Stage.Head && this.#input.available === 0)) this.destroyWithReason('shutdown')
   }
 
@@ -200,8 +221,8 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
 
   /** Ends the Session and hands the transport over with its unread bytes. @internal */
   detach(): Promise<DetachedConnection> {
-    if (this.#detached) return Promise.reject(new AlreadyDetachedError())
-    this.#detached = true
+    if (this.#has(Flag.Detached)) return Promise.reject(new AlreadyDetachedError())
+    this.#raise(Flag.Detached)
     this.#endWith('detached')
     this.#response?.seize()
     this.#wakeLoop()
@@ -225,9 +246,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
           }
           const stage = this.#input.available > 0 || this.#requestCount === 0 ? Stage.Head : Stage.Idle
           if (!this.#readyToRead(stage)) return
-          const chunk = this.#canPark ? this.transport.tryRead!() : await this.transport.read()
+          const chunk = this.#has(Flag.CanPark) ? this.transport.tryRead!() : await this.transport.read()
           if (chunk === undefined) {
-            this.#parked = true
+            this.#raise(Flag.Parked)
             this.transport.notifyReadable!(this)
             return
           }
@@ -245,7 +266,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       this.#endWith('error')
       this.#host.reportError(err)
     } finally {
-      if (!this.#parked) await this.#finish()
+      if (!this.#has(Flag.Parked)) await this.#finish()
     }
   }
 
@@ -286,7 +307,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       // RFC 9110 §10.1.1: answer a request that will be refused without inviting its body,
       // then close, since the client may or may not send the body anyway.
       if (match.status !== 200 || verdict?.blocked === true) {
-        this.#closing = true
+        this.#raise(Flag.Closing)
         await this.#respond(head, match, verdict, undefined)
         return false
       }
@@ -304,7 +325,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       }
       const stream = new BodyStream(this.#input, head, bodyLimit, limits.maxHeaderBytes, waitInHandler, () => {
         // Whatever answers a body that broke its framing or limit closes the connection.
-        this.#closing = true
+        this.#raise(Flag.Closing)
         this.#endWith('error')
       })
       if (!(await this.#respond(head, match, verdict, stream))) return false
@@ -349,7 +370,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   }
 
   async #respondLater(done: Promise<void>, res: Response): Promise<boolean> {
-    const overlap = this.#handlerPending && this.#config.limits.maxConcurrentRequests > 1
+    const overlap = this.#has(Flag.HandlerPending) && this.#config.limits.maxConcurrentRequests > 1
     const keepAlive = overlap ? await this.#overlap(done, res) : (await done, true)
     return this.#responded(res, keepAlive)
   }
@@ -358,7 +379,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#response = undefined
     const open = keepAlive && res.keepAlive
     if (!open && this.#stage !== Stage.Closed) this.#endWith('completed')
-    return open && !this.#output.isBroken && this.#stage !== Stage.Closed && !this.#detached
+    return open && !this.#output.isBroken && this.#stage !== Stage.Closed && !this.#has(Flag.Detached)
   }
 
   /**
@@ -371,7 +392,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     const limits = this.#config.limits
     const started: { slot: ResponseSlot; res: Response; done: Promise<void> | undefined; keepAlive: boolean }[] = []
     let held = 0
-    while (started.length + 1 < limits.maxConcurrentRequests && held <= limits.maxBufferedResponseBytes && !this.#closing) {
+    while (started.length + 1 < limits.maxConcurrentRequests && held <= limits.maxBufferedResponseBytes && !this.#has(Flag.Closing)) {
       if (limits.maxRequestsPerConnection > 0 && this.#requestCount >= limits.maxRequestsPerConnection) break
       const head = takeBufferedSafeHead(this.#input, limits)
       if (head === null) break
@@ -392,7 +413,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     await first
     let open = firstResponse.keepAlive
     for (const next of started) {
-      if (!open || this.#stage === Stage.Closed || this.#detached) {
+      if (!open || this.#stage === Stage.Closed || this.#has(Flag.Detached)) {
         // An earlier response closed the connection: later ones must not follow it.
         next.res.seize()
         continue
@@ -412,7 +433,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     try {
       const result = this.#host.handle(req, res, match)
       if (isThenable(result)) return this.#awaitHandler(result, req, res)
-      if (this.#detached) return undefined
+      if (this.#has(Flag.Detached)) return undefined
       if (!res.headersSent) sendReturnValue(res, result, req.target)
       else if (!res.isEnded) return this.#awaitStream(res)
       return undefined
@@ -423,16 +444,16 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
 
   async #awaitHandler(pending: PromiseLike<unknown>, req: Request, res: Response): Promise<void> {
     this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
-    this.#handlerPending = true
+    this.#raise(Flag.HandlerPending)
     try {
       const result = await this.#untilWoken(pending)
-      this.#handlerPending = false
-      if (this.#woken) return this.#interrupted(res, pending)
-      if (this.#detached) return
+      this.#lower(Flag.HandlerPending)
+      if (this.#has(Flag.Woken)) return this.#interrupted(res, pending)
+      if (this.#has(Flag.Detached)) return
       if (!res.headersSent) sendReturnValue(res, result, req.target)
       else if (!res.isEnded) await this.#awaitStream(res)
     } catch (err) {
-      this.#handlerPending = false
+      this.#lower(Flag.HandlerPending)
       await this.#handlerFailed(err, req, res)
     }
   }
@@ -441,7 +462,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   async #awaitStream(res: Response): Promise<void> {
     this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
     await this.#untilWoken(res.finished())
-    if (this.#woken) this.#interrupted(res, undefined)
+    if (this.#has(Flag.Woken)) this.#interrupted(res, undefined)
   }
 
   /** The wait for a handler was cut short by a timeout, an abort, a shutdown or a detach. */
@@ -450,11 +471,11 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     pending?.then(undefined, (err: unknown) => {
       if (!isOrdinaryDisconnect(err)) this.#host.reportError(err)
     })
-    if (this.#detached) return
+    if (this.#has(Flag.Detached)) return
     if (this.#timedOut === Stage.Handler && !res.headersSent) {
       res.seize()
       this.#output.queue.pushBytes(timeoutResponse(this.serverLine))
-      this.#closing = true
+      this.#raise(Flag.Closing)
       return
     }
     res.seize()
@@ -462,7 +483,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   }
 
   async #handlerFailed(err: unknown, req: Request, res: Response): Promise<void> {
-    if (this.#detached || this.#stage === Stage.Closed) {
+    if (this.#has(Flag.Detached) || this.#stage === Stage.Closed) {
       if (!isOrdinaryDisconnect(err)) this.#host.reportError(err)
       return
     }
@@ -493,9 +514,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
 
   /** Before waiting for bytes: stop when the connection is over, else arm the stage's timeout. */
   #readyToRead(stage: number): boolean {
-    if (this.#stage === Stage.Closed || this.#detached) return false
+    if (this.#stage === Stage.Closed || this.#has(Flag.Detached)) return false
     // A shutdown asked for while the last response was being written.
-    if (this.#closing && stage === Stage.Idle) {
+    if (this.#has(Flag.Closing) && stage === Stage.Idle) {
       this.#endWith('shutdown')
       return false
     }
@@ -528,7 +549,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   /** Queues the fixed response to a protocol error; the loop then ends, flushing it before closing. */
   #reject(result: number): null {
     this.#endWith('error')
-    this.#closing = true
+    this.#raise(Flag.Closing)
     this.#output.queue.pushBytes(parseErrorResponse(result, this.serverLine))
     return null
   }
@@ -561,13 +582,13 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#stage = Stage.Closed
     this.#abort?.abort()
     this.#wakeLoop()
-    if (this.#detached) return
+    if (this.#has(Flag.Detached)) return
     this.#output.breakOff()
     this.transport.close()
   }
 
   #wakeLoop(): void {
-    this.#woken = true
+    this.#raise(Flag.Woken)
     const wake = this.#wake
     this.#wake = undefined
     wake?.()
@@ -575,13 +596,13 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
 
   /** Waits for `promise`, or less: a timeout, a close or a detach stops the wait. */
   #untilWoken<T>(promise: PromiseLike<T>): Promise<T | undefined> {
-    this.#aborted ??= this.#woken ? Promise.resolve() : new Promise<void>((resolve) => (this.#wake = resolve))
+    this.#aborted ??= this.#has(Flag.Woken) ? Promise.resolve() : new Promise<void>((resolve) => (this.#wake = resolve))
     return Promise.race([promise, this.#aborted.then(() => undefined)])
   }
 
   async #finish(): Promise<void> {
     this.#timer.disarm()
-    if (!this.#detached) {
+    if (!this.#has(Flag.Detached)) {
       if (!this.#output.isBroken && this.#stage !== Stage.Closed && !this.#output.isIdle) await this.flush()
       this.#endWith('completed')
       this.#close()
@@ -593,7 +614,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     } catch (err) {
       this.#host.reportError(err)
     }
-    this.#ended = true
+    this.#raise(Flag.Ended)
     this.#resolveDone?.()
   }
 
@@ -624,13 +645,13 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
 
   /** @internal */
   mustClose(): boolean {
-    return this.#head === undefined ? this.#closing : this.mustCloseFor(this.#head, this.#headNumber)
+    return this.#head === undefined ? this.#has(Flag.Closing) : this.mustCloseFor(this.#head, this.#headNumber)
   }
 
   /** @internal */
   mustCloseFor(head: RequestHead, requestNumber: number): boolean {
     const max = this.#config.limits.maxRequestsPerConnection
-    return this.#closing || !head.keepAlive || (max > 0 && requestNumber >= max)
+    return this.#has(Flag.Closing) || !head.keepAlive || (max > 0 && requestNumber >= max)
   }
 
   /** @internal */
@@ -656,7 +677,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   /** @internal */
   closeAfterFlush(): void {
     this.#endWith('aborted')
-    this.#closing = true
+    this.#raise(Flag.Closing)
   }
 
   /** Reports an error that belongs to no request. @internal */

@@ -56,10 +56,6 @@ interface LateWrite {
  * ```
  */
 export abstract class SocketTransport implements Transport {
-  /** The peer's address, captured at construction (the socket forgets it once destroyed). */
-  readonly remoteAddress: string | undefined
-  /** The peer's port, captured at construction. */
-  readonly remotePort: number | undefined
 
   readonly #socket: Socket
   readonly #maxQueuedBytes: number
@@ -86,8 +82,8 @@ export abstract class SocketTransport implements Transport {
     this.#socket = socket
     this.#maxQueuedBytes = integerOption('maxQueuedBytes', options.maxQueuedBytes, 0, DEFAULT_MAX_QUEUED_BYTES)
     this.#closeGraceMs = integerOption('closeGraceMs', options.closeGraceMs, 0, DEFAULT_CLOSE_GRACE_MS)
-    this.remoteAddress = socket.remoteAddress
-    this.remotePort = socket.remotePort
+    // Asking once makes the socket keep its peer's address and port, even after it is destroyed.
+    void socket.remoteAddress
     if (socket.destroyed) {
       this.#isClosed = true
       this.#isInputEnded = true
@@ -104,6 +100,16 @@ export abstract class SocketTransport implements Transport {
     socket.on('error', SocketTransport.#onError)
     socket.on('close', SocketTransport.#onClose)
     socket.resume()
+  }
+
+  /** The peer's address, as the socket saw it when the transport was made. */
+  get remoteAddress(): string | undefined {
+    return this.#socket.remoteAddress
+  }
+
+  /** The peer's port, as the socket saw it when the transport was made. */
+  get remotePort(): number | undefined {
+    return this.#socket.remotePort
   }
 
   /** Whether bytes can still move: not closed by either side, not reset. */
