@@ -8,19 +8,32 @@
  * For each server and run, a child process (started with `--expose-gc`) serves `GET /plaintext`.
  * The parent sends one warm-up request, has the child collect garbage and report
  * `process.memoryUsage()`, then opens CONNECTIONS raw sockets, sends one request on each, reads the
- * answer, leaves them idle, and has the child report again. The difference divided by the number
- * of connections is the cost of one idle connection; the report gives the median of RUNS runs.
- * The child also reports how many connections it holds, so a server that dropped idle ones
- * cannot look cheap.
+ * answer, leaves them idle, and has the child report again; then it opens MORE connections the
+ * same way and has the child report a third time. Two costs per idle connection come out:
+ *
+ * - first: (second report - first) / CONNECTIONS, which also carries what the process grows once
+ *   under a burst of connections (V8's young generation, allocator arenas): RSS swings by several
+ *   KiB per connection between identical runs;
+ * - marginal: (third report - second) / MORE, the slope once that growth has happened: what each
+ *   further idle connection costs.
+ *
+ * RSS is also given without V8's young generation (its physical size from
+ * `v8.getHeapSpaceStatistics()`), which V8 grows and shrinks for the whole process by its own
+ * heuristics, in steps of megabytes that land in one phase or the other.
+ *
+ * The report gives the median of RUNS runs. The child also reports how many connections it holds,
+ * so a server that dropped idle ones cannot look cheap.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:http'
 import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { App } from '../../index.js'
 import { PLAINTEXT_BODY, TEXT_TYPE } from './servers/payloads.js'
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 2000)
+const MORE = Number(process.env.MORE ?? 4000)
 const RUNS = Number(process.env.RUNS ?? 3)
 // Connections are opened this many at a time, well inside the listen backlog.
 const BATCH = 200
@@ -34,6 +47,8 @@ type Kind = (typeof KINDS)[number]
 
 interface Usage {
   readonly rss: number
+  /** Physical size of the young generation (new space and new large objects). */
+  readonly young: number
   readonly heapUsed: number
   readonly external: number
   readonly connections: number
@@ -42,6 +57,10 @@ interface Usage {
 interface PerConnection {
   readonly heapAndExternal: number
   readonly rss: number
+  readonly marginalHeapAndExternal: number
+  readonly marginalRss: number
+  readonly rssWithoutYoung: number
+  readonly marginalRssWithoutYoung: number
 }
 
 /** Child side: serve, then answer every 'measure' message with memory after full collections. */
@@ -76,7 +95,10 @@ async function serve(kind: Kind): Promise<void> {
     // Several passes: the first may only move objects with finalizers to the next one.
     for (let i = 0; i < 4; i++) gc()
     const { rss, heapUsed, external } = process.memoryUsage()
-    process.send?.({ rss, heapUsed, external, connections: await connections() } satisfies Usage)
+    const young = getHeapSpaceStatistics()
+      .filter((space) => space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
+      .reduce((sum, space) => sum + space.physical_space_size, 0)
+    process.send?.({ rss, young, heapUsed, external, connections: await connections() } satisfies Usage)
   })
   process.send?.({ port })
 }
@@ -141,12 +163,18 @@ async function runOnce(kind: Kind): Promise<PerConnection> {
     const before = await measure(child)
     sockets.push(...(await deadline(openIdle(port, CONNECTIONS), `opening ${CONNECTIONS} connections`)))
     const after = await measure(child)
-    if (after.connections !== CONNECTIONS + 1) {
-      throw new Error(`${kind} holds ${after.connections} connections; expected ${CONNECTIONS + 1}`)
+    sockets.push(...(await deadline(openIdle(port, MORE), `opening ${MORE} more connections`)))
+    const more = await measure(child)
+    if (after.connections !== CONNECTIONS + 1 || more.connections !== CONNECTIONS + MORE + 1) {
+      throw new Error(`${kind} holds ${after.connections} and ${more.connections} connections; expected ${CONNECTIONS + 1} and ${CONNECTIONS + MORE + 1}`)
     }
     return {
       heapAndExternal: (after.heapUsed + after.external - before.heapUsed - before.external) / CONNECTIONS,
       rss: (after.rss - before.rss) / CONNECTIONS,
+      marginalHeapAndExternal: (more.heapUsed + more.external - after.heapUsed - after.external) / MORE,
+      marginalRss: (more.rss - after.rss) / MORE,
+      rssWithoutYoung: (after.rss - after.young - before.rss + before.young) / CONNECTIONS,
+      marginalRssWithoutYoung: (more.rss - more.young - after.rss + after.young) / MORE,
     }
   } finally {
     for (const socket of sockets) socket.destroy()
@@ -168,20 +196,37 @@ async function main(): Promise<void> {
       const kind = KINDS[(i + run) % KINDS.length]
       const result = await runOnce(kind)
       results.get(kind)?.push(result)
-      console.log(`run ${run + 1} ${kind}: heap+external ${Math.round(result.heapAndExternal)} B, rss ${Math.round(result.rss)} B per connection`)
+      const bytes = (n: number): string => `${Math.round(n)} B`
+      console.log(
+        `run ${run + 1} ${kind}: first ${CONNECTIONS}: heap+external ${bytes(result.heapAndExternal)}, rss ${bytes(result.rss)}; ` +
+          `next ${MORE}: heap+external ${bytes(result.marginalHeapAndExternal)}, rss ${bytes(result.marginalRss)}; ` +
+          `rss without young generation ${bytes(result.rssWithoutYoung)} / ${bytes(result.marginalRssWithoutYoung)} per connection`,
+      )
     }
   }
   const kib = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KiB`
   const summary = KINDS.map((kind) => {
     const runs = results.get(kind) ?? []
-    return { kind, heap: median(runs.map((r) => r.heapAndExternal)), rss: median(runs.map((r) => r.rss)) }
+    const of = (pick: (r: PerConnection) => number): number => median(runs.map(pick))
+    return {
+      kind,
+      cells: [
+        of((r) => r.heapAndExternal),
+        of((r) => r.marginalHeapAndExternal),
+        of((r) => r.rss),
+        of((r) => r.marginalRss),
+        of((r) => r.rssWithoutYoung),
+        of((r) => r.marginalRssWithoutYoung),
+      ],
+    }
   })
   const [gatehouse, nodeHttp] = summary
-  console.log(`\nMedian of ${RUNS} runs, ${CONNECTIONS} idle keep-alive connections:\n`)
-  console.log('| server | heapUsed+external per connection | RSS per connection |')
-  console.log('| --- | --- | --- |')
-  for (const s of summary) console.log(`| ${s.kind} | ${kib(s.heap)} | ${kib(s.rss)} |`)
-  console.log(`| gatehouse ÷ node:http | ${(gatehouse.heap / nodeHttp.heap).toFixed(2)} | ${(gatehouse.rss / nodeHttp.rss).toFixed(2)} |`)
+  console.log(`\nMedian of ${RUNS} runs: the first ${CONNECTIONS} idle keep-alive connections, then ${MORE} more:\n`)
+  console.log('| server | heap+external, first | heap+external, marginal | RSS, first | RSS, marginal | RSS − young gen., first | RSS − young gen., marginal |')
+  console.log('| --- | --- | --- | --- | --- | --- | --- |')
+  for (const s of summary) console.log(`| ${s.kind} | ${s.cells.map(kib).join(' | ')} |`)
+  const ratios = gatehouse.cells.map((cell, i) => (cell / nodeHttp.cells[i]).toFixed(2))
+  console.log(`| gatehouse ÷ node:http | ${ratios.join(' | ')} |`)
 }
 
 if (process.argv[2] === 'serve') await serve(process.argv[3] as Kind)
