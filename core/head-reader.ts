@@ -1,27 +1,24 @@
-import type { InputBuffer } from './input-buffer.js'
+import { InputBuffer } from './input-buffer.js'
 import type { HeadLimits } from './head-parser.js'
 import { isRequestLinePrefix, parseHead, scanHead, skipLeadingEmptyLines } from './head-parser.js'
 import { RequestHead } from './request-head.js'
 import { ParseResult } from './parse-result.js'
 
 /**
- * Finds and parses the next request head in a connection's receive buffer, however the bytes
- * arrive: it remembers how far it has scanned, so a head sent one byte at a time costs linear
- * time, and it refuses what can never become a head (a bare LF, a bad first byte, too many
- * bytes) as soon as it shows.
+ * A connection's receive buffer that finds and parses the next request head in it, however the
+ * bytes arrive: it remembers how far it has scanned, so a head sent one byte at a time costs
+ * linear time, and it refuses what can never become a head (a bare LF, a bad first byte, too many
+ * bytes) as soon as it shows. It is the buffer itself, not a second object beside it: each
+ * object is paid for by every idle connection.
  */
-export class HeadReader {
-  readonly #input: InputBuffer
+export class HeadReader extends InputBuffer {
   readonly #limits: HeadLimits
   // First byte not yet scanned for the end of the head.
   #scanFrom = 0
 
-  /**
-   * @param input - the connection's receive buffer
-   * @param limits - header block, header count and target limits
-   */
-  constructor(input: InputBuffer, limits: HeadLimits) {
-    this.#input = input
+  /** @param limits - header block, header count and target limits */
+  constructor(limits: HeadLimits) {
+    super()
     this.#limits = limits
   }
 
@@ -31,7 +28,7 @@ export class HeadReader {
    *   the bytes are refused
    */
   next(): RequestHead | number | undefined {
-    const input = this.#input
+    const input = this
     const limits = this.#limits
     if (this.#scanFrom <= input.pos) {
       input.pos = skipLeadingEmptyLines(input.buf, input.pos, input.end)
@@ -63,8 +60,8 @@ export class HeadReader {
    * @param chunk - the bytes received
    * @returns how far existing offsets moved
    */
-  append(chunk: Buffer): number {
-    const moved = this.#input.append(chunk)
+  override append(chunk: Buffer): number {
+    const moved = super.append(chunk)
     this.#scanFrom -= moved
     return moved
   }

@@ -18,11 +18,10 @@ export interface OutputEvents {
 /**
  * The response bytes of one connection on their way out: queued, then written in order by one
  * flush at a time. Callers that flush while a flush runs share it, and it runs until the queue is
- * empty, so when their promise resolves their bytes are out.
+ * empty, so when their promise resolves their bytes are out. It is the queue itself, not an
+ * object beside it: each object is paid for by every idle connection.
  */
-export class SessionOutput {
-  /** The queued bytes. */
-  readonly queue: OutputQueue
+export class SessionOutput extends OutputQueue {
   readonly #transport: Transport
   readonly #events: OutputEvents
   #flushing: Promise<boolean> | undefined
@@ -34,14 +33,14 @@ export class SessionOutput {
    * @param events - the Session's write hooks
    */
   constructor(transport: Transport, copyLimit: number, events: OutputEvents) {
+    super(copyLimit)
     this.#transport = transport
-    this.queue = new OutputQueue(copyLimit)
     this.#events = events
   }
 
   /** Whether nothing is queued or being written. */
   get isIdle(): boolean {
-    return this.#flushing === undefined && this.queue.isEmpty
+    return this.#flushing === undefined && this.isEmpty
   }
 
   /** Whether a write failed or the connection was cut: nothing more will be written. */
@@ -70,9 +69,9 @@ export class SessionOutput {
    */
   flushNow(): boolean | Promise<boolean> {
     if (this.#flushing !== undefined) return this.#flushing
-    if (this.queue.isEmpty) return !this.#broken
+    if (this.isEmpty) return !this.#broken
     if (this.#broken) return false
-    const chunks = this.queue.take()
+    const chunks = this.take()
     if (chunks.length === 1 && this.#transport.tryWrite?.(chunks[0]!) === true) return true
     const flushing = this.#drain(chunks)
     this.#flushing = flushing
@@ -86,7 +85,7 @@ export class SessionOutput {
       while (chunks !== undefined) {
         if (this.#broken) return false
         if (!(await writeAll(this.#transport, chunks))) return this.#fail(undefined)
-        chunks = this.queue.isEmpty ? undefined : this.queue.take()
+        chunks = this.isEmpty ? undefined : this.take()
       }
       return true
     } catch (err) {

@@ -9,7 +9,6 @@ import type { RequestConnection } from './request.js'
 import { Request } from './request.js'
 import { Response } from './response.js'
 import type { RequestHead } from './request-head.js'
-import { InputBuffer } from './input-buffer.js'
 import { SessionOutput, type OutputEvents } from './session-output.js'
 import { takeBufferedSafeHead } from './buffered-head.js'
 import { StageTimer, type TimerOwner } from './stage-timer.js'
@@ -63,8 +62,8 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   readonly #host: SessionHost
   /** The connection's bytes. */
   readonly transport: Transport
-  readonly #input = new InputBuffer()
-  readonly #reader: HeadReader
+  /** The received bytes, and the reader of the heads in them. */
+  readonly #input: HeadReader
   readonly #output: SessionOutput
   readonly #timer: StageTimer
   #stage: number = Stage.Head
@@ -97,9 +96,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#host = host
     this.#registry = registry
     this.transport = transport
-    this.#reader = new HeadReader(this.#input, host.config.limits)
+    this.#input = new HeadReader(host.config.limits)
     this.#output = new SessionOutput(transport, host.config.smallWriteBytes, this)
-    this.#timer = new StageTimer(this, host.timers)
+    this.#timer = new StageTimer(this)
     // Between requests the loop returns instead of awaiting a read, when the transport can tell it
     // that bytes arrived (`tryRead` + `notifyReadable`): an idle connection then holds no frame.
     if (transport.tryRead !== undefined && transport.notifyReadable !== undefined) this.#raise(Flag.CanPark)
@@ -180,7 +179,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     holdDateCache()
     this.#registry?.add(this)
     if (this.#host.connectionOpened !== undefined) this.#host.connectionOpened(this.connection)
-    this.#timer.arm(this.#config.timeouts.headerTimeoutMs)
+    this.#timer.arm(this.#config.timeouts.headerTimeoutMs, this.#host.timers)
     void this.#loop()
   }
 
@@ -253,14 +252,14 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
             return
           }
           if (chunk === null || this.#stage === Stage.Closed) return this.#endWith('client-closed')
-          this.#reader.append(chunk)
+          this.#input.append(chunk)
           head = this.#tryHead()
         }
         if (head === null) return
         const open = this.#serve(head)
         this.#head = undefined
         if (!(typeof open === 'boolean' ? open : await open)) return
-        if (this.#output.queue.bytes >= CORK_BYTES && !(await this.flush())) return
+        if (this.#output.bytes >= CORK_BYTES && !(await this.flush())) return
       }
     } catch (err) {
       this.#endWith('error')
@@ -311,7 +310,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
         await this.#respond(head, match, verdict, undefined)
         return false
       }
-      this.#output.queue.pushBytes(CONTINUE_RESPONSE)
+      this.#output.pushBytes(CONTINUE_RESPONSE)
       if (!(await this.flush())) return false
     }
     const waitForMore = (): Promise<number> => this.#fill(Stage.Body)
@@ -474,7 +473,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     if (this.#has(Flag.Detached)) return
     if (this.#timedOut === Stage.Handler && !res.headersSent) {
       res.seize()
-      this.#output.queue.pushBytes(timeoutResponse(this.serverLine))
+      this.#output.pushBytes(timeoutResponse(this.serverLine))
       this.#raise(Flag.Closing)
       return
     }
@@ -508,7 +507,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
    *   the bytes were refused (the error response is queued and the connection will close)
    */
   #tryHead(): RequestHead | null | undefined {
-    const head = this.#reader.next()
+    const head = this.#input.next()
     return typeof head === 'number' ? this.#reject(head) : head
   }
 
@@ -538,19 +537,19 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       this.#endWith('client-closed')
       return -1
     }
-    return this.#reader.append(chunk)
+    return this.#input.append(chunk)
   }
 
   #setStage(stage: number, timeoutMs: number): void {
     this.#stage = stage
-    this.#timer.arm(timeoutMs)
+    this.#timer.arm(timeoutMs, this.#host.timers)
   }
 
   /** Queues the fixed response to a protocol error; the loop then ends, flushing it before closing. */
   #reject(result: number): null {
     this.#endWith('error')
     this.#raise(Flag.Closing)
-    this.#output.queue.pushBytes(parseErrorResponse(result, this.serverLine))
+    this.#output.pushBytes(parseErrorResponse(result, this.serverLine))
     return null
   }
 
@@ -656,12 +655,12 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
 
   /** @internal */
   queueText(text: string, byteLength: number): void {
-    this.#output.queue.pushText(text, byteLength)
+    this.#output.pushText(text, byteLength)
   }
 
   /** @internal */
   queueBytes(bytes: Buffer): void {
-    this.#output.queue.pushBytes(bytes)
+    this.#output.pushBytes(bytes)
   }
 
   /** Writes everything queued, waiting for the transport. @internal */

@@ -41,24 +41,20 @@ export class StageTimer implements DeadlineEntry {
   previous: DeadlineEntry | null = null
   /** @internal */
   next: DeadlineEntry | null = null
-  readonly #lists: TimerLists
 
-  /**
-   * @param owner - told once when an armed deadline passes
-   * @param lists - the App's deadline lists
-   */
-  constructor(owner: TimerOwner, lists: TimerLists) {
+  /** @param owner - told once when an armed deadline passes */
+  constructor(owner: TimerOwner) {
     this.owner = owner
-    this.#lists = lists
   }
 
   /**
    * Sets the deadline to `ms` from now, replacing any earlier one.
    * @param ms - duration; 0 disarms
+   * @param lists - the App's deadline lists (passed in, not kept: a field more per connection)
    */
-  arm(ms: number): void {
+  arm(ms: number, lists: TimerLists): void {
     if (ms <= 0) this.disarm()
-    else this.#lists.forDuration(ms).add(this, Date.now())
+    else lists.forDuration(ms).add(this, Date.now())
   }
 
   /** Cancels the deadline. */

@@ -363,9 +363,9 @@ describe('StageTimer', () => {
   afterEach(() => clock.restore())
 
   it('arm(ms) tells its owner once, ms after the call', () => {
-    const timer = new StageTimer(owner, lists)
+    const timer = new StageTimer(owner)
     clock.tick(50)
-    timer.arm(200)
+    timer.arm(200, lists)
     clock.tick(199)
     expect(expiries).to.deep.equal([])
     clock.tick(1)
@@ -375,10 +375,10 @@ describe('StageTimer', () => {
   })
 
   it('arm(ms) replaces the deadline armed before', () => {
-    const timer = new StageTimer(owner, lists)
-    timer.arm(200)
+    const timer = new StageTimer(owner)
+    timer.arm(200, lists)
     clock.tick(150)
-    timer.arm(200)
+    timer.arm(200, lists)
     clock.tick(199)
     expect(expiries).to.deep.equal([])
     clock.tick(1)
@@ -386,9 +386,9 @@ describe('StageTimer', () => {
   })
 
   it('arm(0) disarms and leaves no Node timer', () => {
-    const timer = new StageTimer(owner, lists)
-    timer.arm(200)
-    timer.arm(0)
+    const timer = new StageTimer(owner)
+    timer.arm(200, lists)
+    timer.arm(0, lists)
     expect(timer.list).to.equal(null)
     expect(clock.countTimers()).to.equal(0)
     clock.tick(1000)
@@ -396,9 +396,9 @@ describe('StageTimer', () => {
   })
 
   it('disarm() cancels the deadline, and does nothing on a timer that is not armed', () => {
-    const timer = new StageTimer(owner, lists)
+    const timer = new StageTimer(owner)
     timer.disarm()
-    timer.arm(200)
+    timer.arm(200, lists)
     timer.disarm()
     timer.disarm()
     expect(clock.countTimers()).to.equal(0)
@@ -407,10 +407,10 @@ describe('StageTimer', () => {
   })
 
   it("moves between the lists of two durations, taking the first list's Node timer with it", () => {
-    const timer = new StageTimer(owner, lists)
-    timer.arm(1000)
+    const timer = new StageTimer(owner)
+    timer.arm(1000, lists)
     expect(timer.list).to.equal(lists.forDuration(1000))
-    timer.arm(300)
+    timer.arm(300, lists)
     expect(timer.list).to.equal(lists.forDuration(300))
     expect(clock.countTimers()).to.equal(1)
     clock.tick(299)
@@ -421,10 +421,10 @@ describe('StageTimer', () => {
   })
 
   it('shares one Node timer among the timers armed for one duration', () => {
-    const timers = [new StageTimer(owner, lists), new StageTimer(owner, lists), new StageTimer(owner, lists)]
-    for (const timer of timers) timer.arm(400)
+    const timers = [new StageTimer(owner), new StageTimer(owner), new StageTimer(owner)]
+    for (const timer of timers) timer.arm(400, lists)
     expect(clock.countTimers()).to.equal(1)
-    new StageTimer(owner, lists).arm(500)
+    new StageTimer(owner).arm(500, lists)
     expect(clock.countTimers()).to.equal(2)
     clock.tick(400)
     expect(expiries).to.deep.equal([400, 400, 400])
