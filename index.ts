@@ -39,6 +39,7 @@ export {
   RequestAbortedError,
   UpgradeNotRequestedError,
   AlreadyDetachedError,
+  DetachWhileReadingError,
 } from './core/errors.js'
 export type { CoreErrorCode } from './core/errors.js'
 /** Transports: the interface and the three built-in kinds. */

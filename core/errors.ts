@@ -23,6 +23,7 @@ export type CoreErrorCode =
   | 'ERR_REQUEST_ABORTED'
   | 'ERR_UPGRADE_NOT_REQUESTED'
   | 'ERR_ALREADY_DETACHED'
+  | 'ERR_DETACH_WHILE_READING'
 
 /**
  * The base of every error the core throws: a stable `code` and the HTTP `status` it maps to.
@@ -258,6 +259,20 @@ export class UpgradeNotRequestedError extends GatehouseError {
   constructor(readonly target: string) {
     super(`the request for ${target} did not ask for an upgrade (Connection: upgrade and Upgrade)`)
     this.name = 'UpgradeNotRequestedError'
+  }
+}
+
+/**
+ * `detach()` was called while the Session waited in `read()` on a transport that cannot take a
+ * read back (one without `tryRead`/`notifyReadable`): the next chunk would be lost to the new owner.
+ * Detach from a handler, or give the transport `tryRead` and `notifyReadable`.
+ */
+export class DetachWhileReadingError extends GatehouseError {
+  readonly code = 'ERR_DETACH_WHILE_READING'
+  readonly status = 500
+  constructor() {
+    super('the connection cannot be detached while its Session waits in read() on a transport without tryRead/notifyReadable')
+    this.name = 'DetachWhileReadingError'
   }
 }
 

@@ -22,7 +22,7 @@ import { holdDateCache, releaseDateCache } from './date-cache.js'
 import { sendReturnValue } from './return-value.js'
 import { Connection, type CloseReason, type ConnectionSource, type DetachedConnection } from './connection.js'
 import { isOrdinaryDisconnect } from './ordinary-disconnect.js'
-import { AlreadyDetachedError } from './errors.js'
+import { AlreadyDetachedError, DetachWhileReadingError } from './errors.js'
 import { sendConstant } from './constant-response.js'
 import { ResponseSlot, type SlotOwner } from './response-slot.js'
 
@@ -46,6 +46,7 @@ const Flag = {
   Parked: 32,
   Started: 64,
   Ended: 128,
+  Reading: 256,
 } as const
 
 /** Responses to pipelined requests accumulate up to this many bytes before a write. */
@@ -221,10 +222,18 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   /** Ends the Session and hands the transport over with its unread bytes. @internal */
   detach(): Promise<DetachedConnection> {
     if (this.#has(Flag.Detached)) return Promise.reject(new AlreadyDetachedError())
+    // A pending read() cannot be taken back: the next chunk would go to this Session, not the new owner.
+    if (this.#has(Flag.Reading)) return Promise.reject(new DetachWhileReadingError())
     this.#raise(Flag.Detached)
     this.#endWith('detached')
     this.#response?.seize()
     this.#wakeLoop()
+    if (this.#has(Flag.Parked)) {
+      // Idle: take the listener back from the transport and let the loop end the Session now.
+      this.#lower(Flag.Parked)
+      this.transport.notifyReadable!(null)
+      void this.#loop()
+    }
     return this.flush().then(() => {
       this.#timer.disarm()
       return { transport: this.transport, buffered: this.#input.drain() }
@@ -245,7 +254,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
           }
           const stage = this.#input.available > 0 || this.#requestCount === 0 ? Stage.Head : Stage.Idle
           if (!this.#readyToRead(stage)) return
-          const chunk = this.#has(Flag.CanPark) ? this.transport.tryRead!() : await this.transport.read()
+          const chunk = this.#has(Flag.CanPark) ? this.transport.tryRead!() : await this.#read()
           if (chunk === undefined) {
             this.#raise(Flag.Parked)
             this.transport.notifyReadable!(this)
@@ -532,12 +541,24 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   async #fill(stage: number): Promise<number> {
     if (!this.#output.isIdle && !(await this.flush())) return -1
     if (!this.#readyToRead(stage)) return -1
-    const chunk = await this.transport.read()
+    const chunk = await this.#read()
     if (chunk === null || this.#stage === Stage.Closed) {
       this.#endWith('client-closed')
       return -1
     }
     return this.#input.append(chunk)
+  }
+
+  #read(): Promise<Buffer | null> {
+    this.#raise(Flag.Reading)
+    const settled = (chunk: Buffer | null): Buffer | null => {
+      this.#lower(Flag.Reading)
+      return chunk
+    }
+    return this.transport.read().then(settled, (err: unknown) => {
+      this.#lower(Flag.Reading)
+      throw err
+    })
   }
 
   #setStage(stage: number, timeoutMs: number): void {

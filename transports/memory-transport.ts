@@ -223,10 +223,11 @@ export class MemoryTransport implements Transport {
   /**
    * Calls `listener.readable()` once, in a microtask after the next `push()`, `end()`, `close()`
    * or reset: never from inside the caller of `push()`, so a test's code runs to its end first.
-   * @param listener - told once; replaces a listener registered before
+   * @param listener - told once; replaces a listener registered before; `null` withdraws it
    */
-  notifyReadable(listener: ReadableListener): void {
+  notifyReadable(listener: ReadableListener | null): void {
     this.#listener = listener
+    if (listener === null) return
     if (this.#state !== 'open' || this.#head < this.#input.length || this.#isInputEnded) this.#notify()
   }
 

@@ -155,10 +155,11 @@ export abstract class SocketTransport implements Transport {
    * Calls `listener.readable()` once, from the socket's next 'data', 'end', 'error' or 'close'
    * (or from `close()`), after which `tryRead()` has a chunk or `null` to give; in a microtask when
    * there is something to read already.
-   * @param listener - told once; replaces a listener registered before
+   * @param listener - told once; replaces a listener registered before; `null` withdraws it
    */
-  notifyReadable(listener: ReadableListener): void {
+  notifyReadable(listener: ReadableListener | null): void {
     this.#listener = listener
+    if (listener === null) return
     // Registered with something already to read: told in a microtask, as promised, not never.
     if (this.#head < this.#chunks.length || this.#isInputEnded || this.#isClosed) queueMicrotask(() => this.#notify())
   }

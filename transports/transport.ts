@@ -96,9 +96,9 @@ export interface Transport {
    * Optional, together with `tryRead`: asks for one call of `listener.readable()` once `tryRead()`
    * has something to return (a chunk, or the end). The call comes from the transport's own event,
    * never from inside `notifyReadable`; a later registration replaces an earlier one.
-   * @param listener - told once
+   * @param listener - told once; `null` withdraws the one registered
    */
-  notifyReadable?(listener: ReadableListener): void
+  notifyReadable?(listener: ReadableListener | null): void
   /** Whether bytes can still move. */
   readonly isOpen: boolean
   /** Closes both directions. Idempotent; never throws. */

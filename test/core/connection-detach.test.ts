@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { App } from '../../core/app.js'
-import type { CloseReason, DetachedConnection } from '../../core/connection.js'
+import type { CloseReason, Connection, DetachedConnection } from '../../core/connection.js'
 import type { Transport } from '../../transports/transport.js'
 import { MemoryTransport } from '../../transports/memory-transport.js'
 import { maskDates } from '../helpers/mask-dates.js'
@@ -88,6 +88,61 @@ describe('Connection API: detach (issue 6)', () => {
     expect(codes).to.deep.equal(['ERR_ALREADY_DETACHED', 'ERR_RESPONSE_ALREADY_SENT'])
     expect(t.output.length).to.equal(0)
     t.close()
+  })
+
+  describe('from outside a handler, while the connection is idle', () => {
+    let kept: Connection | undefined
+    beforeEach(() => {
+      kept = undefined
+      app.get('/keep', (req, res) => {
+        kept = req.connection
+        res.text('kept')
+      })
+    })
+
+    it('takes the transport back from a parked Session: the next bytes go to the new owner', async () => {
+      const t = new MemoryTransport({ input: [GET('/keep')], endAfterInput: false })
+      const served = app.serve(t)
+      await t.waitForOutput((out) => out.toString('latin1').endsWith('kept'))
+      const { transport, buffered } = await kept!.detach()
+      await served
+      expect(buffered.length).to.equal(0)
+      expect(closes).to.deep.equal(['detached'])
+      t.push('after')
+      expect((await transport.read())!.toString('latin1')).to.equal('after')
+      expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('kept'))
+      expect(t.isOpen).to.equal(true)
+      t.close()
+    })
+
+    it('refuses with ERR_DETACH_WHILE_READING over a transport that can only wait in read()', async () => {
+      const memory = new MemoryTransport({ input: [GET('/keep')], endAfterInput: false })
+      const waiting = deferred<void>()
+      let reads = 0
+      // Only the required members: the Session waits in a read() it cannot take back.
+      const t: Transport = {
+        read: () => {
+          if (++reads === 2) waiting.resolve()
+          return memory.read()
+        },
+        write: (b) => memory.write(b),
+        close: () => memory.close(),
+        get isOpen() {
+          return memory.isOpen
+        },
+      }
+      const served = app.serve(t)
+      await waiting.promise
+      expect(maskDates(memory.outputText('latin1'))).to.equal(textResponse('kept'))
+      const err = await kept!.detach().then(() => undefined, (e: unknown) => e)
+      expect((err as { code?: string }).code).to.equal('ERR_DETACH_WHILE_READING')
+      memory.push(GET('/hello'))
+      await memory.waitForOutput((out) => out.toString('latin1').endsWith('hello'))
+      memory.end()
+      await served
+      expect(maskDates(memory.outputText('latin1'))).to.equal(textResponse('kept') + textResponse('hello'))
+      expect(closes).to.deep.equal(['client-closed'])
+    })
   })
 
   it('hands a real socket over with the bytes sent behind the request, and keeps it open', async () => {

@@ -197,6 +197,15 @@ describe('Transport.tryRead() and notifyReadable()', () => {
         expect((err as ConcurrentReadError).message).to.equal('PlainTransport.read() called while a readable listener is registered')
       })
 
+      it('withdraws the listener with null: the next chunk tells nobody and read() takes it', async () => {
+        const listener = new CountingListener()
+        t.notifyReadable(listener)
+        t.notifyReadable(null)
+        loop.client.write('mine')
+        expect(text(await t.read())).to.equal('mine')
+        expect(listener.calls).to.equal(0)
+      })
+
       it('tells a listener registered while a chunk is already queued, in a microtask', async () => {
         loop.client.write('early')
         await nextReadable()
@@ -372,6 +381,17 @@ describe('Transport.tryRead() and notifyReadable()', () => {
         expect(err).to.be.instanceOf(ConcurrentReadError)
         expect((err as ConcurrentReadError).code).to.equal('ERR_TRANSPORT_CONCURRENT_READ')
         expect((err as ConcurrentReadError).message).to.equal('MemoryTransport.read() called while a readable listener is registered')
+      })
+
+      it('withdraws the listener with null: the next push tells nobody and read() takes it', async () => {
+        const t = new MemoryTransport()
+        const listener = new CountingListener()
+        t.notifyReadable(listener)
+        t.notifyReadable(null)
+        t.push('mine')
+        expect(text(await t.read())).to.equal('mine')
+        await Promise.resolve()
+        expect(listener.calls).to.equal(0)
       })
 
       for (const [state, make] of [
