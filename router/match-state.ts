@@ -1,7 +1,7 @@
 import type { MethodTable, RouteEntry } from './method-table.js'
 
 /**
- * Scratch space for one lookup, owned by a router and reused by every `find`: param
+ * Scratch space for one lookup, owned by a walk matcher and reused by every lookup: param
  * positions are written at fixed indexes (a param's index is its position in its route),
  * so backtracking simply overwrites them and a lookup allocates nothing until it builds params.
  *

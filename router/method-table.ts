@@ -120,6 +120,11 @@ export class MethodTable<T> {
     }
   }
 
+  /** The param names of the routes here, in path order (`'*'` for a wildcard). */
+  get names(): readonly string[] {
+    return this.#names
+  }
+
   /** The methods answered here, sorted, HEAD and OPTIONS included: the `Allow` list. */
   get allowed(): readonly string[] {
     return this.#allowed

@@ -32,8 +32,22 @@ export function compileParamsFactory(names: readonly string[]): ParamsFactory {
   if (cached !== undefined) return cached
   // Names are written as JSON string literals, so no name can change the generated code.
   const body = names.map((name, k) => `this[${JSON.stringify(name)}] = path.slice(starts[${k}], ends[${k}])`).join('\n')
-  const factory = new Function('path', 'starts', 'ends', body) as unknown as ParamsFactory
+  let factory: ParamsFactory
+  try {
+    factory = new Function('path', 'starts', 'ends', body) as unknown as ParamsFactory
+  } catch (error) {
+    // Code generation disallowed (`node --disallow-code-generation-from-strings`); anything else is a fault.
+    if (!(error instanceof EvalError)) throw error
+    factory = loopFactory(names)
+  }
   factory.prototype = ParamsObject.prototype
   FACTORIES.set(key, factory)
   return factory
+}
+
+/** The same constructor without code generation: the keys are stored in the same order. */
+function loopFactory(names: readonly string[]): ParamsFactory {
+  return function Params(this: Params, path: string, starts: readonly number[], ends: readonly number[]): void {
+    for (let k = 0; k < names.length; k++) this[names[k] as string] = path.slice(starts[k], ends[k])
+  } as unknown as ParamsFactory
 }

@@ -1,5 +1,5 @@
 import { compileConstraint } from './compile-constraint.js'
-import { decodeParam } from './decode-param.js'
+import { compileMatcher, matcherCompilation } from './compiled-matcher.js'
 import {
   RouteInvalidMethodError,
   RouteInvalidPatternError,
@@ -7,13 +7,14 @@ import {
   RouterInvalidOptionError,
 } from './errors.js'
 import { foldCase } from './fold-case.js'
-import { MatchState } from './match-state.js'
-import type { MethodTable, RouteEntry } from './method-table.js'
+import type { Matcher } from './matcher.js'
+import type { MethodTable } from './method-table.js'
 import { ParamsObject } from './params-object.js'
 import { parsePattern, type PatternToken } from './parse-pattern.js'
 import { printTree } from './print-tree.js'
 import { RadixNode } from './radix-node.js'
 import type { RouteMatch } from './route-match.js'
+import { walkMatcher } from './walk-matcher.js'
 
 /**
  * How a `Router` matches paths.
@@ -36,7 +37,6 @@ const SLASH = 47 // '/'
 // RFC 9110 section 9.1: a method is a token.
 const METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const OPTION_KEYS = ['caseSensitive', 'ignoreTrailingSlash', 'maxParamLength']
-const NOT_FOUND: RouteMatch<never> = Object.freeze({ status: 404 })
 
 /**
  * A radix-tree router. Static parts of a path are compared as received, without decoding, so
@@ -45,6 +45,10 @@ const NOT_FOUND: RouteMatch<never> = Object.freeze({ status: 404 })
  *
  * Among the routes matching a path for a method, the first in depth-first priority order wins:
  * static text before a constrained param, before a plain param, before the wildcard.
+ *
+ * The first lookup after a registration compiles the tree into one JavaScript function specialised
+ * to the routes (`compileMatcher`); where code generation from strings is disallowed, lookups walk
+ * the tree instead, with the same answers.
  *
  * @example
  * ```ts
@@ -61,7 +65,16 @@ export class Router<T> {
   // rou3's idea: a path without params is one keyed load, before any tree walk. A null-prototype
   // object, not a Map: the keyed load measured faster (static-only list, same run).
   readonly #static = new ParamsObject() as unknown as Record<string, MethodTable<T> | undefined>
-  readonly #state: MatchState<T>
+  readonly #maxParamLength: number
+  readonly #compiles = matcherCompilation.enabled
+  // Whether a path is its own static key: neither case-folded nor trimmed.
+  readonly #plainKeys: boolean
+  // A longer path is not looked up in the static map: most paths with params are longer than
+  // every static route, and a keyed load of a string that is no key still hashes it.
+  #longestStatic = 0
+  // The tree's matcher, built at the first lookup after a registration; `null` until then, so
+  // that registering many routes compiles once.
+  #matcher: Matcher<T> | null = null
 
   /**
    * @param options - matching options; every key is validated
@@ -73,11 +86,12 @@ export class Router<T> {
     }
     this.#caseSensitive = booleanOption('caseSensitive', options.caseSensitive, true)
     this.#ignoreTrailingSlash = booleanOption('ignoreTrailingSlash', options.ignoreTrailingSlash, false)
+    this.#plainKeys = this.#caseSensitive && !this.#ignoreTrailingSlash
     const maxParamLength = options.maxParamLength ?? 100
     if (!Number.isSafeInteger(maxParamLength) || maxParamLength < 1) {
       throw new RouterInvalidOptionError('maxParamLength', maxParamLength, 'a positive integer')
     }
-    this.#state = new MatchState<T>(maxParamLength)
+    this.#maxParamLength = maxParamLength
   }
 
   /**
@@ -104,7 +118,11 @@ export class Router<T> {
     // Check every method first so a refused registration adds none of them.
     for (const name of methods) table.assertFree(name, path)
     for (const name of methods) table.add(name, store, path)
-    if (tokens.length === 1 && tokens[0]?.kind === 'static') this.#static[this.#fold(pattern)] = table
+    if (tokens.length === 1 && tokens[0]?.kind === 'static') {
+      this.#static[this.#fold(pattern)] = table
+      this.#longestStatic = Math.max(this.#longestStatic, pattern.length)
+    }
+    this.#matcher = null
   }
 
   /**
@@ -120,8 +138,19 @@ export class Router<T> {
    * ```
    */
   find(method: string, path: string): RouteMatch<T> {
+    const plain = this.#plainKeys
+    // 1. Static: with the default options the path as received is its own key. No key holds a
+    //    '?', so a path with a query misses here and is looked up again below without it.
+    if (plain) {
+      const hit = this.#staticHit(method, path)
+      if (hit !== undefined) return hit
+    }
     const query = path.indexOf('?')
-    if (query !== -1) path = path.slice(0, query)
+    if (query === -1) {
+      if (plain) return this.#lookup(method, path, path)
+    } else {
+      path = path.slice(0, query)
+    }
     if (this.#ignoreTrailingSlash && path.length > 1 && path.charCodeAt(path.length - 1) === SLASH) {
       const trimmed = this.#match(method, path.slice(0, -1))
       if (trimmed.status !== 404) return trimmed
@@ -178,44 +207,25 @@ export class Router<T> {
 
   #match(method: string, path: string): RouteMatch<T> {
     const key = this.#caseSensitive ? path : foldCase(path)
+    return this.#staticHit(method, key) ?? this.#lookup(method, path, key)
+  }
+
+  #staticHit(method: string, key: string): RouteMatch<T> | undefined {
+    if (key.length > this.#longestStatic) return undefined
     const table = this.#static[key]
-    if (table !== undefined) {
-      const entry = table.get(method)
-      if (entry !== undefined) return entry.hit
-    }
-    const state = this.#state
-    state.method = method
-    state.missCount = 0
-    const entry = this.#root.lookupFromRoot(key, state)
-    if (entry !== null) return entry.names.length === 0 ? entry.hit : this.#withParams(entry, path)
-    return state.missCount === 0 ? NOT_FOUND : notAllowed(state.misses.slice(0, state.missCount))
+    return table === undefined ? undefined : table.get(method)?.hit
   }
 
-  #withParams(entry: RouteEntry<T>, path: string): RouteMatch<T> {
-    const { starts, ends } = this.#state
-    const params = new entry.Params(path, starts, ends)
-    // One scan of the whole path spares a scan per param in the common case of no escapes.
-    if (path.indexOf('%') !== -1) {
-      const names = entry.names
-      for (let k = 0; k < names.length; k++) {
-        const name = names[k] as string
-        const raw = params[name] as string
-        const value = decodeParam(raw)
-        if (value === null) return { status: 400, reason: `param "${name}" is not valid percent-encoding: ${JSON.stringify(raw)}` }
-        // Overwriting a key keeps the object's hidden class.
-        params[name] = value
-      }
-    }
-    return { status: 200, store: entry.hit.store, params, pattern: entry.hit.pattern }
+  // 2. The tree, through the matcher built at the first lookup after a registration.
+  #lookup(method: string, path: string, key: string): RouteMatch<T> {
+    return (this.#matcher ?? this.#prepare())(method, path, key)
   }
-}
 
-/** A 405 for every method routed at the tables the path reached (usually one, precomputed). */
-function notAllowed<T>(misses: readonly MethodTable<T>[]): RouteMatch<T> {
-  const first = misses[0] as MethodTable<T>
-  if (misses.every((table) => table === first)) return first.notAllowed
-  const allowed = new Set(misses.flatMap((table) => table.allowed))
-  return { status: 405, allow: [...allowed].sort().join(', ') }
+  #prepare(): Matcher<T> {
+    const compiled = this.#compiles ? compileMatcher(this.#root, this.#maxParamLength) : null
+    this.#matcher = compiled ?? walkMatcher(this.#root, this.#maxParamLength)
+    return this.#matcher
+  }
 }
 
 function parse(path: string, pattern: string): PatternToken[] {

@@ -1,15 +1,20 @@
 /**
- * Lookup benchmark: this project's Router against find-my-way, rou3 and memoirist, in one
- * process, on a GitHub-like route set. Run by hand:
+ * Lookup benchmark: this project's Router against find-my-way, rou3 (interpreted and compiled)
+ * and memoirist, in one process, on a GitHub-like route set. The Router runs twice: with its
+ * compiled matcher, and forced onto the tree walk it falls back to without code generation.
+ * Run by hand:
  *
  *   npx tsc -p tsconfig.json --outDir .build/router && node .build/router/bench/router/lookup.js
  *
  * Each round times every router on every list for a fixed slice of CPU time, in a rotating order;
  * the report gives the median lookups per second over the rounds and the ratio to the best peer.
+ * `SAMPLES=1` also prints every round, which shows the compiled matchers warming up.
  */
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import { Memoirist } from 'memoirist'
 import { addRoute, createRouter, findRoute, type RouterContext } from 'rou3'
+import { compileRouter } from 'rou3/compiler'
+import { matcherCompilation } from '../../router/compiled-matcher.js'
 import { Router } from '../../router/router.js'
 import { GITHUB_ROUTES, type BenchRoute } from './github-routes.js'
 
@@ -60,15 +65,25 @@ const LISTS: Record<string, readonly Request[]> = {
 }
 
 const ours = new Router<number>()
+matcherCompilation.enabled = false
+const oursWalk = new Router<number>()
+matcherCompilation.enabled = true
 const fmw = FindMyWay()
 const rou = createRouter<number>() as RouterContext<number>
 const memo = new Memoirist<number>()
 GITHUB_ROUTES.forEach((route, i) => {
   ours.on(route.method, route.path, i)
+  oursWalk.on(route.method, route.path, i)
   fmw.on(route.method as HTTPMethod, route.path, () => undefined, i)
   addRoute(rou, route.method, route.path.replace(/\/\*$/, '/**'), i)
   memo.add(route.method, route.path, i)
 })
+// A snapshot of the routes above, like our compiled matcher.
+const rouCompiled = compileRouter(rou)
+// The first lookup compiles; timed separately, since it is not a lookup.
+const compileStart = performance.now()
+ours.find('GET', '')
+const compileMs = performance.now() - compileStart
 
 // One loop per router, so each call site sees a single callee, as it would in a server.
 function runOurs(list: readonly Request[]): number {
@@ -76,6 +91,14 @@ function runOurs(list: readonly Request[]): number {
   for (let i = 0; i < list.length; i++) {
     const request = list[i] as Request
     sink += ours.find(request.method, request.path).status
+  }
+  return sink
+}
+function runOursWalk(list: readonly Request[]): number {
+  let sink = 0
+  for (let i = 0; i < list.length; i++) {
+    const request = list[i] as Request
+    sink += oursWalk.find(request.method, request.path).status
   }
   return sink
 }
@@ -95,6 +118,14 @@ function runRou3(list: readonly Request[]): number {
   }
   return sink
 }
+function runRou3Compiled(list: readonly Request[]): number {
+  let sink = 0
+  for (let i = 0; i < list.length; i++) {
+    const request = list[i] as Request
+    sink += rouCompiled(request.method, request.path) === undefined ? 0 : 1
+  }
+  return sink
+}
 function runMemoirist(list: readonly Request[]): number {
   let sink = 0
   for (let i = 0; i < list.length; i++) {
@@ -106,18 +137,23 @@ function runMemoirist(list: readonly Request[]): number {
 
 const RUNNERS: Record<string, (list: readonly Request[]) => number> = {
   gatehouse: runOurs,
+  'gatehouse (walk)': runOursWalk,
   'find-my-way': runFindMyWay,
   rou3: runRou3,
+  'rou3 (compiled)': runRou3Compiled,
   memoirist: runMemoirist,
 }
+const OURS = ['gatehouse', 'gatehouse (walk)']
 
-/** Lists the requests on which a peer disagrees with this router about hit or miss. */
+/** Lists the requests on which a peer, or the walk, disagrees with this router about hit or miss. */
 function disagreements(list: readonly Request[]): string[] {
   return list.flatMap((request) => {
     const hit = ours.find(request.method, request.path).status === 200
     const peers = {
+      'gatehouse (walk)': oursWalk.find(request.method, request.path).status === 200,
       'find-my-way': fmw.find(request.method as HTTPMethod, request.path) !== null,
       rou3: findRoute(rou, request.method, request.path) !== undefined,
+      'rou3 (compiled)': rouCompiled(request.method, request.path) !== undefined,
       memoirist: memo.find(request.method, request.path) !== null,
     }
     return Object.entries(peers)
@@ -155,6 +191,7 @@ function median(values: number[]): number {
 
 const names = Object.keys(RUNNERS)
 console.log(`node ${process.version}, ${GITHUB_ROUTES.length} routes, ${ROUNDS} rounds of ${SLICE_MS} ms of CPU per router and list`)
+console.log(`gatehouse matcher compiled at the first lookup in ${compileMs.toFixed(1)} ms`)
 for (const [listName, list] of Object.entries(LISTS)) {
   const hitCount = list.filter((request) => ours.find(request.method, request.path).status === 200).length
   console.log(`\n${listName}: ${list.length} requests (${hitCount} hits, ${list.length - hitCount} misses)`)
@@ -167,10 +204,11 @@ for (const [listName, list] of Object.entries(LISTS)) {
     }
   }
   const medians = Object.fromEntries(names.map((name) => [name, median(samples[name] as number[])]))
-  const bestPeer = Math.max(...names.filter((name) => name !== 'gatehouse').map((name) => medians[name] as number))
+  const bestPeer = Math.max(...names.filter((name) => !OURS.includes(name)).map((name) => medians[name] as number))
   for (const name of names) {
     const value = medians[name] as number
-    const ratio = name === 'gatehouse' ? ` (${(value / bestPeer).toFixed(2)}x best peer)` : ''
-    console.log(`  ${name.padEnd(12)} ${(value / 1e6).toFixed(2).padStart(6)} M lookups/s${ratio}`)
+    const ratio = OURS.includes(name) ? ` (${(value / bestPeer).toFixed(2)}x best peer)` : ''
+    console.log(`  ${name.padEnd(16)} ${(value / 1e6).toFixed(2).padStart(6)} M lookups/s${ratio}`)
+    if (process.env.SAMPLES) console.log(`      ${(samples[name] as number[]).map((v) => (v / 1e6).toFixed(2)).join(' ')}`)
   }
 }

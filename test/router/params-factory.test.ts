@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { compileParamsFactory } from '../../router/params-factory.js'
+import { withoutCodeGeneration } from './without-code-generation.js'
 
 describe('compileParamsFactory', () => {
   it('cuts each value out of the path at its offsets and stores it under its name, in path order', () => {
@@ -30,5 +31,18 @@ describe('compileParamsFactory', () => {
     const name = "a'];throw 1;//"
     const params = new (compileParamsFactory([name]))('/v', [1], [2])
     expect(params[name]).to.equal('v')
+  })
+
+  it('builds the same params with a loop over the names when code generation is disallowed', () => {
+    // Names no other test uses, so that no constructor for them is cached yet.
+    const Factory = withoutCodeGeneration(new EvalError('Code generation from strings disallowed for this context'), () =>
+      compileParamsFactory(['loopOwner', '__proto__']),
+    )
+    const params = new Factory('/repos/octocat/hi', [7, 15], [14, 17])
+    expect(Object.entries(params)).to.deep.equal([
+      ['loopOwner', 'octocat'],
+      ['__proto__', 'hi'],
+    ])
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(params))).to.equal(null)
   })
 })
