@@ -256,8 +256,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
           if (!this.#readyToRead(stage)) return
           const chunk = this.#has(Flag.CanPark) ? this.transport.tryRead!() : await this.#read()
           if (chunk === undefined) {
-            this.#raise(Flag.Parked)
+            // Registered first: a transport that throws here ends the Session instead of stranding it.
             this.transport.notifyReadable!(this)
+            this.#raise(Flag.Parked)
             return
           }
           if (chunk === null || this.#stage === Stage.Closed) return this.#endWith('client-closed')

@@ -294,3 +294,35 @@ describe('Session over a transport with only the required members', () => {
     }
   })
 })
+
+describe('Session over a transport whose notifyReadable throws', () => {
+  it('ends the connection, reports the error and closes the transport instead of waiting forever', async () => {
+    // testApp() already answers GET /hello with 'hello'.
+    const app = testApp()
+    const errors: unknown[] = []
+    const reasons: CloseReason[] = []
+    app.onError((err) => {
+      errors.push(err)
+    })
+    app.onClose((_connection, reason) => reasons.push(reason))
+    const memory = new MemoryTransport({ input: [GET], endAfterInput: false })
+    const broken = new Error('no listener slot')
+    const t: Transport = {
+      read: () => memory.read(),
+      write: (bytes) => memory.write(bytes),
+      close: () => memory.close(),
+      tryRead: () => memory.tryRead(),
+      notifyReadable: () => {
+        throw broken
+      },
+      get isOpen() {
+        return memory.isOpen
+      },
+    }
+    await app.serve(t)
+    expect(maskDates(memory.outputText('latin1'))).to.equal(HELLO)
+    expect(memory.isOpen).to.equal(false)
+    expect(errors).to.deep.equal([broken])
+    expect(reasons).to.deep.equal(['error'])
+  })
+})
