@@ -550,16 +550,14 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     return this.#input.append(chunk)
   }
 
-  #read(): Promise<Buffer | null> {
+  /** Waits for the transport's next chunk, marked as a wait that `detach()` cannot take back. */
+  async #read(): Promise<Buffer | null> {
     this.#raise(Flag.Reading)
-    const settled = (chunk: Buffer | null): Buffer | null => {
+    try {
+      return await this.transport.read()
+    } finally {
       this.#lower(Flag.Reading)
-      return chunk
     }
-    return this.transport.read().then(settled, (err: unknown) => {
-      this.#lower(Flag.Reading)
-      throw err
-    })
   }
 
   #setStage(stage: number, timeoutMs: number): void {
