@@ -229,10 +229,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#response?.seize()
     this.#wakeLoop()
     if (this.#has(Flag.Parked)) {
-      // Idle: take the listener back from the transport and let the loop end the Session now.
-      this.#lower(Flag.Parked)
+      // Idle: take the listener back from the transport and wake the loop, which ends the Session.
       this.transport.notifyReadable!(null)
-      void this.#loop()
+      this.readable()
     }
     return this.flush().then(() => {
       this.#timer.disarm()
