@@ -28,30 +28,29 @@ export class HeadReader extends InputBuffer {
    *   the bytes are refused
    */
   next(): RequestHead | number | undefined {
-    const input = this
     const limits = this.#limits
-    if (this.#scanFrom <= input.pos) {
-      input.pos = skipLeadingEmptyLines(input.buf, input.pos, input.end)
-      this.#scanFrom = input.pos
+    if (this.#scanFrom <= this.pos) {
+      this.pos = skipLeadingEmptyLines(this.buf, this.pos, this.end)
+      this.#scanFrom = this.pos
     }
-    if (input.end <= input.pos) return undefined
-    const headEnd = scanHead(input.buf, this.#scanFrom, input.end, input.pos)
+    if (this.end <= this.pos) return undefined
+    const headEnd = scanHead(this.buf, this.#scanFrom, this.end, this.pos)
     if (headEnd > 0) {
-      if (headEnd - input.pos > limits.maxHeaderBytes) return ParseResult.HeadTooLarge
+      if (headEnd - this.pos > limits.maxHeaderBytes) return ParseResult.HeadTooLarge
       const head = new RequestHead()
-      const result = parseHead(input.buf, input.pos, headEnd, limits, head)
+      const result = parseHead(this.buf, this.pos, headEnd, limits, head)
       if (result !== ParseResult.Ok) return result
-      input.pos = headEnd
+      this.pos = headEnd
       this.#scanFrom = headEnd
       return head
     }
     if (headEnd !== ParseResult.Incomplete) return headEnd
     // A first line that cannot become a request line is refused now, not when a CRLF CRLF
     // that may never come arrives (a TLS ClientHello sent to the plain port, for one).
-    if (!isRequestLinePrefix(input.buf, input.pos, input.end)) return ParseResult.Malformed
-    if (input.available > limits.maxHeaderBytes) return ParseResult.HeadTooLarge
-    if (input.available > limits.maxTargetBytes + 1024 && input.buf.indexOf(10, input.pos) === -1) return ParseResult.TargetTooLong
-    this.#scanFrom = input.end
+    if (!isRequestLinePrefix(this.buf, this.pos, this.end)) return ParseResult.Malformed
+    if (this.available > limits.maxHeaderBytes) return ParseResult.HeadTooLarge
+    if (this.available > limits.maxTargetBytes + 1024 && this.buf.indexOf(10, this.pos) === -1) return ParseResult.TargetTooLong
+    this.#scanFrom = this.end
     return undefined
   }
 
