@@ -50,6 +50,18 @@ export class OutputQueue {
     this.#bytes += bytes.length
   }
 
+  /** The queue's only piece when that is text (a whole small response), else `undefined`. */
+  get onlyText(): string | undefined {
+    const items = this.#items
+    return items !== null && items.length === 2 && typeof items[0] === 'string' ? items[0] : undefined
+  }
+
+  /** Drops everything queued: it has been written some other way. */
+  clear(): void {
+    this.#items = null
+    this.#bytes = 0
+  }
+
   /**
    * Empties the queue into the fewest buffers: runs of small pieces merged, large buffers alone.
    * @returns the buffers to write, in order

@@ -64,13 +64,18 @@ export class SessionOutput extends OutputQueue {
 
   /**
    * Like {@link flush}, but answers at once, without a promise, when the transport took the bytes
-   * synchronously (`tryWrite`): the keep-alive hot path then costs no microtask.
+   * synchronously (`tryWriteUtf8`, `tryWrite`): the keep-alive hot path then costs no microtask.
    * @returns `true`/`false` when settled now, or a promise of it
    */
   flushNow(): boolean | Promise<boolean> {
     if (this.#flushing !== undefined) return this.#flushing
     if (this.isEmpty) return !this.#broken
     if (this.#broken) return false
+    const text = this.onlyText
+    if (text !== undefined && this.#transport.tryWriteUtf8?.(text) === true) {
+      this.clear()
+      return true
+    }
     const chunks = this.take()
     if (chunks.length === 1 && this.#transport.tryWrite?.(chunks[0]!) === true) return true
     const flushing = this.#drain(chunks)

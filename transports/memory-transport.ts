@@ -256,6 +256,15 @@ export class MemoryTransport implements Transport {
   }
 
   /**
+   * Like `tryWrite`, for text encoded as UTF-8: what a socket does with a string.
+   * @param text - the text to send
+   * @returns whether every byte was accepted
+   */
+  tryWriteUtf8(text: string): boolean {
+    return this.tryWrite(Buffer.from(text, 'utf8'))
+  }
+
+  /**
    * Accepts several buffers as one write: one entry in `writes`, the faults applied to the total.
    * @param chunks - buffers to send, in order
    * @returns how many bytes in total were accepted, counted from the first chunk

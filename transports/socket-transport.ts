@@ -192,6 +192,19 @@ export abstract class SocketTransport implements Transport {
   }
 
   /**
+   * Like `tryWrite`, for text: the socket encodes it as UTF-8 straight into its write, with no
+   * Buffer made in JavaScript first.
+   * @param text - the text to send
+   * @returns `true` when it was taken, `false` (nothing written) when the caller must `write()`
+   */
+  tryWriteUtf8(text: string): boolean {
+    const socket = this.#socket
+    if (this.#isClosed || !socket.writable || socket.writableNeedDrain) return false
+    socket.write(text, 'utf8')
+    return true
+  }
+
+  /**
    * Writes several buffers with one syscall (cork, write each, uncork).
    * @param chunks - buffers to send, in order
    * @returns the total byte count, or 0 when the socket is closed or the peer went away

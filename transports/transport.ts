@@ -86,6 +86,14 @@ export interface Transport {
    */
   tryWrite?(bytes: Buffer): boolean
   /**
+   * Optional: like `tryWrite`, for text the transport encodes as UTF-8 itself. A socket hands the
+   * string to the kernel without a Buffer in between, which is most of a small response's cost.
+   * @param text - the text to send
+   * @returns `true` when all of it was taken, `false` (nothing written) when the caller must use
+   *   `write()`
+   */
+  tryWriteUtf8?(text: string): boolean
+  /**
    * Optional, together with `notifyReadable`: the next chunk if one has already arrived, without
    * waiting. Lets an idle connection wait with no promise and no suspended frame.
    * @returns the chunk; `null` once the peer has finished or the transport is closed; `undefined`

@@ -88,6 +88,20 @@ export function transportContract(name: string, makePair: () => Promise<Transpor
       expect((await readBytes(pair.b, 23)).toString()).to.equal('HTTP/1.1 200 OK\r\n\r\nbody')
     })
 
+    it('takes a whole write at once with tryWrite and tryWriteUtf8, text as its UTF-8 bytes', async () => {
+      expect(pair.a.tryWrite?.(Buffer.from('HTTP/1.1 200 OK\r\n'))).to.equal(true)
+      // Non-ASCII text: the byte count differs from the string's length.
+      expect(pair.a.tryWriteUtf8?.('Content-Length: 4\r\n\r\nh\u00e9\u2713')).to.equal(true)
+      const expected = Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n'), Buffer.from([0x68, 0xc3, 0xa9, 0xe2, 0x9c, 0x93])])
+      expect(await readBytes(pair.b, expected.length)).to.deep.equal(expected)
+    })
+
+    it('refuses tryWrite and tryWriteUtf8 after close, writing nothing', async () => {
+      pair.a.close()
+      expect([pair.a.tryWrite?.(Buffer.from('late')), pair.a.tryWriteUtf8?.('late')]).to.deep.equal([false, false])
+      expect(await readToEnd(pair.b)).to.deep.equal(Buffer.alloc(0))
+    })
+
     it('resolves read with null after the peer closes, once the bytes sent before are read', async () => {
       await pair.a.write(Buffer.from('last words'))
       pair.a.close()
