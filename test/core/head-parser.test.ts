@@ -31,9 +31,35 @@ describe('head parser (RFC 9112)', () => {
       expect(scanHead(buf, from, buf.length, 0)).to.equal(buf.length)
     })
 
-    it('refuses a bare LF line terminator', () => {
-      const buf = Buffer.from('GET / HTTP/1.1\nHost: a\r\n\r\n')
+    it('refuses a bare LF line terminator once the head is parsed', () => {
+      expect(parse('GET / HTTP/1.1\nHost: a\r\n\r\n').result).to.equal(ParseResult.Malformed)
+      expect(parse('GET / HTTP/1.1\r\nHost: a\nX: b\r\n\r\n').result).to.equal(ParseResult.Malformed)
+      expect(parse('GET / HTTP/1.1\r\nHost: a\r\n\n\r\n\r\n').result).to.equal(ParseResult.Malformed)
+    })
+
+    it('refuses a bare LF at once while the head is incomplete', () => {
+      const buf = Buffer.from('GET / HTTP/1.1\nHost: a')
       expect(scanHead(buf, 0, buf.length, 0)).to.equal(ParseResult.Malformed)
+    })
+
+    it('refuses a bare LF in bytes that arrived after an incomplete scan', () => {
+      const buf = Buffer.from('GET / HTTP/1.1\r\nHost: a\nX')
+      expect(scanHead(buf, 0, 18, 0)).to.equal(ParseResult.Incomplete)
+      expect(scanHead(buf, 18, buf.length, 0)).to.equal(ParseResult.Malformed)
+    })
+
+    it('finds a terminator that began in bytes already scanned', () => {
+      const buf = Buffer.from('GET / HTTP/1.1\r\nHost: a\r\n\r\n')
+      for (let split = buf.length - 4; split < buf.length; split++) {
+        expect(scanHead(buf, 0, split, 0)).to.equal(ParseResult.Incomplete)
+        expect(scanHead(buf, split, buf.length, 0)).to.equal(buf.length)
+      }
+    })
+
+    it('ignores a terminator past the received bytes (a grown buffer\'s unused tail)', () => {
+      const buf = Buffer.from('GET / HTTP/1.1\r\nHost: a\r\n\r\n')
+      expect(scanHead(buf, 0, buf.length - 1, 0)).to.equal(ParseResult.Incomplete)
+      expect(scanHead(buf, 0, buf.length - 3, 0)).to.equal(ParseResult.Incomplete)
     })
 
     it('skips empty lines before a request line', () => {
