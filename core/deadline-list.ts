@@ -27,7 +27,8 @@ function fireList(list: DeadlineList): void {
  * both are O(1), and ten thousand idle connections cost one `Timeout`, not ten thousand.
  */
 export class DeadlineList {
-  readonly #durationMs: number
+  /** The duration every entry of this list is armed for. */
+  readonly durationMs: number
   #head: DeadlineEntry | null = null
   #tail: DeadlineEntry | null = null
   #timer: NodeJS.Timeout | undefined
@@ -36,7 +37,7 @@ export class DeadlineList {
 
   /** @param durationMs - the duration every entry of this list is armed for */
   constructor(durationMs: number) {
-    this.#durationMs = durationMs
+    this.durationMs = durationMs
   }
 
   /**
@@ -49,7 +50,7 @@ export class DeadlineList {
     // entry to the tail: the list does not empty, so its timer stays as it is.
     if (entry.list === this) this.#unlink(entry)
     else if (entry.list !== null) entry.list.remove(entry)
-    const deadline = now + this.#durationMs
+    const deadline = now + this.durationMs
     entry.deadline = deadline
     entry.list = this
     entry.previous = this.#tail

@@ -287,6 +287,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#head = head
     this.#headNumber = ++this.#requestCount
     this.#stage = Stage.Serving
+    // Read once: a request answered without waiting arms its idle timeout with this time too.
     this.lastActiveAt = Date.now()
     const host = this.#host
     const match = host.route(head.method, head.path)
@@ -503,7 +504,12 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     }
     try {
       const handled = this.#host.handleError(err, req, res)
-      if (isThenable(handled)) await this.#untilWoken(handled)
+      if (isThenable(handled)) {
+        // The error hook answers for the handler, within the handler's time.
+        if (this.#stage !== Stage.Handler) this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
+        await this.#untilWoken(handled)
+        if (this.#has(Flag.Woken)) return this.#interrupted(res, handled)
+      }
     } catch (hookError) {
       this.#host.reportError(hookError)
     }
@@ -530,7 +536,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     }
     if (this.#stage !== stage) {
       const timeouts = this.#config.timeouts
-      this.#setStage(stage, stage === Stage.Idle ? timeouts.idleTimeoutMs : stage === Stage.Head ? timeouts.headerTimeoutMs : timeouts.bodyTimeoutMs)
+      // Still serving: the request was answered without waiting, so it arrived just now.
+      const now = this.#stage === Stage.Serving ? this.lastActiveAt : Date.now()
+      this.#setStage(stage, stage === Stage.Idle ? timeouts.idleTimeoutMs : stage === Stage.Head ? timeouts.headerTimeoutMs : timeouts.bodyTimeoutMs, now)
     }
     // An idle connection holds no bytes of the requests it has served.
     if (this.#input.available === 0) this.#input.release()
@@ -559,9 +567,9 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     }
   }
 
-  #setStage(stage: number, timeoutMs: number): void {
+  #setStage(stage: number, timeoutMs: number, now?: number): void {
     this.#stage = stage
-    this.#timer.arm(timeoutMs, this.#host.timers)
+    this.#timer.arm(timeoutMs, this.#host.timers, now)
   }
 
   /** Queues the fixed response to a protocol error; the loop then ends, flushing it before closing. */

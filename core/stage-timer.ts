@@ -8,17 +8,22 @@ export type { TimerOwner } from './deadline-list.js'
  */
 export class TimerLists {
   readonly #lists = new Map<number, DeadlineList>()
+  // The list asked for last: a keep-alive connection arms the idle timeout after every request.
+  #last: DeadlineList | undefined
 
   /**
    * @param durationMs - a positive duration
    * @returns the list of that duration, created on first use
    */
   forDuration(durationMs: number): DeadlineList {
+    const last = this.#last
+    if (last !== undefined && last.durationMs === durationMs) return last
     let list = this.#lists.get(durationMs)
     if (list === undefined) {
       list = new DeadlineList(durationMs)
       this.#lists.set(durationMs, list)
     }
+    this.#last = list
     return list
   }
 }
@@ -51,10 +56,11 @@ export class StageTimer implements DeadlineEntry {
    * Sets the deadline to `ms` from now, replacing any earlier one.
    * @param ms - duration; 0 disarms
    * @param lists - the App's deadline lists (passed in, not kept: a field more per connection)
+   * @param now - the current time, when the caller has just read it (`Date.now()` is a native call)
    */
-  arm(ms: number, lists: TimerLists): void {
+  arm(ms: number, lists: TimerLists, now: number = Date.now()): void {
     if (ms <= 0) this.disarm()
-    else lists.forDuration(ms).add(this, Date.now())
+    else lists.forDuration(ms).add(this, now)
   }
 
   /** Cancels the deadline. */

@@ -91,6 +91,22 @@ describe('Session: timeouts', () => {
       expect(t.isOpen).to.equal(false)
     })
 
+    it('gives an async error hook the handler timeout: 408 and close when it has not answered', async () => {
+      const hooked = testApp({ timeouts: TIMEOUTS })
+      hooked.get('/throws', () => {
+        throw new Error('handler failed')
+      })
+      hooked.onError(() => new Promise<void>(() => undefined))
+      const t = new MemoryTransport({ input: ['GET /throws HTTP/1.1\r\nHost: a\r\n\r\n'], endAfterInput: false })
+      const served = hooked.serve(t)
+      await clock.tickAsync(299)
+      expect([t.output.length, t.isOpen]).to.deep.equal([0, true])
+      await clock.tickAsync(1)
+      await served
+      expect(maskDates(t.outputText('latin1'))).to.equal(REQUEST_TIMEOUT)
+      expect(t.isOpen).to.equal(false)
+    })
+
     it('closes without a 408 when part of the response was already sent', async () => {
       const { t, served } = open(['GET /half HTTP/1.1\r\nHost: a\r\n\r\n'])
       await clock.tickAsync(300)
