@@ -1,0 +1,109 @@
+/**
+ * The Session's own cost per keep-alive request, without a network: one Session over a transport
+ * that hands it one request per "readable" and takes every write at once, as a fast socket would.
+ * What it measures is the JavaScript a real connection runs between its read and its write
+ * syscalls. Run by hand:
+ *
+ *   npx tsc -p tsconfig.json --outDir .build/bench && node .build/bench/bench/session/hot-path.js
+ *   CASES=plaintext REQUESTS=1000000 node --cpu-prof .build/bench/bench/session/hot-path.js
+ */
+import { App } from '../../index.js'
+import type { ReadableListener, Transport } from '../../transports/transport.js'
+
+const REQUESTS = Number(process.env.REQUESTS ?? 2_000_000)
+const RUNS = Number(process.env.RUNS ?? 5)
+
+/** Delivers whatever the driver hands it, synchronously, and counts what the Session writes. */
+class InstantTransport implements Transport {
+  readonly isOpen = true
+  listener: ReadableListener | null = null
+  pending: Buffer | undefined
+  written = 0
+  read(): Promise<Buffer | null> {
+    throw new Error('the hot path reads with tryRead()')
+  }
+  write(bytes: Buffer): Promise<number> {
+    this.written += bytes.length
+    return Promise.resolve(bytes.length)
+  }
+  tryWrite(bytes: Buffer): boolean {
+    this.written += bytes.length
+    return true
+  }
+  // A socket encodes the text inside its own write call; taking the string is what is left here.
+  tryWriteUtf8(text: string): boolean {
+    this.written += text.length
+    return true
+  }
+  tryRead(): Buffer | undefined {
+    const chunk = this.pending
+    this.pending = undefined
+    return chunk
+  }
+  notifyReadable(listener: ReadableListener | null): void {
+    this.listener = listener
+  }
+  close(): void {}
+}
+
+const PLAINTEXT = 'Hello, World!'
+const JSON_VALUE = { message: 'Hello, World!' }
+const REQUEST_TEXT = (path: string): Buffer =>
+  Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:18080\r\n\r\n`, 'latin1')
+const BROWSER_LIKE = (path: string): Buffer =>
+  Buffer.from(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:18080\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36\r\n` +
+      'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\nAccept-Language: en-US,en;q=0.5\r\n' +
+      'Accept-Encoding: gzip, deflate, br\r\nConnection: keep-alive\r\nCookie: session=abc123; theme=dark\r\n' +
+      'Cache-Control: no-cache\r\n\r\n',
+    'latin1',
+  )
+
+function measure(app: App, request: Buffer): number {
+  const transport = new InstantTransport()
+  void app.serve(transport)
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < REQUESTS; i++) {
+    transport.pending = request
+    const listener = transport.listener
+    if (listener === null) throw new Error('the Session did not park')
+    transport.listener = null
+    listener.readable()
+  }
+  const ns = Number(process.hrtime.bigint() - start) / REQUESTS
+  if (transport.written === 0) throw new Error('nothing was written')
+  return ns
+}
+
+const app = new App()
+app.get('/plaintext', (_req, res) => res.text(PLAINTEXT))
+app.get('/json', (_req, res) => res.json(JSON_VALUE))
+app.get('/users/:id', (req, res) => res.json({ id: req.params.id }))
+app.constant('GET', '/constant', { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: PLAINTEXT })
+
+const ALL_CASES: [string, Buffer][] = [
+  ['plaintext', REQUEST_TEXT('/plaintext')],
+  ['json', REQUEST_TEXT('/json')],
+  ['param + 9 headers', BROWSER_LIKE('/users/42')],
+  // No Request, no Response, no handler: the floor of the Session's own work.
+  ['constant', REQUEST_TEXT('/constant')],
+]
+// CASES=plaintext,json picks some (by name prefix), e.g. to profile one alone.
+const picked = process.env.CASES?.split(',')
+const cases = picked === undefined ? ALL_CASES : ALL_CASES.filter(([name]) => picked.some((p) => name.startsWith(p)))
+const results = new Map<string, number[]>()
+for (let run = 0; run < RUNS; run++) {
+  for (const [name, request] of cases) {
+    const list = results.get(name) ?? []
+    list.push(measure(app, request))
+    results.set(name, list)
+  }
+}
+console.log(`| case | ns per request (median of ${RUNS} × ${REQUESTS.toLocaleString('en')}) | runs |`)
+console.log('| --- | --- | --- |')
+for (const [name, list] of results) {
+  const sorted = [...list].sort((a, b) => a - b)
+  const median = sorted[Math.floor(sorted.length / 2)]!
+  console.log(`| ${name} | ${median.toFixed(0)} | ${list.map((n) => n.toFixed(0)).join(' / ')} |`)
+}
+process.exit(0)
