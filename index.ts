@@ -43,7 +43,7 @@ export {
 } from './core/errors.js'
 export type { CoreErrorCode } from './core/errors.js'
 /** Transports: the interface and the three built-in kinds. */
-export type { Transport, ReadableListener, TlsDetails, PeerCertificate } from './transports/transport.js'
+export type { Transport, ReadableListener, TextEncoding, TlsDetails, PeerCertificate } from './transports/transport.js'
 export { PlainTransport } from './transports/plain-transport.js'
 export { TlsTransport } from './transports/tls-transport.js'
 export { MemoryTransport } from './transports/memory-transport.js'

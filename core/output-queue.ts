@@ -56,6 +56,15 @@ export class OutputQueue {
     return items !== null && items.length === 2 && typeof items[0] === 'string' ? items[0] : undefined
   }
 
+  /**
+   * Whether the queued bytes are as many as the queued text's characters: then, for text alone,
+   * every character is ASCII, which encodes the same (and more cheaply) as latin1.
+   */
+  get isAscii(): boolean {
+    const items = this.#items
+    return items !== null && items.length === 2 && typeof items[0] === 'string' && items[0].length === this.#bytes
+  }
+
   /** Drops everything queued: it has been written some other way. */
   clear(): void {
     this.#items = null

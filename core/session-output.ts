@@ -64,7 +64,7 @@ export class SessionOutput extends OutputQueue {
 
   /**
    * Like {@link flush}, but answers at once, without a promise, when the transport took the bytes
-   * synchronously (`tryWriteUtf8`, `tryWrite`): the keep-alive hot path then costs no microtask.
+   * synchronously (`tryWriteText`, `tryWrite`): the keep-alive hot path then costs no microtask.
    * @returns `true`/`false` when settled now, or a promise of it
    */
   flushNow(): boolean | Promise<boolean> {
@@ -72,7 +72,7 @@ export class SessionOutput extends OutputQueue {
     if (this.isEmpty) return !this.#broken
     if (this.#broken) return false
     const text = this.onlyText
-    if (text !== undefined && this.#transport.tryWriteUtf8?.(text) === true) {
+    if (text !== undefined && this.#transport.tryWriteText?.(text, this.isAscii ? 'latin1' : 'utf8') === true) {
       this.clear()
       return true
     }

@@ -1,4 +1,4 @@
-import type { ReadableListener, Transport } from './transport.js'
+import type { ReadableListener, TextEncoding, Transport } from './transport.js'
 import { ConcurrentReadError, InputEndedError, OutputNotReachedError, integerOption } from './errors.js'
 
 /** Bytes for a `MemoryTransport`: strings are encoded as UTF-8; pass a Buffer for raw bytes. */
@@ -256,12 +256,13 @@ export class MemoryTransport implements Transport {
   }
 
   /**
-   * Like `tryWrite`, for text encoded as UTF-8: what a socket does with a string.
+   * Like `tryWrite`, for text in the given encoding: what a socket does with a string.
    * @param text - the text to send
+   * @param encoding - `utf8` or `latin1`
    * @returns whether every byte was accepted
    */
-  tryWriteUtf8(text: string): boolean {
-    return this.tryWrite(Buffer.from(text, 'utf8'))
+  tryWriteText(text: string, encoding: TextEncoding): boolean {
+    return this.tryWrite(Buffer.from(text, encoding))
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net'
-import type { ReadableListener, Transport } from './transport.js'
+import type { ReadableListener, TextEncoding, Transport } from './transport.js'
 import { ConcurrentReadError, integerOption } from './errors.js'
 import { ORDINARY_DISCONNECT_CODES } from './disconnect-codes.js'
 
@@ -192,15 +192,16 @@ export abstract class SocketTransport implements Transport {
   }
 
   /**
-   * Like `tryWrite`, for text: the socket encodes it as UTF-8 straight into its write, with no
-   * Buffer made in JavaScript first.
+   * Like `tryWrite`, for text: the socket encodes it straight into its write, with no Buffer made
+   * in JavaScript first.
    * @param text - the text to send
+   * @param encoding - `utf8` or `latin1`
    * @returns `true` when it was taken, `false` (nothing written) when the caller must `write()`
    */
-  tryWriteUtf8(text: string): boolean {
+  tryWriteText(text: string, encoding: TextEncoding): boolean {
     const socket = this.#socket
     if (this.#isClosed || !socket.writable || socket.writableNeedDrain) return false
-    socket.write(text, 'utf8')
+    socket.write(text, encoding)
     return true
   }
 

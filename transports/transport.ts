@@ -86,13 +86,15 @@ export interface Transport {
    */
   tryWrite?(bytes: Buffer): boolean
   /**
-   * Optional: like `tryWrite`, for text the transport encodes as UTF-8 itself. A socket hands the
-   * string to the kernel without a Buffer in between, which is most of a small response's cost.
+   * Optional: like `tryWrite`, for text the transport encodes itself. A socket hands the string to
+   * the kernel without a Buffer in between, which is most of a small response's cost; `latin1` is
+   * the cheaper encoding and the Session uses it for ASCII text, which encodes the same in both.
    * @param text - the text to send
+   * @param encoding - `utf8`, or `latin1` (one byte per character, each below 256)
    * @returns `true` when all of it was taken, `false` (nothing written) when the caller must use
    *   `write()`
    */
-  tryWriteUtf8?(text: string): boolean
+  tryWriteText?(text: string, encoding: TextEncoding): boolean
   /**
    * Optional, together with `notifyReadable`: the next chunk if one has already arrived, without
    * waiting. Lets an idle connection wait with no promise and no suspended frame.
@@ -120,6 +122,9 @@ export interface Transport {
   /** The last non-ordinary network error the transport met, if any (e.g. `ETIMEDOUT`). */
   readonly lastError?: Error | undefined
 }
+
+/** The encodings `Transport.tryWriteText` is asked for. */
+export type TextEncoding = 'utf8' | 'latin1'
 
 /**
  * What `Transport.notifyReadable` tells. A Session is one: an idle connection then costs no

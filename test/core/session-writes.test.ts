@@ -1,4 +1,6 @@
 import { expect } from 'chai'
+import { MemoryTransport } from '../../transports/memory-transport.js'
+import type { TextEncoding } from '../../transports/transport.js'
 import { testApp } from '../helpers/test-app.js'
 import { serveInput, servedText } from '../helpers/serve-input.js'
 import { maskDates } from '../helpers/mask-dates.js'
@@ -31,6 +33,27 @@ describe('Session: writing responses', () => {
       const t = await serveInput(app, { input: ['GET /hello HTTP/1.1\r\nHost: a\r\n\r\n'] })
       expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello'))
       expect(t.writes.length).to.equal(1)
+    })
+
+    it('hands the whole response to tryWriteText: latin1 when it is ASCII, UTF-8 otherwise', async () => {
+      const encodings: TextEncoding[] = []
+      class TextRecording extends MemoryTransport {
+        override tryWriteText(text: string, encoding: TextEncoding): boolean {
+          encodings.push(encoding)
+          return super.tryWriteText(text, encoding)
+        }
+      }
+      // The default smallWriteBytes: both responses take the small path.
+      const small = testApp()
+      small.get('/accents', (_req, res) => res.text('h\u00e9 \u2713'))
+      const t = new TextRecording({ input: ['GET /hello HTTP/1.1\r\nHost: a\r\n\r\n', 'GET /accents HTTP/1.1\r\nHost: a\r\n\r\n'] })
+      await small.serve(t)
+      expect(encodings).to.deep.equal(['latin1', 'utf8'])
+      expect(t.writes.length).to.equal(2)
+      const accented = Buffer.from('h\u00e9 \u2713', 'utf8')
+      expect(maskDates(t.writes[1]!.toString('latin1'))).to.equal(
+        response('200 OK', ['Content-Type: text/plain; charset=utf-8', `Content-Length: ${accented.length}`], accented.toString('latin1')),
+      )
     })
   })
 
