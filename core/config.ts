@@ -178,9 +178,10 @@ function routerConfig(value: unknown): Required<RouterOptions> {
 function serverHeader(value: unknown): string | false {
   if (value === undefined) return DEFAULT_CONFIG.serverHeader
   if (value === false) return false
-  // RFC 9110 §5.5: a field value may not hold CR, LF or NUL; anything else would split the response.
-  if (typeof value !== 'string' || value === '' || /[\0\r\n]/.test(value)) {
-    throw new InvalidConfigError('serverHeader', `expected a non-empty string without CR, LF or NUL, or false; got ${JSON.stringify(value)}`)
+  // RFC 9110 §10.2.4: product tokens and comments. Printable ASCII, space and tab only: CR, LF or NUL
+  // would split the response, and other bytes would be encoded differently by different paths.
+  if (typeof value !== 'string' || !/^[\t\x20-\x7e]+$/.test(value)) {
+    throw new InvalidConfigError('serverHeader', `expected a non-empty string of printable ASCII (space and tab allowed), or false; got ${JSON.stringify(value)}`)
   }
   return value
 }

@@ -101,8 +101,19 @@ describe('configuration', () => {
       [
         'serverHeader',
         { serverHeader: 'a\r\nX-Evil: 1' },
-        'config serverHeader: expected a non-empty string without CR, LF or NUL, or false; got "a\\r\\nX-Evil: 1"',
+        'config serverHeader: expected a non-empty string of printable ASCII (space and tab allowed), or false; got "a\\r\\nX-Evil: 1"',
       ],
+      [
+        'serverHeader',
+        { serverHeader: 'gatehouse \u2713' },
+        'config serverHeader: expected a non-empty string of printable ASCII (space and tab allowed), or false; got "gatehouse \u2713"',
+      ],
+      [
+        'serverHeader',
+        { serverHeader: 'a\u0001b' },
+        'config serverHeader: expected a non-empty string of printable ASCII (space and tab allowed), or false; got "a\\u0001b"',
+      ],
+      ['serverHeader', { serverHeader: '' }, 'config serverHeader: expected a non-empty string of printable ASCII (space and tab allowed), or false; got ""'],
       ['smallWriteBytes', { smallWriteBytes: -5 }, 'config smallWriteBytes: expected an integer >= 0, got -5'],
       ['shutdownTimeoutMs', { shutdownTimeoutMs: null }, 'config shutdownTimeoutMs: expected an integer >= 0, got null'],
     ]
