@@ -60,7 +60,10 @@ export abstract class SocketTransport implements Transport {
   readonly #socket: Socket
   readonly #maxQueuedBytes: number
   readonly #closeGraceMs: number
-  // A queue with a moving head: shift() on a long array is O(n).
+  // The oldest unread chunk, or undefined when none is queued: a request-response connection never
+  // has more than one, so the common case touches no array.
+  #first: Buffer | undefined
+  // The chunks after #first, as a queue with a moving head (shift() on a long array is O(n)).
   #chunks: (Buffer | undefined)[] = []
   #head = 0
   #queuedBytes = 0
@@ -130,7 +133,7 @@ export abstract class SocketTransport implements Transport {
   read(): Promise<Buffer | null> {
     if (this.#pendingRead !== null) return Promise.reject(new ConcurrentReadError(this.constructor.name))
     if (this.#listener !== null) return Promise.reject(new ConcurrentReadError(this.constructor.name, 'a readable listener'))
-    if (this.#head < this.#chunks.length) return Promise.resolve(this.#dequeue())
+    if (this.#first !== undefined) return Promise.resolve(this.#dequeue())
     if (this.#isInputEnded || this.#isClosed) return NO_MORE_BYTES
     const promise = new Promise<Buffer | null>(captureResolver)
     this.#pendingRead = capturedResolver
@@ -146,7 +149,7 @@ export abstract class SocketTransport implements Transport {
    */
   tryRead(): Buffer | null | undefined {
     if (this.#pendingRead !== null) throw new ConcurrentReadError(this.constructor.name)
-    if (this.#head < this.#chunks.length) return this.#dequeue()
+    if (this.#first !== undefined) return this.#dequeue()
     if (this.#isInputEnded || this.#isClosed) return null
     return undefined
   }
@@ -161,7 +164,7 @@ export abstract class SocketTransport implements Transport {
     this.#listener = listener
     if (listener === null) return
     // Registered with something already to read: told in a microtask, as promised, not never.
-    if (this.#head < this.#chunks.length || this.#isInputEnded || this.#isClosed) queueMicrotask(() => this.#notify())
+    if (this.#first !== undefined || this.#isInputEnded || this.#isClosed) queueMicrotask(() => this.#notify())
   }
 
   /**
@@ -254,11 +257,16 @@ export abstract class SocketTransport implements Transport {
   }
 
   #dequeue(): Buffer {
-    const chunk = this.#chunks[this.#head] as Buffer
-    this.#chunks[this.#head++] = undefined
+    const chunk = this.#first as Buffer
     if (this.#head === this.#chunks.length) {
-      this.#chunks.length = 0
-      this.#head = 0
+      this.#first = undefined
+    } else {
+      this.#first = this.#chunks[this.#head]
+      this.#chunks[this.#head++] = undefined
+      if (this.#head === this.#chunks.length) {
+        this.#chunks.length = 0
+        this.#head = 0
+      }
     }
     this.#queuedBytes -= chunk.length
     if (this.#isPaused && this.#queuedBytes <= this.#maxQueuedBytes) {
@@ -269,6 +277,7 @@ export abstract class SocketTransport implements Transport {
   }
 
   #dropInput(): void {
+    this.#first = undefined
     this.#chunks = []
     this.#head = 0
     this.#queuedBytes = 0
@@ -336,7 +345,8 @@ export abstract class SocketTransport implements Transport {
       resolve(chunk)
       return
     }
-    this.#chunks.push(chunk)
+    if (this.#first === undefined) this.#first = chunk
+    else this.#chunks.push(chunk)
     this.#queuedBytes += chunk.length
     if (!this.#isPaused && this.#queuedBytes > this.#maxQueuedBytes) {
       this.#isPaused = true
