@@ -34,6 +34,11 @@ export class HeaderList {
     return this.#ascii
   }
 
+  /** Whether no field has been set. */
+  get isEmpty(): boolean {
+    return this.#fields.length === 0
+  }
+
   /** @param flag - one of {@link HeaderFlag} */
   has(flag: number): boolean {
     return (this.#flags & flag) !== 0

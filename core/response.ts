@@ -3,6 +3,7 @@ import type { ResponseSink } from './response-sink.js'
 import { HeaderList, HeaderFlag } from './header-list.js'
 import { statusLine, isBodyless } from './status-lines.js'
 import { dateFieldLine } from './date-cache.js'
+import { okHeadPrefix } from './ok-head.js'
 import type { RequestHead } from './request-head.js'
 import { sendFile, type FileOptions } from './file-response.js'
 import { pipeSource, type StreamSource } from './stream-source.js'
@@ -324,8 +325,9 @@ export class Response {
 
   #sendString(action: string, body: string, defaultType: string): void {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError(action)
-    if (!this.#headers.has(HeaderFlag.ContentType)) this.#headers.setTrusted('Content-Type', defaultType, HeaderFlag.ContentType)
     const bodyBytes = Buffer.byteLength(body, 'utf8')
+    if (this.#sendsPlainOk(body, bodyBytes, defaultType)) return
+    if (!this.#headers.has(HeaderFlag.ContentType)) this.#headers.setTrusted('Content-Type', defaultType, HeaderFlag.ContentType)
     const head = this.#buildHead(this.#bodyLength(bodyBytes))
     const sink = this.#sink
     if (!this.#sendsBody() || bodyBytes === 0) {
@@ -338,6 +340,24 @@ export class Response {
       sink.queueBytes(Buffer.from(body, 'utf8'))
     }
     this.#finish()
+  }
+
+  /**
+   * The common response: 200, no field set by the handler, kept alive over HTTP/1.1, small. Its
+   * head is a cached prefix (see `okHeadPrefix`) and the length.
+   * @returns whether it was sent; otherwise nothing was done
+   */
+  #sendsPlainOk(body: string, bodyBytes: number, contentType: string): boolean {
+    const sink = this.#sink
+    if (this.#status !== 200 || !this.#headers.isEmpty || this.#isHead || this.#versionMinor !== 1 || this.#wantsClose) return false
+    const digits = bodyBytes < 10 ? 1 : bodyBytes < 100 ? 2 : bodyBytes < 1000 ? 3 : bodyBytes < 10000 ? 4 : 5
+    const prefix = okHeadPrefix(sink.serverLine, contentType)
+    const textBytes = prefix.length + digits + 4 + bodyBytes
+    if (bodyBytes === 0 || bodyBytes >= 100000 || textBytes > sink.smallWriteBytes || sink.mustClose()) return false
+    this.#headers.setTrusted('Content-Type', contentType, HeaderFlag.ContentType)
+    sink.queueText(`${prefix}${bodyBytes}\r\n\r\n${body}`, textBytes)
+    this.#finish()
+    return true
   }
 
   /** The Content-Length to declare for a whole body, or -2 for a status that has none. */
