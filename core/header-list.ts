@@ -25,7 +25,11 @@ const FLAG_BY_NAME: Readonly<Record<string, number>> = Object.assign(Object.crea
  * for the fields whose defaults the serializer adds only when absent.
  */
 export class HeaderList {
-  #fields: string[] = []
+  // Created by the first field set: most responses have none of the handler's own.
+  #fields: string[] | null = null
+  // The Content-Type the server chose (see `setDefaultType`): a slot, not a field line, so the
+  // common response allocates no list. It is serialized last, after the handler's fields.
+  #defaultType: string | undefined
   #flags = 0
   #ascii = true
 
@@ -36,7 +40,7 @@ export class HeaderList {
 
   /** Whether no field has been set. */
   get isEmpty(): boolean {
-    return this.#fields.length === 0
+    return this.#fields === null && this.#defaultType === undefined
   }
 
   /** @param flag - one of {@link HeaderFlag} */
@@ -51,10 +55,12 @@ export class HeaderList {
   get(lowerName: string): string | undefined {
     let found: string | undefined
     const fields = this.#fields
-    for (let i = 0; i < fields.length; i += 2) {
-      if (fields[i]!.toLowerCase() === lowerName) found = found === undefined ? fields[i + 1] : `${found}, ${fields[i + 1]}`
+    if (fields !== null) {
+      for (let i = 0; i < fields.length; i += 2) {
+        if (fields[i]!.toLowerCase() === lowerName) found = found === undefined ? fields[i + 1] : `${found}, ${fields[i + 1]}`
+      }
     }
-    return found
+    return found ?? (lowerName === 'content-type' ? this.#defaultType : undefined)
   }
 
   /**
@@ -70,26 +76,31 @@ export class HeaderList {
     for (const v of values) this.#checkValue(name, v)
     const lower = name.toLowerCase()
     this.#remove(lower)
-    for (const v of values) this.#fields.push(name, v)
+    const fields = (this.#fields ??= [])
+    for (const v of values) fields.push(name, v)
     this.#flags |= FLAG_BY_NAME[lower] ?? 0
   }
 
-  /** Sets a field the server itself produces (already valid), without the checks. */
-  setTrusted(name: string, value: string, flag: number): void {
-    this.#fields.push(name, value)
-    this.#flags |= flag
+  /**
+   * Sets the Content-Type the server chose because the handler set none (already valid, ASCII).
+   * @param value - the media type
+   */
+  setDefaultType(value: string): void {
+    this.#defaultType = value
+    this.#flags |= HeaderFlag.ContentType
   }
 
   /** @returns the fields as `Name: value\r\n` lines */
   serialize(): string {
     const fields = this.#fields
     let out = ''
-    for (let i = 0; i < fields.length; i += 2) out += `${fields[i]}: ${fields[i + 1]}\r\n`
-    return out
+    if (fields !== null) for (let i = 0; i < fields.length; i += 2) out += `${fields[i]}: ${fields[i + 1]}\r\n`
+    return this.#defaultType === undefined ? out : `${out}Content-Type: ${this.#defaultType}\r\n`
   }
 
   #remove(lower: string): void {
     const fields = this.#fields
+    if (fields === null) return
     for (let i = fields.length - 2; i >= 0; i -= 2) {
       if (fields[i]!.toLowerCase() === lower) fields.splice(i, 2)
     }

@@ -147,7 +147,7 @@ export class Response {
     if (typeof body === 'string') return this.#sendString('send()', body, TEXT_TYPE)
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('send()')
     const bytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-    if (bytes.length > 0 && !this.#headers.has(HeaderFlag.ContentType)) this.#headers.setTrusted('Content-Type', BYTES_TYPE, HeaderFlag.ContentType)
+    if (bytes.length > 0 && !this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(BYTES_TYPE)
     this.#queueHead(this.#buildHead(this.#bodyLength(bytes.length)))
     if (this.#sendsBody()) this.#sink.queueBytes(bytes)
     this.#finish()
@@ -327,7 +327,7 @@ export class Response {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError(action)
     const bodyBytes = Buffer.byteLength(body, 'utf8')
     if (this.#sendsPlainOk(body, bodyBytes, defaultType)) return
-    if (!this.#headers.has(HeaderFlag.ContentType)) this.#headers.setTrusted('Content-Type', defaultType, HeaderFlag.ContentType)
+    if (!this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(defaultType)
     const head = this.#buildHead(this.#bodyLength(bodyBytes))
     const sink = this.#sink
     if (!this.#sendsBody() || bodyBytes === 0) {
@@ -354,7 +354,7 @@ export class Response {
     const prefix = okHeadPrefix(sink.serverLine, contentType)
     const textBytes = prefix.length + digits + 4 + bodyBytes
     if (bodyBytes === 0 || bodyBytes >= 100000 || textBytes > sink.smallWriteBytes || sink.mustClose()) return false
-    this.#headers.setTrusted('Content-Type', contentType, HeaderFlag.ContentType)
+    this.#headers.setDefaultType(contentType)
     sink.queueText(`${prefix}${bodyBytes}\r\n\r\n${body}`, textBytes)
     this.#finish()
     return true
