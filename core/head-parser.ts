@@ -185,25 +185,7 @@ function splitTarget(head: RequestHead): number {
  * head decoded from `buf[textStart]` on.
  */
 function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: number, head: RequestHead, text: string, textStart: number): number {
-  fieldCount = 0
-  const result = readFields(buf, pos, fieldsEnd, maxCount, head, text, textStart)
-  const count = fieldCount
-  if (count > 0) {
-    head.headers = fieldScratch.slice(0, count)
-    // The shared list must not keep this request's strings alive.
-    fieldScratch.fill('', 0, count)
-  }
-  return result
-}
-
-// Fields are collected here and copied out at their exact number: a list grown by push() would
-// reserve room for 16 fields, on every request.
-const fieldScratch: string[] = []
-let fieldCount = 0
-
-/** The loop of {@link parseFields}: fills `fieldScratch[0..fieldCount)` and checks each field. */
-function readFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: number, head: RequestHead, text: string, textStart: number): number {
-  const headers = fieldScratch
+  const headers = head.headers
   let hosts = 0
   let connectionClose = false
   let connectionKeepAlive = false
@@ -219,7 +201,7 @@ function readFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numbe
     // RFC 9112 §5.1: no whitespace between name and colon; a proxy might strip it and disagree.
     if (pos === nameStart || buf[pos] !== COLON) return ParseResult.Malformed
     const nameEnd = pos++
-    if (fieldCount >= maxCount * 2) return ParseResult.TooManyHeaders
+    if (headers.length >= maxCount * 2) return ParseResult.TooManyHeaders
     while (buf[pos] === SP || buf[pos] === HTAB) pos++
     const valueStart = pos
     while (FIELD_VALUE_CHAR[buf[pos]!] === 1) pos++
@@ -231,8 +213,7 @@ function readFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numbe
     pos = lineEnd + 2
     const name = text.slice(nameStart - textStart, nameEnd - textStart)
     const value = text.slice(valueStart - textStart, valueEnd - textStart)
-    headers[fieldCount++] = name
-    headers[fieldCount++] = value
+    headers.push(name, value)
     switch (nameEnd - nameStart) {
       case 4:
         if (equalsLower(buf, nameStart, 'host')) hosts++

@@ -1,6 +1,3 @@
-// Shared by every head without fields (HTTP/1.0 may have none); frozen, since it is shared.
-const NO_FIELDS = Object.freeze([]) as unknown as string[]
-
 /**
  * What the head parser learned about one request: the request line, the fields in order, and the
  * framing and connection facts the Session acts on. Field names and values are latin1 strings, as
@@ -17,8 +14,8 @@ export class RequestHead {
   query = ''
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   versionMinor = 1
-  /** Fields as a flat list: `[name, value, name, value, …]`, names as received. Not to be modified. */
-  headers: string[] = NO_FIELDS
+  /** Fields as a flat list: `[name, value, name, value, …]`, names as received. */
+  headers: string[] = []
   /** Declared Content-Length, or -1 when absent. */
   contentLength = -1
   /** Whether the body is chunked (Transfer-Encoding ends in `chunked`). */
