@@ -4,8 +4,11 @@
  * through as is, so the large-write path never copies it.
  */
 export class OutputQueue {
+  // Text queued before any bytes, held as one string with no array: the common case, whole small
+  // responses, allocates nothing here. While `#items` is null, `#bytes` is this text's length.
+  #text: string | undefined
   // Each piece followed by its byte length (strings are UTF-8, their lengths known when queued).
-  // One array, created by the first push after a take: an idle connection holds none.
+  // Created by the first Buffer pushed after a take, and then holding everything queued.
   #items: (string | Buffer | number)[] | null = null
   #bytes = 0
   readonly #copyLimit: number
@@ -31,7 +34,13 @@ export class OutputQueue {
    * @param byteLength - its UTF-8 length, already known to the caller
    */
   pushText(text: string, byteLength: number): void {
-    const items = (this.#items ??= [])
+    if (this.#items === null) {
+      // Consecutive texts (pipelined responses) join into one string, encoded once at flush.
+      this.#text = this.#text === undefined ? text : this.#text + text
+      this.#bytes += byteLength
+      return
+    }
+    const items = this.#items
     const last = items.length - 2
     // Consecutive texts (pipelined responses) join into one string, encoded once at flush.
     if (last >= 0 && typeof items[last] === 'string') {
@@ -46,14 +55,19 @@ export class OutputQueue {
   /** Queues bytes as they are. */
   pushBytes(bytes: Buffer): void {
     if (bytes.length === 0) return
-    ;(this.#items ??= []).push(bytes, bytes.length)
+    if (this.#items === null) {
+      this.#items = this.#text === undefined ? [] : [this.#text, this.#bytes]
+      this.#text = undefined
+    }
+    this.#items.push(bytes, bytes.length)
     this.#bytes += bytes.length
   }
 
   /** The queue's only piece when that is text (a whole small response), else `undefined`. */
   get onlyText(): string | undefined {
     const items = this.#items
-    return items !== null && items.length === 2 && typeof items[0] === 'string' ? items[0] : undefined
+    if (items === null) return this.#text
+    return items.length === 2 && typeof items[0] === 'string' ? items[0] : undefined
   }
 
   /**
@@ -61,12 +75,13 @@ export class OutputQueue {
    * every character is ASCII, which encodes the same (and more cheaply) as latin1.
    */
   get isAscii(): boolean {
-    const items = this.#items
-    return items !== null && items.length === 2 && typeof items[0] === 'string' && items[0].length === this.#bytes
+    const text = this.onlyText
+    return text !== undefined && text.length === this.#bytes
   }
 
   /** Drops everything queued: it has been written some other way. */
   clear(): void {
+    this.#text = undefined
     this.#items = null
     this.#bytes = 0
   }
@@ -76,7 +91,9 @@ export class OutputQueue {
    * @returns the buffers to write, in order
    */
   take(): Buffer[] {
-    const items = this.#items ?? []
+    const text = this.#text
+    const items = this.#items ?? (text === undefined ? [] : [text, this.#bytes])
+    this.#text = undefined
     this.#items = null
     this.#bytes = 0
     if (items.length === 2) {
