@@ -185,7 +185,8 @@ function splitTarget(head: RequestHead): number {
  * head decoded from `buf[textStart]` on.
  */
 function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: number, head: RequestHead, text: string, textStart: number): number {
-  const headers = head.headers
+  // Made by the first field, at its size: a list grown from empty by push() reserves 16 slots.
+  let headers: string[] | undefined
   let hosts = 0
   let connectionClose = false
   let connectionKeepAlive = false
@@ -201,7 +202,7 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
     // RFC 9112 §5.1: no whitespace between name and colon; a proxy might strip it and disagree.
     if (pos === nameStart || buf[pos] !== COLON) return ParseResult.Malformed
     const nameEnd = pos++
-    if (headers.length >= maxCount * 2) return ParseResult.TooManyHeaders
+    if (headers !== undefined && headers.length >= maxCount * 2) return ParseResult.TooManyHeaders
     while (buf[pos] === SP || buf[pos] === HTAB) pos++
     const valueStart = pos
     while (FIELD_VALUE_CHAR[buf[pos]!] === 1) pos++
@@ -213,7 +214,12 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
     pos = lineEnd + 2
     const name = text.slice(nameStart - textStart, nameEnd - textStart)
     const value = text.slice(valueStart - textStart, valueEnd - textStart)
-    headers.push(name, value)
+    if (headers === undefined) {
+      headers = [name, value]
+      head.headers = headers
+    } else {
+      headers.push(name, value)
+    }
     switch (nameEnd - nameStart) {
       case 4:
         if (equalsLower(buf, nameStart, 'host')) hosts++

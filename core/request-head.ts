@@ -1,3 +1,6 @@
+// Shared by every head without fields (an HTTP/1.0 request may have none).
+const NO_FIELDS: readonly string[] = Object.freeze([])
+
 /**
  * What the head parser learned about one request: the request line, the fields in order, and the
  * framing and connection facts the Session acts on. Field names and values are latin1 strings, as
@@ -15,7 +18,7 @@ export class RequestHead {
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   versionMinor = 1
   /** Fields as a flat list: `[name, value, name, value, …]`, names as received. */
-  headers: string[] = []
+  headers: readonly string[] = NO_FIELDS
   /** Declared Content-Length, or -1 when absent. */
   contentLength = -1
   /** Whether the body is chunked (Transfer-Encoding ends in `chunked`). */
