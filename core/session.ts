@@ -53,6 +53,12 @@ const Flag = {
 const CORK_BYTES = 64 * 1024
 
 /**
+ * What the loop waits for when it cannot go on at once: a flush or a response (whether the
+ * connection stays open), or a chunk from `read()` (`null` at the end).
+ */
+type LoopWait = Promise<boolean> | Promise<Buffer | null>
+
+/**
  * One connection's whole life as one async loop: read a head, check it, read the body, dispatch,
  * answer, and go round again while keep-alive allows; then close. It runs over any Transport.
  *
@@ -181,7 +187,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#registry?.add(this)
     if (this.#host.connectionOpened !== undefined) this.#host.connectionOpened(this.connection)
     this.#timer.arm(this.#config.timeouts.headerTimeoutMs, this.#host.timers)
-    void this.#loop()
+    this.#run()
   }
 
   /** Resolves when the connection has ended; at once when it was never started. */
@@ -194,7 +200,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   readable(): void {
     if (!this.#has(Flag.Parked)) return
     this.#lower(Flag.Parked)
-    void this.#loop()
+    this.#run()
   }
 
   /**
@@ -239,43 +245,97 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     })
   }
 
-  // The wait for a head is written out here rather than in helpers, whose frames would each stay
-  // suspended too. With a transport that can notify, the loop returns to wait (parks) and the
-  // transport's event starts it again: an idle connection is then no frame and no promise.
-  async #loop(): Promise<void> {
+  /**
+   * Runs the loop as far as it goes without waiting; a wait continues in `#resume`. With a
+   * transport that can notify, the loop returns to wait for a head (parks) and the transport's
+   * event starts it again: an idle connection is then no frame and no promise, and a keep-alive
+   * request that finds everything at hand runs without an async function or a promise.
+   */
+  #run(): void {
+    let wait: LoopWait | undefined
     try {
-      for (;;) {
-        let head = this.#tryHead()
-        while (head === undefined) {
-          if (!this.#output.isIdle) {
-            const flushed = this.#output.flushNow()
-            if (!(typeof flushed === 'boolean' ? flushed : await flushed)) return
+      wait = this.#turn()
+    } catch (err) {
+      this.#endWith('error')
+      this.#host.reportError(err)
+    }
+    if (wait !== undefined) void this.#resume(wait)
+    else if (!this.#has(Flag.Parked)) this.#end()
+  }
+
+  /** Waits for what the loop is waiting for, then runs it on, until it parks or ends. */
+  async #resume(first: LoopWait): Promise<void> {
+    let wait: LoopWait | undefined = first
+    try {
+      while (wait !== undefined) {
+        const result = await wait
+        if (result === false) break
+        if (result !== true) {
+          // A chunk that `read()` waited for, or the end of the input.
+          if (result === null || this.#stage === Stage.Closed) {
+            this.#endWith('client-closed')
+            break
           }
-          const stage = this.#input.available > 0 || this.#requestCount === 0 ? Stage.Head : Stage.Idle
-          if (!this.#readyToRead(stage)) return
-          const chunk = this.#has(Flag.CanPark) ? this.transport.tryRead!() : await this.#read()
-          if (chunk === undefined) {
-            // Registered first: a transport that throws here ends the Session instead of stranding it.
-            this.transport.notifyReadable!(this)
-            this.#raise(Flag.Parked)
-            return
-          }
-          if (chunk === null || this.#stage === Stage.Closed) return this.#endWith('client-closed')
-          this.#input.append(chunk)
-          head = this.#tryHead()
+          this.#input.append(result)
         }
-        if (head === null) return
-        const open = this.#serve(head)
-        this.#head = undefined
-        if (!(typeof open === 'boolean' ? open : await open)) return
-        if (this.#output.bytes >= CORK_BYTES && !(await this.flush())) return
+        wait = this.#turn()
       }
     } catch (err) {
       this.#endWith('error')
       this.#host.reportError(err)
-    } finally {
-      if (!this.#has(Flag.Parked)) await this.#finish()
     }
+    if (!this.#has(Flag.Parked)) this.#end()
+  }
+
+  /**
+   * The loop's synchronous part: answers every buffered request, then flushes and parks. The wait
+   * for a head is written out here rather than in helpers, whose frames would stay suspended too.
+   * @returns what it must wait for (a flush, a response, or a read); `undefined` when it parked or
+   *   the connection is over
+   */
+  #turn(): LoopWait | undefined {
+    for (;;) {
+      // Responses to pipelined requests leave once they pile up, not only when input runs out.
+      if (this.#output.bytes >= CORK_BYTES) {
+        const flushed = this.#output.flushNow()
+        if (typeof flushed !== 'boolean') return flushed
+        if (!flushed) return undefined
+      }
+      let head = this.#tryHead()
+      while (head === undefined) {
+        if (!this.#output.isIdle) {
+          const flushed = this.#output.flushNow()
+          if (typeof flushed !== 'boolean') return flushed
+          if (!flushed) return undefined
+        }
+        const stage = this.#input.available > 0 || this.#requestCount === 0 ? Stage.Head : Stage.Idle
+        if (!this.#readyToRead(stage)) return undefined
+        if (!this.#has(Flag.CanPark)) return this.#read()
+        const chunk = this.transport.tryRead!()
+        if (chunk === undefined) {
+          // Registered first: a transport that throws here ends the Session instead of stranding it.
+          this.transport.notifyReadable!(this)
+          this.#raise(Flag.Parked)
+          return undefined
+        }
+        if (chunk === null || this.#stage === Stage.Closed) {
+          this.#endWith('client-closed')
+          return undefined
+        }
+        this.#input.append(chunk)
+        head = this.#tryHead()
+      }
+      if (head === null) return undefined
+      const open = this.#serve(head)
+      this.#head = undefined
+      if (typeof open !== 'boolean') return open
+      if (!open) return undefined
+    }
+  }
+
+  /** The loop is over: close, with any failure of the closing reported rather than lost. */
+  #end(): void {
+    this.#finish().catch((err: unknown) => this.#host.reportError(err))
   }
 
   /**
