@@ -42,7 +42,6 @@ export class OutputQueue {
     }
     const items = this.#items
     const last = items.length - 2
-    // Consecutive texts (pipelined responses) join into one string, encoded once at flush.
     if (last >= 0 && typeof items[last] === 'string') {
       items[last] += text
       items[last + 1] = (items[last + 1] as number) + byteLength

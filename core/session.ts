@@ -298,15 +298,13 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       // Responses to pipelined requests leave once they pile up, not only when input runs out.
       if (this.#output.bytes >= CORK_BYTES) {
         const flushed = this.#output.flushNow()
-        if (typeof flushed !== 'boolean') return flushed
-        if (!flushed) return undefined
+        if (flushed !== true) return flushed === false ? undefined : flushed
       }
       let head = this.#tryHead()
       while (head === undefined) {
         if (!this.#output.isIdle) {
           const flushed = this.#output.flushNow()
-          if (typeof flushed !== 'boolean') return flushed
-          if (!flushed) return undefined
+          if (flushed !== true) return flushed === false ? undefined : flushed
         }
         const stage = this.#input.available > 0 || this.#requestCount === 0 ? Stage.Head : Stage.Idle
         if (!this.#readyToRead(stage)) return undefined
