@@ -188,9 +188,8 @@ export abstract class SocketTransport implements Transport {
    * @returns `true` when they were taken, `false` (nothing written) when the caller must `write()`
    */
   tryWrite(bytes: Buffer): boolean {
-    const socket = this.#socket
-    if (this.#isClosed || !socket.writable || socket.writableNeedDrain) return false
-    socket.write(bytes)
+    if (!this.#hasRoom()) return false
+    this.#socket.write(bytes)
     return true
   }
 
@@ -202,9 +201,8 @@ export abstract class SocketTransport implements Transport {
    * @returns `true` when it was taken, `false` (nothing written) when the caller must `write()`
    */
   tryWriteText(text: string, encoding: TextEncoding): boolean {
-    const socket = this.#socket
-    if (this.#isClosed || !socket.writable || socket.writableNeedDrain) return false
-    socket.write(text, encoding)
+    if (!this.#hasRoom()) return false
+    this.#socket.write(text, encoding)
     return true
   }
 
@@ -245,6 +243,12 @@ export abstract class SocketTransport implements Transport {
     socket.end()
     this.#graceTimer = setTimeout(destroySocket, this.#closeGraceMs, socket)
     this.#graceTimer.unref()
+  }
+
+  /** Whether a write can be handed to the socket now: open, and its buffer not past the mark. */
+  #hasRoom(): boolean {
+    const socket = this.#socket
+    return !this.#isClosed && socket.writable && !socket.writableNeedDrain
   }
 
   /** The slow path: the kernel is behind, so one closure per waiting write costs nothing that matters. */
