@@ -350,12 +350,11 @@ export class Response {
   #sendsPlainOk(body: string, bodyBytes: number, contentType: string): boolean {
     const sink = this.#sink
     if (this.#status !== 200 || !this.#headers.isEmpty || this.#isHead || this.#versionMinor !== 1 || this.#wantsClose) return false
-    const digits = bodyBytes < 10 ? 1 : bodyBytes < 100 ? 2 : bodyBytes < 1000 ? 3 : bodyBytes < 10000 ? 4 : 5
-    const prefix = okHeadPrefix(sink.serverLine, contentType)
-    const textBytes = prefix.length + digits + 4 + bodyBytes
-    if (bodyBytes === 0 || bodyBytes >= 100000 || textBytes > sink.smallWriteBytes || sink.mustClose()) return false
+    // ASCII throughout, so its length is its byte count.
+    const head = `${okHeadPrefix(sink.serverLine, contentType)}${bodyBytes}\r\n\r\n`
+    if (bodyBytes === 0 || head.length + bodyBytes > sink.smallWriteBytes || sink.mustClose()) return false
     this.#headers.setDefaultType(contentType)
-    sink.queueText(`${prefix}${bodyBytes}\r\n\r\n${body}`, textBytes)
+    sink.queueText(head + body, head.length + bodyBytes)
     this.#finish()
     return true
   }
