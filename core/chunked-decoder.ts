@@ -1,4 +1,4 @@
-import { CR, HTAB, LF, SP, FIELD_VALUE_CHAR, HEX_VALUE, TCHAR } from './char-tables.js'
+import { CR, HTAB, LF, SP, FIELD_VALUE_CLASS, HEX_VALUE, TCHAR } from './char-tables.js'
 import { ParseResult } from './parse-result.js'
 
 const SEMICOLON = 59
@@ -108,7 +108,7 @@ export class ChunkedDecoder {
       }
       case EXTENSION:
         if (b === CR) return this.#endSizeLine()
-        if (FIELD_VALUE_CHAR[b] !== 1) return ParseResult.Malformed
+        if (FIELD_VALUE_CLASS[b] === 0) return ParseResult.Malformed
         return this.#countLine()
       case SIZE_LF:
         if (b !== LF) return ParseResult.Malformed
@@ -137,7 +137,7 @@ export class ChunkedDecoder {
           this.#state = TRAILER_LF
           return this.#endTrailerLine()
         }
-        if (FIELD_VALUE_CHAR[b] !== 1) return ParseResult.Malformed
+        if (FIELD_VALUE_CLASS[b] === 0) return ParseResult.Malformed
         return this.#trailerByte(b)
       case TRAILER_LF:
         if (b !== LF) return ParseResult.Malformed

@@ -1,4 +1,4 @@
-import { CR, HTAB, LF, SP, FIELD_VALUE_CHAR, TARGET_CHAR, TCHAR } from './char-tables.js'
+import { CR, HTAB, LF, SP, FIELD_VALUE_CLASS, FIELD_VALUE_PERCENT, TARGET_CLASS, TARGET_ESCAPE, TARGET_QUERY, TCHAR } from './char-tables.js'
 import { RequestHead } from './request-head.js'
 import { ParseResult } from './parse-result.js'
 
@@ -121,7 +121,8 @@ export function parseHead(buf: Buffer, start: number, headEnd: number, limits: H
   if (i === start || buf[i] !== SP) return ParseResult.Malformed
   head.method = internMethod(buf, start, i - start, text)
   const targetStart = ++i
-  while (TARGET_CHAR[buf[i]!] === 1) i++
+  let classes = 0
+  for (let k = TARGET_CLASS[buf[i]!]!; k !== 0; k = TARGET_CLASS[buf[++i]!]!) classes |= k
   if (i === targetStart || buf[i] !== SP) return i - targetStart > limits.maxTargetBytes ? ParseResult.TargetTooLong : ParseResult.Malformed
   if (i - targetStart > limits.maxTargetBytes) return ParseResult.TargetTooLong
   head.target = text.slice(targetStart - start, i - start)
@@ -136,13 +137,17 @@ export function parseHead(buf: Buffer, start: number, headEnd: number, limits: H
   if (major < 0 || major > 9 || minor < 0 || minor > 9) return ParseResult.Malformed
   if (major !== 1 || minor > 1) return ParseResult.VersionNotSupported
   head.versionMinor = minor
-  const targetResult = splitTarget(head)
+  head.targetIsPlain = (classes & TARGET_ESCAPE) === 0
+  const targetResult = splitTarget(head, (classes & TARGET_QUERY) !== 0)
   if (targetResult !== ParseResult.Ok) return targetResult
   return parseFields(buf, i + 10, headEnd - 2, limits.maxHeaderCount, head, text, start)
 }
 
-/** Sorts the target into its RFC 9112 §3.2 form and extracts path and query. */
-function splitTarget(head: RequestHead): number {
+/**
+ * Sorts the target into its RFC 9112 §3.2 form and extracts path and query.
+ * @param hasQuestionMark - whether the target holds a `?` anywhere
+ */
+function splitTarget(head: RequestHead, hasQuestionMark: boolean): number {
   const target = head.target
   const first = target.charCodeAt(0)
   let pathStart = 0
@@ -170,7 +175,7 @@ function splitTarget(head: RequestHead): number {
     }
     pathStart = slash
   }
-  const question = target.indexOf('?', pathStart)
+  const question = hasQuestionMark ? target.indexOf('?', pathStart) : -1
   if (question === -1) {
     head.path = pathStart === 0 ? target : target.slice(pathStart)
   } else {
@@ -193,6 +198,7 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
   let connectionUpgrade = false
   let hasUpgradeField = false
   let transferEncoding: string | undefined
+  let valueClasses = 0
   while (pos < fieldsEnd) {
     // RFC 9112 §5.2: obs-fold (a line starting with whitespace) is refused.
     const c = buf[pos]
@@ -205,7 +211,7 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
     if (headers !== undefined && headers.length >= maxCount * 2) return ParseResult.TooManyHeaders
     while (buf[pos] === SP || buf[pos] === HTAB) pos++
     const valueStart = pos
-    while (FIELD_VALUE_CHAR[buf[pos]!] === 1) pos++
+    for (let k = FIELD_VALUE_CLASS[buf[pos]!]!; k !== 0; k = FIELD_VALUE_CLASS[buf[++pos]!]!) valueClasses |= k
     // A CR that does not end the line is a bare CR: refused like a bare LF.
     if (buf[pos] !== CR || buf[pos + 1] !== LF) return ParseResult.Malformed
     const lineEnd = pos
@@ -269,6 +275,7 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
     if (framing !== ParseResult.Ok) return framing
     head.chunked = true
   }
+  head.valuesArePlain = (valueClasses & FIELD_VALUE_PERCENT) === 0
   head.keepAlive = !connectionClose && (http11 || connectionKeepAlive)
   head.upgrade = connectionUpgrade && hasUpgradeField
   return ParseResult.Ok

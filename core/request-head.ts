@@ -15,10 +15,14 @@ export class RequestHead {
   path = ''
   /** The query string without `?`, or `''`. */
   query = ''
+  /** Whether the target holds no `%`, `.` or `\`: nothing a decoding or a dot segment rides on. */
+  targetIsPlain = false
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   versionMinor = 1
   /** Fields as a flat list: `[name, value, name, value, …]`, names as received. */
   headers: readonly string[] = NO_FIELDS
+  /** Whether no field value holds a `%`: nothing a percent-encoded byte rides on. */
+  valuesArePlain = false
   /** Declared Content-Length, or -1 when absent. */
   contentLength = -1
   /** Whether the body is chunked (Transfer-Encoding ends in `chunked`). */

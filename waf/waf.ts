@@ -34,6 +34,14 @@ export interface WafRequestHead {
   readonly target: string
   /** Flat `[name, value, name, value, …]` as received; names are not lower-cased. */
   readonly headers: readonly string[]
+  /**
+   * `true` only when the target is known to hold no `%`, `.` or `\` and no character outside
+   * visible ASCII, as a parser that has looked at every byte knows: basic mode then has nothing to
+   * look for in it. Leave it out when unsure.
+   */
+  readonly targetIsPlain?: boolean
+  /** `true` only when no header value is known to hold a `%`. Leave it out when unsure. */
+  readonly valuesArePlain?: boolean
 }
 
 /**
@@ -125,7 +133,7 @@ export class Waf {
   checkHead(head: WafRequestHead, mode: WafMode = this.#mode): WafVerdict | null {
     if (mode === 'off') return null
     this.#begin(head, mode)
-    if (!this.#checkTarget(head.target) && !this.#checkHeaders(head.headers)) this.#checkCustomHead(head)
+    if (!this.#checkTarget(head.target, head.targetIsPlain === true) && !this.#checkHeaders(head.headers, head.valuesArePlain === true)) this.#checkCustomHead(head)
     return this.#verdict
   }
 
@@ -163,10 +171,12 @@ export class Waf {
     this.#reported = null
   }
 
-  #checkTarget(target: string): boolean {
+  #checkTarget(target: string, isPlain: boolean): boolean {
     if (target.length > this.#maxTargetLength) {
       return this.#found('target-length', 'protocol', `${target.length} characters; maxTargetLength is ${this.#maxTargetLength}`)
     }
+    // What basic mode looks for (below) can only be where the parser saw `%`, `.`, `\` or a raw byte.
+    if (isPlain && !this.#strict) return false
     // Hot path: one pass finds bad characters, the query and anything basic mode could match.
     let query = -1
     let encoded = false
@@ -189,7 +199,9 @@ export class Waf {
     return query !== -1 && visitPairs(text, query + 1, Place.Arg, this.#visit)
   }
 
-  #checkHeaders(headers: readonly string[]): boolean {
+  #checkHeaders(headers: readonly string[], valuesArePlain: boolean): boolean {
+    // Basic mode only looks for encoded CR, LF and NUL smuggled into a header (below).
+    if (valuesArePlain && !this.#strict) return false
     for (let i = 0; i + 1 < headers.length; i += 2) {
       const value = headers[i + 1]
       if (!this.#strict) {

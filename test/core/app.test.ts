@@ -235,6 +235,15 @@ describe('App', () => {
       expect(res.status).to.equal(400)
       expect(res.json()).to.deep.equal({ message: 'Request blocked', rule: 'traversal' })
     })
+
+    it('blocks a raw dot-segment traversal and an encoded CRLF in a header under the default WAF mode', async () => {
+      const dots = await app.inject({ path: '/docs/../../etc/passwd' })
+      expect([dots.status, dots.json()]).to.deep.equal([400, { message: 'Request blocked', rule: 'traversal' }])
+      const crlf = await app.inject({ path: '/docs/a', headers: { 'X-Forwarded-For': '1.2.3.4%0d%0aSet-Cookie: a=b' } })
+      expect([crlf.status, crlf.json()]).to.deep.equal([400, { message: 'Request blocked', rule: 'header-injection' }])
+      const clean = await app.inject({ path: '/docs/a', headers: { 'X-Progress': '50%25' } })
+      expect([clean.status, clean.json()]).to.deep.equal([200, { file: 'a' }])
+    })
   })
 
   describe('Request', () => {

@@ -113,6 +113,28 @@ describe('head parser (RFC 9112)', () => {
       expect(upgrade.upgrade).to.equal(true)
     })
 
+    it('tells whether the target holds a %, . or \\ and whether any field value holds a %', () => {
+      const facts = (text: string): [boolean, boolean] => {
+        const { result, head } = parse(text)
+        expect(result).to.equal(ParseResult.Ok)
+        return [head.targetIsPlain, head.valuesArePlain]
+      }
+      expect(facts('GET /a/b?x=1&y=2 HTTP/1.1\r\nHost: example.com:80\r\nAccept: */*\r\n\r\n')).to.deep.equal([true, true])
+      expect(facts('GET /a%2fb HTTP/1.1\r\nHost: a\r\n\r\n')).to.deep.equal([false, true])
+      expect(facts('GET /a/../b HTTP/1.1\r\nHost: a\r\n\r\n')).to.deep.equal([false, true])
+      expect(facts('GET /a\\b HTTP/1.1\r\nHost: a\r\n\r\n')).to.deep.equal([false, true])
+      expect(facts('GET /?next=%2e%2e HTTP/1.1\r\nHost: a\r\n\r\n')).to.deep.equal([false, true])
+      expect(facts('GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nX-B: 50%\r\n\r\n')).to.deep.equal([true, false])
+      expect(facts('GET / HTTP/1.0\r\n\r\n')).to.deep.equal([true, true])
+    })
+
+    it('splits the query at the first ?, also when a later one follows', () => {
+      const { head } = parse('GET /p?a=1?b=2 HTTP/1.1\r\nHost: a\r\n\r\n')
+      expect([head.path, head.query]).to.deep.equal(['/p', 'a=1?b=2'])
+      expect(parse('GET /p? HTTP/1.1\r\nHost: a\r\n\r\n').head.query).to.equal('')
+      expect(parse('GET http://a.example/p?q HTTP/1.1\r\nHost: a\r\n\r\n').head.path).to.equal('/p')
+    })
+
     it('answers identical duplicate Content-Length values as one', () => {
       const { result, head } = parse('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n')
       expect(result).to.equal(ParseResult.Ok)

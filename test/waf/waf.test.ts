@@ -92,6 +92,21 @@ describe('Waf', () => {
       expect(waf.checkHead(get('/x?f=%u002e%u002e%u2215%u002e%u002e%u2215boot.ini'))?.matched).to.equal('../../boot.ini')
     })
 
+    it('trusts a parser that saw a plain target and plain values in basic mode only', () => {
+      const waf = new Waf()
+      // Hints that lie, to show what they skip: basic mode looks no further, strict mode ignores them.
+      const lying = { ...get('/a/../../etc/passwd', ['X-A', '%0d%0aSet-Cookie: a=b']), targetIsPlain: true, valuesArePlain: true }
+      expect(waf.checkHead(lying)).to.equal(null)
+      expect(waf.checkHead(lying, 'strict')?.ruleId).to.equal('traversal')
+      expect(waf.checkHead({ ...lying, targetIsPlain: false })?.ruleId).to.equal('traversal')
+      expect(waf.checkHead({ ...lying, valuesArePlain: false })?.ruleId).to.equal('header-injection')
+    })
+
+    it('still refuses a plain target over maxTargetLength', () => {
+      const verdict = new Waf({ maxTargetLength: 4 }).checkHead({ ...get('/abcdef'), targetIsPlain: true })
+      expect(verdict?.ruleId).to.equal('target-length')
+    })
+
     it('blocks a body larger than maxBodyBytes before reading it as text', () => {
       const verdict = new Waf({ maxBodyBytes: 8 }).checkBody(post, Buffer.alloc(9), 'application/json')
       expect(verdict).to.deep.equal({ ruleId: 'body-size', category: 'protocol', matched: '9 bytes; maxBodyBytes is 8', blocked: true })
