@@ -122,7 +122,8 @@ export function parseHead(buf: Buffer, start: number, headEnd: number, limits: H
   head.method = internMethod(buf, start, i - start, text)
   const targetStart = ++i
   let classes = 0
-  for (let k = TARGET_CLASS[buf[i]!]!; k !== 0; k = TARGET_CLASS[buf[++i]!]!) classes |= k
+  // `> 0` rather than `!== 0`: past the buffer's end a lookup is undefined, which must stop the scan too.
+  for (let k = TARGET_CLASS[buf[i]!]!; k > 0; k = TARGET_CLASS[buf[++i]!]!) classes |= k
   if (i === targetStart || buf[i] !== SP) return i - targetStart > limits.maxTargetBytes ? ParseResult.TargetTooLong : ParseResult.Malformed
   if (i - targetStart > limits.maxTargetBytes) return ParseResult.TargetTooLong
   head.target = text.slice(targetStart - start, i - start)
@@ -211,7 +212,7 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
     if (headers !== undefined && headers.length >= maxCount * 2) return ParseResult.TooManyHeaders
     while (buf[pos] === SP || buf[pos] === HTAB) pos++
     const valueStart = pos
-    for (let k = FIELD_VALUE_CLASS[buf[pos]!]!; k !== 0; k = FIELD_VALUE_CLASS[buf[++pos]!]!) valueClasses |= k
+    for (let k = FIELD_VALUE_CLASS[buf[pos]!]!; k > 0; k = FIELD_VALUE_CLASS[buf[++pos]!]!) valueClasses |= k
     // A CR that does not end the line is a bare CR: refused like a bare LF.
     if (buf[pos] !== CR || buf[pos + 1] !== LF) return ParseResult.Malformed
     const lineEnd = pos
