@@ -25,6 +25,7 @@ import { isOrdinaryDisconnect } from './ordinary-disconnect.js'
 import { AlreadyDetachedError, DetachWhileReadingError } from './errors.js'
 import { sendConstant } from './constant-response.js'
 import { ResponseSlot, type SlotOwner } from './response-slot.js'
+import { loopNow } from './loop-clock.js'
 
 /**
  * What the connection is waiting for; decides which timeout is armed and what expiry does.
@@ -80,7 +81,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   #headNumber = 0
   /** When the connection was accepted. */
   readonly createdAt = Date.now()
-  /** When the last request arrived. */
+  /** When the last request arrived, to the turn of the event loop (see `loopNow`). */
   lastActiveAt = this.createdAt
   #timedOut = -1
   #closeReason: CloseReason | undefined
@@ -346,7 +347,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#headNumber = ++this.#requestCount
     this.#stage = Stage.Serving
     // Read once: a request answered without waiting arms its idle timeout with this time too.
-    this.lastActiveAt = Date.now()
+    this.lastActiveAt = loopNow()
     const host = this.#host
     const match = host.route(head.method, head.path)
     const entry = match.status === 200 ? match.store : undefined
@@ -595,7 +596,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     if (this.#stage !== stage) {
       const timeouts = this.#config.timeouts
       // Still serving: the request was answered without waiting, so it arrived just now.
-      const now = this.#stage === Stage.Serving ? this.lastActiveAt : Date.now()
+      const now = this.#stage === Stage.Serving ? this.lastActiveAt : loopNow()
       this.#setStage(stage, stage === Stage.Idle ? timeouts.idleTimeoutMs : stage === Stage.Head ? timeouts.headerTimeoutMs : timeouts.bodyTimeoutMs, now)
     }
     // An idle connection holds no bytes of the requests it has served.

@@ -32,8 +32,8 @@ export class TimerLists {
  * One timer per Session, re-armed for each stage (header block, body, handler, write, idle).
  *
  * It is an entry of the App's list for the stage's duration, not a Node timer: arming unlinks it
- * from one list and appends it to another, so a keep-alive request costs a `Date.now()` and a few
- * pointer stores, and an idle connection holds no `Timeout`.
+ * from one list and appends it to another, so a keep-alive request costs a few pointer stores (its
+ * time is the loop's, see `loopNow`), and an idle connection holds no `Timeout`.
  */
 export class StageTimer implements DeadlineEntry {
   /** Told when an armed deadline passes. @internal */

@@ -1,0 +1,25 @@
+/**
+ * The time as of the current turn of the event loop: `Date.now()` read once per turn, not once
+ * per request. Under load one turn serves the requests of dozens of connections, and the clock
+ * read is a native call (about 40 ns here) that every keep-alive request would otherwise make.
+ *
+ * Node's own timers measure from the loop's time in the same way, so a deadline armed from this
+ * clock may be early by at most the time the turn has already run, like a `setTimeout` set there.
+ * The value is forgotten in the turn's check phase, after all of its I/O callbacks.
+ */
+let now = 0
+let isFresh = false
+
+function forget(): void {
+  isFresh = false
+}
+
+/** @returns milliseconds since the epoch, as first read in this turn of the event loop */
+export function loopNow(): number {
+  if (!isFresh) {
+    now = Date.now()
+    isFresh = true
+    setImmediate(forget)
+  }
+  return now
+}
