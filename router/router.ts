@@ -9,7 +9,6 @@ import {
 import { foldCase } from './fold-case.js'
 import type { Matcher } from './matcher.js'
 import type { MethodTable } from './method-table.js'
-import { ParamsObject } from './params-object.js'
 import { parsePattern, type PatternToken } from './parse-pattern.js'
 import { printTree } from './print-tree.js'
 import { RadixNode } from './radix-node.js'
@@ -62,9 +61,11 @@ export class Router<T> {
   readonly #caseSensitive: boolean
   readonly #ignoreTrailingSlash: boolean
   readonly #root = RadixNode.root<T>()
-  // rou3's idea: a path without params is one keyed load, before any tree walk. A null-prototype
-  // object, not a Map: the keyed load measured faster (static-only list, same run).
-  readonly #static = new ParamsObject() as unknown as Record<string, MethodTable<T> | undefined>
+  // rou3's idea: a path without params is one keyed load, before any tree walk. A Map, not a
+  // null-prototype object: a request's path is a new string each time, and an object first looks
+  // such a key up in V8's table of internalized strings, a large table a busy server keeps out of
+  // the cache.
+  readonly #static = new Map<string, MethodTable<T>>()
   readonly #maxParamLength: number
   readonly #compiles = matcherCompilation.enabled
   // Whether a path is its own static key: neither case-folded nor trimmed.
@@ -119,7 +120,7 @@ export class Router<T> {
     for (const name of methods) table.assertFree(name, path)
     for (const name of methods) table.add(name, store, path)
     if (tokens.length === 1 && tokens[0]?.kind === 'static') {
-      this.#static[this.#fold(pattern)] = table
+      this.#static.set(this.#fold(pattern), table)
       this.#longestStatic = Math.max(this.#longestStatic, pattern.length)
     }
     this.#matcher = null
@@ -212,7 +213,7 @@ export class Router<T> {
 
   #staticHit(method: string, key: string): RouteMatch<T> | undefined {
     if (key.length > this.#longestStatic) return undefined
-    const table = this.#static[key]
+    const table = this.#static.get(key)
     return table === undefined ? undefined : table.get(method)?.hit
   }
 
