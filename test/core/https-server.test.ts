@@ -352,6 +352,8 @@ describe('HTTPS over real TLS connections', () => {
 
     it('keeps an exception thrown by onTlsError away from the process', async () => {
       const app = new App({ tls: { cert: local.cert, key: local.key, minVersion: 'TLSv1.3' } })
+      const reported: unknown[] = []
+      app.onError((err) => void reported.push(err))
       let calls = 0
       const onTlsError = (): void => {
         calls++
@@ -373,6 +375,7 @@ describe('HTTPS over real TLS connections', () => {
         for (const listener of mochaListeners) process.on('uncaughtException', listener)
       }
       expect({ calls, escaped }).to.deep.equal({ calls: 1, escaped: [] })
+      expect(reported.map((err) => (err as Error).message)).to.deep.equal(['onTlsError hook failed'])
     })
 
     it('closes plaintext HTTP sent to the TLS port without a reply or a reset, and counts it', async () => {
