@@ -6,6 +6,10 @@
  * Node's own timers measure from the loop's time in the same way, so a deadline armed from this
  * clock may be early by at most the time the turn has already run, like a `setTimeout` set there.
  * The value is forgotten in the turn's check phase, after all of its I/O callbacks.
+ *
+ * The immediate that forgets it must stay ref'ed: a pending ref'ed immediate keeps the loop from
+ * blocking in its poll phase, so a value read in a timer or an immediate (whose forgetting falls
+ * after the next poll) is forgotten before the loop waits for I/O, never carried across an idle wait.
  */
 let now = 0
 let isFresh = false

@@ -1,5 +1,7 @@
 import { expect } from 'chai'
 import sinon from 'sinon'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { loopNow } from '../../core/loop-clock.js'
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0)
@@ -41,5 +43,40 @@ describe('loopNow()', () => {
     expect(loopNow()).to.equal(0)
     clock.tick(7)
     expect(loopNow()).to.equal(0)
+  })
+})
+
+describe('loopNow() across an idle wait', () => {
+  let peer: ChildProcess
+
+  // A process that answers a byte on its stdin 30 ms later: I/O that wakes this loop from its
+  // wait directly, with no timer or immediate of this process passing first.
+  beforeEach(async () => {
+    peer = spawn(process.execPath, ['-e', "process.stdin.on('data', () => setTimeout(() => process.stdout.write('x'), 30))"], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    })
+    await once(peer, 'spawn')
+  })
+  afterEach(() => {
+    peer.kill()
+  })
+
+  /** Reads the clock from `schedule`'s callback, then again when the peer's answer arrives. */
+  function elapsedAcrossWait(schedule: (callback: () => void) => void): Promise<number> {
+    return new Promise((resolve) => {
+      schedule(() => {
+        const first = loopNow()
+        peer.stdout!.once('data', () => resolve(loopNow() - first))
+        peer.stdin!.write('go')
+      })
+    })
+  }
+
+  it('forgets a value read in a timer before the loop waits for I/O', async () => {
+    expect(await elapsedAcrossWait((callback) => setTimeout(callback, 1))).to.be.at.least(25)
+  })
+
+  it('forgets a value read in an immediate before the loop waits for I/O', async () => {
+    expect(await elapsedAcrossWait((callback) => setImmediate(callback))).to.be.at.least(25)
   })
 })
