@@ -200,7 +200,7 @@ export class Waf {
   }
 
   #checkHeaders(headers: readonly string[], valuesArePlain: boolean): boolean {
-    // Basic mode only looks for encoded CR, LF and NUL smuggled into a header (below).
+    // Basic mode looks only at values with a `%` (below): none, when the parser saw none.
     if (valuesArePlain && !this.#strict) return false
     for (let i = 0; i + 1 < headers.length; i += 2) {
       const value = headers[i + 1]
