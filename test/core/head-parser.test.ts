@@ -105,6 +105,21 @@ describe('head parser (RFC 9112)', () => {
       expect(parse('GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n').head.keepAlive).to.equal(false)
     })
 
+    it('reads Connection tokens in any case, alone or in a list', () => {
+      const facts = (value: string, version = '1.1'): [boolean, boolean] => {
+        const { result, head } = parse(`GET / HTTP/${version}\r\nHost: a\r\nConnection: ${value}\r\n\r\n`)
+        expect(result).to.equal(ParseResult.Ok)
+        return [head.keepAlive, head.upgrade]
+      }
+      expect(facts('KEEP-ALIVE', '1.0')).to.deep.equal([true, false])
+      expect(facts('keep-alive', '1.0')).to.deep.equal([true, false])
+      expect(facts('CLOSE')).to.deep.equal([false, false])
+      expect(facts('clos')).to.deep.equal([true, false])
+      expect(facts('keep-alivex', '1.0')).to.deep.equal([false, false])
+      expect(facts('close, keep-alive', '1.0')).to.deep.equal([false, false])
+      expect(facts(' keep-alive , Upgrade', '1.0')).to.deep.equal([true, false])
+    })
+
     it('recognises chunked framing, Expect: 100-continue and upgrades', () => {
       const { head } = parse('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n')
       expect(head.chunked).to.equal(true)
