@@ -346,7 +346,6 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     this.#head = head
     this.#headNumber = ++this.#requestCount
     this.#stage = Stage.Serving
-    // Read once: a request answered without waiting arms its idle timeout with this time too.
     this.lastActiveAt = loopNow()
     const host = this.#host
     const match = host.route(head.method, head.path)
@@ -595,9 +594,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     }
     if (this.#stage !== stage) {
       const timeouts = this.#config.timeouts
-      // Still serving: the request was answered without waiting, so it arrived just now.
-      const now = this.#stage === Stage.Serving ? this.lastActiveAt : loopNow()
-      this.#setStage(stage, stage === Stage.Idle ? timeouts.idleTimeoutMs : stage === Stage.Head ? timeouts.headerTimeoutMs : timeouts.bodyTimeoutMs, now)
+      this.#setStage(stage, stage === Stage.Idle ? timeouts.idleTimeoutMs : stage === Stage.Head ? timeouts.headerTimeoutMs : timeouts.bodyTimeoutMs)
     }
     // An idle connection holds no bytes of the requests it has served.
     if (this.#input.available === 0) this.#input.release()
@@ -626,9 +623,10 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     }
   }
 
-  #setStage(stage: number, timeoutMs: number, now?: number): void {
+  /** Every stage's deadline is measured from the loop's time, read once per turn for all of them. */
+  #setStage(stage: number, timeoutMs: number): void {
     this.#stage = stage
-    this.#timer.arm(timeoutMs, this.#host.timers, now)
+    this.#timer.arm(timeoutMs, this.#host.timers, loopNow())
   }
 
   /** Queues the fixed response to a protocol error; the loop then ends, flushing it before closing. */
