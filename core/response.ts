@@ -350,9 +350,10 @@ export class Response {
   #sendsPlainOk(body: string, bodyBytes: number, contentType: string): boolean {
     const sink = this.#sink
     if (this.#status !== 200 || !this.#headers.isEmpty || this.#isHead || this.#versionMinor !== 1 || this.#wantsClose) return false
+    if (bodyBytes === 0 || sink.mustClose()) return false
     // ASCII throughout, so its length is its byte count.
     const head = `${okHeadPrefix(sink.serverLine, contentType)}${bodyBytes}\r\n\r\n`
-    if (bodyBytes === 0 || head.length + bodyBytes > sink.smallWriteBytes || sink.mustClose()) return false
+    if (head.length + bodyBytes > sink.smallWriteBytes) return false
     this.#headers.setDefaultType(contentType)
     sink.queueText(head + body, head.length + bodyBytes)
     this.#finish()
