@@ -1,9 +1,13 @@
 import type { Transport } from '../transports/transport.js'
 import { OutputQueue } from './output-queue.js'
 import { writeAll } from '../transports/write-all.js'
+import { atTurnEnd, type TurnEndTask } from './turn-end.js'
 
 const RESOLVED_TRUE = Promise.resolve(true)
 const RESOLVED_FALSE = Promise.resolve(false)
+
+/** The output's booleans, as bits of one field: every field is paid for by each idle connection. */
+const State = { Broken: 1, Deferred: 2 } as const
 
 /** How a SessionOutput tells its Session about writes. @internal */
 export interface OutputEvents {
@@ -21,11 +25,11 @@ export interface OutputEvents {
  * empty, so when their promise resolves their bytes are out. It is the queue itself, not an
  * object beside it: each object is paid for by every idle connection.
  */
-export class SessionOutput extends OutputQueue {
+export class SessionOutput extends OutputQueue implements TurnEndTask {
   readonly #transport: Transport
   readonly #events: OutputEvents
   #flushing: Promise<boolean> | undefined
-  #broken = false
+  #state = 0
 
   /**
    * @param transport - where bytes go
@@ -45,12 +49,46 @@ export class SessionOutput extends OutputQueue {
 
   /** Whether a write failed or the connection was cut: nothing more will be written. */
   get isBroken(): boolean {
-    return this.#broken
+    return (this.#state & State.Broken) !== 0
   }
 
   /** Stops all writing: the connection is over. */
   breakOff(): void {
-    this.#broken = true
+    this.#state |= State.Broken
+  }
+
+  /**
+   * Puts the flush off to the end of this turn of the event loop (see `turn-end.ts`), when the
+   * transport can take bytes without waiting and no flush is running.
+   * @returns whether it was put off; when `false` the caller flushes now
+   */
+  flushAtTurnEnd(): boolean {
+    const transport = this.#transport
+    if (this.#flushing !== undefined || this.isBroken || (transport.tryWrite === undefined && transport.tryWriteText === undefined)) return false
+    if ((this.#state & State.Deferred) === 0) {
+      this.#state |= State.Deferred
+      atTurnEnd(this)
+    }
+    return true
+  }
+
+  /**
+   * Writes what was put off to the turn's end now, if anything was. A flush that has to wait runs
+   * on as usual; its end and its failure reach the Session through the events.
+   */
+  flushDeferred(): void {
+    if ((this.#state & State.Deferred) === 0) return
+    this.#state &= ~State.Deferred
+    try {
+      void this.flushNow()
+    } catch (err) {
+      this.#fail(err)
+    }
+  }
+
+  /** The turn is ending. @internal */
+  runAtTurnEnd(): void {
+    this.flushDeferred()
   }
 
   /**
@@ -69,8 +107,8 @@ export class SessionOutput extends OutputQueue {
    */
   flushNow(): boolean | Promise<boolean> {
     if (this.#flushing !== undefined) return this.#flushing
-    if (this.isEmpty) return !this.#broken
-    if (this.#broken) return false
+    if (this.isEmpty) return !this.isBroken
+    if (this.isBroken) return false
     const text = this.onlyText
     if (text !== undefined && this.#transport.tryWriteText?.(text, this.isAscii ? 'latin1' : 'utf8') === true) {
       this.clear()
@@ -88,7 +126,7 @@ export class SessionOutput extends OutputQueue {
     try {
       let chunks: Buffer[] | undefined = first
       while (chunks !== undefined) {
-        if (this.#broken) return false
+        if (this.isBroken) return false
         if (!(await writeAll(this.#transport, chunks))) return this.#fail(undefined)
         chunks = this.isEmpty ? undefined : this.take()
       }
@@ -102,7 +140,7 @@ export class SessionOutput extends OutputQueue {
   }
 
   #fail(err: unknown): false {
-    this.#broken = true
+    this.#state |= State.Broken
     this.#events.failed(err)
     return false
   }

@@ -64,7 +64,7 @@ type LoopWait = Promise<boolean> | Promise<Buffer | null>
  * answer, and go round again while keep-alive allows; then close. It runs over any Transport.
  *
  * The loop never awaits what has already arrived: pipelined requests in the buffer are parsed and
- * answered back to back, and their responses leave together before the next read.
+ * answered back to back, and their responses leave together at the end of the event loop's turn.
  */
 export class Session implements SlotOwner, RequestConnection, ConnectionSource, OutputEvents, TimerOwner, ReadableListener {
   readonly #host: SessionHost
@@ -221,6 +221,8 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
   /** Closes the transport now. @internal */
   destroyWithReason(reason: CloseReason): void {
     this.#endWith(reason)
+    // Whole responses answered in this turn wait for its end: they leave before the close.
+    this.#output.flushDeferred()
     this.#output.breakOff()
     this.#response?.seize()
     this.#close()
@@ -303,7 +305,8 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       }
       let head = this.#tryHead()
       while (head === undefined) {
-        if (!this.#output.isIdle) {
+        // Answered: the responses leave at the end of the turn, with other connections' (turn-end.ts).
+        if (!this.#output.isIdle && !this.#output.flushAtTurnEnd()) {
           const flushed = this.#output.flushNow()
           if (flushed !== true) return flushed === false ? undefined : flushed
         }
@@ -592,13 +595,16 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       this.#endWith('shutdown')
       return false
     }
-    if (this.#stage !== stage) {
-      const timeouts = this.#config.timeouts
-      this.#setStage(stage, stage === Stage.Idle ? timeouts.idleTimeoutMs : stage === Stage.Head ? timeouts.headerTimeoutMs : timeouts.bodyTimeoutMs)
-    }
+    if (this.#stage !== stage) this.#setStage(stage, this.#readTimeoutMs(stage))
     // An idle connection holds no bytes of the requests it has served.
     if (this.#input.available === 0) this.#input.release()
     return true
+  }
+
+  /** The timeout of a wait for bytes: for the next request, the rest of a head, or a body. */
+  #readTimeoutMs(stage: number): number {
+    const timeouts = this.#config.timeouts
+    return stage === Stage.Idle ? timeouts.idleTimeoutMs : stage === Stage.Head ? timeouts.headerTimeoutMs : timeouts.bodyTimeoutMs
   }
 
   /** Waits for a chunk of a body (after flushing what is queued). @returns how far offsets moved, or -1 at end */
@@ -712,9 +718,12 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
 
   /** A flush ended. @internal */
   written(resumeStage: number): void {
+    if (this.#stage !== Stage.Write) return
     // A streaming handler gets its own timeout back for producing the next piece; the loop's own
     // flushes are followed by a read that arms the idle or head timeout.
-    if (this.#stage === Stage.Write && resumeStage === Stage.Handler) this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
+    if (resumeStage === Stage.Handler) this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
+    // A flush put off to the turn's end had to wait while the loop waited for the next request.
+    else if (resumeStage === Stage.Idle || resumeStage === Stage.Head) this.#setStage(resumeStage, this.#readTimeoutMs(resumeStage))
   }
 
   /** A write accepted nothing or failed. @internal */

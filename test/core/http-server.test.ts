@@ -201,6 +201,21 @@ describe('HttpServer over real sockets', () => {
       expect(await connectOutcome(port)).to.equal('ECONNREFUSED')
     })
 
+    it('writes a response answered in the same turn as close() before closing its connection', async () => {
+      let closing: Promise<void> | undefined
+      const app = new App().get('/bye', () => {
+        // Runs before the end of the turn, where the response is written.
+        setImmediate(() => (closing = server!.close()))
+        return 'bye'
+      })
+      server = await app.listen({ port: 0, host: HOST })
+      const client = await rawClient(server.port)
+      client.socket.write('GET /bye HTTP/1.1\r\nHost: a\r\n\r\n')
+      expect(masked(await client.closed)).to.equal(textResponse('bye'))
+      await closing
+      expect(server.connections).to.equal(0)
+    })
+
     it('resolves at once when no connection is open', async () => {
       server = await new App().get('/', () => 'ok').listen({ port: 0, host: HOST })
       const port = server.port

@@ -10,6 +10,7 @@ import { Session } from '../../core/session.js'
 import { testApp } from '../helpers/test-app.js'
 import { maskDates } from '../helpers/mask-dates.js'
 import { jsonResponse, textResponse } from '../helpers/expected-response.js'
+import { turnEnded } from '../helpers/turn-end.js'
 
 const GET = 'GET /hello HTTP/1.1\r\nHost: a\r\n\r\n'
 const HELLO = textResponse('hello')
@@ -195,10 +196,12 @@ describe('Session over a transport with only the required members', () => {
         it('waits for the next request as expected of this transport', async () => {
           const { memory, served } = serve([GET])
           await clock.tickAsync(0)
+          await turnEnded()
           expect(maskDates(memory.outputText('latin1'))).to.equal(HELLO)
           await kind.expectIdleWait(memory)
           memory.push(GET)
           await clock.tickAsync(0)
+          await turnEnded()
           expect(maskDates(memory.outputText('latin1'))).to.equal(HELLO + HELLO)
           memory.end()
           await served
@@ -220,6 +223,7 @@ describe('Session over a transport with only the required members', () => {
         it('counts idleTimeoutMs from the last response, not from its request', async () => {
           const { memory, served } = serve(['GET /after/250 HTTP/1.1\r\nHost: a\r\n\r\n'])
           await clock.tickAsync(250)
+          await turnEnded()
           expect(maskDates(memory.outputText('latin1'))).to.equal(textResponse('done'))
           await clock.tickAsync(399)
           expect(memory.isOpen).to.equal(true)

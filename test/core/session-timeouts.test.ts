@@ -6,6 +6,7 @@ import { testApp } from '../helpers/test-app.js'
 import { maskDates } from '../helpers/mask-dates.js'
 import { RecordingTransport } from '../helpers/recording-transport.js'
 import { errorResponse, response, textResponse } from '../helpers/expected-response.js'
+import { turnEnded } from '../helpers/turn-end.js'
 
 const REQUEST_TIMEOUT = errorResponse('408 Request Timeout', 'Request timeout')
 const GET = 'GET /hello HTTP/1.1\r\nHost: a\r\n\r\n'
@@ -168,6 +169,7 @@ describe('Session: timeouts', () => {
     it('does not cut a handler running past headerTimeoutMs and bodyTimeoutMs (but within handlerTimeoutMs)', async () => {
       const { t, served } = open(['GET /after/250 HTTP/1.1\r\nHost: a\r\n\r\n'])
       await clock.tickAsync(250)
+      await turnEnded()
       expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('done'))
       expect(t.isOpen).to.equal(true)
       t.end()

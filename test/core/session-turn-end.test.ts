@@ -1,0 +1,94 @@
+import { expect } from 'chai'
+import sinon from 'sinon'
+import { MemoryTransport } from '../../transports/memory-transport.js'
+import type { TextEncoding } from '../../transports/transport.js'
+import type { CloseReason } from '../../core/connection.js'
+import { testApp } from '../helpers/test-app.js'
+import { maskDates } from '../helpers/mask-dates.js'
+import { textResponse } from '../helpers/expected-response.js'
+import { turnEnded } from '../helpers/turn-end.js'
+
+const GET_HELLO = 'GET /hello HTTP/1.1\r\nHost: a\r\n\r\n'
+
+describe('Session: responses leave at the end of the turn', () => {
+  it('writes the responses of connections answered in one turn after all of them, one write each', async () => {
+    const log: string[] = []
+    const app = testApp()
+    app.get('/n/:id', (req, res) => {
+      log.push(`answer ${req.params.id}`)
+      res.text(req.params.id!)
+    })
+    class Logged extends MemoryTransport {
+      constructor(readonly id: number) {
+        super({ input: [`GET /n/${id} HTTP/1.1\r\nHost: a\r\n\r\n`], endAfterInput: false })
+      }
+      override tryWriteText(text: string, encoding: TextEncoding): boolean {
+        log.push(`write ${this.id}`)
+        return super.tryWriteText(text, encoding)
+      }
+    }
+    const transports = [1, 2, 3].map((id) => new Logged(id))
+    const served = transports.map((t) => app.serve(t))
+    expect(log).to.deep.equal(['answer 1', 'answer 2', 'answer 3'])
+    expect(transports.map((t) => t.writes.length)).to.deep.equal([0, 0, 0])
+    await turnEnded()
+    expect(log).to.deep.equal(['answer 1', 'answer 2', 'answer 3', 'write 1', 'write 2', 'write 3'])
+    for (const t of transports) {
+      expect(t.writes).to.have.length(1)
+      expect(maskDates(t.outputText('latin1'))).to.equal(textResponse(String(t.id)))
+      t.end()
+    }
+    await Promise.all(served)
+  })
+
+  it('answers the requests of chunks already received before writing, in one write', async () => {
+    const t = new MemoryTransport({ input: [GET_HELLO, GET_HELLO, GET_HELLO] })
+    await testApp().serve(t)
+    expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello').repeat(3))
+    expect(t.writes).to.have.length(1)
+  })
+
+  it('writes a whole response answered before connection.abort() in the same turn, then closes', async () => {
+    const app = testApp()
+    app.get('/bye', (req, res) => {
+      res.text('bye')
+      // Runs before the turn's end, where the response would be written.
+      setImmediate(() => req.connection.abort())
+    })
+    const t = new MemoryTransport({ input: ['GET /bye HTTP/1.1\r\nHost: a\r\n\r\n'], endAfterInput: false })
+    await app.serve(t)
+    expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('bye'))
+    expect(t.isOpen).to.equal(false)
+  })
+
+  describe('a turn-end write that has to wait', () => {
+    let clock: sinon.SinonFakeTimers
+    const reasons: CloseReason[] = []
+    // idleTimeoutMs shorter than writeTimeoutMs, so a test can tell which one closed the connection.
+    const app = testApp({ timeouts: { idleTimeoutMs: 400, writeTimeoutMs: 500 } })
+    app.onClose((_connection, reason) => reasons.push(reason))
+
+    beforeEach(() => {
+      reasons.length = 0
+      clock = sinon.useFakeTimers({ now: Date.UTC(2026, 10, 24, 12, 0, 0), toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    })
+    afterEach(() => clock.restore())
+
+    it('is done in short writes, after which the idle timeout counts again', async () => {
+      // 16 bytes per write: the response cannot leave in one synchronous write.
+      const t = new MemoryTransport({ input: [GET_HELLO], endAfterInput: false, maxWriteBytes: 16 })
+      const served = app.serve(t)
+      await turnEnded()
+      await clock.tickAsync(0)
+      expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello'))
+      expect(t.writes.length).to.be.greaterThan(1)
+      await clock.tickAsync(399)
+      expect(t.isOpen).to.equal(true)
+      await clock.tickAsync(1)
+      await served
+      expect(t.isOpen).to.equal(false)
+      expect(reasons).to.deep.equal(['timeout'])
+      expect(clock.countTimers()).to.equal(0)
+    })
+  })
+})
