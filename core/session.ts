@@ -279,7 +279,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
             this.#endWith('client-closed')
             break
           }
-          this.#input.append(result)
+          this.#receive(result)
         }
         wait = this.#turn()
       }
@@ -324,7 +324,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
           this.#endWith('client-closed')
           return undefined
         }
-        this.#input.append(chunk)
+        this.#receive(chunk)
         head = this.#tryHead()
       }
       if (head === null) return undefined
@@ -333,6 +333,16 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       if (typeof open !== 'boolean') return open
       if (!open) return undefined
     }
+  }
+
+  /**
+   * Takes a chunk that arrived while the loop waited for a head. Another request may follow in this
+   * turn, so what earlier ones answered leaves first: what waits for the turn's end is then only
+   * ever whole responses, which a close writes before closing.
+   */
+  #receive(chunk: Buffer): void {
+    this.#output.flushDeferred()
+    this.#input.append(chunk)
   }
 
   /** The loop is over: close, with any failure of the closing reported rather than lost. */
