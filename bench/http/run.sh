@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# HTTP load benchmark: Gatehouse (WAF basic, strict, off) against node:http, Fastify and a bare
-# `net` server that answers without parsing (the ceiling). Run by hand from the repository root:
+# HTTP load benchmark: Gatehouse (WAF basic, strict, off) against node:http, Fastify and two bare
+# `net` servers that answer without parsing (the ceilings): `bare-net` writes at once,
+# `bare-net-turn-end` at the end of the event loop's turn, as Gatehouse does. Run by hand from the
+# repository root:
 #
 #   bash bench/http/run.sh                 # ROUNDS=3 DURATION=8s WARMUP=2s CONNECTIONS=50
 #   SERVERS="gatehouse node-http" ROUNDS=1 bash bench/http/run.sh
@@ -21,7 +23,7 @@ WARMUP=${WARMUP:-2s}
 CONNECTIONS=${CONNECTIONS:-50}
 DEPTH=${DEPTH:-16}
 PORT=${PORT:-18080}
-SERVERS=${SERVERS:-"gatehouse gatehouse-strict gatehouse-off node-http fastify bare-net"}
+SERVERS=${SERVERS:-"gatehouse gatehouse-strict gatehouse-off node-http fastify bare-net bare-net-turn-end"}
 TESTS=${TESTS:-"plaintext:keepalive plaintext:pipelined json:keepalive json:pipelined"}
 RESULTS=${RESULTS:-"$ROOT/.build/bench/http-results.tsv"}
 # wrk's full output for every measurement, kept for checking the parsed numbers.
@@ -84,7 +86,7 @@ to_ms() {
 
 echo "== building into $OUT"
 (cd "$ROOT" && npx tsc -p tsconfig.json --outDir "$OUT" >/dev/null) || echo "(tsc reported errors; continuing with what was emitted)"
-for s in gatehouse node-http fastify bare-net; do
+for s in gatehouse node-http fastify bare-net bare-net-turn-end; do
   [[ -f "$OUT/bench/http/servers/$s.js" ]] || { echo "missing $OUT/bench/http/servers/$s.js" >&2; exit 1; }
 done
 

@@ -35,6 +35,21 @@ export function cannedPlaintext(): Buffer {
   return canned
 }
 
+/**
+ * `count` plaintext responses back to back, for requests that arrived together.
+ *
+ * @param count - how many
+ * @returns the response bytes
+ * @example
+ * ```ts
+ * socket.write(cannedPlaintextTimes(16))
+ * ```
+ */
+export function cannedPlaintextTimes(count: number): Buffer {
+  const one = cannedPlaintext()
+  return Buffer.allocUnsafe(count * one.length).fill(one)
+}
+
 function buildCanned(): Buffer {
   return Buffer.from(
     'HTTP/1.1 200 OK\r\nServer: bare\r\n' +
