@@ -733,7 +733,11 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
     // flushes are followed by a read that arms the idle or head timeout.
     if (resumeStage === Stage.Handler) this.#setStage(Stage.Handler, this.#config.timeouts.handlerTimeoutMs)
     // A flush put off to the turn's end had to wait while the loop waited for the next request.
-    else if (resumeStage === Stage.Idle || resumeStage === Stage.Head) this.#setStage(resumeStage, this.#readTimeoutMs(resumeStage))
+    else if (resumeStage === Stage.Idle || resumeStage === Stage.Head) {
+      this.#setStage(resumeStage, this.#readTimeoutMs(resumeStage))
+      // A shutdown asked for meanwhile found the connection writing: it is waiting again now.
+      if (this.#has(Flag.Closing)) this.shutdown()
+    }
   }
 
   /** A write accepted nothing or failed. @internal */

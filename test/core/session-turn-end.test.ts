@@ -3,6 +3,7 @@ import sinon from 'sinon'
 import { MemoryTransport } from '../../transports/memory-transport.js'
 import type { TextEncoding } from '../../transports/transport.js'
 import type { CloseReason } from '../../core/connection.js'
+import { Session } from '../../core/session.js'
 import { testApp } from '../helpers/test-app.js'
 import { maskDates } from '../helpers/mask-dates.js'
 import { textResponse } from '../helpers/expected-response.js'
@@ -66,6 +67,35 @@ describe('Session: responses leave at the end of the turn', () => {
     await app.serve(t)
     expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('bye'))
     expect(t.isOpen).to.equal(false)
+  })
+
+  it('closes a connection shut down while its turn-end write waited, as soon as the write is done', async () => {
+    // Every write waits until the test lets it through.
+    class HeldWrites extends MemoryTransport {
+      readonly held: (() => void)[] = []
+      override tryWrite(): boolean {
+        return false
+      }
+      override tryWriteText(): boolean {
+        return false
+      }
+      override write(bytes: Buffer): Promise<number> {
+        return new Promise((resolve) => this.held.push(() => resolve(super.write(bytes))))
+      }
+    }
+    const t = new HeldWrites({ input: [GET_HELLO], endAfterInput: false })
+    const start = sinon.spy(Session.prototype, 'start')
+    const served = testApp().serve(t)
+    const session = start.lastCall.thisValue as Session
+    start.restore()
+    await turnEnded()
+    expect(t.held).to.have.length(1)
+    session.shutdown()
+    expect(t.isOpen).to.equal(true)
+    t.held[0]!()
+    await served
+    expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello'))
+    expect(session.closeReason).to.equal('shutdown')
   })
 
   describe('a turn-end write that has to wait', () => {
