@@ -1,3 +1,5 @@
+import { atTurnEnd, type TurnEndTask } from './turn-end.js'
+
 /**
  * The time as of the current turn of the event loop: `Date.now()` read once per turn, not once
  * per request. Under load one turn serves the requests of dozens of connections, and the clock
@@ -5,17 +7,20 @@
  *
  * Node's own timers measure from the loop's time in the same way, so a deadline armed from this
  * clock may be early by at most the time the turn has already run, like a `setTimeout` set there.
- * The value is forgotten in the turn's check phase, after all of its I/O callbacks.
+ * The value is forgotten at the turn's end (`turn-end.ts`), after all of its I/O callbacks, by
+ * the same immediate that writes the turn's responses.
  *
- * The immediate that forgets it must stay ref'ed: a pending ref'ed immediate keeps the loop from
- * blocking in its poll phase, so a value read in a timer or an immediate (whose forgetting falls
- * after the next poll) is forgotten before the loop waits for I/O, never carried across an idle wait.
+ * That immediate is ref'ed: a pending ref'ed immediate keeps the loop from blocking in its poll
+ * phase, so a value read in a timer or an immediate (whose forgetting falls after the next poll)
+ * is forgotten before the loop waits for I/O, never carried across an idle wait.
  */
 let now = 0
 let isFresh = false
 
-function forget(): void {
-  isFresh = false
+const FORGET: TurnEndTask = {
+  runAtTurnEnd(): void {
+    isFresh = false
+  },
 }
 
 /** @returns milliseconds since the epoch, as first read in this turn of the event loop */
@@ -23,7 +28,7 @@ export function loopNow(): number {
   if (!isFresh) {
     now = Date.now()
     isFresh = true
-    setImmediate(forget)
+    atTurnEnd(FORGET)
   }
   return now
 }

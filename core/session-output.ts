@@ -1,7 +1,7 @@
 import type { Transport } from '../transports/transport.js'
 import { OutputQueue } from './output-queue.js'
 import { writeAll } from '../transports/write-all.js'
-import { atTurnEnd, type TurnEndTask } from './turn-end.js'
+import { atTurnEnd, claimTurnStart, type TurnEndTask } from './turn-end.js'
 
 const RESOLVED_TRUE = Promise.resolve(true)
 const RESOLVED_FALSE = Promise.resolve(false)
@@ -59,13 +59,15 @@ export class SessionOutput extends OutputQueue implements TurnEndTask {
 
   /**
    * Puts the flush off to the end of this turn of the event loop (see `turn-end.ts`), when the
-   * transport can take bytes without waiting and no flush is running.
+   * transport can take bytes without waiting, no flush is running, and another connection has
+   * written at once in this turn already.
    * @returns whether it was put off; when `false` the caller flushes now
    */
   flushAtTurnEnd(): boolean {
     const transport = this.#transport
     if (this.#flushing !== undefined || this.isBroken || (transport.tryWrite === undefined && transport.tryWriteText === undefined)) return false
     if ((this.#state & State.Deferred) === 0) {
+      if (claimTurnStart()) return false
       this.#state |= State.Deferred
       atTurnEnd(this)
     }

@@ -8,11 +8,14 @@ import { testApp } from '../helpers/test-app.js'
 import { maskDates } from '../helpers/mask-dates.js'
 import { textResponse } from '../helpers/expected-response.js'
 import { turnEnded } from '../helpers/turn-end.js'
+import { claimTurnStart } from '../../core/turn-end.js'
 
 const GET_HELLO = 'GET /hello HTTP/1.1\r\nHost: a\r\n\r\n'
 
 describe('Session: responses leave at the end of the turn', () => {
-  it('writes the responses of connections answered in one turn after all of them, one write each', async () => {
+  it('writes the first response of a turn at once, the others after all of them were answered, one write each', async () => {
+    // A turn of its own, whose start no other connection has claimed.
+    await turnEnded()
     const log: string[] = []
     const app = testApp()
     app.get('/n/:id', (req, res) => {
@@ -30,10 +33,10 @@ describe('Session: responses leave at the end of the turn', () => {
     }
     const transports = [1, 2, 3].map((id) => new Logged(id))
     const served = transports.map((t) => app.serve(t))
-    expect(log).to.deep.equal(['answer 1', 'answer 2', 'answer 3'])
-    expect(transports.map((t) => t.writes.length)).to.deep.equal([0, 0, 0])
+    expect(log).to.deep.equal(['answer 1', 'write 1', 'answer 2', 'answer 3'])
+    expect(transports.map((t) => t.writes.length)).to.deep.equal([1, 0, 0])
     await turnEnded()
-    expect(log).to.deep.equal(['answer 1', 'answer 2', 'answer 3', 'write 1', 'write 2', 'write 3'])
+    expect(log).to.deep.equal(['answer 1', 'write 1', 'answer 2', 'answer 3', 'write 2', 'write 3'])
     for (const t of transports) {
       expect(t.writes).to.have.length(1)
       expect(maskDates(t.outputText('latin1'))).to.equal(textResponse(String(t.id)))
@@ -43,6 +46,8 @@ describe('Session: responses leave at the end of the turn', () => {
   })
 
   it('writes what earlier requests answered before serving a request from a later chunk of the turn', async () => {
+    // Another connection wrote at once in this turn: this one's responses wait for its end.
+    claimTurnStart()
     const app = testApp()
     app.get('/cut', (req, res) => {
       res.start(200, { 'Content-Type': 'text/plain' })
@@ -57,6 +62,8 @@ describe('Session: responses leave at the end of the turn', () => {
   })
 
   it('writes a whole response answered before connection.abort() in the same turn, then closes', async () => {
+    // Another connection wrote at once in this turn: this one's responses wait for its end.
+    claimTurnStart()
     const app = testApp()
     app.get('/bye', (req, res) => {
       res.text('bye')
@@ -70,6 +77,8 @@ describe('Session: responses leave at the end of the turn', () => {
   })
 
   it('closes a connection shut down while its turn-end write waited, as soon as the write is done', async () => {
+    // Another connection wrote at once in this turn: this one's responses wait for its end.
+    claimTurnStart()
     // Every write waits until the test lets it through.
     class HeldWrites extends MemoryTransport {
       readonly held: (() => void)[] = []
@@ -114,6 +123,7 @@ describe('Session: responses leave at the end of the turn', () => {
     it('is done in short writes, after which the idle timeout counts again', async () => {
       // 16 bytes per write: the response cannot leave in one synchronous write.
       const t = new MemoryTransport({ input: [GET_HELLO], endAfterInput: false, maxWriteBytes: 16 })
+      claimTurnStart()
       const served = app.serve(t)
       await turnEnded()
       await clock.tickAsync(0)

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { atTurnEnd, type TurnEndTask } from '../../core/turn-end.js'
+import { atTurnEnd, claimTurnStart, type TurnEndTask } from '../../core/turn-end.js'
 import { turnEnded } from '../helpers/turn-end.js'
 
 function task(log: string[], name: string, run: () => void = () => {}): TurnEndTask {
@@ -30,6 +30,16 @@ describe('atTurnEnd()', () => {
     expect(log).to.deep.equal(['first'])
     await turnEnded()
     expect(log).to.deep.equal(['first', 'late'])
+  })
+
+  it('gives the start of a turn to its first claimant only, and again in the next turn', async () => {
+    await turnEnded()
+    expect(claimTurnStart()).to.equal(true)
+    expect(claimTurnStart()).to.equal(false)
+    await Promise.resolve()
+    expect(claimTurnStart()).to.equal(false)
+    await turnEnded()
+    expect(claimTurnStart()).to.equal(true)
   })
 
   it('runs every task when one throws, then surfaces the first failure', async () => {
