@@ -60,7 +60,7 @@ export class SessionOutput extends OutputQueue implements TurnEndTask {
   /**
    * Puts the flush off to the end of this turn of the event loop (see `turn-end.ts`), when the
    * transport can take bytes without waiting, no flush is running, and another connection has
-   * written at once in this turn already.
+   * claimed the turn's start (written at once) already.
    * @returns whether it was put off; when `false` the caller flushes now
    */
   flushAtTurnEnd(): boolean {

@@ -305,7 +305,7 @@ export class Session implements SlotOwner, RequestConnection, ConnectionSource, 
       }
       let head = this.#tryHead()
       while (head === undefined) {
-        // Answered: the responses leave at the end of the turn, with other connections' (turn-end.ts).
+        // Answered: the turn's first responses leave now, later ones at its end with other connections' (turn-end.ts).
         if (!this.#output.isIdle && !this.#output.flushAtTurnEnd()) {
           const flushed = this.#output.flushNow()
           if (flushed !== true) return flushed === false ? undefined : flushed
