@@ -3,6 +3,7 @@ import sinon from 'sinon'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { loopNow } from '../../core/loop-clock.js'
+import { turnEnded } from '../helpers/turn-end.js'
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0)
 
@@ -11,7 +12,7 @@ describe('loopNow()', () => {
 
   beforeEach(async () => {
     // A turn of its own, so a value read by an earlier spec is forgotten first.
-    await new Promise((resolve) => setImmediate(resolve))
+    await turnEnded()
     clock = sinon.useFakeTimers({ now: T0, toFake: ['Date'] })
   })
   afterEach(() => clock.restore())
@@ -26,7 +27,7 @@ describe('loopNow()', () => {
   it('reads it again in the next turn, after the check phase', async () => {
     expect(loopNow()).to.equal(T0)
     clock.tick(25)
-    await new Promise((resolve) => setImmediate(resolve))
+    await turnEnded()
     expect(loopNow()).to.equal(T0 + 25)
   })
 
@@ -39,7 +40,7 @@ describe('loopNow()', () => {
 
   it('works with a clock that reads 0', async () => {
     clock.setSystemTime(0)
-    await new Promise((resolve) => setImmediate(resolve))
+    await turnEnded()
     expect(loopNow()).to.equal(0)
     clock.tick(7)
     expect(loopNow()).to.equal(0)

@@ -5,19 +5,17 @@
  *
  * `.mocharc.json` loads it with `require`, so its root hooks guard every spec in the run.
  */
+import { turnEnded } from './turn-end.js'
+
 const unhandled: unknown[] = []
 
 process.on('unhandledRejection', (reason: unknown) => {
   unhandled.push(reason)
 })
 
-/** Resolves after the current turn of the event loop, when Node has reported pending rejections. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
-}
-
 async function failOnUnhandledRejections(): Promise<void> {
-  await nextTurn()
+  // After the turn's end Node has reported the rejections still pending.
+  await turnEnded()
   if (unhandled.length === 0) return
   const reasons = unhandled.splice(0).map((reason) => (reason instanceof Error ? reason.stack ?? reason.message : String(reason)))
   throw new Error(`unhandled promise rejection(s):\n${reasons.join('\n')}`)
