@@ -1,21 +1,21 @@
 /** The application: routes, middleware, hooks; `serve`, `inject`, `listen`. */
-export { App } from './core/app.js'
+export { App } from './core/app/app.js'
 /** The listening server returned by `app.listen()`. */
-export { HttpServer } from './core/http-server.js'
-export type { ListenOptions } from './core/http-server.js'
+export { HttpServer } from './core/server/http-server.js'
+export type { ListenOptions } from './core/server/http-server.js'
 /** One connection's loop, for custom servers that accept connections themselves. */
-export { Session } from './core/session.js'
+export { Session } from './core/session/session.js'
 /** Request and response objects handed to handlers. */
-export { Request } from './core/request.js'
-export { Response } from './core/response.js'
-export type { Handler, Next, ErrorHook } from './core/handler.js'
-export type { RouteOptions } from './core/route-entry.js'
-export type { InjectRequest, InjectResponse } from './core/inject.js'
-export type { ParsedResponse } from './core/response-parser.js'
+export { Request } from './core/request/request.js'
+export { Response } from './core/response/response.js'
+export type { Handler, Next, ErrorHook } from './core/route/handler.js'
+export type { RouteOptions } from './core/route/route-entry.js'
+export type { InjectRequest, InjectResponse } from './core/app/inject.js'
+export type { ParsedResponse } from './core/wire/response-parser.js'
 /** Configuration: types, defaults, validation, loading from JSON. */
-export { resolveConfig, loadConfig, DEFAULT_CONFIG } from './core/config.js'
-export type { Config, UserConfig, Limits, Timeouts, WafConfig } from './core/config.js'
-export type { TlsConfig, SniCertificateConfig } from './core/tls-config.js'
+export { resolveConfig, loadConfig, DEFAULT_CONFIG } from './core/config/config.js'
+export type { Config, UserConfig, Limits, Timeouts, WafConfig } from './core/config/config.js'
+export type { TlsConfig, SniCertificateConfig } from './core/config/tls-config.js'
 /** Core errors: each has a stable `code` and the HTTP `status` it maps to. */
 export {
   GatehouseError,
@@ -76,13 +76,13 @@ export type { CertificateErrorCode } from './certs/errors.js'
 /** A Node Duplex over any Transport, for protocols taken over after an upgrade. */
 export { transportDuplex } from './transports/transport-duplex.js'
 /** The connection API: connection data and hooks, detaching, raw and constant responses, streamed bodies. */
-export { Connection } from './core/connection.js'
-export type { CloseReason, DetachedConnection } from './core/connection.js'
-export { ResponseBuilder } from './core/response-builder.js'
-export { BodyStream } from './core/body-stream.js'
-export type { ConstantResponseInit } from './core/constant-response.js'
-export type { StreamSource } from './core/stream-source.js'
-export type { FileOptions } from './core/file-response.js'
+export { Connection } from './core/request/connection.js'
+export type { CloseReason, DetachedConnection } from './core/request/connection.js'
+export { ResponseBuilder } from './core/response/response-builder.js'
+export { BodyStream } from './core/request/body-stream.js'
+export type { ConstantResponseInit } from './core/response/constant-response.js'
+export type { StreamSource } from './core/response/stream-source.js'
+export type { FileOptions } from './core/response/file-response.js'
 /** The router, usable alone. */
 export { Router } from './router/router.js'
 export type { RouterOptions } from './router/router.js'
@@ -97,9 +97,9 @@ export {
 } from './router/errors.js'
 export type { RouterErrorCode } from './router/errors.js'
 /** The server side of HTTPS, for custom servers: checked certificates, SNI, reloading. */
-export { validateTlsConfig } from './core/tls-config.js'
-export { createTlsSetup } from './core/tls-setup.js'
-export type { TlsSetup, TlsSetupHooks } from './core/tls-setup.js'
+export { validateTlsConfig } from './core/config/tls-config.js'
+export { createTlsSetup } from './core/server/tls-setup.js'
+export type { TlsSetup, TlsSetupHooks } from './core/server/tls-setup.js'
 /** The WAF, usable alone: request checks, their modes, custom rules and findings. */
 export { Waf } from './waf/waf.js'
 export type { WafMode, WafRequestHead, WafOptions } from './waf/waf.js'

@@ -11,7 +11,7 @@ import net from 'node:net'
 import http from 'node:http'
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { App } from '../../core/app.js'
+import { App } from '../../core/app/app.js'
 
 const CHUNK_BYTES = 64 * 1024
 const TOTAL_BYTES = 100 * 1024 * 1024

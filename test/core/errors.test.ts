@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { repositoryRoot } from '../helpers/repository-root.js'
 import * as api from '../../index.js'
 import * as core from '../../core/errors.js'
 import * as certs from '../../certs/errors.js'
@@ -108,17 +108,6 @@ function sample(name: string): CatalogError {
   return make() as CatalogError
 }
 
-/** The repository root: the nearest folder above this file holding package.json. */
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir)
-    if (parent === dir) throw new Error('package.json not found above the test file')
-    dir = parent
-  }
-  return dir
-}
-
 describe('error catalog', () => {
   const exported = errorClasses(api)
 
@@ -183,7 +172,7 @@ describe('error catalog', () => {
   })
 
   it('documents every CoreErrorCode in README.md', () => {
-    const readmePath = join(repositoryRoot(), 'README.md')
+    const readmePath = join(repositoryRoot(import.meta.url), 'README.md')
     const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : ''
     const undocumented = Object.keys(CODES_BY_FOLDER.core!).filter((code) => !readme.includes(code))
     expect(undocumented).to.deep.equal([])

@@ -1,6 +1,6 @@
 /**
  * The ceiling for a server whose responses leave at the end of the event loop's turn, as
- * Gatehouse's do (`core/turn-end.ts`): like `bare-net` it never parses and answers every request
+ * Gatehouse's do (`core/session/turn-end.ts`): like `bare-net` it never parses and answers every request
  * with canned plaintext, but it holds each connection's answers until the turn's check phase and
  * writes them there, one connection after another, one write each.
  */

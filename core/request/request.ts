@@ -1,0 +1,196 @@
+import type { TlsDetails } from '../../transports/transport.js'
+import { InvalidJsonBodyError } from '../errors.js'
+import type { RequestHead } from '../wire/request-head.js'
+import type { Connection } from './connection.js'
+import { BodyStream } from './body-stream.js'
+
+const EMPTY_BODY = Buffer.alloc(0)
+
+/** What a Request needs to know about its connection. */
+export interface RequestConnection {
+  readonly remoteAddress: string | undefined
+  readonly tls: TlsDetails | undefined
+  /** Aborted when the connection ends or a timeout fires. */
+  readonly signal: AbortSignal
+  /** The connection, shared by every request on it. */
+  readonly connection: Connection
+}
+
+/**
+ * One request, as a handler sees it. Header maps, the query object and state are built on first
+ * use, so a handler that never reads them never pays for them.
+ *
+ * @typeParam P - the route's params, inferred from its path
+ * @example
+ * ```ts
+ * app.post('/users/:id', async (req, res) => {
+ *   const patch = req.json() as { name: string }
+ *   res.json({ id: req.params.id, name: patch.name, agent: req.header('user-agent') })
+ * })
+ * ```
+ */
+export class Request<P extends object = Record<string, string>> {
+  readonly #head: RequestHead
+  readonly #connection: RequestConnection
+  #headers: Record<string, string> | undefined
+  #query: Record<string, string> | undefined
+  #state: Record<string, unknown> | undefined
+  /** The body, read whole before the handler runs (empty when there was none, or when streamed). */
+  readonly body: Buffer
+  readonly #stream: BodyStream | undefined
+  /** Route params, percent-decoded. */
+  readonly params: P
+
+  /**
+   * @param head - the parsed head
+   * @param body - the body bytes
+   * @param params - route params
+   * @param connection - the connection it arrived on
+   */
+  constructor(head: RequestHead, body: Buffer | BodyStream | undefined, params: P, connection: RequestConnection) {
+    this.#head = head
+    this.body = body === undefined || body instanceof BodyStream ? EMPTY_BODY : body
+    this.#stream = body instanceof BodyStream ? body : undefined
+    this.params = params
+    this.#connection = connection
+  }
+
+  /** The method, e.g. `GET`. */
+  get method(): string {
+    return this.#head.method
+  }
+
+  /** The request-target exactly as received, e.g. `/search?q=x`. */
+  get target(): string {
+    return this.#head.target
+  }
+
+  /** The path without the query string, not decoded. */
+  get path(): string {
+    return this.#head.path
+  }
+
+  /** `"1.1"` or `"1.0"`. */
+  get httpVersion(): string {
+    return this.#head.versionMinor === 1 ? '1.1' : '1.0'
+  }
+
+  /** Query parameters, decoded; with repeated names the last one wins (see {@link searchParams}). */
+  get query(): Record<string, string> {
+    if (this.#query === undefined) {
+      const query = Object.create(null) as Record<string, string>
+      if (this.#head.query !== '') for (const [name, value] of new URLSearchParams(this.#head.query)) query[name] = value
+      this.#query = query
+    }
+    return this.#query
+  }
+
+  /** The query as `URLSearchParams`, for repeated names. */
+  get searchParams(): URLSearchParams {
+    return new URLSearchParams(this.#head.query)
+  }
+
+  /**
+   * @param name - a header name, any case
+   * @returns the first field of that name, or `undefined`
+   */
+  header(name: string): string | undefined {
+    return this.#head.header(name.toLowerCase())
+  }
+
+  /** Headers by lower-cased name; repeated fields are joined with `, ` (`Set-Cookie`-style ones too). */
+  get headers(): Readonly<Record<string, string>> {
+    if (this.#headers === undefined) {
+      const headers = Object.create(null) as Record<string, string>
+      const raw = this.#head.headers
+      for (let i = 0; i < raw.length; i += 2) {
+        const name = raw[i]!.toLowerCase()
+        const existing = headers[name]
+        headers[name] = existing === undefined ? raw[i + 1]! : `${existing}, ${raw[i + 1]}`
+      }
+      this.#headers = headers
+    }
+    return this.#headers
+  }
+
+  /** Every field as received: `[name, value]` pairs in order, names in their original case. */
+  get rawHeaders(): [string, string][] {
+    const raw = this.#head.headers
+    const pairs: [string, string][] = []
+    for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!])
+    return pairs
+  }
+
+  /**
+   * The body as it arrives, on routes registered with `streamBody: true`; on other routes the
+   * whole body in one piece. Iterate it once.
+   * @returns an async iterable of body pieces
+   */
+  stream(): AsyncIterable<Buffer> {
+    if (this.#stream !== undefined) return this.#stream
+    const body = this.body
+    return (async function* () {
+      if (body.length > 0) yield body
+    })()
+  }
+
+  /** Trailer fields of a chunked body, by lower-cased name (empty until a streamed body has ended). */
+  get trailers(): Readonly<Record<string, string>> {
+    const trailers = Object.create(null) as Record<string, string>
+    const raw = this.#head.trailers ?? []
+    for (let i = 0; i < raw.length; i += 2) trailers[raw[i]!.toLowerCase()] = raw[i + 1]!
+    return trailers
+  }
+
+  /** Whether the client asked to switch protocols (`Connection: upgrade` with an `Upgrade` field). */
+  get isUpgrade(): boolean {
+    return this.#head.upgrade
+  }
+
+  /** The connection it arrived on: data shared across its requests, counters, `abort()`, `detach()`. */
+  get connection(): Connection {
+    return this.#connection.connection
+  }
+
+  /** The body decoded as UTF-8. */
+  text(): string {
+    return this.body.toString('utf8')
+  }
+
+  /**
+   * The body parsed as JSON.
+   * @throws InvalidJsonBodyError (answered 400 when not caught) for an empty or invalid body
+   */
+  json<T = unknown>(): T {
+    try {
+      return JSON.parse(this.body.toString('utf8')) as T
+    } catch (err) {
+      throw new InvalidJsonBodyError((err as Error).message)
+    }
+  }
+
+  /** Per-request storage for middleware to pass values to handlers. */
+  get state(): Record<string, unknown> {
+    return (this.#state ??= Object.create(null) as Record<string, unknown>)
+  }
+
+  /** The peer's address, when the transport knows it. */
+  get remoteAddress(): string | undefined {
+    return this.#connection.remoteAddress
+  }
+
+  /** Whether the request arrived over TLS. */
+  get secure(): boolean {
+    return this.#connection.tls !== undefined
+  }
+
+  /** TLS details (protocol, cipher, servername, ALPN, peer certificate), or `undefined` over plain TCP. */
+  get tls(): TlsDetails | undefined {
+    return this.#connection.tls
+  }
+
+  /** Aborted when the connection ends or a timeout fires: pass it to work that should stop then. */
+  get signal(): AbortSignal {
+    return this.#connection.signal
+  }
+}

@@ -1,0 +1,223 @@
+import { open, stat, type FileHandle } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import type { Response } from './response.js'
+import type { RequestHead } from '../wire/request-head.js'
+import { contentTypeFor } from './mime-types.js'
+
+/** Options for `res.file()`. */
+export interface FileOptions {
+  /** Content-Type to send instead of the one guessed from the extension. */
+  contentType?: string
+  /** Cache-Control value; default none. */
+  cacheControl?: string
+}
+
+/** An inclusive byte range of the file, as Content-Range writes it. */
+interface ByteRange {
+  readonly start: number
+  readonly end: number
+}
+
+const CHUNK_BYTES = 64 * 1024
+
+/** Failures that mean "nothing here to serve": answered 404, not 500. */
+const NOT_FOUND_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG', 'ELOOP'])
+
+/** One range of the `bytes` unit (RFC 9110 §14.1.2); a list of several fails this and is ignored. */
+const SINGLE_BYTE_RANGE = /^bytes=(\d*)-(\d*)$/i
+
+const UNSATISFIABLE = 'unsatisfiable'
+
+/**
+ * Sends a file as the response, streamed from disk with backpressure (RFC 9110 §8.8, §13, §14):
+ * Content-Type by extension, a weak ETag and Last-Modified, 304 for a matching `If-None-Match` or
+ * `If-Modified-Since`, 206 for a single satisfiable `Range` (416 when unsatisfiable), and 404 when
+ * the path is missing, unreadable or not a regular file. The path is used as given: a handler that
+ * builds it from request data must keep it inside its root itself.
+ *
+ * A status other than 200 set before the call (a custom 404 page, say) is kept, and then
+ * conditionals and Range are not evaluated: they describe the 200 representation only.
+ *
+ * @param res - the response, not yet started
+ * @param request - the request's head (method, conditionals, Range)
+ * @param path - the file's path
+ * @param options - Content-Type and Cache-Control overrides
+ * @returns a promise that settles when the response has been sent, or the connection is gone
+ * @throws the read error when reading fails after the head was sent (the connection is then closed)
+ *
+ * @example
+ * ```ts
+ * app.get('/logo', (req, res) => res.file('assets/logo.svg', { cacheControl: 'max-age=3600' }))
+ * ```
+ */
+export async function sendFile(res: Response, request: RequestHead, path: string, options?: FileOptions): Promise<void> {
+  const stats = await statFile(path)
+  if (stats === undefined) return notFound(res)
+  const size = stats.size
+  const etag = `W/"${size.toString(16)}-${Math.trunc(stats.mtimeMs).toString(16)}"`
+  // HTTP dates have one-second precision (RFC 9110 §5.6.7); compare and send whole seconds.
+  const modifiedMs = Math.floor(stats.mtimeMs / 1000) * 1000
+  const lastModified = new Date(modifiedMs).toUTCString()
+  const cacheControl = options?.cacheControl
+  const isPlain = res.statusCode === 200
+  const method = request.method
+
+  // 1. Conditionals, only for GET and HEAD (RFC 9110 §13.1.2, §13.1.3).
+  if (isPlain && (method === 'GET' || method === 'HEAD') && isNotModified(request, etag, modifiedMs)) {
+    res.status(304).header('ETag', etag).header('Last-Modified', lastModified)
+    if (cacheControl !== undefined) res.header('Cache-Control', cacheControl)
+    return res.send()
+  }
+
+  // 2. Range, defined for GET only (RFC 9110 §14.2).
+  const range = isPlain && method === 'GET' ? rangeFor(request, size, stats.mtimeMs) : undefined
+  if (range === UNSATISFIABLE) {
+    return res.status(416).header('Content-Range', `bytes */${size}`).json({ message: 'Range Not Satisfiable' })
+  }
+
+  // 3. Open before the head goes out, so an unreadable file can still be answered 404.
+  const handle = await openFile(path)
+  if (handle === undefined) return notFound(res)
+  const start = range?.start ?? 0
+  const end = range?.end ?? size - 1
+  let isComplete = false
+  try {
+    if (range !== undefined) res.status(206).header('Content-Range', `bytes ${start}-${end}/${size}`)
+    res.header('Content-Type', options?.contentType ?? res.getHeader('content-type') ?? contentTypeFor(path))
+    res.header('Content-Length', end - start + 1).header('ETag', etag).header('Last-Modified', lastModified).header('Accept-Ranges', 'bytes')
+    if (cacheControl !== undefined) res.header('Cache-Control', cacheControl)
+    res.start()
+    // A HEAD response carries no body; the Response drops it, so the file is not read.
+    isComplete = method === 'HEAD' || (await pump(res, handle, start, end))
+  } finally {
+    await handle.close()
+  }
+  // A file that shrank while being read leaves the body short: end() then throws and closes.
+  if (isComplete) await res.end()
+}
+
+/** @returns the file's stats, or `undefined` when there is no regular file to serve */
+async function statFile(path: string): Promise<Stats | undefined> {
+  try {
+    const stats = await stat(path)
+    return stats.isFile() ? stats : undefined
+  } catch (err) {
+    if (isNotFound(err)) return undefined
+    throw err
+  }
+}
+
+/** @returns an open handle, or `undefined` when the file cannot be read (gone, or EACCES) */
+async function openFile(path: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(path, 'r')
+  } catch (err) {
+    if (isNotFound(err)) return undefined
+    throw err
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return NOT_FOUND_CODES.has((err as NodeJS.ErrnoException | undefined)?.code ?? '')
+}
+
+function notFound(res: Response): void {
+  res.status(404).json({ message: 'Not Found' })
+}
+
+/**
+ * Reads bytes `start`–`end` (inclusive) and writes them, waiting for each write to be accepted.
+ * @returns `false` when the connection went away (nothing more to send), `true` once every byte
+ *   the file still has was written
+ */
+async function pump(res: Response, handle: FileHandle, start: number, end: number): Promise<boolean> {
+  let position = start
+  while (position <= end) {
+    const wanted = Math.min(CHUNK_BYTES, end - position + 1)
+    // A fresh buffer each time: the previous one may still be queued for the connection.
+    const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(wanted), 0, wanted, position)
+    if (bytesRead === 0) break
+    position += bytesRead
+    if (!(await res.write(bytesRead === wanted ? buffer : buffer.subarray(0, bytesRead)))) return false
+  }
+  return true
+}
+
+/**
+ * Evaluates If-None-Match, or If-Modified-Since when there is no If-None-Match (RFC 9110 §13.2.2).
+ * @returns whether the client's copy is current (answer 304)
+ */
+function isNotModified(request: RequestHead, etag: string, modifiedMs: number): boolean {
+  const ifNoneMatch = request.header('if-none-match')
+  if (ifNoneMatch !== undefined) return ifNoneMatch.trim() === '*' || listHasTag(ifNoneMatch, etag.slice(2))
+  const ifModifiedSince = request.header('if-modified-since')
+  if (ifModifiedSince === undefined) return false
+  // An invalid date is ignored (RFC 9110 §13.1.3): NaN compares false.
+  return modifiedMs <= Date.parse(ifModifiedSince)
+}
+
+/**
+ * Whether an entity-tag list holds `opaque` under weak comparison (RFC 9110 §8.8.3.2): `W/` is
+ * ignored on both sides. Tags may hold commas, so the list is scanned tag by tag, not split.
+ * @param value - the field value, e.g. `"a", W/"b"`
+ * @param opaque - the quoted tag to look for, e.g. `"b"`
+ */
+function listHasTag(value: string, opaque: string): boolean {
+  const length = value.length
+  let i = 0
+  while (i < length) {
+    const c = value.charCodeAt(i)
+    // OWS and empty list elements (RFC 9110 §5.6.1)
+    if (c === 0x20 || c === 0x09 || c === 0x2c) {
+      i++
+      continue
+    }
+    if (c === 0x57 && value.charCodeAt(i + 1) === 0x2f) i += 2 // 'W/'
+    if (value.charCodeAt(i) !== 0x22) return false // not an entity-tag: the field is invalid
+    const close = value.indexOf('"', i + 1)
+    if (close === -1) return false
+    if (close + 1 - i === opaque.length && value.startsWith(opaque, i)) return true
+    i = close + 1
+  }
+  return false
+}
+
+/**
+ * The range to send for the request's Range field, if any.
+ * @returns a range, {@link UNSATISFIABLE}, or `undefined` to send the whole file (no Range, a
+ *   malformed or multi-range one, or a failed If-Range)
+ */
+function rangeFor(request: RequestHead, size: number, mtimeMs: number): ByteRange | typeof UNSATISFIABLE | undefined {
+  const value = request.header('range')
+  if (value === undefined) return undefined
+  const ifRange = request.header('if-range')
+  if (ifRange !== undefined && !isRangeCurrent(ifRange.trim(), mtimeMs)) return undefined
+  const match = SINGLE_BYTE_RANGE.exec(value.trim())
+  if (match === null) return undefined
+  const first = match[1]!
+  const last = match[2]!
+  if (first === '') {
+    // suffix-range: the last n bytes (RFC 9110 §14.1.1)
+    if (last === '') return undefined
+    const suffix = Number(last)
+    if (suffix === 0) return UNSATISFIABLE
+    // An empty file has no last byte to name in Content-Range: send it whole.
+    if (size === 0) return undefined
+    return { start: Math.max(0, size - suffix), end: size - 1 }
+  }
+  const start = Number(first)
+  if (last === '') return start < size ? { start, end: size - 1 } : UNSATISFIABLE
+  const end = Number(last)
+  if (end < start) return undefined // invalid range-spec: ignored like a malformed field
+  return start < size ? { start, end: Math.min(end, size - 1) } : UNSATISFIABLE
+}
+
+/**
+ * If-Range (RFC 9110 §13.1.5) needs a strong validator. Our ETag is weak, so an entity-tag never
+ * matches; a date matches when it equals Last-Modified and that is strong (§8.8.2.2: at least one
+ * second older than now, so a same-second rewrite cannot hide behind it).
+ */
+function isRangeCurrent(ifRange: string, mtimeMs: number): boolean {
+  if (ifRange.startsWith('"') || ifRange.startsWith('W/')) return false
+  return Date.parse(ifRange) === Math.floor(mtimeMs / 1000) * 1000 && Date.now() - mtimeMs >= 1000
+}

@@ -1,0 +1,34 @@
+import type { DetachedConnection } from '../request/connection.js'
+
+/**
+ * What a Response needs from the Session that owns it. The Session implements it; tests may too.
+ */
+export interface ResponseSink {
+  /** `Server: …\r\n`, or `''` when the server header is switched off. */
+  readonly serverLine: string
+  /** Responses up to this many bytes are copied into one buffer with their head. */
+  readonly smallWriteBytes: number
+  /** Whether this response must close the connection (request, shutdown, request count). */
+  mustClose(): boolean
+  /**
+   * Queues bytes of the response; they leave with the next flush, coalesced with neighbours.
+   * @param text - ASCII or UTF-8 text
+   * @param byteLength - its UTF-8 byte length
+   */
+  queueText(text: string, byteLength: number): void
+  /** Queues bytes of the response as they are. */
+  queueBytes(bytes: Buffer): void
+  /**
+   * Writes everything queued now, applying transport backpressure.
+   * @returns `false` when the connection is gone
+   */
+  flush(): Promise<boolean>
+  /** Closes the connection at once: the response cannot be completed. */
+  abort(): void
+  /** The response broke its framing: write what is queued, then close (reason `aborted`). */
+  closeAfterFlush(): void
+  /** Reports an error that belongs to no request (a failing stream source). */
+  reportError(err: unknown): void
+  /** Ends the Session and hands over the transport with its unread bytes. */
+  detach(): Promise<DetachedConnection>
+}

@@ -1,0 +1,421 @@
+import { ContentLengthMismatchError, InvalidHeaderError, InvalidStatusError, ResponseAlreadySentError } from '../errors.js'
+import type { ResponseSink } from './response-sink.js'
+import { HeaderList, HeaderFlag } from '../wire/header-list.js'
+import { statusLine, isBodyless } from '../wire/status-lines.js'
+import { dateFieldLine } from '../wire/date-cache.js'
+import { okHeadPrefix } from '../wire/ok-head.js'
+import type { RequestHead } from '../wire/request-head.js'
+import { sendFile, type FileOptions } from './file-response.js'
+import { pipeSource, type StreamSource } from './stream-source.js'
+import type { DetachedConnection } from '../request/connection.js'
+import { UpgradeNotRequestedError } from '../errors.js'
+
+const FRESH = 0
+const STREAMING = 1
+const ENDED = 2
+
+const TEXT_TYPE = 'text/plain; charset=utf-8'
+const JSON_TYPE = 'application/json; charset=utf-8'
+const BYTES_TYPE = 'application/octet-stream'
+const CRLF = Buffer.from('\r\n')
+const LAST_CHUNK = '0\r\n\r\n'
+
+/**
+ * The response to one request. Either send it whole (`text`, `json`, `send`, `redirect`, `file`) or
+ * stream it (`start`, `write`, `end`). Sending twice throws {@link ResponseAlreadySentError}.
+ *
+ * @example
+ * ```ts
+ * app.get('/hello', (req, res) => res.status(200).header('Cache-Control', 'no-store').text('hi'))
+ * ```
+ */
+export class Response {
+  readonly #sink: ResponseSink
+  readonly #request: RequestHead
+  readonly #isHead: boolean
+  readonly #versionMinor: number
+  #status = 200
+  readonly #headers = new HeaderList()
+  #state = FRESH
+  #wantsClose = false
+  #keepAlive = true
+  #chunked = false
+  #closeDelimited = false
+  #declaredLength = -1
+  #bodyBytes = 0
+  #finished: Promise<void> | undefined
+  #resolveFinished: (() => void) | undefined
+
+  /**
+   * @param sink - the Session that writes this response
+   * @param request - the request's head: HEAD drops the body, HTTP/1.0 gets no chunked coding,
+   *   and `file()` reads its conditional and Range fields
+   */
+  constructor(sink: ResponseSink, request: RequestHead) {
+    this.#sink = sink
+    this.#request = request
+    this.#isHead = request.method === 'HEAD'
+    this.#versionMinor = request.versionMinor
+  }
+
+  /** The status code that will be (or was) sent. */
+  get statusCode(): number {
+    return this.#status
+  }
+
+  /** Whether the head has been handed to the connection. */
+  get headersSent(): boolean {
+    return this.#state !== FRESH
+  }
+
+  /** Whether the whole response has been handed to the connection. */
+  get isEnded(): boolean {
+    return this.#state === ENDED
+  }
+
+  /** Whether the connection stays open after this response (known once the head is built). */
+  get keepAlive(): boolean {
+    return this.#keepAlive
+  }
+
+  /**
+   * Sets the status code.
+   * @param code - an integer from 100 to 999
+   * @returns this response, for chaining
+   * @throws InvalidStatusError for anything else; ResponseAlreadySentError once the head is sent
+   */
+  status(code: number): this {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('set the status')
+    if (!Number.isInteger(code) || code < 100 || code > 999) throw new InvalidStatusError(code)
+    this.#status = code
+    return this
+  }
+
+  /**
+   * Sets a header, replacing any earlier value of the same name (case-insensitive). An array sends
+   * one field line per value (for `Set-Cookie`).
+   * @param name - a token (RFC 9110 §5.1)
+   * @param value - the value(s); CR, LF, NUL and other controls are refused (response splitting)
+   * @returns this response, for chaining
+   * @throws InvalidHeaderError for a bad name or value
+   */
+  header(name: string, value: string | number | readonly string[]): this {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError(`set header ${name}`)
+    this.#headers.set(name, value)
+    if (this.#headers.has(HeaderFlag.Connection) && /(^|,)\s*close\s*(,|$)/i.test(this.#headers.get('connection') ?? '')) {
+      this.#wantsClose = true
+    }
+    return this
+  }
+
+  /**
+   * Reads a header set so far.
+   * @param name - header name, any case
+   * @returns its value (values joined by `, `), or `undefined`
+   */
+  getHeader(name: string): string | undefined {
+    return this.#headers.get(name.toLowerCase())
+  }
+
+  /** Asks for the connection to be closed after this response. */
+  close(): this {
+    this.#wantsClose = true
+    return this
+  }
+
+  /**
+   * Sends text (UTF-8; `text/plain` unless a Content-Type was set).
+   * @param body - the text
+   */
+  text(body: string): void {
+    this.#sendString('text()', body, TEXT_TYPE)
+  }
+
+  /**
+   * Sends a value as JSON (`application/json` unless a Content-Type was set).
+   * @param value - anything `JSON.stringify` accepts; `undefined` sends `null`
+   */
+  json(value: unknown): void {
+    this.#sendString('json()', JSON.stringify(value) ?? 'null', JSON_TYPE)
+  }
+
+  /**
+   * Sends bytes (`application/octet-stream` unless a Content-Type was set), or text.
+   * @param body - the bytes; omitted, an empty body
+   */
+  send(body?: Buffer | Uint8Array | string): void {
+    if (typeof body === 'string') return this.#sendString('send()', body, TEXT_TYPE)
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('send()')
+    const bytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    if (bytes.length > 0 && !this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(BYTES_TYPE)
+    this.#queueHead(this.#buildHead(this.#bodyLength(bytes.length)))
+    if (this.#sendsBody()) this.#sink.queueBytes(bytes)
+    this.#finish()
+  }
+
+  /**
+   * Redirects to another URL.
+   * @param location - the target URL (absolute or relative)
+   * @param status - 301, 302 (default), 303, 307 or 308
+   */
+  redirect(location: string, status = 302): void {
+    if (status < 300 || status > 399) throw new InvalidStatusError(status)
+    this.status(status).header('Location', location)
+    this.send()
+  }
+
+  /**
+   * Streams a file from disk (never read whole): Content-Type by extension, ETag and
+   * Last-Modified with 304 answers to conditional requests, a single byte Range answered 206
+   * (416 when unsatisfiable). A missing file answers 404.
+   * @param path - the file's path
+   * @param options - optional overrides
+   * @returns a promise that settles when the file has been sent
+   */
+  file(path: string, options?: FileOptions): Promise<void> {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('file()')
+    return sendFile(this, this.#request, path, options)
+  }
+
+  /**
+   * Sends the head now and begins a streamed body: chunked unless a Content-Length was declared
+   * (then exactly that many bytes must follow). Call once; `write` calls it when needed.
+   * @param status - optional status code
+   * @param headers - optional headers to set first
+   */
+  start(status?: number, headers?: Readonly<Record<string, string | number | readonly string[]>>): void {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('start()')
+    if (status !== undefined) this.status(status)
+    if (headers !== undefined) for (const name of Object.keys(headers)) this.header(name, headers[name]!)
+    const declared = this.#headers.get('content-length')
+    let length = -1
+    if (declared !== undefined) {
+      length = Number(declared)
+      if (!/^\d+$/.test(declared)) throw new InvalidHeaderError('Content-Length', `not a length: ${declared}`)
+      this.#declaredLength = length
+    } else if (isBodyless(this.#status)) {
+      length = -2
+    } else if (this.#versionMinor === 0) {
+      // An HTTP/1.0 client cannot read chunked: the body ends when the connection does.
+      this.#closeDelimited = true
+      this.#wantsClose = true
+      length = -2
+    } else {
+      this.#chunked = !this.#isHead
+    }
+    this.#queueHead(this.#buildHead(length))
+    this.#state = STREAMING
+  }
+
+  /**
+   * Streams a piece of the body, waiting for the connection to accept it (backpressure).
+   * @param chunk - bytes or UTF-8 text
+   * @returns `false` when the connection is gone and the rest of the body can be dropped
+   * @throws ContentLengthMismatchError when the bytes exceed the declared Content-Length
+   */
+  write(chunk: Buffer | Uint8Array | string): Promise<boolean> {
+    if (this.#state === FRESH) this.start()
+    else if (this.#state === ENDED) throw new ResponseAlreadySentError('write()')
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    this.#bodyBytes += bytes.length
+    if (this.#declaredLength >= 0 && this.#bodyBytes > this.#declaredLength) throw this.#lengthBroken()
+    if (bytes.length > 0 && !this.#isHead) {
+      if (this.#chunked) {
+        const size = `${bytes.length.toString(16)}\r\n`
+        this.#sink.queueText(size, size.length)
+        this.#sink.queueBytes(bytes)
+        this.#sink.queueBytes(CRLF)
+      } else {
+        this.#sink.queueBytes(bytes)
+      }
+    }
+    return this.#sink.flush()
+  }
+
+  /**
+   * Ends a streamed body (or sends an empty one), optionally with a last piece.
+   * @param chunk - optional last piece
+   * @returns `false` when the connection is gone
+   * @throws ContentLengthMismatchError when fewer bytes than the declared Content-Length were written
+   */
+  async end(chunk?: Buffer | Uint8Array | string): Promise<boolean> {
+    if (this.#state === ENDED) throw new ResponseAlreadySentError('end()')
+    if (chunk !== undefined) await this.write(chunk)
+    else if (this.#state === FRESH) this.start()
+    if (this.#declaredLength >= 0 && this.#bodyBytes !== this.#declaredLength && !this.#isHead) throw this.#lengthBroken()
+    if (this.#chunked) this.#sink.queueText(LAST_CHUNK, LAST_CHUNK.length)
+    this.#finish()
+    return this.#sink.flush()
+  }
+
+  /**
+   * Streams a Node `Readable` or an async iterable with backpressure, then ends the response.
+   * The head is sent at once. A source that fails half-way closes the connection (the client
+   * could not tell where the body ends) and is reported to `app.onError`.
+   * @param source - the body's pieces
+   * @returns whether the whole source was sent (`false` when the client left or the source failed)
+   */
+  stream(source: StreamSource): Promise<boolean> {
+    if (this.#state === FRESH) this.start()
+    else if (this.#state === ENDED) throw new ResponseAlreadySentError('stream()')
+    return pipeSource(this, source, (err) => this.#sink.reportError(err))
+  }
+
+  /**
+   * Aborts the response in flight. The connection is closed: the client cannot tell where an
+   * interrupted response ends.
+   */
+  cancel(): void {
+    if (this.#state === ENDED) return
+    this.#state = ENDED
+    this.#keepAlive = false
+    this.#resolveFinished?.()
+    this.#sink.abort()
+  }
+
+  /**
+   * Writes pre-serialized response bytes as they are (see `ResponseBuilder`), in one write.
+   * @param bytes - a whole HTTP response, as one buffer or several
+   * @param options - `close: true` closes the connection after; otherwise keep-alive rules apply
+   */
+  sendRaw(bytes: Buffer | readonly Buffer[], options?: { readonly close?: boolean }): void {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('sendRaw()')
+    for (const chunk of Buffer.isBuffer(bytes) ? [bytes] : bytes) this.#sink.queueBytes(chunk)
+    this.#keepAlive = options?.close !== true && !this.#sink.mustClose()
+    this.#finish()
+  }
+
+  /**
+   * Switches protocols: sends `101 Switching Protocols` (with `Connection: Upgrade` and the
+   * request's `Upgrade` value unless given), then hands the transport and any bytes received
+   * after the request to `handler`. The Session ends without touching them again.
+   * @param handler - takes over the connection
+   * @param headers - extra response headers (e.g. `Sec-WebSocket-Accept`)
+   * @returns what `handler` returns, once it settles
+   * @throws UpgradeNotRequestedError when the request did not ask for an upgrade
+   */
+  async upgrade<T>(
+    handler: (connection: DetachedConnection) => T | Promise<T>,
+    headers?: Readonly<Record<string, string | number | readonly string[]>>,
+  ): Promise<T> {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('upgrade()')
+    if (!this.#request.upgrade) throw new UpgradeNotRequestedError(this.#request.target)
+    this.#status = 101
+    this.#headers.set('Connection', 'Upgrade')
+    this.#headers.set('Upgrade', this.#request.header('upgrade') ?? '')
+    if (headers !== undefined) for (const name of Object.keys(headers)) this.#headers.set(name, headers[name]!)
+    this.#queueHead(`${statusLine(101)}${this.#headers.serialize()}\r\n`)
+    this.#finish()
+    this.#keepAlive = false
+    return handler(await this.#sink.detach())
+  }
+
+  /** Resolves when the response has ended (whole, streamed to its end, or aborted). @internal */
+  finished(): Promise<void> {
+    if (this.#state === ENDED) return Promise.resolve()
+    return (this.#finished ??= new Promise<void>((resolve) => (this.#resolveFinished = resolve)))
+  }
+
+  /** Marks the response as taken over (timed out, aborted): later sends throw. @internal */
+  seize(): void {
+    if (this.#state === ENDED) return
+    this.#state = ENDED
+    this.#resolveFinished?.()
+  }
+
+  #sendString(action: string, body: string, defaultType: string): void {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError(action)
+    const bodyBytes = Buffer.byteLength(body, 'utf8')
+    if (this.#sendsPlainOk(body, bodyBytes, defaultType)) return
+    if (!this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(defaultType)
+    const head = this.#buildHead(this.#bodyLength(bodyBytes))
+    const sink = this.#sink
+    if (!this.#sendsBody() || bodyBytes === 0) {
+      this.#queueHead(head)
+    } else if (this.#headers.isAscii && head.length + bodyBytes <= sink.smallWriteBytes) {
+      // Small path: head and body become one string, encoded once into one buffer.
+      sink.queueText(head + body, head.length + bodyBytes)
+    } else {
+      sink.queueBytes(Buffer.from(head, 'latin1'))
+      sink.queueBytes(Buffer.from(body, 'utf8'))
+    }
+    this.#finish()
+  }
+
+  /**
+   * The common response: 200, no field set by the handler, kept alive over HTTP/1.1, small. Its
+   * head is a cached prefix (see `okHeadPrefix`) and the length.
+   * @returns whether it was sent; otherwise nothing was done
+   */
+  #sendsPlainOk(body: string, bodyBytes: number, contentType: string): boolean {
+    const sink = this.#sink
+    if (this.#status !== 200 || !this.#headers.isEmpty || this.#isHead || this.#versionMinor !== 1 || this.#wantsClose) return false
+    if (bodyBytes === 0 || sink.mustClose()) return false
+    // ASCII throughout, so its length is its byte count.
+    const head = `${okHeadPrefix(sink.serverLine, contentType)}${bodyBytes}\r\n\r\n`
+    if (head.length + bodyBytes > sink.smallWriteBytes) return false
+    this.#headers.setDefaultType(contentType)
+    sink.queueText(head + body, head.length + bodyBytes)
+    this.#finish()
+    return true
+  }
+
+  /** The Content-Length to declare for a whole body, or -2 for a status that has none. */
+  #bodyLength(bytes: number): number {
+    if (isBodyless(this.#status)) return -2
+    const declared = this.#headers.has(HeaderFlag.ContentLength) ? this.#headers.get('content-length') : undefined
+    // HEAD may declare GET's length without a body; otherwise a declared length must be the truth.
+    if (declared !== undefined && !this.#isHead && Number(declared) !== bytes) {
+      throw new ContentLengthMismatchError(Number(declared), bytes)
+    }
+    return bytes
+  }
+
+  /**
+   * The body broke its declared length: what was sent goes out, then the connection closes, so
+   * the client sees a short body rather than a response it could take as whole.
+   */
+  #lengthBroken(): ContentLengthMismatchError {
+    this.#state = ENDED
+    this.#keepAlive = false
+    this.#sink.closeAfterFlush()
+    this.#resolveFinished?.()
+    return new ContentLengthMismatchError(this.#declaredLength, this.#bodyBytes)
+  }
+
+  #queueHead(head: string): void {
+    // Field values may hold obs-text (0x80–0xFF), which must go out as single bytes, not UTF-8.
+    if (this.#headers.isAscii) this.#sink.queueText(head, head.length)
+    else this.#sink.queueBytes(Buffer.from(head, 'latin1'))
+  }
+
+  #sendsBody(): boolean {
+    return !this.#isHead && !isBodyless(this.#status)
+  }
+
+  #finish(): void {
+    this.#state = ENDED
+    this.#resolveFinished?.()
+  }
+
+  /** @param bodyLength - bytes, -1 for chunked, -2 for no length field */
+  #buildHead(bodyLength: number): string {
+    const headers = this.#headers
+    let head = statusLine(this.#status)
+    if (!headers.has(HeaderFlag.Server)) head += this.#sink.serverLine
+    if (!headers.has(HeaderFlag.Date)) head += dateFieldLine()
+    head += headers.serialize()
+    if (bodyLength >= 0) {
+      if (!headers.has(HeaderFlag.ContentLength)) head += `Content-Length: ${bodyLength}\r\n`
+    } else if (bodyLength === -1 && !headers.has(HeaderFlag.TransferEncoding)) {
+      head += 'Transfer-Encoding: chunked\r\n'
+    }
+    const close = this.#wantsClose || this.#closeDelimited || this.#sink.mustClose()
+    this.#keepAlive = !close
+    if (!headers.has(HeaderFlag.Connection)) {
+      if (close) head += 'Connection: close\r\n'
+      else if (this.#versionMinor === 0) head += 'Connection: keep-alive\r\n'
+    }
+    return head + '\r\n'
+  }
+}

@@ -1,0 +1,30 @@
+import type { Request } from '../request/request.js'
+import type { Response } from '../response/response.js'
+
+/**
+ * Calls the next middleware or handler in the chain.
+ * @returns a promise that settles when the rest of the chain has run
+ */
+export type Next = () => Promise<void>
+
+/**
+ * A route handler or middleware. It may answer through `res`, return a value to send (a string,
+ * a Buffer, or anything JSON), or call `next()` to pass the request on.
+ *
+ * @typeParam P - the route's params
+ * @example
+ * ```ts
+ * const handler: Handler<{ id: string }> = (req, res) => res.json({ id: req.params.id })
+ * ```
+ */
+export type Handler<P extends object = Record<string, string>> = (req: Request<P>, res: Response, next: Next) => unknown
+
+/**
+ * Called when a handler throws or rejects. It may send a response; if it does not, the default
+ * JSON error response is sent.
+ * @example
+ * ```ts
+ * app.onError((err, req) => log.error({ err, path: req?.path }))
+ * ```
+ */
+export type ErrorHook = (err: unknown, req: Request | undefined, res: Response | undefined) => unknown

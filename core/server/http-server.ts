@@ -1,0 +1,204 @@
+import { createServer as createNetServer, type Server as NetServer, type Socket, type AddressInfo } from 'node:net'
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls'
+import type { Transport } from '../../transports/transport.js'
+import { PlainTransport } from '../../transports/plain-transport.js'
+import { TlsTransport } from '../../transports/tls-transport.js'
+import type { Config } from '../config/config.js'
+import type { Session } from '../session/session.js'
+import { createTlsSetup, type TlsSetup } from './tls-setup.js'
+import { ServerNotListeningError } from '../errors.js'
+
+/** Where and how `app.listen()` serves. */
+export interface ListenOptions {
+  /** TCP port; 0 picks a free one. Default 8080. With `tls.port` set, this one serves plain HTTP. */
+  port?: number
+  /** Interface to bind. Default: every interface. */
+  host?: string
+  /** Called for each failed TLS handshake (they are also counted in `tlsHandshakeFailures`). */
+  onTlsError?: (err: Error, remoteAddress: string | undefined) => void
+}
+
+/** Makes the Session for an accepted connection; it joins `registry` while it runs. */
+export type SessionFactory = (transport: Transport, secure: boolean, registry: Set<Session>) => Session
+
+/**
+ * A listening server: accepts connections, runs one Session per connection, keeps the registry of
+ * live ones, and shuts down gracefully.
+ *
+ * @example
+ * ```ts
+ * const server = await app.listen({ port: 0 })
+ * console.log(server.url)
+ * await server.close()
+ * ```
+ */
+export class HttpServer {
+  readonly #config: Config
+  readonly #createSession: SessionFactory
+  readonly #onError: (err: unknown) => void
+  // Sessions add and remove themselves: no promise or closure per connection for bookkeeping.
+  readonly #running = new Set<Session>()
+  #plain: NetServer | undefined
+  #secure: TlsServer | undefined
+  #tls: TlsSetup | undefined
+  #host = 'localhost'
+  #closing: Promise<void> | undefined
+  #onTlsError: ListenOptions['onTlsError']
+  // Node may destroy a TLS socket before reporting its failed handshake, and with it the peer's
+  // address: remember it from the raw connection.
+  readonly #tlsPeers = new WeakMap<Socket, string | undefined>()
+  /** Failed TLS handshakes since start. */
+  tlsHandshakeFailures = 0
+
+  /**
+   * @param config - the App's configuration (limits, timeouts, tls)
+   * @param createSession - makes the Session for an accepted connection
+   * @param onError - receives server errors after start-up (e.g. EMFILE on accept)
+   */
+  constructor(config: Config, createSession: SessionFactory, onError: (err: unknown) => void) {
+    this.#config = config
+    this.#createSession = createSession
+    this.#onError = onError
+  }
+
+  /** The main port (HTTPS when `tls` is set without its own port, otherwise HTTP). */
+  get port(): number {
+    return this.#portOf(this.#plain ?? this.#secure)
+  }
+
+  /** The main URL, e.g. `http://localhost:8080`. */
+  get url(): string {
+    return `${this.#plain !== undefined ? 'http' : 'https'}://${this.#host}:${this.port}`
+  }
+
+  /** The HTTPS port, when HTTPS is served. */
+  get tlsPort(): number | undefined {
+    return this.#secure === undefined ? undefined : this.#portOf(this.#secure)
+  }
+
+  /** The HTTPS URL, when HTTPS is served. */
+  get tlsUrl(): string | undefined {
+    return this.#secure === undefined ? undefined : `https://${this.#host}:${this.#portOf(this.#secure)}`
+  }
+
+  /** Live connections. */
+  get connections(): number {
+    return this.#running.size
+  }
+
+  /**
+   * Binds and starts accepting. Resolves once every port listens.
+   * @param options - port and host
+   */
+  async listen(options: ListenOptions = {}): Promise<void> {
+    const port = options.port ?? 8080
+    const host = options.host
+    this.#onTlsError = options.onTlsError
+    this.#host = host === undefined || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+    const tlsConfig = this.#config.tls
+    if (tlsConfig !== undefined) {
+      this.#tls = createTlsSetup(tlsConfig)
+      const secure = createTlsServer(this.#tls.serverOptions)
+      this.#tls.attach(secure)
+      secure.on('secureConnection', (socket: TLSSocket) => this.#accept(new TlsTransport(socket), true))
+      secure.on('connection', (raw: Socket) => this.#tlsPeers.set(raw, raw.remoteAddress))
+      secure.on('tlsClientError', (err: Error, socket: TLSSocket) => this.#tlsFailed(err, socket))
+      this.#secure = secure
+      if (tlsConfig.watch === true) this.#tls.startWatching()
+    }
+    if (tlsConfig === undefined || tlsConfig.port !== undefined) {
+      const plain = createNetServer({ noDelay: true })
+      plain.on('connection', (socket: Socket) => this.#accept(new PlainTransport(socket), false))
+      this.#plain = plain
+    }
+    try {
+      if (this.#plain !== undefined) await bind(this.#plain, port, host)
+      if (this.#secure !== undefined) await bind(this.#secure, tlsConfig?.port ?? port, host)
+    } catch (err) {
+      // One port bound and the other refused: release the first, so a retry can bind it.
+      this.#tls?.close()
+      await Promise.all([this.#plain, this.#secure].filter((s) => s?.listening === true).map((s) => stopAccepting(s!)))
+      throw err
+    }
+    for (const server of [this.#plain, this.#secure]) server?.on('error', this.#onError)
+  }
+
+  /**
+   * Makes new TLS handshakes use certificates re-read from their files; open connections keep theirs.
+   * @throws CertificateError when the new certificates are invalid (the old ones stay in use)
+   */
+  reloadCertificates(): void {
+    this.#tls?.reload()
+  }
+
+  /**
+   * Shuts down gracefully: stops accepting, closes idle keep-alive connections at once, lets
+   * in-flight requests finish (their responses carry `Connection: close`) until
+   * `shutdownTimeoutMs`, then closes the rest.
+   * @returns a promise that resolves when every connection has ended
+   */
+  close(): Promise<void> {
+    return (this.#closing ??= this.#close())
+  }
+
+  async #close(): Promise<void> {
+    const stopped = Promise.all([this.#plain, this.#secure].filter((s) => s !== undefined).map(stopAccepting))
+    this.#tls?.close()
+    for (const session of this.#running) session.shutdown()
+    if (this.#running.size > 0) {
+      let timer: NodeJS.Timeout | undefined
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#config.shutdownTimeoutMs)))
+      await Promise.race([this.#allDone(), deadline])
+      clearTimeout(timer)
+      for (const session of this.#running) session.destroy()
+      await this.#allDone()
+    }
+    await stopped
+  }
+
+  #accept(transport: Transport, secure: boolean): void {
+    if (this.#closing !== undefined) {
+      transport.close()
+      return
+    }
+    // The Session leaves the registry when it ends; its failures go to the App, never out of start().
+    this.#createSession(transport, secure, this.#running).start()
+  }
+
+  #allDone(): Promise<unknown> {
+    return Promise.all(Array.from(this.#running, (session) => session.done))
+  }
+
+  #tlsFailed(err: Error, socket: TLSSocket): void {
+    this.tlsHandshakeFailures++
+    // `_parent` is the raw socket a server-side TLSSocket wraps.
+    const raw = (socket as TLSSocket & { _parent?: Socket | null })._parent
+    const remoteAddress = socket.remoteAddress ?? (raw == null ? undefined : this.#tlsPeers.get(raw))
+    socket.destroy()
+    try {
+      this.#onTlsError?.(err, remoteAddress)
+    } catch (hookError) {
+      this.#onError(hookError)
+    }
+  }
+
+  #portOf(server: NetServer | TlsServer | undefined): number {
+    const address = server?.address()
+    if (address === null || address === undefined || typeof address === 'string') throw new ServerNotListeningError()
+    return (address as AddressInfo).port
+  }
+}
+
+function bind(server: NetServer, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+function stopAccepting(server: NetServer): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()))
+}

@@ -1,0 +1,30 @@
+import type { RouteMatch } from '../../router/route-match.js'
+import type { Waf } from '../../waf/waf.js'
+import type { Config } from '../config/config.js'
+import type { Request } from '../request/request.js'
+import type { Response } from '../response/response.js'
+import type { RouteEntry } from '../route/route-entry.js'
+import type { CloseReason, Connection } from '../request/connection.js'
+import type { TimerLists } from './stage-timer.js'
+
+/** What a Session needs from the App that runs it. */
+export interface SessionHost {
+  readonly config: Config
+  readonly waf: Waf
+  /** `Server: …\r\n` from the config, or `''`: built once, not per connection. */
+  readonly serverLine: string
+  /** The deadline lists the App's connections share for their stage timeouts. */
+  readonly timers: TimerLists
+  /** Looks up the route for a method and path. */
+  route(method: string, path: string): RouteMatch<RouteEntry>
+  /** Runs middleware and handlers (or the 404/405/OPTIONS answers); may return a promise. */
+  handle(req: Request, res: Response, match: RouteMatch<RouteEntry>): unknown
+  /** Answers a request whose handler failed; may return a promise. */
+  handleError(err: unknown, req: Request, res: Response): unknown
+  /** Reports an error that belongs to no request (a transport failure, a hook that threw). */
+  reportError(err: unknown): void
+  /** Called when a connection starts, when the App has `onConnection` hooks. */
+  connectionOpened?: ((connection: Connection) => void) | undefined
+  /** Called when a connection ends, when the App has `onClose` hooks. */
+  connectionClosed?: ((connection: Connection, reason: CloseReason) => void) | undefined
+}

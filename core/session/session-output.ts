@@ -1,0 +1,149 @@
+import type { Transport } from '../../transports/transport.js'
+import { OutputQueue } from './output-queue.js'
+import { writeAll } from '../../transports/write-all.js'
+import { atTurnEnd, claimTurnStart, type TurnEndTask } from './turn-end.js'
+
+const RESOLVED_TRUE = Promise.resolve(true)
+const RESOLVED_FALSE = Promise.resolve(false)
+
+/** The output's booleans, as bits of one field: every field is paid for by each idle connection. */
+const State = { Broken: 1, Deferred: 2 } as const
+
+/** How a SessionOutput tells its Session about writes. @internal */
+export interface OutputEvents {
+  /** A write is starting (arm the write timeout). @returns a token handed back to `written` */
+  writing(): number
+  /** The writes of one flush are done. @param token - what `writing` returned */
+  written(token: number): void
+  /** A write accepted nothing or failed; the connection is over. @param err - the failure, if any */
+  failed(err: unknown): void
+}
+
+/**
+ * The response bytes of one connection on their way out: queued, then written in order by one
+ * flush at a time. Callers that flush while a flush runs share it, and it runs until the queue is
+ * empty, so when their promise resolves their bytes are out. It is the queue itself, not an
+ * object beside it: each object is paid for by every idle connection.
+ */
+export class SessionOutput extends OutputQueue implements TurnEndTask {
+  readonly #transport: Transport
+  readonly #events: OutputEvents
+  #flushing: Promise<boolean> | undefined
+  #state = 0
+
+  /**
+   * @param transport - where bytes go
+   * @param copyLimit - buffers larger than this are written as they are
+   * @param events - the Session's write hooks
+   */
+  constructor(transport: Transport, copyLimit: number, events: OutputEvents) {
+    super(copyLimit)
+    this.#transport = transport
+    this.#events = events
+  }
+
+  /** Whether nothing is queued or being written. */
+  get isIdle(): boolean {
+    return this.#flushing === undefined && this.isEmpty
+  }
+
+  /** Whether a write failed or the connection was cut: nothing more will be written. */
+  get isBroken(): boolean {
+    return (this.#state & State.Broken) !== 0
+  }
+
+  /** Stops all writing: the connection is over. */
+  breakOff(): void {
+    this.#state |= State.Broken
+  }
+
+  /**
+   * Puts the flush off to the end of this turn of the event loop (see `turn-end.ts`), when the
+   * transport can take bytes without waiting, no flush is running, and another connection has
+   * claimed the turn's start (written at once) already.
+   * @returns whether it was put off; when `false` the caller flushes now
+   */
+  flushAtTurnEnd(): boolean {
+    const transport = this.#transport
+    if (this.#flushing !== undefined || this.isBroken || (transport.tryWrite === undefined && transport.tryWriteText === undefined)) return false
+    if ((this.#state & State.Deferred) === 0) {
+      if (claimTurnStart()) return false
+      this.#state |= State.Deferred
+      atTurnEnd(this)
+    }
+    return true
+  }
+
+  /**
+   * Writes what was put off to the turn's end now, if anything was. A flush that has to wait runs
+   * on as usual; its end and its failure reach the Session through the events.
+   */
+  flushDeferred(): void {
+    if ((this.#state & State.Deferred) === 0) return
+    this.#state &= ~State.Deferred
+    try {
+      void this.flushNow()
+    } catch (err) {
+      this.#fail(err)
+    }
+  }
+
+  /** The turn is ending. @internal */
+  runAtTurnEnd(): void {
+    this.flushDeferred()
+  }
+
+  /**
+   * Writes everything queued, waiting for the transport.
+   * @returns `false` when the connection is gone
+   */
+  flush(): Promise<boolean> {
+    const flushed = this.flushNow()
+    return typeof flushed === 'boolean' ? (flushed ? RESOLVED_TRUE : RESOLVED_FALSE) : flushed
+  }
+
+  /**
+   * Like {@link flush}, but answers at once, without a promise, when the transport took the bytes
+   * synchronously (`tryWriteText`, `tryWrite`): the keep-alive hot path then costs no microtask.
+   * @returns `true`/`false` when settled now, or a promise of it
+   */
+  flushNow(): boolean | Promise<boolean> {
+    if (this.#flushing !== undefined) return this.#flushing
+    if (this.isEmpty) return !this.isBroken
+    if (this.isBroken) return false
+    const text = this.onlyText
+    if (text !== undefined && this.#transport.tryWriteText?.(text, this.isAscii ? 'latin1' : 'utf8') === true) {
+      this.clear()
+      return true
+    }
+    const chunks = this.take()
+    if (chunks.length === 1 && this.#transport.tryWrite?.(chunks[0]!) === true) return true
+    const flushing = this.#drain(chunks)
+    this.#flushing = flushing
+    return flushing
+  }
+
+  async #drain(first: Buffer[]): Promise<boolean> {
+    const token = this.#events.writing()
+    try {
+      let chunks: Buffer[] | undefined = first
+      while (chunks !== undefined) {
+        if (this.isBroken) return false
+        if (!(await writeAll(this.#transport, chunks))) return this.#fail(undefined)
+        chunks = this.isEmpty ? undefined : this.take()
+      }
+      return true
+    } catch (err) {
+      return this.#fail(err)
+    } finally {
+      this.#flushing = undefined
+      this.#events.written(token)
+    }
+  }
+
+  #fail(err: unknown): false {
+    this.#state |= State.Broken
+    this.#events.failed(err)
+    return false
+  }
+}

@@ -1,0 +1,120 @@
+import { InvalidHeaderError } from '../errors.js'
+import { TCHAR } from './char-tables.js'
+
+/** Bits for the header names the serializer must know were set by the handler. */
+export const HeaderFlag = {
+  ContentType: 1,
+  ContentLength: 2,
+  Date: 4,
+  Server: 8,
+  Connection: 16,
+  TransferEncoding: 32,
+} as const
+
+const FLAG_BY_NAME: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, {
+  'content-type': HeaderFlag.ContentType,
+  'content-length': HeaderFlag.ContentLength,
+  date: HeaderFlag.Date,
+  server: HeaderFlag.Server,
+  connection: HeaderFlag.Connection,
+  'transfer-encoding': HeaderFlag.TransferEncoding,
+})
+
+/**
+ * Response headers set by a handler: a flat `[name, value, …]` list in the order set, with flags
+ * for the fields whose defaults the serializer adds only when absent.
+ */
+export class HeaderList {
+  // Created by the first field set: most responses have none of the handler's own.
+  #fields: string[] | null = null
+  // The Content-Type the server chose (see `setDefaultType`): a slot, not a field line, so the
+  // common response allocates no list. It is serialized last, after the handler's fields.
+  #defaultType: string | undefined
+  #flags = 0
+  #ascii = true
+
+  /** Whether every value is ASCII (so the head can be encoded together with a UTF-8 body). */
+  get isAscii(): boolean {
+    return this.#ascii
+  }
+
+  /** Whether no field has been set. */
+  get isEmpty(): boolean {
+    return this.#fields === null && this.#defaultType === undefined
+  }
+
+  /** @param flag - one of {@link HeaderFlag} */
+  has(flag: number): boolean {
+    return (this.#flags & flag) !== 0
+  }
+
+  /**
+   * @param lowerName - the name in lower case
+   * @returns the value, several joined by `, `, or `undefined`
+   */
+  get(lowerName: string): string | undefined {
+    let found: string | undefined
+    const fields = this.#fields
+    if (fields !== null) {
+      for (let i = 0; i < fields.length; i += 2) {
+        if (fields[i]!.toLowerCase() === lowerName) found = found === undefined ? fields[i + 1] : `${found}, ${fields[i + 1]}`
+      }
+    }
+    return found ?? (lowerName === 'content-type' ? this.#defaultType : undefined)
+  }
+
+  /**
+   * Sets a field, replacing earlier ones of the same name, after validating name and values.
+   * @throws InvalidHeaderError for a name that is not a token or a value with a control character
+   */
+  set(name: string, value: string | number | readonly string[]): void {
+    if (name.length === 0) throw new InvalidHeaderError(name, 'the name is empty')
+    for (let i = 0; i < name.length; i++) {
+      if (TCHAR[name.charCodeAt(i)] !== 1 || name.charCodeAt(i) > 0x7f) throw new InvalidHeaderError(name, 'the name is not a token')
+    }
+    const values = typeof value === 'object' ? value : [typeof value === 'number' ? String(value) : value]
+    for (const v of values) this.#checkValue(name, v)
+    const lower = name.toLowerCase()
+    this.#remove(lower)
+    const fields = (this.#fields ??= [])
+    for (const v of values) fields.push(name, v)
+    this.#flags |= FLAG_BY_NAME[lower] ?? 0
+  }
+
+  /**
+   * Sets the Content-Type the server chose because the handler set none (already valid, ASCII).
+   * @param value - the media type
+   */
+  setDefaultType(value: string): void {
+    this.#defaultType = value
+    this.#flags |= HeaderFlag.ContentType
+  }
+
+  /** @returns the fields as `Name: value\r\n` lines */
+  serialize(): string {
+    const fields = this.#fields
+    let out = ''
+    if (fields !== null) for (let i = 0; i < fields.length; i += 2) out += `${fields[i]}: ${fields[i + 1]}\r\n`
+    return this.#defaultType === undefined ? out : `${out}Content-Type: ${this.#defaultType}\r\n`
+  }
+
+  #remove(lower: string): void {
+    const fields = this.#fields
+    if (fields === null) return
+    for (let i = fields.length - 2; i >= 0; i -= 2) {
+      if (fields[i]!.toLowerCase() === lower) fields.splice(i, 2)
+    }
+  }
+
+  #checkValue(name: string, value: unknown): void {
+    if (typeof value !== 'string') throw new InvalidHeaderError(name, `expected a string or number, got ${typeof value}`)
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i)
+      // RFC 9110 §5.5: CR, LF and NUL would split the response; other controls are invalid too.
+      if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) {
+        throw new InvalidHeaderError(name, `the value has a forbidden character (code ${c}) at index ${i}`)
+      }
+      if (c > 0x7f) this.#ascii = false
+    }
+  }
+}
