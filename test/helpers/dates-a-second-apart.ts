@@ -1,5 +1,5 @@
 import sinon from 'sinon'
-import type { App } from '../../core/app.js'
+import type { App } from '../../core/app/app.js'
 import { MemoryTransport } from '../../transports/memory-transport.js'
 import { maskDates } from './mask-dates.js'
 

@@ -1,4 +1,4 @@
-import type { App } from '../../core/app.js'
+import type { App } from '../../core/app/app.js'
 import { MemoryTransport, type MemoryTransportOptions } from '../../transports/memory-transport.js'
 import { maskDates } from './mask-dates.js'
 

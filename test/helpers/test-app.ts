@@ -1,5 +1,5 @@
-import { App } from '../../core/app.js'
-import type { UserConfig } from '../../core/config.js'
+import { App } from '../../core/app/app.js'
+import type { UserConfig } from '../../core/config/config.js'
 
 /**
  * An App with the small routes most Session specifications share:
