@@ -107,3 +107,18 @@ export type { WafVerdict, WafEvent, WafCategory } from './waf/verdict.js'
 export type { CustomRule, RulePlace } from './waf/rule.js'
 export { WafInvalidOptionError, WafInvalidRuleError, WafRequestBlockedError } from './waf/errors.js'
 export type { WafErrorCode } from './waf/errors.js'
+/** Client sessions: the store interface for state that outlives connections, and the in-memory store. */
+export { MemorySessionStore } from './sessions/memory-store.js'
+export type { MemorySessionStoreOptions } from './sessions/memory-store.js'
+export type {
+  SessionStore,
+  SessionRecord,
+  SessionUpdate,
+  SaveOutcome,
+  SessionLease,
+  LeaseOptions,
+  SessionMessage,
+} from './sessions/store.js'
+export type { JsonValue } from './sessions/json-value.js'
+export { SessionError, SessionExistsError } from './sessions/errors.js'
+export type { SessionErrorCode } from './sessions/errors.js'

@@ -26,6 +26,7 @@ const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object'>> = {
   validateTlsConfig: 'function',
   createTlsSetup: 'function',
   Waf: 'class',
+  MemorySessionStore: 'class',
 }
 
 /** Whether a function is declared with `class` (so calling it without `new` throws). */
