@@ -8,11 +8,13 @@ import * as certs from '../../certs/errors.js'
 import * as router from '../../router/errors.js'
 import * as waf from '../../waf/errors.js'
 import * as transports from '../../transports/errors.js'
+import * as sessions from '../../sessions/errors.js'
 import type { CoreErrorCode } from '../../core/errors.js'
 import type { CertificateErrorCode } from '../../certs/errors.js'
 import type { RouterErrorCode } from '../../router/errors.js'
 import type { WafErrorCode } from '../../waf/errors.js'
 import type { TransportErrorCode } from '../../transports/errors.js'
+import type { SessionErrorCode } from '../../sessions/errors.js'
 
 /** An error as the catalog promises it: a stable code and the HTTP status it maps to. */
 interface CatalogError extends Error {
@@ -23,7 +25,7 @@ interface CatalogError extends Error {
 type ErrorClass = abstract new (...args: never[]) => Error
 
 // Bases that only carry the shape; every concrete error extends one of them.
-const ABSTRACT_BASES = new Set<unknown>([core.GatehouseError, certs.CertificateError, transports.TransportError])
+const ABSTRACT_BASES = new Set<unknown>([core.GatehouseError, certs.CertificateError, transports.TransportError, sessions.SessionError])
 
 const DAY = new Date('2026-11-24T00:00:00Z')
 
@@ -68,6 +70,7 @@ const SAMPLES: Readonly<Record<string, () => Error>> = {
   ConcurrentReadError: () => new transports.ConcurrentReadError('PlainTransport'),
   InputEndedError: () => new transports.InputEndedError(0),
   OutputNotReachedError: () => new transports.OutputNotReachedError('HTTP/1.1 200', 0),
+  SessionExistsError: () => new sessions.SessionExistsError('b3JpZ2luYWwtaWQtMTI4Yml0'),
 }
 
 // Every code of each folder's union, written out so the compiler checks it against the union.
@@ -93,9 +96,10 @@ const CODES_BY_FOLDER: Readonly<Record<string, Readonly<Record<string, true>>>> 
     ERR_TRANSPORT_OPTION_INVALID: true, ERR_TRANSPORT_CONCURRENT_READ: true, ERR_TRANSPORT_INPUT_ENDED: true,
     ERR_TRANSPORT_OUTPUT_NOT_REACHED: true,
   } satisfies Record<TransportErrorCode, true>,
+  sessions: { ERR_SESSION_EXISTS: true } satisfies Record<SessionErrorCode, true>,
 }
 
-const MODULES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { core, certs, router, waf, transports }
+const MODULES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { core, certs, router, waf, transports, sessions }
 
 /** The exported classes of a module whose names end in `Error`. */
 function errorClasses(module: Readonly<Record<string, unknown>>): [string, ErrorClass][] {
@@ -168,6 +172,7 @@ describe('error catalog', () => {
       RouteParamConflictError: 500, RouteInvalidPatternError: 500, RouteInvalidMethodError: 500,
       RouterInvalidOptionError: 500, WafInvalidOptionError: 500, WafInvalidRuleError: 500, WafRequestBlockedError: 400,
       InvalidTransportOptionError: 500, ConcurrentReadError: 500, InputEndedError: 500, OutputNotReachedError: 500,
+      SessionExistsError: 500,
     })
   })
 
