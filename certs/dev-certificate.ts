@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { generate } from 'selfsigned'
 import { CertificateError } from './errors.js'
 import { EXPIRY_WARNING_DAYS, verifyCertificate } from './inspect-certificate.js'
 
@@ -55,6 +54,8 @@ export async function ensureDevCertificate(options: DevCertificateOptions = {}):
   if (stored !== undefined) return { ...stored, certPath, keyPath, generated: false }
 
   // EC P-256 generates in milliseconds where RSA 2048 takes a noticeable pause at start-up.
+  // Loaded here, not at import: only a server asking for a development certificate needs it.
+  const { generate } = await import('selfsigned')
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',

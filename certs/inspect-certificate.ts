@@ -1,7 +1,5 @@
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API
-// in place before the library loads; ESM evaluates imports in order, so this one comes first.
-import 'reflect-metadata'
-import { SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509'
+import type * as X509 from '@peculiar/x509'
+import { createRequire } from 'node:module'
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import {
   CertificateExpiredError,
@@ -16,6 +14,23 @@ import { matchHostname, type CertificateNames } from './match-hostname.js'
 export const EXPIRY_WARNING_DAYS = 14
 
 const DAY_MS = 86_400_000
+
+let x509: typeof X509 | undefined
+
+/**
+ * @peculiar/x509, loaded at the first certificate read rather than when the package is imported:
+ * it takes a few hundred milliseconds to load and resolves its services through tsyringe, which
+ * needs the global Reflect metadata polyfill in place first. A user who never touches
+ * certificates pays for neither.
+ */
+function x509Library(): typeof X509 {
+  if (x509 === undefined) {
+    const require = createRequire(import.meta.url)
+    require('reflect-metadata')
+    x509 = require('@peculiar/x509') as typeof X509
+  }
+  return x509
+}
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/
 
 /** What `inspectCertificate` reads from a certificate. */
@@ -125,10 +140,10 @@ function firstCertificateBlock(pem: string, what: string): string {
   return block[0]
 }
 
-function parseCertificate(pem: string, what: string): X509Certificate {
+function parseCertificate(pem: string, what: string): X509.X509Certificate {
   const block = firstCertificateBlock(pem, what)
   try {
-    return new X509Certificate(block)
+    return new (x509Library().X509Certificate)(block)
   } catch {
     throw new CertificateUnreadableError(what, undefined, 'not a valid X.509 certificate')
   }
@@ -159,10 +174,10 @@ function spki(key: KeyObject): Buffer {
   return key.export({ type: 'spki', format: 'der' })
 }
 
-function readNames(certificate: X509Certificate): CertificateNames {
+function readNames(certificate: X509.X509Certificate): CertificateNames {
   const dnsNames: string[] = []
   const ipAddresses: string[] = []
-  const san = certificate.getExtension(SubjectAlternativeNameExtension)
+  const san = certificate.getExtension(x509Library().SubjectAlternativeNameExtension)
   for (const name of san?.names.items ?? []) {
     if (name.type === 'dns') dnsNames.push(name.value)
     else if (name.type === 'ip') ipAddresses.push(name.value)
@@ -179,8 +194,8 @@ function coveredNames(names: CertificateNames): string[] {
 
 const SAN_PREFIX: Readonly<Record<string, string>> = { dns: 'DNS', ip: 'IP', email: 'email', url: 'URI' }
 
-function describe(certificate: X509Certificate): CertificateInfo {
-  const san = certificate.getExtension(SubjectAlternativeNameExtension)
+function describe(certificate: X509.X509Certificate): CertificateInfo {
+  const san = certificate.getExtension(x509Library().SubjectAlternativeNameExtension)
   const subjectAltNames = (san?.names.items ?? []).map(
     (name) => `${SAN_PREFIX[name.type] ?? name.type}:${name.value}`,
   )
