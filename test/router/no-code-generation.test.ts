@@ -9,10 +9,10 @@ const SPECS = ['router.spec.test.js', 'router-options.test.js', 'router-print.te
 
 describe('Router under node --disallow-code-generation-from-strings', () => {
   it('passes the router specification, options, print, registration and random tests through the tree walk', function () {
-    this.timeout(30_000)
+    this.timeout(120_000)
     const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js')
     const files = SPECS.map((name) => fileURLToPath(new URL(name, import.meta.url)))
-    const run = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', mocha, '--no-config', '--reporter', 'dot', ...files], {
+    const run = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', mocha, '--no-config', '--timeout', '20000', '--reporter', 'dot', ...files], {
       encoding: 'utf8',
       env: { ...process.env, NODE_OPTIONS: '' },
     })
