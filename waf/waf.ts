@@ -75,8 +75,9 @@ const CLEAN_CACHE_LIMIT = 2048
 const CLEAN_VALUE_MAX_LENGTH = 512
 
 /**
- * A web application firewall for one server: the Session calls `checkHead` after parsing the head
- * and `checkBody` after reading the body, before routing, and answers a blocked request with 400
+ * A web application firewall for one server: the Session calls `checkHead` once the head is parsed
+ * and routed (a route may choose its own mode), and `checkBody` after reading the body, before the
+ * handler runs, and answers a blocked request with 400
  * `{"message":"Request blocked","rule":"<id>"}`. Built-in rule ids: `target-length`, `target-chars`,
  * `overlong-utf8`, `nul-byte`, `crlf`, `header-injection`, `traversal`, `body-size` (basic and up);
  * `lfi`, `rfi`, `ssti`, `code-injection`, `xss`, `sqli`, `cmdi` (strict and monitor).

@@ -1,6 +1,7 @@
 import type { Transport } from '../../transports/transport.js'
 import { MemoryTransport } from '../../transports/memory-transport.js'
 import { parseResponses, type ParsedResponse } from '../wire/response-parser.js'
+import type {} from '../wire/buffer-slices.js'
 
 /** A request for `app.inject()`. */
 export interface InjectRequest {

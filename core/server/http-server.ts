@@ -104,7 +104,6 @@ export class HttpServer {
       secure.on('connection', (raw: Socket) => this.#tlsPeers.set(raw, raw.remoteAddress))
       secure.on('tlsClientError', (err: Error, socket: TLSSocket) => this.#tlsFailed(err, socket))
       this.#secure = secure
-      if (tlsConfig.watch === true) this.#tls.startWatching()
     }
     if (tlsConfig === undefined || tlsConfig.port !== undefined) {
       const plain = createNetServer({ noDelay: true })

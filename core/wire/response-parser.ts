@@ -1,4 +1,5 @@
 import { ChunkedDecoder } from './chunked-decoder.js'
+import type {} from './buffer-slices.js'
 
 /**
  * One HTTP response as read back from raw bytes (by `app.inject()` and by tests).
