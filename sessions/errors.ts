@@ -4,7 +4,15 @@
  */
 
 /** Every stable error code raised by `sessions/`, for exhaustive `switch (err.code)`. */
-export type SessionErrorCode = 'ERR_SESSION_EXISTS'
+export type SessionErrorCode =
+  | 'ERR_SESSION_EXISTS'
+  | 'ERR_SESSION_LIMIT'
+  | 'ERR_SESSION_RUN_TIMEOUT'
+  | 'ERR_SESSION_DESTROYED'
+  | 'ERR_SESSION_INVALID_OPTION'
+  | 'ERR_SESSION_DATA_INVALID'
+  | 'ERR_SESSION_DATA_TOO_LARGE'
+  | 'ERR_SESSION_UNKNOWN_TASK'
 
 /** The base of every error `sessions/` throws. */
 export abstract class SessionError extends Error {
@@ -31,5 +39,95 @@ export class SessionExistsError extends SessionError {
   constructor(readonly id: string) {
     super(`session id ${id} is already in the store`)
     this.name = 'SessionExistsError'
+  }
+}
+
+/**
+ * `sessions.create()` when `sessions.maxSessions` live sessions exist and `sessions.whenFull` is
+ * `"refuse"`. Reaching a client, it answers 503.
+ */
+export class SessionLimitError extends SessionError {
+  readonly code = 'ERR_SESSION_LIMIT'
+  readonly status = 503
+  /** @param limit - the configured maximum */
+  constructor(readonly limit: number) {
+    super(`${limit} sessions are live; sessions.maxSessions is ${limit}`)
+    this.name = 'SessionLimitError'
+  }
+}
+
+/**
+ * A handler or task on a session ran past `sessions.runTimeoutMs`; the session's next work was let
+ * through so that one stuck run cannot hold the session forever.
+ */
+export class SessionRunTimeoutError extends SessionError {
+  readonly code = 'ERR_SESSION_RUN_TIMEOUT'
+  readonly status = 503
+  /** @param timeoutMs - the limit that passed */
+  constructor(readonly timeoutMs: number) {
+    super(`work on the session ran longer than sessions.runTimeoutMs (${timeoutMs} ms)`)
+    this.name = 'SessionRunTimeoutError'
+  }
+}
+
+/** Work was asked of a session that has been destroyed (or timed out). */
+export class SessionDestroyedError extends SessionError {
+  readonly code = 'ERR_SESSION_DESTROYED'
+  readonly status = 410
+  /** @param id - the session's last id */
+  constructor(readonly id: string) {
+    super(`session ${id} has been destroyed`)
+    this.name = 'SessionDestroyedError'
+  }
+}
+
+/** A session option or sessions configuration value is out of range or of the wrong type. */
+export class SessionInvalidOptionError extends SessionError {
+  readonly code = 'ERR_SESSION_INVALID_OPTION'
+  readonly status = 500
+  /**
+   * @param option - the option's name
+   * @param value - the value given
+   * @param expected - what it must be, in plain words
+   */
+  constructor(readonly option: string, readonly value: unknown, expected: string) {
+    super(`session option ${option}: expected ${expected}, got ${String(value)}`)
+    this.name = 'SessionInvalidOptionError'
+  }
+}
+
+/** A session's data could not be written as JSON (a BigInt, a cycle). */
+export class SessionDataInvalidError extends SessionError {
+  readonly code = 'ERR_SESSION_DATA_INVALID'
+  readonly status = 500
+  /** @param reason - why JSON.stringify refused it */
+  constructor(readonly reason: string) {
+    super(`session data is not JSON: ${reason}`)
+    this.name = 'SessionDataInvalidError'
+  }
+}
+
+/** A change made a session's data larger than `sessions.maxDataBytes`; the change was undone. */
+export class SessionDataTooLargeError extends SessionError {
+  readonly code = 'ERR_SESSION_DATA_TOO_LARGE'
+  readonly status = 413
+  /**
+   * @param limit - the configured maximum
+   * @param bytes - the size the change would have made it
+   */
+  constructor(readonly limit: number, readonly bytes: number) {
+    super(`session data would be ${bytes} bytes; sessions.maxDataBytes is ${limit}`)
+    this.name = 'SessionDataTooLargeError'
+  }
+}
+
+/** `schedule()` named a task that no `sessions.task(name, fn)` registered. */
+export class SessionUnknownTaskError extends SessionError {
+  readonly code = 'ERR_SESSION_UNKNOWN_TASK'
+  readonly status = 500
+  /** @param task - the name given */
+  constructor(readonly task: string) {
+    super(`no session task is registered as ${task}`)
+    this.name = 'SessionUnknownTaskError'
   }
 }

@@ -4,7 +4,21 @@
  *
  * @packageDocumentation
  */
-/** Client sessions: the store interface for state that outlives connections, and the in-memory store. */
+/** A client session, the registry of them (`app.sessions`), and what they take and give. */
+export { ClientSession } from './client-session.js'
+export type { DestroyCallback, DestroyReason, SessionSocket } from './client-session.js'
+export { SessionRegistry } from './session-registry.js'
+export type {
+  CreateSessionOptions,
+  SessionCarrier,
+  SessionTask,
+  TaskOutcome,
+  ScheduleOptions,
+  PatchHook,
+  SessionRegistryOptions,
+} from './session-registry.js'
+export type { SessionsOptions, WhenSessionsFull } from './sessions-options.js'
+/** The store interface for state that outlives connections, and the in-memory store. */
 export { MemorySessionStore } from './memory-store.js'
 export type { MemorySessionStoreOptions } from './memory-store.js'
 export type {
@@ -17,5 +31,15 @@ export type {
   SessionMessage,
 } from './store.js'
 export type { JsonValue } from './json-value.js'
-export { SessionError, SessionExistsError } from './errors.js'
+export {
+  SessionError,
+  SessionExistsError,
+  SessionLimitError,
+  SessionRunTimeoutError,
+  SessionDestroyedError,
+  SessionInvalidOptionError,
+  SessionDataInvalidError,
+  SessionDataTooLargeError,
+  SessionUnknownTaskError,
+} from './errors.js'
 export type { SessionErrorCode } from './errors.js'

@@ -27,6 +27,8 @@ const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object'>> = {
   createTlsSetup: 'function',
   Waf: 'class',
   MemorySessionStore: 'class',
+  ClientSession: 'class',
+  SessionRegistry: 'class',
 }
 
 /** Whether a function is declared with `class` (so calling it without `new` throws). */

@@ -71,6 +71,13 @@ const SAMPLES: Readonly<Record<string, () => Error>> = {
   InputEndedError: () => new transports.InputEndedError(0),
   OutputNotReachedError: () => new transports.OutputNotReachedError('HTTP/1.1 200', 0),
   SessionExistsError: () => new sessions.SessionExistsError('b3JpZ2luYWwtaWQtMTI4Yml0'),
+  SessionLimitError: () => new sessions.SessionLimitError(100),
+  SessionRunTimeoutError: () => new sessions.SessionRunTimeoutError(30000),
+  SessionDestroyedError: () => new sessions.SessionDestroyedError('b3JpZ2luYWwtaWQtMTI4Yml0'),
+  SessionInvalidOptionError: () => new sessions.SessionInvalidOptionError('timeoutMinutes', -1, 'a number of minutes > 0'),
+  SessionDataInvalidError: () => new sessions.SessionDataInvalidError('Do not know how to serialize a BigInt'),
+  SessionDataTooLargeError: () => new sessions.SessionDataTooLargeError(65536, 70000),
+  SessionUnknownTaskError: () => new sessions.SessionUnknownTaskError('tick'),
 }
 
 // Every code of each folder's union, written out so the compiler checks it against the union.
@@ -96,7 +103,10 @@ const CODES_BY_FOLDER: Readonly<Record<string, Readonly<Record<string, true>>>> 
     ERR_TRANSPORT_OPTION_INVALID: true, ERR_TRANSPORT_CONCURRENT_READ: true, ERR_TRANSPORT_INPUT_ENDED: true,
     ERR_TRANSPORT_OUTPUT_NOT_REACHED: true,
   } satisfies Record<TransportErrorCode, true>,
-  sessions: { ERR_SESSION_EXISTS: true } satisfies Record<SessionErrorCode, true>,
+  sessions: {
+    ERR_SESSION_EXISTS: true, ERR_SESSION_LIMIT: true, ERR_SESSION_RUN_TIMEOUT: true, ERR_SESSION_DESTROYED: true,
+    ERR_SESSION_INVALID_OPTION: true, ERR_SESSION_DATA_INVALID: true, ERR_SESSION_DATA_TOO_LARGE: true, ERR_SESSION_UNKNOWN_TASK: true,
+  } satisfies Record<SessionErrorCode, true>,
 }
 
 const MODULES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { core, certs, router, waf, transports, sessions }
@@ -172,7 +182,8 @@ describe('error catalog', () => {
       RouteParamConflictError: 500, RouteInvalidPatternError: 500, RouteInvalidMethodError: 500,
       RouterInvalidOptionError: 500, WafInvalidOptionError: 500, WafInvalidRuleError: 500, WafRequestBlockedError: 400,
       InvalidTransportOptionError: 500, ConcurrentReadError: 500, InputEndedError: 500, OutputNotReachedError: 500,
-      SessionExistsError: 500,
+      SessionExistsError: 500, SessionLimitError: 503, SessionRunTimeoutError: 503, SessionDestroyedError: 410,
+      SessionInvalidOptionError: 500, SessionDataInvalidError: 500, SessionDataTooLargeError: 413, SessionUnknownTaskError: 500,
     })
   })
 

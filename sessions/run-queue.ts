@@ -1,0 +1,59 @@
+import { SessionRunTimeoutError } from './errors.js'
+
+function ignore(): void {}
+
+/**
+ * Runs one session's work one at a time, in arrival order, each to completion (async work
+ * included) or until its time runs out. An idle queue starts work at once, in the caller's turn;
+ * a busy one chains it behind the last. A run that times out rejects with
+ * `SessionRunTimeoutError` and lets the next one start: a stuck handler cannot hold a session
+ * forever (what it still does later is its own; it no longer holds the session).
+ */
+export class RunQueue {
+  #tail: Promise<unknown> | null = null
+  #pending = 0
+
+  /** Work started or waiting. */
+  get pending(): number {
+    return this.#pending
+  }
+
+  /**
+   * @param work - what to run; its value or rejection becomes the result
+   * @param timeoutMs - how long it may run once started; 0 for no limit
+   * @returns what `work` returned
+   */
+  run<T>(work: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+    this.#pending++
+    const result = this.#tail === null ? this.#start(work, timeoutMs) : this.#tail.then(() => this.#start(work, timeoutMs))
+    const settled = result.then(ignore, ignore).then(() => {
+      this.#pending--
+      if (this.#tail === settled) this.#tail = null
+    })
+    this.#tail = settled
+    return result
+  }
+
+  #start<T>(work: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+    let ran: Promise<T>
+    try {
+      ran = Promise.resolve(work())
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    if (timeoutMs <= 0) return ran
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new SessionRunTimeoutError(timeoutMs)), timeoutMs)
+      ran.then(
+        (value) => {
+          clearTimeout(timer)
+          resolve(value)
+        },
+        (err: unknown) => {
+          clearTimeout(timer)
+          reject(err)
+        },
+      )
+    })
+  }
+}

@@ -1,0 +1,511 @@
+import { createPatch } from 'rfc6902'
+import { ClientSession, stateOf, type DestroyCallback, type DestroyReason, type SessionHost, type SessionSocket, type SessionState } from './client-session.js'
+import { currentSessions } from './current-session.js'
+import { SessionDataInvalidError, SessionDataTooLargeError, SessionDestroyedError, SessionInvalidOptionError, SessionLimitError, SessionUnknownTaskError } from './errors.js'
+import type { JsonValue } from './json-value.js'
+import { MemorySessionStore } from './memory-store.js'
+import { readOnlySegments } from './patch-check.js'
+import { RunQueue } from './run-queue.js'
+import { newSessionId } from './session-id.js'
+import { DEFAULT_SESSIONS_OPTIONS, type SessionsOptions } from './sessions-options.js'
+import type { SessionRecord, SessionStore } from './store.js'
+import type { Operation } from 'rfc6902'
+
+/** What a new session starts with. */
+export interface CreateSessionOptions {
+  /** Its data, any JSON value; without data the session has no resource. */
+  readonly data?: JsonValue
+  /** Carry the id in a cookie; else the creating response carries `Location: <resource URI>`. */
+  readonly useCookie?: boolean
+  /** Its idle timeout; `sessions.defaultTimeoutMinutes` when absent. */
+  readonly timeoutMinutes?: number
+}
+
+/** Something that carries a session, such as a request: `create(req, …)` sets its `session`. */
+export interface SessionCarrier {
+  session: ClientSession | undefined
+}
+
+/** Work scheduled on a session: gets the session, its id and the schedule's argument. */
+export type SessionTask<T = unknown> = (session: ClientSession, id: string, argument: JsonValue | undefined) => T | Promise<T>
+
+/**
+ * What became of a task for one session: `queued` (not waited for), `done` with its value,
+ * `failed` with its error, or `skipped` because the session is gone.
+ */
+export type TaskOutcome<T = unknown> =
+  | { readonly id: string; readonly status: 'queued' }
+  | { readonly id: string; readonly status: 'done'; readonly value: T }
+  | { readonly id: string; readonly status: 'failed'; readonly error: unknown }
+  | { readonly id: string; readonly status: 'skipped' }
+
+/** How to schedule: wait for the task to finish, and the argument a named task gets. */
+export interface ScheduleOptions {
+  /** Resolve once the task ran, with its value or error; else once it is queued. */
+  readonly wait?: boolean
+  /** A JSON argument, passed to the task as its third parameter. */
+  readonly argument?: JsonValue
+}
+
+/** Runs after a client's patch applied, in the session's turn; it may change `session.data`. */
+export type PatchHook = (session: ClientSession, patch: readonly Operation[]) => void | Promise<void>
+
+/** A registry's configuration: the `sessions` keys, a clock, and where failures are reported. */
+export interface SessionRegistryOptions extends Partial<SessionsOptions> {
+  /** The clock, ms since the epoch; `Date.now` unless a test injects its own. */
+  readonly now?: () => number
+  /** Receives failures nobody awaits: a throwing destroy callback, a task not waited for. */
+  readonly report?: (err: unknown) => void
+}
+
+// Expired sessions claimed per store call while sweeping.
+const SWEEP_BATCH = 1000
+
+/**
+ * Every live client session of an application (`app.sessions`): creates them, finds them, runs
+ * work on them one at a time, times them out, and reaches many at once.
+ *
+ * @example
+ * ```ts
+ * const session = app.sessions.create(req, { data: { room: 'lobby', messages: [] } })
+ * await app.sessions.schedule(ids, (s) => { (s.data as Room).messages.push(text) })   // pushed to each socket
+ * await app.sessions.forAll((s) => void (s.data as Room).users++, { wait: true })
+ * ```
+ */
+export class SessionRegistry implements SessionHost {
+  /** The resolved configuration. */
+  readonly options: SessionsOptions
+  /** Where the sessions' records live. */
+  readonly store: SessionStore
+  // The sessions in hand, least recently active first (activity moves one to the end).
+  #live = new Map<string, ClientSession>()
+  #now: () => number
+  #report: (err: unknown) => void
+  #namedCallbacks = new Map<string, DestroyCallback>()
+  #tasks = new Map<string, SessionTask>()
+  #patchHooks: PatchHook[] = []
+  #readOnly: (readonly string[])[]
+  #timer: NodeJS.Timeout | undefined
+  #sweeping: Promise<number> | null = null
+
+  /** @param options - the `sessions` configuration, a clock and a failure reporter */
+  constructor(options: SessionRegistryOptions = {}) {
+    const { now, report, ...rest } = options
+    this.options = { ...DEFAULT_SESSIONS_OPTIONS, ...rest }
+    this.store = this.options.store ?? new MemorySessionStore({ resolutionMs: this.options.resolutionMs })
+    this.#now = now ?? Date.now
+    this.#report = report ?? ((err) => console.error(err))
+    this.#readOnly = readOnlySegments(this.options.readOnlyPaths)
+  }
+
+  /** Live sessions held by this process. */
+  get size(): number {
+    return this.#live.size
+  }
+
+  /** The JSON Pointers a client's patch may not change, as split segments. @internal */
+  get readOnly(): readonly (readonly string[])[] {
+    return this.#readOnly
+  }
+
+  /**
+   * Creates a session, on purpose (never for every visitor). With a carrier (a request) its
+   * `session` is set, which makes the session current and sends its cookie or `Location`.
+   * At `maxSessions` the least recently active session is evicted, or `SessionLimitError` thrown.
+   */
+  create(options?: CreateSessionOptions): ClientSession
+  create(carrier: SessionCarrier, options?: CreateSessionOptions): ClientSession
+  create(first?: SessionCarrier | CreateSessionOptions, second?: CreateSessionOptions): ClientSession {
+    const carrier = first !== undefined && 'session' in first ? first : undefined
+    const options = (carrier === undefined ? (first as CreateSessionOptions | undefined) : second) ?? {}
+    const timeoutMinutes = options.timeoutMinutes ?? this.options.defaultTimeoutMinutes
+    if (!(Number.isFinite(timeoutMinutes) && timeoutMinutes > 0)) throw new SessionInvalidOptionError('timeoutMinutes', timeoutMinutes, 'a number of minutes > 0')
+    const json = this.#serialize(options.data)
+    this.#makeRoom()
+    const now = this.#now()
+    const state: SessionState = {
+      id: newSessionId(),
+      createdMs: now,
+      lastActiveMs: now,
+      timeoutMinutes,
+      data: json === undefined ? undefined : (JSON.parse(json) as JsonValue),
+      json,
+      version: 1,
+      alive: true,
+      useCookie: options.useCookie === true,
+      callbacks: null,
+      callbackNames: [],
+      isRecordDirty: false,
+      queue: null,
+      resourceView: undefined,
+      sockets: null,
+      host: this,
+    }
+    const session = new ClientSession(state)
+    this.#live.set(state.id, session)
+    this.store.create(this.#recordOf(state)).catch(this.#report)
+    this.#startSweeping()
+    if (carrier !== undefined) carrier.session = session
+    return session
+  }
+
+  /** @returns the live session with this id in this process, or `undefined` (never an error) */
+  get(id: string): ClientSession | undefined {
+    return this.#live.get(id)
+  }
+
+  /**
+   * Gives a session a new id, keeping its data and callbacks: call it after a login, so an id
+   * seen before the login (session fixation) no longer reaches the session.
+   */
+  async regenerate(session: ClientSession): Promise<ClientSession> {
+    const state = stateOf(session)
+    if (!state.alive) throw new SessionDestroyedError(state.id)
+    const oldId = state.id
+    const newId = newSessionId()
+    this.#live.delete(oldId)
+    state.id = newId
+    this.#live.set(newId, session)
+    await this.store.rename(oldId, newId)
+    return session
+  }
+
+  /** Registers a destroy callback by name, for `session.onDestroy(name)`. */
+  onDestroy(name: string, callback: DestroyCallback): this {
+    this.#namedCallbacks.set(name, callback)
+    return this
+  }
+
+  /** @internal */
+  hasDestroyCallback(name: string): boolean {
+    return this.#namedCallbacks.has(name)
+  }
+
+  /** Registers a task by name, so `schedule(ids, name, { argument })` can run it anywhere. */
+  task(name: string, task: SessionTask): this {
+    this.#tasks.set(name, task)
+    return this
+  }
+
+  /** Adds a hook that runs after each client patch applies; its changes are in the reply. */
+  onPatch(hook: PatchHook): this {
+    this.#patchHooks.push(hook)
+    return this
+  }
+
+  /** The patch hooks, in order. @internal */
+  get patchHooks(): readonly PatchHook[] {
+    return this.#patchHooks
+  }
+
+  /** @internal */
+  uriOf(id: string): string {
+    return `${this.options.resourcePrefix}/${id}`
+  }
+
+  /**
+   * Runs `work` on the session: after the session's earlier work, never alongside it, with the
+   * session current; its changes are then saved. A run that throws leaves the data as it was.
+   * This is what the server does around every handler of a request that carries a session.
+   */
+  run<T>(session: ClientSession, work: () => T | Promise<T>): Promise<T> {
+    const state = stateOf(session)
+    if (!state.alive) return Promise.reject(new SessionDestroyedError(state.id))
+    const queue = (state.queue ??= new RunQueue())
+    return queue.run(() => currentSessions.run(session, () => this.#runNow(session, state, work)), this.options.runTimeoutMs)
+  }
+
+  async #runNow<T>(session: ClientSession, state: SessionState, work: () => T | Promise<T>): Promise<T> {
+    this.#activity(state, session)
+    let value: T
+    try {
+      value = await work()
+    } catch (err) {
+      this.#revert(state)
+      throw err
+    }
+    await this.commit(session)
+    return value
+  }
+
+  /**
+   * Saves what changed on a session since its last save (its data is compared as JSON text), or
+   * records only activity when nothing did. A change past `maxDataBytes` is undone and throws.
+   */
+  async commit(session: ClientSession): Promise<void> {
+    const state = stateOf(session)
+    if (!state.alive) return
+    let json: string | undefined
+    try {
+      json = this.#serialize(state.data)
+    } catch (err) {
+      this.#revert(state)
+      throw err
+    }
+    const now = this.#now()
+    this.#activity(state, session, now)
+    if (json === state.json && !state.isRecordDirty) {
+      await this.store.touch(state.id, now)
+      return
+    }
+    const expectedVersion = state.version
+    state.json = json
+    state.version += 1
+    state.isRecordDirty = false
+    const outcome = await this.store.save({
+      id: state.id,
+      expectedVersion,
+      data: json,
+      lastActiveMs: now,
+      timeoutMinutes: state.timeoutMinutes,
+      destroyCallbacks: [...state.callbackNames],
+    })
+    if (outcome.status !== 'saved') this.#report(new Error(`session ${state.id} was not saved: ${outcome.status}`))
+  }
+
+  /**
+   * Runs `task` on each session, one session's work at a time as for requests. Sessions that are
+   * gone are skipped and say so in the outcome; with `wait` the outcomes carry values and errors.
+   * Each session's changes are pushed to its sockets when its task ends.
+   */
+  schedule<T>(target: string | ClientSession, task: SessionTask<T> | string, options?: ScheduleOptions): Promise<TaskOutcome<T>>
+  schedule<T>(targets: readonly (string | ClientSession)[], task: SessionTask<T> | string, options?: ScheduleOptions): Promise<TaskOutcome<T>[]>
+  async schedule<T>(
+    target: string | ClientSession | readonly (string | ClientSession)[],
+    task: SessionTask<T> | string,
+    options: ScheduleOptions = {},
+  ): Promise<TaskOutcome<T> | TaskOutcome<T>[]> {
+    const fn = typeof task === 'string' ? (this.#tasks.get(task) as SessionTask<T> | undefined) : task
+    if (fn === undefined) throw new SessionUnknownTaskError(task as string)
+    const targets = Array.isArray(target) ? (target as readonly (string | ClientSession)[]) : [target as string | ClientSession]
+    const outcomes = targets.map((one) => this.#scheduleOne(one, fn, options))
+    const settled = options.wait === true ? await Promise.all(outcomes) : outcomes.map((o) => (o instanceof Promise ? undefined : o))
+    const result = settled.map((o, i) => o ?? ({ id: idOf(targets[i]!), status: 'queued' } as const))
+    return Array.isArray(target) ? result : result[0]!
+  }
+
+  /** Runs `task` on every live session, as `schedule` does. */
+  forAll<T>(task: SessionTask<T> | string, options?: ScheduleOptions): Promise<TaskOutcome<T>[]> {
+    return this.schedule([...this.#live.keys()], task, options)
+  }
+
+  #scheduleOne<T>(target: string | ClientSession, task: SessionTask<T>, options: ScheduleOptions): TaskOutcome<T> | Promise<TaskOutcome<T>> {
+    const session = typeof target === 'string' ? this.#live.get(target) : target
+    const id = idOf(target)
+    if (session === undefined || !session.isAlive()) return { id, status: 'skipped' }
+    const ran = this.run(session, () => task(session, id, options.argument)).then(
+      async (value): Promise<TaskOutcome<T>> => {
+        await this.push(session)
+        return { id, status: 'done', value }
+      },
+      (error: unknown): TaskOutcome<T> => {
+        if (options.wait !== true) this.#report(error)
+        return { id, status: 'failed', error }
+      },
+    )
+    return ran
+  }
+
+  /**
+   * Binds a socket to the session: it is sent the whole data at once, then the JSON Patch of each
+   * change by `push()`. @returns the function that unbinds it
+   */
+  bind(session: ClientSession, socket: SessionSocket): () => void {
+    const state = stateOf(session)
+    if (!state.alive) throw new SessionDestroyedError(state.id)
+    const sockets = (state.sockets ??= new Map())
+    sockets.set(socket, undefined)
+    this.#pushTo(state, socket, state.json)
+    return () => {
+      sockets.delete(socket)
+      if (sockets.size === 0 && state.sockets === sockets) state.sockets = null
+    }
+  }
+
+  /** @internal */
+  async push(session: ClientSession): Promise<number> {
+    const state = stateOf(session)
+    if (state.sockets === null || !state.alive) return 0
+    const json = this.#serialize(state.data)
+    let sent = 0
+    for (const socket of state.sockets.keys()) if (this.#pushTo(state, socket, json)) sent++
+    return sent
+  }
+
+  #pushTo(state: SessionState, socket: SessionSocket, json: string | undefined): boolean {
+    const view = state.sockets!.get(socket)
+    if (view === json && view !== undefined) return false
+    const now = json === undefined ? null : JSON.parse(json)
+    const patch = view === undefined ? [{ op: 'replace', path: '', value: now }] : createPatch(JSON.parse(view), now)
+    state.sockets!.set(socket, json)
+    if (patch.length === 0) return false
+    try {
+      socket.send(JSON.stringify(patch))
+    } catch (err) {
+      this.#report(err)
+      return false
+    }
+    return true
+  }
+
+  /** @internal */
+  async destroy(session: ClientSession, reason: DestroyReason): Promise<void> {
+    const state = stateOf(session)
+    if (!state.alive) return
+    this.#end(state)
+    const record = await this.store.delete(state.id)
+    // Another process removed it first (a shared store): it ran the named callbacks. Names added
+    // since the last save are known here only.
+    const names = record === undefined ? [] : [...new Set([...record.destroyCallbacks, ...state.callbackNames])]
+    await this.#runCallbacks(session, state.callbacks, names, reason)
+  }
+
+  /**
+   * Times out every session whose idle deadline passed, running their destroy callbacks. A timer
+   * calls it every `resolutionMs`; a test with its own clock calls it after moving the clock.
+   * @returns how many sessions timed out
+   */
+  sweep(): Promise<number> {
+    // One sweep at a time: a slow store must not stack sweeps.
+    return (this.#sweeping ??= this.#sweepNow().finally(() => (this.#sweeping = null)))
+  }
+
+  async #sweepNow(): Promise<number> {
+    const now = this.#now()
+    let count = 0
+    for (;;) {
+      const claimed = await this.store.claimExpired(now, SWEEP_BATCH)
+      for (const record of claimed) {
+        count++
+        await this.#expire(record)
+      }
+      if (claimed.length < SWEEP_BATCH) return count
+    }
+  }
+
+  async #expire(record: SessionRecord): Promise<void> {
+    const session = this.#live.get(record.id)
+    const state = session === undefined ? undefined : stateOf(session)
+    if (state !== undefined) this.#end(state)
+    const names = state === undefined ? record.destroyCallbacks : [...new Set([...record.destroyCallbacks, ...state.callbackNames])]
+    await this.#runCallbacks(session ?? this.#detached(record), state?.callbacks ?? null, names, 'timeout')
+  }
+
+  /** Stops the timeout timer and lets go of the store. */
+  async close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer)
+    this.#timer = undefined
+    await this.store.close()
+  }
+
+  #end(state: SessionState): void {
+    state.alive = false
+    this.#live.delete(state.id)
+    const sockets = state.sockets
+    state.sockets = null
+    if (sockets !== null) for (const socket of sockets.keys()) closeSocket(socket)
+  }
+
+  async #runCallbacks(session: ClientSession, closures: DestroyCallback[] | null, names: readonly string[], reason: DestroyReason): Promise<void> {
+    const state = stateOf(session)
+    state.callbacks = null
+    const callbacks = [...names.flatMap((name) => this.#namedCallbacks.get(name) ?? []), ...(closures ?? [])]
+    for (const callback of callbacks) {
+      try {
+        await callback(session, reason)
+      } catch (err) {
+        // Reported, and the others still run: each callback runs once, whatever the others do.
+        this.#report(err)
+      }
+    }
+  }
+
+  // A session known only from a record (another process held it): enough to run callbacks.
+  #detached(record: SessionRecord): ClientSession {
+    return new ClientSession({
+      id: record.id,
+      createdMs: record.createdMs,
+      lastActiveMs: record.lastActiveMs,
+      timeoutMinutes: record.timeoutMinutes,
+      data: record.data === undefined ? undefined : (JSON.parse(record.data) as JsonValue),
+      json: record.data,
+      version: record.version,
+      alive: false,
+      useCookie: false,
+      callbacks: null,
+      callbackNames: [...record.destroyCallbacks],
+      isRecordDirty: false,
+      queue: null,
+      resourceView: undefined,
+      sockets: null,
+      host: this,
+    })
+  }
+
+  #makeRoom(): void {
+    const max = this.options.maxSessions
+    if (max === 0 || this.#live.size < max) return
+    if (this.options.whenFull === 'refuse') throw new SessionLimitError(max)
+    for (const session of this.#live.values()) {
+      this.destroy(session, 'evicted').catch(this.#report)
+      break
+    }
+  }
+
+  #activity(state: SessionState, session: ClientSession, now = this.#now()): void {
+    state.lastActiveMs = now
+    this.#live.delete(state.id)
+    this.#live.set(state.id, session)
+  }
+
+  #revert(state: SessionState): void {
+    state.data = state.json === undefined ? undefined : (JSON.parse(state.json) as JsonValue)
+  }
+
+  #serialize(data: JsonValue | undefined): string | undefined {
+    if (data === undefined) return undefined
+    let json: string
+    try {
+      json = JSON.stringify(data)
+    } catch (err) {
+      throw new SessionDataInvalidError((err as Error).message)
+    }
+    // Byte length only matters near the limit; a string's length bounds it from below by a third.
+    if (json.length * 3 > this.options.maxDataBytes) {
+      const bytes = Buffer.byteLength(json)
+      if (bytes > this.options.maxDataBytes) throw new SessionDataTooLargeError(this.options.maxDataBytes, bytes)
+    }
+    return json
+  }
+
+  #recordOf(state: SessionState): SessionRecord {
+    return {
+      id: state.id,
+      createdMs: state.createdMs,
+      lastActiveMs: state.lastActiveMs,
+      timeoutMinutes: state.timeoutMinutes,
+      data: state.json,
+      version: state.version,
+      destroyCallbacks: [...state.callbackNames],
+    }
+  }
+
+  #startSweeping(): void {
+    if (this.#timer !== undefined) return
+    this.#timer = setInterval(() => void this.sweep().catch(this.#report), this.options.resolutionMs)
+    // The server keeps the process alive, not its sessions' clock.
+    this.#timer.unref()
+  }
+}
+
+function idOf(target: string | ClientSession): string {
+  return typeof target === 'string' ? target : target.id
+}
+
+function closeSocket(socket: SessionSocket): void {
+  try {
+    socket.close?.(1000, 'session ended')
+  } catch {
+    // A socket that is already closing has nothing more to be told.
+  }
+}

@@ -1,0 +1,169 @@
+import { expect } from 'chai'
+import { applyPatch } from 'rfc6902'
+import type { ClientSession } from '../../sessions/client-session.js'
+import { SessionRegistry, type SessionRegistryOptions } from '../../sessions/session-registry.js'
+import { patchResource, readResource, type ResourceReply } from '../../sessions/session-resource.js'
+
+const PATCH_TYPE = 'application/json-patch+json'
+
+describe('session data as a JSON resource', () => {
+  let registry: SessionRegistry
+  let session: ClientSession
+
+  function setUp(options: SessionRegistryOptions = {}, withData = true) {
+    registry = new SessionRegistry({ report: (err) => { throw err }, ...options })
+    session = registry.create(withData ? { data: { title: 'Groceries', items: ['milk'], owner: { id: 7 } } } : {})
+  }
+
+  function patch(body: unknown, headers: { contentType?: string; ifMatch?: string } = {}): Promise<ResourceReply> {
+    const text = typeof body === 'string' ? body : JSON.stringify(body)
+    return registry.run(session, () =>
+      patchResource(registry, session, { contentType: 'contentType' in headers ? headers.contentType : PATCH_TYPE, ifMatch: headers.ifMatch, body: text, byteLength: Buffer.byteLength(text) }),
+    )
+  }
+
+  afterEach(async () => {
+    await registry.close()
+  })
+
+  describe('GET', () => {
+    it('answers the data as JSON with an ETag', () => {
+      setUp()
+      const reply = readResource(session, undefined)
+      expect(reply).to.deep.equal({
+        status: 200,
+        headers: { 'Content-Type': 'application/json', ETag: '"v1"', 'Cache-Control': 'no-store' },
+        body: '{"title":"Groceries","items":["milk"],"owner":{"id":7}}',
+      })
+    })
+
+    it('answers 304 for an If-None-Match that holds the current ETag', () => {
+      setUp()
+      expect(readResource(session, 'W/"x", "v1"')).to.deep.include({ status: 304, body: '' })
+    })
+
+    it('gives a new ETag after every change', async () => {
+      setUp()
+      await registry.run(session, () => void (session.data as { items: string[] }).items.push('eggs'))
+      expect(readResource(session, undefined).headers.ETag).to.equal('"v2"')
+    })
+
+    it('answers 404 for a session without data', () => {
+      setUp({}, false)
+      expect(readResource(session, undefined)).to.deep.include({ status: 404, body: '{"message":"This session has no data"}' })
+    })
+  })
+
+  describe('PATCH', () => {
+    it('applies the patch and answers an empty patch when the client is then up to date', async () => {
+      setUp()
+      readResource(session, undefined)
+      const reply = await patch([{ op: 'add', path: '/items/-', value: 'eggs' }])
+      expect(reply).to.deep.equal({ status: 200, headers: { 'Content-Type': PATCH_TYPE, ETag: '"v2"', 'Cache-Control': 'no-store' }, body: '[]' })
+      expect(session.data).to.deep.include({ items: ['milk', 'eggs'] })
+    })
+
+    it('answers the changes the server made since the client last saw the data, as a patch', async () => {
+      setUp()
+      readResource(session, undefined)
+      await registry.schedule(session, (s) => void ((s.data as { title: string }).title = 'Shopping'), { wait: true })
+      const reply = await patch([{ op: 'add', path: '/items/-', value: 'eggs' }])
+      expect(JSON.parse(reply.body)).to.deep.equal([{ op: 'replace', path: '/title', value: 'Shopping' }])
+    })
+
+    it('includes what an onPatch hook changed in the reply', async () => {
+      setUp()
+      const seen: unknown[] = []
+      registry.onPatch((s, ops) => {
+        seen.push(ops)
+        ;(s.data as { items: string[] }).items.sort()
+      })
+      readResource(session, undefined)
+      const reply = await patch([{ op: 'add', path: '/items/-', value: 'apples' }])
+      expect(seen).to.deep.equal([[{ op: 'add', path: '/items/-', value: 'apples' }]])
+      expect(session.data).to.deep.include({ items: ['apples', 'milk'] })
+      // The client applied its own patch; the reply brings it the rest of the way.
+      const client = { title: 'Groceries', items: ['milk', 'apples'], owner: { id: 7 } }
+      expect(applyPatch(client, JSON.parse(reply.body)).every((r) => r === null)).to.equal(true)
+      expect(client).to.deep.equal(session.data)
+    })
+
+    it('applies all operations or none: a failed test is 409 and nothing changes', async () => {
+      setUp()
+      const reply = await patch([
+        { op: 'replace', path: '/title', value: 'Changed' },
+        { op: 'test', path: '/items/0', value: 'bread' },
+      ])
+      expect(reply).to.deep.include({ status: 409, body: '{"message":"Operation 1 (test /items/0): test failed"}' })
+      expect(session.data).to.deep.include({ title: 'Groceries' })
+      expect(readResource(session, undefined).headers.ETag).to.equal('"v1"')
+    })
+
+    it('answers 409 for a path that does not exist', async () => {
+      setUp()
+      expect(await patch([{ op: 'remove', path: '/nothing' }])).to.deep.include({ status: 409 })
+    })
+
+    const invalid: [string, unknown, string][] = [
+      ['a body that is not JSON', '[{"op":', 'The patch is not JSON'],
+      ['a patch that is not an array', { op: 'add', path: '/a', value: 1 }, 'a JSON Patch is an array of operations'],
+      ['an unknown operation', [{ op: 'merge', path: '/a', value: 1 }], 'unknown operation "merge"'],
+      ['a path that is not a pointer', [{ op: 'add', path: 'a', value: 1 }], '"path" "a" is not a JSON Pointer'],
+      ['a bad ~ escape', [{ op: 'add', path: '/a~2', value: 1 }], '"path" "/a~2" is not a JSON Pointer'],
+      ['an add without a value', [{ op: 'add', path: '/a' }], 'operation add needs a "value"'],
+      ['a move without from', [{ op: 'move', path: '/a' }], 'operation move needs a string "from"'],
+      ['a __proto__ path', [{ op: 'add', path: '/__proto__/polluted', value: true }], '"path" "/__proto__/polluted" names a prototype key'],
+      ['a constructor/prototype path', [{ op: 'add', path: '/owner/constructor/prototype/polluted', value: true }], '"path" "/owner/constructor/prototype/polluted" names a prototype key'],
+      ['a prototype key in from', [{ op: 'copy', from: '/__proto__', path: '/x' }], '"from" "/__proto__" names a prototype key'],
+      ['a value holding __proto__', '[{"op":"add","path":"/x","value":{"__proto__":{"polluted":true}}}]', 'a value holds a "__proto__" key'],
+    ]
+    for (const [what, body, message] of invalid) {
+      it(`answers 400 for ${what}`, async () => {
+        setUp()
+        const reply = await patch(body)
+        expect(reply).to.deep.equal({ status: 400, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message }) })
+        expect(({} as Record<string, unknown>).polluted).to.equal(undefined)
+      })
+    }
+
+    it('answers 403 for a path marked read-only, for a parent of it, and lets test read it', async () => {
+      setUp({ readOnlyPaths: ['/owner/id'] })
+      expect(await patch([{ op: 'replace', path: '/owner/id', value: 1 }])).to.deep.include({ status: 403, body: '{"message":"\\"/owner/id\\" is read-only"}' })
+      expect(await patch([{ op: 'replace', path: '/owner', value: {} }])).to.deep.include({ status: 403 })
+      expect(await patch([{ op: 'move', from: '/owner/id', path: '/x' }])).to.deep.include({ status: 403 })
+      expect(await patch([{ op: 'test', path: '/owner/id', value: 7 }])).to.deep.include({ status: 200 })
+      expect(session.data).to.deep.include({ owner: { id: 7 } })
+    })
+
+    it('answers 415 with Accept-Patch for another media type', async () => {
+      setUp()
+      const reply = await patch([], { contentType: 'application/json' })
+      expect(reply).to.deep.equal({
+        status: 415,
+        headers: { 'Content-Type': 'application/json', 'Accept-Patch': PATCH_TYPE },
+        body: '{"message":"A session is patched with application/json-patch+json"}',
+      })
+    })
+
+    it('accepts the media type with parameters and in any case', async () => {
+      setUp()
+      expect(await patch([], { contentType: 'Application/JSON-Patch+JSON; charset=utf-8' })).to.deep.include({ status: 200 })
+    })
+
+    it('answers 412 for an If-Match with a stale ETag, and applies with the current one', async () => {
+      setUp()
+      await registry.run(session, () => void ((session.data as { title: string }).title = 'New'))
+      expect(await patch([{ op: 'replace', path: '/title', value: 'Mine' }], { ifMatch: '"v1"' })).to.deep.include({ status: 412, body: '{"message":"The session changed since that version"}' })
+      expect(session.data).to.deep.include({ title: 'New' })
+      expect(await patch([{ op: 'replace', path: '/title', value: 'Mine' }], { ifMatch: '"v2"' })).to.deep.include({ status: 200 })
+    })
+
+    it('answers 413 for a patch over maxPatchBytes and for data it would make over maxDataBytes', async () => {
+      setUp({ maxPatchBytes: 100, maxDataBytes: 200 })
+      expect(await patch([{ op: 'add', path: '/x', value: 'y'.repeat(100) }])).to.deep.include({ status: 413, body: '{"message":"A patch is limited to 100 bytes"}' })
+      setUp({ maxDataBytes: 100 })
+      expect(await patch([{ op: 'add', path: '/x', value: 'y'.repeat(100) }])).to.deep.include({ status: 413, body: '{"message":"Session data is limited to 100 bytes"}' })
+      expect(session.data).to.not.have.property('x')
+    })
+  })
+})
