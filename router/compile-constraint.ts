@@ -1,100 +1,41 @@
-const BACKSLASH = 92 // '\\'
-const OPEN = 40 // '('
-const CLOSE = 41 // ')'
-const BRACKET_OPEN = 91 // '['
-const BRACKET_CLOSE = 93 // ']'
-const BRACE_OPEN = 123 // '{'
+import { Constraint } from './constraint.js'
+import { buildNfa } from './constraint-nfa.js'
+import { parseConstraint } from './constraint-syntax.js'
+
+// Counted repeats copy their item (`[a-z]{1,64}` is 64 copies): this bounds the automaton, and
+// the work of building it at registration.
+const MAX_NFA_STATES = 4096
 
 /**
- * Compiles a param constraint once, at registration, into a regular expression anchored at
- * both ends, so `:id(\d+)` accepts `42` and refuses `42a`.
+ * Compiles a param constraint once, at registration, into an automaton that decides a whole
+ * value, as if anchored at both ends: `:id(\d+)` accepts `42` and refuses `42a`.
  *
- * Constraints run on request data, so a pattern that can backtrack exponentially is refused:
- * a repeated group that itself contains a quantifier (`(a+)+`, `(\w*)*`, `(a{1,3}){2,}`), and
- * backreferences, which make matching NP-hard.
+ * Constraints run on request data, so they never run on a backtracking engine: deciding a value
+ * reads each code unit once, whatever the constraint (`(\w|\d)+`, `(a+)+` and `\d+\d+\d+` are
+ * all linear). The syntax is JavaScript's, without flags; what no finite automaton can run is
+ * refused: backreferences, lookarounds and word boundaries.
  *
  * @param source - the text between the parentheses of `:name(...)`
- * @returns the anchored expression
+ * @returns the compiled constraint
  * @throws string - the reason the constraint is refused; the caller wraps it in a typed error
  * @example
  * ```ts
- * compileConstraint('\\d+').test('42') // true
- * compileConstraint('(a+)+')           // throws 'constraint "(a+)+" nests quantifiers ...'
+ * compileConstraint('\\d+').matches('42', 0, 2) // true
+ * compileConstraint('(a)\\1')                  // throws 'constraint "(a)\\\\1" uses a backreference'
  * ```
  */
-export function compileConstraint(source: string): RegExp {
-  let compiled: RegExp
+export function compileConstraint(source: string): Constraint {
   try {
-    compiled = new RegExp(`^(?:${source})$`)
+    // JavaScript's own parser decides what is a pattern at all, and words its errors.
+    new RegExp(`^(?:${source})$`)
   } catch (error) {
     throw `constraint ${JSON.stringify(source)} is not a regular expression (${(error as Error).message})`
   }
-  checkSafety(source)
-  return compiled
-}
-
-/**
- * Walks the source once, keeping for each open group whether it holds a quantifier,
- * and refuses a quantifier applied to such a group (star height above one).
- */
-function checkSafety(source: string): void {
-  const groups: boolean[] = []
-  let quantified = false // whether the innermost open group holds a quantifier so far
-  let lastGroupQuantified = false // whether the group that just closed held one
-  let afterGroup = false
-  for (let i = 0; i < source.length; i++) {
-    const code = source.charCodeAt(i)
-    const repeats = repeatingQuantifierAt(source, i)
-    if (repeats !== 0) {
-      if (afterGroup && lastGroupQuantified) {
-        throw `constraint ${JSON.stringify(source)} nests quantifiers, which can backtrack exponentially`
-      }
-      quantified = true
-      afterGroup = false
-      i += repeats - 1
-      continue
-    }
-    afterGroup = false
-    if (code === BACKSLASH) {
-      const next = source.charCodeAt(i + 1)
-      if ((next >= 49 && next <= 57) || next === 107) {
-        throw `constraint ${JSON.stringify(source)} uses a backreference`
-      }
-      i++
-    } else if (code === BRACKET_OPEN) {
-      i = classEnd(source, i)
-    } else if (code === OPEN) {
-      groups.push(quantified)
-      quantified = false
-    } else if (code === CLOSE) {
-      lastGroupQuantified = quantified
-      quantified = (groups.pop() ?? false) || quantified
-      afterGroup = true
-    }
+  const tree = parseConstraint(source)
+  try {
+    return new Constraint(source, buildNfa(tree, MAX_NFA_STATES))
+  } catch (reason) {
+    if (reason !== 'too large') throw reason
+    throw `constraint ${JSON.stringify(source)} is too large: its automaton passes ${MAX_NFA_STATES} states`
   }
-}
-
-/** Length of a quantifier at `i` that repeats its atom a variable number of times (`*`, `+`, `{n,}`, `{n,m}` with m > 1), or 0. */
-function repeatingQuantifierAt(source: string, i: number): number {
-  const code = source.charCodeAt(i)
-  if (code === 42 || code === 43) return lazySuffix(source, i + 1) + 1
-  if (code !== BRACE_OPEN) return 0
-  const match = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i))
-  if (match === null) return 0
-  // A fixed count `{n}` cannot be split in more than one way, so it cannot backtrack.
-  const repeats = match[2] !== undefined && (match[3] === '' || Number(match[3]) > 1)
-  return repeats ? match[0].length + lazySuffix(source, i + match[0].length) : 0
-}
-
-function lazySuffix(source: string, i: number): number {
-  return source.charCodeAt(i) === 63 ? 1 : 0 // '?' makes a quantifier lazy
-}
-
-function classEnd(source: string, open: number): number {
-  for (let i = open + 1; i < source.length; i++) {
-    const code = source.charCodeAt(i)
-    if (code === BACKSLASH) i++
-    else if (code === BRACKET_CLOSE) return i
-  }
-  return source.length
 }

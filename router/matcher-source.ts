@@ -166,7 +166,7 @@ class NodeWriter<T> {
     const end = `e${index}`
     const constraint = child.param?.constraint ?? null
     // Constraints are tested on the matched text, case-folded or not, as the walk does.
-    const test = (stop: string): string => (constraint === null ? '' : `${this.#tables.ref(constraint)}.test(k.slice(${start},${stop}))`)
+    const test = (stop: string): string => (constraint === null ? '' : `${this.#tables.ref(constraint)}.matches(k,${start},${stop})`)
     const inner = innerStatics(child)
     if (inner.length === 0) {
       // The value runs to the end of the segment: one candidate only.

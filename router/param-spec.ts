@@ -1,3 +1,5 @@
+import type { Constraint } from './constraint.js'
+
 /**
  * What a param node of the radix tree matches: its name, its constraint, its position among the
  * route's params and the route that created it (quoted when another route's name conflicts).
@@ -13,7 +15,7 @@ export interface ParamSpec {
   /** The constraint as written, `\d+` in `:id(\d+)`, or `null` for a plain param. */
   readonly source: string | null
   /** The constraint compiled once at registration, anchored, or `null`. */
-  readonly constraint: RegExp | null
+  readonly constraint: Constraint | null
   /** The param's position among its route's params: where the walk records its offsets. */
   readonly index: number
   /** The route that created the node. */

@@ -1,3 +1,4 @@
+import type { Constraint } from './constraint.js'
 import { commonPrefixLength, edgeMatches } from './edge-text.js'
 import { routeFor, type MatchState } from './match-state.js'
 import { MethodTable, type RouteEntry } from './method-table.js'
@@ -25,7 +26,7 @@ export class RadixNode<T> {
   readonly #param: ParamSpec | null
   // The param's constraint and index, copied onto the node so the walk reads them without
   // loading the spec.
-  readonly #constraint: RegExp | null
+  readonly #constraint: Constraint | null
   readonly #paramIndex: number
   // Static children indexed by the char code their edge starts with: one element load per
   // step instead of a scan. Codes are mostly ASCII, so the array stays small and packed enough.
@@ -200,7 +201,7 @@ export class RadixNode<T> {
             let found: RouteEntry<T> | null = null
             if (node.#hasInnerStatics) {
               found = node.#lookupInnerParam(path, i, end, state)
-            } else if (end - i <= state.maxParamLength && (constraint === null || constraint.test(path.slice(i, end)))) {
+            } else if (end - i <= state.maxParamLength && (constraint === null || constraint.matches(path, i, end))) {
               // The value runs to the end of the segment: one candidate only.
               state.starts[node.#paramIndex] = i
               state.ends[node.#paramIndex] = end
@@ -262,7 +263,7 @@ export class RadixNode<T> {
     const last = Math.min(end, i + state.maxParamLength)
     for (let j = i + 1; j <= last; j++) {
       if (j < end && this.#byCode[path.charCodeAt(j)] === undefined) continue
-      if (constraint !== null && !constraint.test(path.slice(i, j))) continue
+      if (constraint !== null && !constraint.matches(path, i, j)) continue
       state.starts[this.#paramIndex] = i
       state.ends[this.#paramIndex] = j
       const found = this.lookup(path, j, state)

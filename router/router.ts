@@ -1,4 +1,5 @@
 import { compileConstraint } from './compile-constraint.js'
+import type { Constraint } from './constraint.js'
 import { compileMatcher, matcherCompilation } from './compiled-matcher.js'
 import {
   RouteInvalidMethodError,
@@ -237,7 +238,7 @@ function parse(path: string, pattern: string): PatternToken[] {
   }
 }
 
-function compile(path: string, source: string): RegExp {
+function compile(path: string, source: string): Constraint {
   try {
     return compileConstraint(source)
   } catch (reason) {
