@@ -1,4 +1,5 @@
 import { decodedAnswer } from './decoded-answer.js'
+import { lookupBudget } from './lookup-budget.js'
 import { matcherSource } from './matcher-source.js'
 import type { Matcher } from './matcher.js'
 import { NOT_FOUND, notAllowed } from './miss-answer.js'
@@ -41,6 +42,7 @@ const HELPERS: MatcherHelpers = {
  *
  * @param root - the router's tree
  * @param maxParamLength - longest raw param value that may match
+ * @param maxSteps - the most steps a lookup may take (see `lookupBudget`)
  * @returns the matcher, or `null` when code generation from strings is disallowed
  *   (`node --disallow-code-generation-from-strings`): the caller then walks the tree
  * @example
@@ -49,8 +51,8 @@ const HELPERS: MatcherHelpers = {
  * match('GET', '/users/42', '/users/42')
  * ```
  */
-export function compileMatcher<T>(root: RadixNode<T>, maxParamLength: number): Matcher<T> | null {
-  const { source, data } = matcherSource(root, maxParamLength)
+export function compileMatcher<T>(root: RadixNode<T>, maxParamLength: number, maxSteps = lookupBudget.maxSteps): Matcher<T> | null {
+  const { source, data } = matcherSource(root, maxParamLength, maxSteps)
   let factory: (helpers: MatcherHelpers, data: readonly unknown[]) => Matcher<T>
   try {
     factory = new Function('H', 'D', source) as typeof factory

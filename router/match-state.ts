@@ -1,5 +1,8 @@
 import type { MethodTable, RouteEntry } from './method-table.js'
 
+/** How many param nodes a process may create: the factor that keeps a failed place's key unique. */
+export const PARAM_NODE_IDS = 2 ** 21
+
 /**
  * Scratch space for one lookup, owned by a walk matcher and reused by every lookup: param
  * positions are written at fixed indexes (a param's index is its position in its route),
@@ -7,7 +10,7 @@ import type { MethodTable, RouteEntry } from './method-table.js'
  *
  * @example
  * ```ts
- * const state = new MatchState<string>(100)
+ * const state = new MatchState<string>(100, 10_000)
  * state.method = 'GET'
  * ```
  */
@@ -24,12 +27,24 @@ export class MatchState<T> {
   missCount = 0
   /** Longest raw param value that may match. */
   readonly maxParamLength: number
+  /** Steps this lookup took (see `lookupBudget`). */
+  steps = 0
+  /** The most steps a lookup may take; past them it ends in a 404. */
+  readonly maxSteps: number
+  /**
+   * The places where what follows a param failed to match in this lookup, as
+   * `end * PARAM_NODE_IDS + node id`: what follows a value does not depend on where it started,
+   * so no place is tried twice, and a segment cannot make the walk branch exponentially.
+   */
+  readonly failed = new Set<number>()
 
   /**
    * @param maxParamLength - longest raw param value that may match, in UTF-16 code units
+   * @param maxSteps - the most steps a lookup may take
    */
-  constructor(maxParamLength: number) {
+  constructor(maxParamLength: number, maxSteps: number) {
     this.maxParamLength = maxParamLength
+    this.maxSteps = maxSteps
   }
 }
 

@@ -1,3 +1,4 @@
+import { lookupBudget } from './lookup-budget.js'
 import type { RadixNode } from './radix-node.js'
 import { StaticSource } from './static-source.js'
 import { TableSource } from './table-source.js'
@@ -49,6 +50,7 @@ const CHUNK_MIN_CHARS = 512
  *
  * @param root - the router's tree, with static text already case-folded when the router ignores case
  * @param maxParamLength - longest raw param value that may match
+ * @param maxSteps - the most steps a lookup may take (see `lookupBudget`)
  * @returns the source and the values it reads
  * @example
  * ```ts
@@ -56,17 +58,17 @@ const CHUNK_MIN_CHARS = 512
  * const match = new Function('H', 'D', source)(helpers, data)
  * ```
  */
-export function matcherSource<T>(root: RadixNode<T>, maxParamLength: number): MatcherSource {
+export function matcherSource<T>(root: RadixNode<T>, maxParamLength: number, maxSteps = lookupBudget.maxSteps): MatcherSource {
   const tables = new TableSource<T>(root)
   const statics = new StaticSource(tables)
-  const writer = new NodeWriter(tables, statics, maxParamLength)
+  const writer = new NodeWriter(tables, statics, maxParamLength, maxSteps, countInnerParams(root))
   // The tree first: it collects the routes without params for the static lookup, and both
   // register the values and builders that the preamble binds.
   const tree = writer.node(root, { base: '', offset: 0 }, [], '')
   const lookup = statics.lookup()
   const source =
-    `"use strict";${tables.preamble()}${writer.chunks()}` +
-    `return function compiledMatch(m,p,k){const l=k.length;${tables.prologue()}${lookup}${tree}${tables.epilogue()}}`
+    `"use strict";${tables.preamble()}${writer.budget()}${writer.chunks()}` +
+    `return function compiledMatch(m,p,k){const l=k.length;${tables.prologue()}${writer.budgetReset()}${lookup}${tree}${tables.epilogue()}}`
   return { source, data: tables.data }
 }
 
@@ -74,12 +76,29 @@ class NodeWriter<T> {
   readonly #tables: TableSource<T>
   readonly #statics: StaticSource<T>
   readonly #max: number
+  readonly #maxSteps: number
+  // Params followed by static text in their segment: each has a number below `#inner`, and a
+  // failed place is remembered as `end * #inner + number` (see `lookupBudget`).
+  readonly #inner: number
+  #innerWritten = 0
   readonly #chunks: string[] = []
 
-  constructor(tables: TableSource<T>, statics: StaticSource<T>, maxParamLength: number) {
+  constructor(tables: TableSource<T>, statics: StaticSource<T>, maxParamLength: number, maxSteps: number, innerParams: number) {
     this.#tables = tables
     this.#statics = statics
     this.#max = maxParamLength
+    this.#maxSteps = maxSteps
+    this.#inner = innerParams
+  }
+
+  /** The steps `W` and failed places `F` of a lookup, shared by the matcher and its chunks; `''` without params followed by static text. */
+  budget(): string {
+    return this.#inner === 0 ? '' : 'let W=0;const F=new Set();'
+  }
+
+  /** The start of a lookup's budget, in the matcher's body. */
+  budgetReset(): string {
+    return this.#inner === 0 ? '' : 'W=0;if(F.size!==0)F.clear();'
   }
 
   /** The declarations of the functions that pieces moved to. */
@@ -176,12 +195,23 @@ class NodeWriter<T> {
     const stop = valueEnd(child, index)
     const last = `z${index}`
     const starts = inner.map((next) => `c!==${next.prefix.charCodeAt(0)}`).join('&&')
-    const check = constraint === null ? '' : `if(!${test(stop)})continue;`
+    // As the walk does: each place is a step, and so is each code unit the constraint reads; a
+    // place where what follows failed once is not tried again; past the budget, 404.
+    const check = constraint === null ? '' : `W+=${stop}-${start};if(W>${this.#maxSteps})return $notFound;if(!${test(stop)})continue;`
+    const place = `${stop}*${this.#inner}+${this.#innerWritten++}`
     return (
       `{const ${last}=Math.min(${end},${start}+${this.#max});for(let ${stop}=${start}+1;${stop}<=${last};${stop}++){` +
-      `if(${stop}<${end}){const c=k.charCodeAt(${stop});if(${starts})continue}${check}${below}}}`
+      `if(++W>${this.#maxSteps})return $notFound;` +
+      `if(${stop}<${end}){const c=k.charCodeAt(${stop});if(${starts})continue}const q=${place};if(F.has(q))continue;${check}${below}F.add(q)}}`
     )
   }
+}
+
+/** How many param nodes of the tree are followed by static text in their segment. */
+function countInnerParams<T>(node: RadixNode<T>): number {
+  let count = node.param !== null && innerStatics(node).length !== 0 ? 1 : 0
+  for (const child of node.children) count += countInnerParams(child)
+  return count
 }
 
 /** The static children of a param node that continue its segment (`.` in `:name.:ext`). */

@@ -1,10 +1,11 @@
 import type { Constraint } from './constraint.js'
 import { commonPrefixLength, edgeMatches } from './edge-text.js'
-import { routeFor, type MatchState } from './match-state.js'
+import { PARAM_NODE_IDS, routeFor, type MatchState } from './match-state.js'
 import { MethodTable, type RouteEntry } from './method-table.js'
 import type { ParamSpec } from './param-spec.js'
 
 const SLASH = 47 // '/'
+let paramNodes = 0
 
 /**
  * One node of the compressed radix tree. A static node owns the text of the edge leading to
@@ -28,6 +29,8 @@ export class RadixNode<T> {
   // loading the spec.
   readonly #constraint: Constraint | null
   readonly #paramIndex: number
+  // Tells apart, in a lookup's record of failed places, the param nodes followed by static text.
+  readonly #id: number
   // Static children indexed by the char code their edge starts with: one element load per
   // step instead of a scan. Codes are mostly ASCII, so the array stays small and packed enough.
   #byCode: (RadixNode<T> | undefined)[] = []
@@ -44,6 +47,7 @@ export class RadixNode<T> {
     this.#param = param
     this.#constraint = param === null ? null : param.constraint
     this.#paramIndex = param === null ? 0 : param.index
+    this.#id = param === null ? 0 : paramNodes++ % PARAM_NODE_IDS
   }
 
   /**
@@ -256,18 +260,31 @@ export class RadixNode<T> {
     return nextEnd <= path.length && (nextEnd === end + 1 || edgeMatches(next.#prefix, path, end)) ? next.lookup(path, nextEnd, state) : null
   }
 
-  /** Matches a param value followed by static text inside its segment (`:name.:ext`), then the rest. */
+  /**
+   * Matches a param value followed by static text inside its segment (`:name.:ext`), then the rest.
+   * Each place tried is a step of the lookup's budget, and so is each code unit a constraint reads;
+   * a place where what follows failed once is not tried again.
+   */
   #lookupInnerParam(path: string, i: number, end: number, state: MatchState<T>): RouteEntry<T> | null {
     const constraint = this.#constraint
+    const failed = state.failed
     // Try each end where the static text may start, shortest value first.
     const last = Math.min(end, i + state.maxParamLength)
     for (let j = i + 1; j <= last; j++) {
+      if (++state.steps > state.maxSteps) return null
       if (j < end && this.#byCode[path.charCodeAt(j)] === undefined) continue
-      if (constraint !== null && !constraint.matches(path, i, j)) continue
+      const place = j * PARAM_NODE_IDS + this.#id
+      if (failed.has(place)) continue
+      if (constraint !== null) {
+        state.steps += j - i
+        if (state.steps > state.maxSteps) return null
+        if (!constraint.matches(path, i, j)) continue
+      }
       state.starts[this.#paramIndex] = i
       state.ends[this.#paramIndex] = j
       const found = this.lookup(path, j, state)
       if (found !== null) return found
+      failed.add(place)
     }
     return null
   }

@@ -8,6 +8,7 @@ import {
   RouterInvalidOptionError,
 } from './errors.js'
 import { foldCase } from './fold-case.js'
+import { lookupBudget } from './lookup-budget.js'
 import type { Matcher } from './matcher.js'
 import type { MethodTable } from './method-table.js'
 import { parsePattern, type PatternToken } from './parse-pattern.js'
@@ -69,6 +70,7 @@ export class Router<T> {
   readonly #static = new Map<string, MethodTable<T>>()
   readonly #maxParamLength: number
   readonly #compiles = matcherCompilation.enabled
+  readonly #maxLookupSteps = lookupBudget.maxSteps
   // Whether a path is its own static key: neither case-folded nor trimmed.
   readonly #plainKeys: boolean
   // A longer path is not looked up in the static map: most paths with params are longer than
@@ -224,8 +226,8 @@ export class Router<T> {
   }
 
   #prepare(): Matcher<T> {
-    const compiled = this.#compiles ? compileMatcher(this.#root, this.#maxParamLength) : null
-    this.#matcher = compiled ?? walkMatcher(this.#root, this.#maxParamLength)
+    const compiled = this.#compiles ? compileMatcher(this.#root, this.#maxParamLength, this.#maxLookupSteps) : null
+    this.#matcher = compiled ?? walkMatcher(this.#root, this.#maxParamLength, this.#maxLookupSteps)
     return this.#matcher
   }
 }

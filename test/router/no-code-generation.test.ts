@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url'
 
 // The router's behavioural specs, run again where code generation from strings is disallowed:
 // every router there walks its tree, and builds params without compiled constructors.
-const SPECS = ['router.spec.test.js', 'router-options.test.js', 'router-print.test.js', 'registration-errors.test.js', 'router-random.test.js']
+const SPECS = [
+  'router.spec.test.js',
+  'router-options.test.js',
+  'router-print.test.js',
+  'registration-errors.test.js',
+  'router-random.test.js',
+  'lookup-work.test.js',
+]
 
 describe('Router under node --disallow-code-generation-from-strings', () => {
   it('passes the router specification, options, print, registration and random tests through the tree walk', function () {
