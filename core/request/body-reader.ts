@@ -1,12 +1,15 @@
 import type { InputBuffer } from '../wire/input-buffer.js'
 import type { RequestHead } from '../wire/request-head.js'
+import { BodyCollector } from '../wire/body-collector.js'
 import { ChunkedDecoder } from '../wire/chunked-decoder.js'
 import { ParseResult } from '../wire/parse-result.js'
 
 /**
  * Reads a request body within its limit: Content-Length bodies up to the declared length (the
  * limit was checked before the first byte), chunked bodies until the last chunk, refused the
- * moment they cross the limit. A body already in the buffer is returned as a view, not a copy.
+ * moment they cross the limit. A body already in the buffer is returned as a view, not a copy;
+ * one that arrives in pieces (reads or chunks) is copied into one growing buffer, so it costs
+ * memory in proportion to its bytes, however small the pieces, and never more than it has sent.
  *
  * @param input - the Session's receive buffer
  * @param head - the parsed head (framing)
@@ -25,25 +28,24 @@ export async function readBody(
   if (!head.chunked) {
     const length = head.contentLength
     if (input.available >= length) return input.take(length)
-    const parts: Buffer[] = []
-    let received = 0
-    while (received < length) {
+    const body = new BodyCollector()
+    while (body.length < length) {
       if (input.available === 0 && (await waitForMore()) < 0) return ParseResult.Incomplete
-      const part = input.take(length - received)
-      parts.push(part)
-      received += part.length
+      const count = Math.min(length - body.length, input.available)
+      body.add(input.buf, input.pos, input.pos + count)
+      input.pos += count
     }
-    return Buffer.concat(parts, length)
+    return body.take()
   }
   const decoder = new ChunkedDecoder(limit, maxTrailerBytes)
-  const parts: Buffer[] = []
+  const body = new BodyCollector()
   for (;;) {
-    const next = decoder.decode(input.buf, input.pos, input.end, parts)
+    const next = decoder.decode(input.buf, input.pos, input.end, body)
     if (next < 0) return next
     input.pos = next
     if (decoder.done) break
     if ((await waitForMore()) < 0) return ParseResult.Incomplete
   }
   head.trailers = decoder.trailers
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, decoder.bodyBytes)
+  return body.take()
 }

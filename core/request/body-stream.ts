@@ -1,5 +1,6 @@
 import type { InputBuffer } from '../wire/input-buffer.js'
 import type { RequestHead } from '../wire/request-head.js'
+import { BodyCollector } from '../wire/body-collector.js'
 import { ChunkedDecoder } from '../wire/chunked-decoder.js'
 import { ParseResult } from '../wire/parse-result.js'
 import { BodyTooLargeError, HeadTooLargeError, MalformedRequestError, RequestAbortedError, type GatehouseError } from '../errors.js'
@@ -29,7 +30,8 @@ export class BodyStream implements AsyncIterable<Buffer> {
   readonly #head: RequestHead
   #remaining: number
   #received = 0
-  #parts: Buffer[] = []
+  // What one decode of the buffered bytes yielded, as one piece however many chunks it spans.
+  readonly #decoded = new BodyCollector()
   #done = false
   #failure: GatehouseError | undefined
 
@@ -77,7 +79,7 @@ export class BodyStream implements AsyncIterable<Buffer> {
   async next(): Promise<Buffer | null> {
     if (this.#failure !== undefined) throw this.#failure
     for (;;) {
-      if (this.#parts.length > 0) return this.#parts.shift()!
+      if (this.#decoded.length > 0) return this.#decoded.take()
       if (this.#done) return null
       const input = this.#input
       if (input.available > 0) {
@@ -88,12 +90,12 @@ export class BodyStream implements AsyncIterable<Buffer> {
           this.#done = this.#remaining === 0
           return piece
         }
-        const next = this.#decoder.decode(input.buf, input.pos, input.end, this.#parts)
+        const next = this.#decoder.decode(input.buf, input.pos, input.end, this.#decoded)
         if (next < 0) throw this.#fail(next)
         input.pos = next
         this.#done = this.#decoder.done
         if (this.#done) this.#head.trailers = this.#decoder.trailers
-        for (const part of this.#parts) this.#received += part.length
+        this.#received += this.#decoded.length
         continue
       }
       if ((await this.#waitForMore()) < 0) throw this.#fail(ParseResult.Incomplete)

@@ -1,3 +1,4 @@
+import { BodyCollector } from './body-collector.js'
 import { ChunkedDecoder } from './chunked-decoder.js'
 import type {} from './buffer-slices.js'
 
@@ -54,10 +55,10 @@ export function parseResponses(bytes: Buffer, requestMethods: readonly string[] 
     if (!bodyless) {
       if (headers['transfer-encoding'] !== undefined) {
         const decoder = new ChunkedDecoder(Number.MAX_SAFE_INTEGER, 1 << 20)
-        const parts: Buffer[] = []
-        const next = decoder.decode(bytes, pos, bytes.length, parts)
+        const collector = new BodyCollector()
+        const next = decoder.decode(bytes, pos, bytes.length, collector)
         if (next < 0 || !decoder.done) throw new Error(`bad chunked body at byte ${pos}`)
-        body = Buffer.concat(parts)
+        body = collector.take()
         pos = next
       } else if (headers['content-length'] !== undefined) {
         const length = Number(headers['content-length'])
