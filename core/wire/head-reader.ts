@@ -3,6 +3,7 @@ import type { HeadLimits } from './head-parser.js'
 import { isRequestLinePrefix, parseHead, scanHead, skipLeadingEmptyLines } from './head-parser.js'
 import { RequestHead } from './request-head.js'
 import { ParseResult } from './parse-result.js'
+import { CR } from './char-tables.js'
 
 /**
  * A connection's receive buffer that finds and parses the next request head in it, however the
@@ -34,6 +35,8 @@ export class HeadReader extends InputBuffer {
       this.#scanFrom = this.pos
     }
     if (this.end <= this.pos) return undefined
+    // The CR of an empty line whose LF is still on its way (RFC 9112 §2.2): wait for it.
+    if (this.end - this.pos === 1 && this.buf[this.pos] === CR) return undefined
     const headEnd = scanHead(this.buf, this.#scanFrom, this.end, this.pos)
     if (headEnd > 0) {
       if (headEnd - this.pos > limits.maxHeaderBytes) return ParseResult.HeadTooLarge
