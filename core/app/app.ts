@@ -251,7 +251,7 @@ export class App {
    * @returns the running server, once it is listening
    */
   async listen(options: ListenOptions = {}): Promise<HttpServer> {
-    const redirect = this.config.tls?.redirectHttp === true ? this.#redirectHost(() => server.tlsPort) : undefined
+    const redirect = this.config.tls?.redirectHttp === true ? this.#redirectHost(() => server.tlsPort, () => new URL(server.url).hostname) : undefined
     const server: HttpServer = new HttpServer(
       this.config,
       (transport, secure, registry) => new Session(!secure && redirect !== undefined ? redirect : this.#host, transport, registry),
@@ -261,14 +261,20 @@ export class App {
     return server
   }
 
-  /** A host that answers every plain-HTTP request with 308 to the same target over HTTPS. */
-  #redirectHost(tlsPort: () => number | undefined): SessionHost {
+  /**
+   * A host that answers every plain-HTTP request with 308 to the same target over HTTPS, at the
+   * host the request is for (`req.host`, which the parser validated) or, when it names none, at
+   * the name the server listens on: nothing else of the request reaches `Location`.
+   */
+  #redirectHost(tlsPort: () => number | undefined, listenName: () => string): SessionHost {
     const redirect = new App({ ...this.config, tls: undefined })
     redirect.#errorHooks.push(...this.#errorHooks)
     redirect.all('/*', (req, res) => {
-      // RFC 9112 §3.2.2: in absolute form the target's authority is the host, and Host is ignored.
       const absolute = ABSOLUTE_FORM.exec(req.target)
-      const host = (absolute?.[1] ?? req.header('host') ?? 'localhost').replace(/:\d+$/, '')
+      const authority = req.host
+      const colon = authority.lastIndexOf(':')
+      const name = colon > authority.lastIndexOf(']') ? authority.slice(0, colon) : authority
+      const host = name === '' ? listenName() : name
       const rest = absolute === null ? req.target : absolute[2]!
       const location = `https://${host}:${tlsPort()}${rest.startsWith('/') ? rest : `/${rest}`}`
       res.status(308).header('Location', location).send()

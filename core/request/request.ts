@@ -70,6 +70,16 @@ export class Request<P extends object = Record<string, string>> {
     return this.#head.path
   }
 
+  /**
+   * The host the request is for, as `host[:port]` (RFC 3986 `uri-host [":" port]`), validated by
+   * the parser: the target's authority when the target is in absolute or authority form (RFC 9112
+   * §3.2.2: it wins over Host), else the Host field; `''` for a request that names none (HTTP/1.0
+   * without Host, or an empty Host). A request whose Host is invalid never reaches a handler (400).
+   */
+  get host(): string {
+    return this.#head.authority
+  }
+
   /** `"1.1"` or `"1.0"`. */
   get httpVersion(): string {
     return this.#head.versionMinor === 1 ? '1.1' : '1.0'

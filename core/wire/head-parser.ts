@@ -2,6 +2,7 @@ import { CR, HTAB, LF, SP, FIELD_VALUE_CLASS, FIELD_VALUE_PERCENT, TARGET_CLASS,
 import { RequestHead } from './request-head.js'
 import { ParseResult } from './parse-result.js'
 import type {} from './buffer-slices.js'
+import { isHostAndPort } from './host-syntax.js'
 
 const COLON = 58
 
@@ -160,8 +161,11 @@ function splitTarget(head: RequestHead, hasQuestionMark: boolean): number {
     head.path = '*'
     return ParseResult.Ok
   } else if (head.method === 'CONNECT') {
-    // authority-form: host:port and nothing else.
-    if (target.includes('/') || !target.includes(':')) return ParseResult.Malformed
+    // authority-form (RFC 9112 §3.2.3): uri-host ":" port and nothing else.
+    const colon = target.lastIndexOf(':')
+    if (colon <= 0 || colon === target.length - 1 || !isHostAndPort(target, 0, target.length)) return ParseResult.Malformed
+    if (target.charCodeAt(0) === 91 && target.charCodeAt(colon - 1) !== 93) return ParseResult.Malformed
+    head.authority = target
     head.path = ''
     return ParseResult.Ok
   } else {
@@ -170,6 +174,10 @@ function splitTarget(head: RequestHead, hasQuestionMark: boolean): number {
     if (scheme <= 0 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(target.slice(0, scheme))) return ParseResult.Malformed
     const slash = target.indexOf('/', scheme + 3)
     const question = target.indexOf('?', scheme + 3)
+    const authorityEnd = slash === -1 ? (question === -1 ? target.length : question) : question !== -1 && question < slash ? question : slash
+    // RFC 9110 §4.2.4: userinfo in an http(s) URI is an error, and so is an empty or invalid host.
+    if (!isHostAndPort(target, scheme + 3, authorityEnd)) return ParseResult.Malformed
+    head.authority = target.slice(scheme + 3, authorityEnd)
     if (slash === -1 || (question !== -1 && question < slash)) {
       head.path = '/'
       head.query = question === -1 ? '' : target.slice(question + 1)
@@ -195,6 +203,8 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
   // Made by the first field, at its size: a list grown from empty by push() reserves 16 slots.
   let headers: string[] | undefined
   let hosts = 0
+  let contentTypes = 0
+  let host = ''
   let connectionClose = false
   let connectionKeepAlive = false
   let connectionUpgrade = false
@@ -230,7 +240,12 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
     }
     switch (nameEnd - nameStart) {
       case 4:
-        if (equalsLower(buf, nameStart, 'host')) hosts++
+        if (equalsLower(buf, nameStart, 'host')) {
+          // RFC 9112 §3.2: a Host with an invalid value is refused; empty is allowed (checked below).
+          if (value.length > 0 && !isHostAndPort(value, 0, value.length)) return ParseResult.Malformed
+          host = value
+          hosts++
+        }
         break
       case 6:
         if (equalsLower(buf, nameStart, 'expect')) {
@@ -261,6 +276,10 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
           }
         }
         break
+      case 12:
+        // RFC 9110 §8.3: a singleton; two could make the WAF and the handler read different types.
+        if (equalsLower(buf, nameStart, 'content-type') && ++contentTypes > 1) return ParseResult.Malformed
+        break
       case 14:
         if (equalsLower(buf, nameStart, 'content-length')) {
           const length = parseContentLength(buf, valueStart, valueEnd)
@@ -279,6 +298,11 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
   const http11 = head.versionMinor === 1
   // RFC 9112 §3.2: exactly one Host in HTTP/1.1; never more than one.
   if (hosts > 1 || (http11 && hosts === 0)) return ParseResult.Malformed
+  // RFC 9112 §3.2.2: a target's own authority (absolute- or authority-form) is the host, and Host
+  // is ignored; it must not be empty then, since a client sends an empty Host only for a target
+  // without one.
+  if (head.authority === '') head.authority = host
+  else if (hosts === 1 && host === '') return ParseResult.Malformed
   if (transferEncoding !== undefined) {
     // RFC 9112 §6.1 / §6.3: both lengths present is the classic CL.TE / TE.CL smuggling setup, and
     // Transfer-Encoding in HTTP/1.0 cannot be trusted either: refuse both and close.
@@ -293,32 +317,40 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
   return ParseResult.Ok
 }
 
-/** Digits only, at most 15 of them (RFC 9110 §8.6); anything else is -1. */
+/**
+ * Digits only (RFC 9110 §8.6), any number of them: the value is bounded (by the largest integer a
+ * double holds exactly; the body limit then applies), not the digit count, so leading zeros pass.
+ * Anything else is -1.
+ */
 function parseContentLength(buf: Buffer, start: number, end: number): number {
-  if (start === end || end - start > 15) return -1
+  if (start === end) return -1
   let n = 0
   for (let i = start; i < end; i++) {
     const d = buf[i]! - 48
     if (d < 0 || d > 9) return -1
     n = n * 10 + d
+    if (n > Number.MAX_SAFE_INTEGER) return -1
   }
   return n
 }
 
 /**
  * RFC 9112 §6.1: `chunked` must be the final coding and appear once. Any other transfer coding is
- * one this server does not implement (501).
+ * one this server does not implement (501). Empty list elements (`, chunked`) are skipped, as
+ * RFC 9110 §5.6.1.2 requires of a recipient.
  */
 function chunkedFraming(value: string): number {
   const codings = value.split(',')
   let chunkedCount = 0
   let others = 0
+  let last = ''
   for (let k = 0; k < codings.length; k++) {
     const coding = codings[k]!.trim().toLowerCase()
-    if (coding === '') return ParseResult.Malformed
+    if (coding === '') continue
     if (coding === 'chunked') chunkedCount++
     else others++
+    last = coding
   }
-  if (chunkedCount !== 1 || codings[codings.length - 1]!.trim().toLowerCase() !== 'chunked') return ParseResult.Malformed
+  if (chunkedCount !== 1 || last !== 'chunked') return ParseResult.Malformed
   return others > 0 ? ParseResult.NotImplemented : ParseResult.Ok
 }

@@ -17,6 +17,11 @@ export class RequestHead {
   query = ''
   /** Whether the target holds no `%`, `.` or `\`: nothing a decoding or a dot segment rides on. */
   targetIsPlain = false
+  /**
+   * The host the request is for, as `uri-host[:port]`, validated: the target's authority for the
+   * absolute and authority forms (RFC 9112 §3.2.2), else the Host field; `''` when neither names one.
+   */
+  authority = ''
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   versionMinor = 1
   /** Fields as a flat list: `[name, value, name, value, …]`, names as received. */

@@ -125,7 +125,10 @@ describe('HTTP and HTTPS side by side (tls.port)', () => {
         (p) => `https://example.com:${p}/a/b?x=1&y=%20`],
       ['keeps a Host without a port', 'GET / HTTP/1.1\r\nHost: example.com\r\n\r\n', (p) => `https://example.com:${p}/`],
       ['keeps a bracketed IPv6 host', 'GET /v6 HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n', (p) => `https://[::1]:${p}/v6`],
-      ['uses localhost for an HTTP/1.0 request without Host', 'GET /old HTTP/1.0\r\n\r\n', (p) => `https://localhost:${p}/old`],
+      ['uses the name it listens on for an HTTP/1.0 request without Host', 'GET /old HTTP/1.0\r\n\r\n', (p) => `https://127.0.0.1:${p}/old`],
+      ['uses the name it listens on for an empty Host', 'GET /e HTTP/1.1\r\nHost: \r\n\r\n', (p) => `https://127.0.0.1:${p}/e`],
+      ["takes an absolute-form target's authority over Host (RFC 9112 §3.2.2)", 'GET http://a.example:81/x HTTP/1.1\r\nHost: b.example\r\n\r\n',
+        (p) => `https://a.example:${p}/x`],
       ['takes the path of an absolute-form target (RFC 9112 §3.2.2)', 'GET http://example.com/abs?q=1 HTTP/1.1\r\nHost: example.com\r\n\r\n',
         (p) => `https://example.com:${p}/abs?q=1`],
     ]
@@ -134,6 +137,15 @@ describe('HTTP and HTTPS side by side (tls.port)', () => {
         const server = await serve({ redirectHttp: true })
         const request = head.replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')
         expect(await plainExchange(server.port, request)).to.equal(redirectResponse(location(server.tlsPort as number), true))
+      })
+    }
+
+    for (const host of ['user:pw@evil.example', 'evil.example/x?', 'a b/c?d#e']) {
+      it(`answers 400 without a Location to Host: ${host}`, async () => {
+        const server = await serve({ redirectHttp: true })
+        const answer = await plainExchange(server.port, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)
+        expect(answer).to.match(/^HTTP\/1\.1 400 Bad Request\r\n/)
+        expect(answer).not.to.include('Location')
       })
     }
 
