@@ -1,6 +1,7 @@
 import { CR, HTAB, LF, SP, FIELD_VALUE_CLASS, HEX_VALUE, TCHAR } from './char-tables.js'
 import type { BodyCollector } from './body-collector.js'
 import { ParseResult } from './parse-result.js'
+import type {} from './buffer-slices.js'
 
 const SEMICOLON = 59
 const EQUALS = 61
