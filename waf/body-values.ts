@@ -1,4 +1,5 @@
 import { Place } from './inspect-value.js'
+import { visitMarkup } from './markup-values.js'
 import { visitPairs, type ValueVisitor } from './query-args.js'
 
 const BOUNDARY = /boundary=(?:"([^"]{1,70})"|([^;\s"]{1,70}))/i
@@ -7,9 +8,13 @@ const PART_FILENAME = /filename\*?=(?:"([^"]{0,1024})"|([^;\s]{1,1024}))/i
 const PART_TYPE = /content-type:[ \t]{0,8}([^\r\n;]{1,128})/i
 
 /**
- * Hands every name and value of a body to the visitor: the pairs of a URL-encoded form, every key
- * and string of a JSON document, the names, file names and text parts of a multipart form, or the
- * whole text of a text or XML body. Binary media types are skipped. Parsing is linear in the body.
+ * Hands every name and value of a body to the visitor, read as what a handler can read it as,
+ * whatever Content-Type claims (`req.json()` parses any body): a multipart form when the type says
+ * so and names a boundary; JSON (every key and string) whenever the body parses as JSON; the pairs
+ * of a URL-encoded form when the type says so or the body reads as one; markup (the whole text, then
+ * every attribute value and text node with its entities decoded) when it opens with `<`; the whole
+ * text otherwise. A body holding a NUL byte that parses as none of these is binary and is skipped.
+ * Parsing is linear in the body.
  *
  * @param body - the body bytes
  * @param contentType - the Content-Type header value, if any
@@ -17,16 +22,26 @@ const PART_TYPE = /content-type:[ \t]{0,8}([^\r\n;]{1,128})/i
  * @returns `true` when the visitor asked to stop
  * @example
  * ```ts
- * visitBody(Buffer.from('{"q":"x"}'), 'application/json', (v) => { console.log(v); return false }) // logs q, x
+ * visitBody(Buffer.from('{"q":"x"}'), 'image/png', (v) => { console.log(v); return false }) // logs q, x
  * ```
  */
 export function visitBody(body: Buffer, contentType: string | undefined, visit: ValueVisitor): boolean {
   const media = mediaType(contentType)
-  if (media === 'application/x-www-form-urlencoded') return visitPairs(body.toString('utf8'), 0, Place.Body, visit)
-  if (media === 'multipart/form-data') return visitMultipart(body, contentType ?? '', visit)
-  if (isJson(media)) return visitJsonText(body.toString('utf8'), '', visit)
-  if (isText(media) || (media === '' && body.indexOf(0, 0) === -1)) return visit(body.toString('utf8'), Place.Body, false, '')
-  return false
+  if (media === 'multipart/form-data') {
+    const match = BOUNDARY.exec(contentType ?? '')
+    if (match !== null) return visitMultipart(body, match[1] ?? match[2], visit)
+  }
+  const first = firstSignificant(body)
+  if (first === 0x7b || first === 0x5b) {
+    const text = body.toString('utf8')
+    const root = parseJson(text)
+    if (root !== NOT_JSON) return visitJson(root, '', visit)
+  }
+  if (media === 'application/x-www-form-urlencoded' || readsAsForm(body)) return visitPairs(body.toString('utf8'), 0, Place.Body, visit)
+  if (body.indexOf(0) !== -1) return false
+  const text = body.toString('utf8')
+  if (visit(text, Place.Body, false, '')) return true
+  return first === 0x3c && visitMarkup(text, visit)
 }
 
 function mediaType(contentType: string | undefined): string {
@@ -35,22 +50,42 @@ function mediaType(contentType: string | undefined): string {
   return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase()
 }
 
-function isJson(media: string): boolean {
-  return media === 'application/json' || media === 'text/json' || media.endsWith('+json')
-}
-
-function isText(media: string): boolean {
-  return media.startsWith('text/') || media.endsWith('/xml') || media.endsWith('+xml') || media === 'application/javascript' || media === 'application/graphql'
-}
-
-/** Parses JSON (falling back to plain text) and walks it with an explicit stack, so nesting depth cannot overflow. */
-function visitJsonText(text: string, name: string, visit: ValueVisitor): boolean {
-  let root: unknown
-  try {
-    root = JSON.parse(text)
-  } catch {
-    return visit(text, Place.Body, false, name)
+function firstSignificant(body: Buffer): number {
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i]
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return b
   }
+  return -1
+}
+
+/**
+ * A body reads as `application/x-www-form-urlencoded` when it holds an `=` and only characters a
+ * form encoder emits (no raw space, quote, angle bracket or brace); a trailing line break is allowed.
+ */
+function readsAsForm(body: Buffer): boolean {
+  let end = body.length
+  while (end > 0 && (body[end - 1] === 0x0a || body[end - 1] === 0x0d)) end--
+  let equals = false
+  for (let i = 0; i < end; i++) {
+    const b = body[i]
+    if (b === 0x3d) equals = true
+    else if (b <= 0x20 || b >= 0x7f || b === 0x22 || b === 0x3c || b === 0x3e || b === 0x7b || b === 0x7d || b === 0x5c || b === 0x60) return false
+  }
+  return equals || end > 0
+}
+
+const NOT_JSON = Symbol('not JSON')
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return NOT_JSON
+  }
+}
+
+/** Walks a parsed JSON document with an explicit stack, so nesting depth cannot overflow. */
+function visitJson(root: unknown, name: string, visit: ValueVisitor): boolean {
   const stack: unknown[] = [root]
   const names: string[] = [name]
   while (stack.length > 0) {
@@ -77,10 +112,8 @@ function visitJsonText(text: string, name: string, visit: ValueVisitor): boolean
 }
 
 /** RFC 7578 multipart/form-data: names, file names and text parts; file contents are not read. */
-function visitMultipart(body: Buffer, contentType: string, visit: ValueVisitor): boolean {
-  const match = BOUNDARY.exec(contentType)
-  if (match === null) return false
-  const delimiter = Buffer.from('--' + (match[1] ?? match[2]), 'latin1')
+function visitMultipart(body: Buffer, boundary: string, visit: ValueVisitor): boolean {
+  const delimiter = Buffer.from('--' + boundary, 'latin1')
   let at = body.indexOf(delimiter)
   while (at !== -1) {
     const start = at + delimiter.length
@@ -102,8 +135,17 @@ function visitPart(body: Buffer, head: string, from: number, to: number, visit: 
   const type = (PART_TYPE.exec(head)?.[1] ?? '').trim().toLowerCase()
   if (file !== null) {
     if (visit(file[1] ?? file[2], Place.FileName, false, 'filename')) return true
-    if (!isText(type) && !isJson(type)) return false
+    if (!isText(type) && !type.endsWith('json')) return false
   }
   const text = body.toString('utf8', from, to)
-  return isJson(type) ? visitJsonText(text, name, visit) : visit(text, Place.Body, false, name)
+  const first = text.trimStart().charCodeAt(0)
+  if (first === 0x7b || first === 0x5b) {
+    const root = parseJson(text)
+    if (root !== NOT_JSON) return visitJson(root, name, visit)
+  }
+  return visit(text, Place.Body, false, name)
+}
+
+function isText(media: string): boolean {
+  return media.startsWith('text/') || media.endsWith('/xml') || media.endsWith('+xml') || media === 'application/javascript' || media === 'application/graphql'
 }
