@@ -5,7 +5,7 @@ import { detectCrlf } from './rules/crlf.js'
 import { detectRfi } from './rules/rfi.js'
 import { OVERFLOW_PROBES, detectSqli } from './rules/sqli.js'
 import { detectSsti } from './rules/ssti.js'
-import { Climb, detectLocalFile, detectTraversal } from './rules/traversal.js'
+import { Climb, detectLocalFile, detectTraversal, hasHiddenSegment } from './rules/traversal.js'
 import { detectXss } from './rules/xss.js'
 import { scanSignatures } from './signatures.js'
 import type { WafCategory } from './verdict.js'
@@ -159,7 +159,7 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
     return text.startsWith('ro0ab') || text.startsWith('aced0005') ? 8 : 0
   }
   const hits = scanSignatures(text)
-  if ((mask & LFI_GATE) !== 0 && detectLocalFile(text, hits)) return 5
+  if ((mask & LFI_GATE) !== 0 && (detectLocalFile(text, hits) || (place === Place.Path && hasHiddenSegment(text)))) return 5
   if ((mask & (COLON | BSLASH)) !== 0 && place !== Place.Path && detectRfi(text, name)) return 6
   if ((mask & SSTI_GATE) !== 0 && detectSsti(text)) return 7
   if (detectCodeInjection(text, hits)) return 8
