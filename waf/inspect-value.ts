@@ -7,6 +7,7 @@ import { OVERFLOW_PROBES, detectSqli } from './rules/sqli.js'
 import { detectSsti } from './rules/ssti.js'
 import { Climb, detectLocalFile, detectTraversal, hasHiddenSegment } from './rules/traversal.js'
 import { detectXss } from './rules/xss.js'
+import { detectJava } from './rules/java.js'
 import { scanSignatures } from './signatures.js'
 import type { WafCategory } from './verdict.js'
 import { codeAt } from './char-code.js'
@@ -56,6 +57,7 @@ export const BUILTIN_RULES: readonly (readonly [string, WafCategory])[] = [
   ['xss', 'xss'],
   ['sqli', 'sqli'],
   ['cmdi', 'cmdi'],
+  ['java', 'code-injection'],
 ]
 
 // Character classes, one bit each; a value's mask is the OR over its characters.
@@ -132,10 +134,12 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   let mask = maskOf(raw)
   if (!strict && (mask & (PCT | PLUS | HIGH | CTRL | DOT)) === 0) return 0
   let text = raw
+  let cased = raw
   let overlong = false
   if ((mask & (PCT | HIGH)) !== 0 || (plusAsSpace && (mask & PLUS) !== 0)) {
     const decoded = decodeValue(raw, plusAsSpace)
     text = decoded.text
+    cased = decoded.cased
     overlong = decoded.overlong
     mask = maskOf(text)
   } else {
@@ -156,9 +160,11 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
     if (text.length < 5) return 0
     if (ALONE_COMMANDS.has(text)) return 11
     if (OVERFLOW_PROBES.has(text)) return 10
-    return text.startsWith('ro0ab') || text.startsWith('aced0005') ? 8 : 0
+    if (text.startsWith('ro0ab') || text.startsWith('aced0005')) return 8
+    return detectJava(text, cased) ? 12 : 0
   }
   const hits = scanSignatures(text)
+  if (detectJava(text, cased)) return 12
   if ((mask & LFI_GATE) !== 0 && (detectLocalFile(text, hits) || (place === Place.Path && hasHiddenSegment(text)))) return 5
   if ((mask & (COLON | BSLASH)) !== 0 && place !== Place.Path && detectRfi(text, name)) return 6
   if ((mask & SSTI_GATE) !== 0 && detectSsti(text)) return 7

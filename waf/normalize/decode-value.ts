@@ -11,11 +11,13 @@ import { codeAt } from '../char-code.js'
 export interface DecodedValue {
   /** The value percent-decoded until stable, NFKC-folded and lower-cased. */
   text: string
+  /** The same before lower-casing, for readings that are case-sensitive (base64). */
+  cased: string
   /** Whether any decoding pass met an overlong UTF-8 sequence such as `%c0%ae`. */
   overlong: boolean
 }
 
-const RESULT: DecodedValue = { text: '', overlong: false }
+const RESULT: DecodedValue = { text: '', cased: '', overlong: false }
 
 /** Decoding stops after this many passes: triple encoding is the most any rule set tests for. */
 const MAX_PASSES = 4
@@ -45,6 +47,7 @@ export function decodeValue(value: string, plusAsSpace: boolean): DecodedValue {
     text = next
   }
   if (hasNonAscii(text)) text = foldUnicode(text)
+  RESULT.cased = text
   RESULT.text = text.toLowerCase()
   return RESULT
 }
