@@ -8,6 +8,7 @@ import { detectSsti } from './rules/ssti.js'
 import { Climb, detectLocalFile, detectTraversal, hasHiddenSegment } from './rules/traversal.js'
 import { detectXss } from './rules/xss.js'
 import { detectJava } from './rules/java.js'
+import { setsCookie } from './rules/session-fixation.js'
 import { scanSignatures } from './signatures.js'
 import type { WafCategory } from './verdict.js'
 import { codeAt } from './char-code.js'
@@ -58,6 +59,7 @@ export const BUILTIN_RULES: readonly (readonly [string, WafCategory])[] = [
   ['sqli', 'sqli'],
   ['cmdi', 'cmdi'],
   ['java', 'code-injection'],
+  ['session-fixation', 'session-fixation'],
 ]
 
 // Character classes, one bit each; a value's mask is the OR over its characters.
@@ -171,6 +173,7 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   if (detectCodeInjection(text, hits)) return 8
   // An uploaded server script is code injection waiting for a request (OWASP CRS 933110, 944140).
   if (place === Place.FileName && SCRIPT_UPLOAD.test(text)) return 8
+  if ((mask & EQ) !== 0 && setsCookie(text)) return 13
   if ((mask & XSS_GATE) !== 0 && detectXss(text, hits)) return 9
   if ((mask & SQLI_GATE) !== 0 && text.length > 1 && detectSqli(text, hits)) return 10
   if ((mask & CMDI_GATE) !== 0 && detectCmdi(text, place !== Place.Body, hits)) return 11

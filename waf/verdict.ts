@@ -19,6 +19,7 @@ export type WafCategory =
   | 'ssti'
   | 'code-injection'
   | 'header-injection'
+  | 'session-fixation'
   | 'custom'
 
 /**

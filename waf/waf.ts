@@ -7,6 +7,7 @@ import { assertMode, resolveOptions } from './resolve-options.js'
 import type { CompiledRule, CustomRule } from './rule.js'
 import type { WafCategory, WafEvent, WafVerdict } from './verdict.js'
 import { codeAt } from './char-code.js'
+import { isSessionName } from './rules/session-fixation.js'
 
 /**
  * `off` checks nothing; `monitor` runs every check and reports through `onBlock` without blocking;
@@ -103,6 +104,10 @@ export class Waf {
   #strict = false
   #verdict: WafVerdict | null = null
   #reported: string[] | null = null
+  /** Whether names now being inspected are the request's own parameters (not cookie or Referer names). */
+  #ownParameters = false
+  /** Whether the request's Referer names its own Host: -1 not yet known, 0 no, 1 yes. */
+  #sameSite = -1
 
   /**
    * @param options - see `WafOptions`; every value is validated here, once
@@ -134,7 +139,10 @@ export class Waf {
   checkHead(head: WafRequestHead, mode: WafMode = this.#mode): WafVerdict | null {
     if (mode === 'off') return null
     this.#begin(head, mode)
-    if (!this.#checkTarget(head.target, head.targetIsPlain === true) && !this.#checkHeaders(head.headers, head.valuesArePlain === true)) this.#checkCustomHead(head)
+    if (!this.#checkTarget(head.target, head.targetIsPlain === true)) {
+      this.#ownParameters = false
+      if (!this.#checkHeaders(head.headers, head.valuesArePlain === true)) this.#checkCustomHead(head)
+    }
     return this.#verdict
   }
 
@@ -170,6 +178,8 @@ export class Waf {
     this.#strict = mode !== 'basic'
     this.#verdict = null
     this.#reported = null
+    this.#ownParameters = true
+    this.#sameSite = -1
   }
 
   #checkTarget(target: string, isPlain: boolean): boolean {
@@ -264,10 +274,29 @@ export class Waf {
   /** The visitor every value goes through; returns `true` to stop the check. */
   #inspect(value: string, place: Place, plusAsSpace: boolean, name: string): boolean {
     const hit = inspectValue(value, place, plusAsSpace, this.#strict, name)
-    if (hit === 0) return false
+    if (hit === 0) {
+      if (place !== Place.Name || !this.#strict || !this.#ownParameters || !isSessionName(inspectedText) || this.#refererIsSameSite()) return false
+      return this.#found('session-fixation', 'session-fixation', inspectedText)
+    }
     const [id, category] = BUILTIN_RULES[hit]
     const inHeader = place === Place.Header && id === 'crlf'
     return this.#found(inHeader ? 'header-injection' : id, category, inspectedText)
+  }
+
+  /** A session id in a parameter is the site's own when the Referer names the Host (a same-site form or link). */
+  #refererIsSameSite(): boolean {
+    if (this.#sameSite === -1) {
+      const headers = this.#head.headers
+      let host = ''
+      let referer = ''
+      for (let i = 0; i + 1 < headers.length; i += 2) {
+        const name = headers[i].toLowerCase()
+        if (name === 'host') host = headers[i + 1]
+        else if (name === 'referer') referer = headers[i + 1]
+      }
+      this.#sameSite = host !== '' && hostOf(referer) === hostOf('//' + host) ? 1 : 0
+    }
+    return this.#sameSite === 1
   }
 
   /** Records a finding and tells `onBlock`; returns whether checking stops (always, except in monitor mode). */
@@ -283,6 +312,20 @@ export class Waf {
     }
     return blocked
   }
+}
+
+/** The host of a URL or `//authority`, lower-cased, without port or user info; '' when there is none. */
+function hostOf(url: string): string {
+  const slashes = url.indexOf('//')
+  if (slashes === -1) return ''
+  let end = slashes + 2
+  while (end < url.length && !'/?#'.includes(url[end])) end++
+  let start = slashes + 2
+  const at = url.lastIndexOf('@', end - 1)
+  if (at >= start) start = at + 1
+  const authority = url.slice(start, end)
+  const colon = authority.lastIndexOf(':')
+  return (colon > authority.lastIndexOf(']') ? authority.slice(0, colon) : authority).toLowerCase()
 }
 
 function safeDecode(target: string): string {
