@@ -84,7 +84,7 @@ const LOCAL_FILES = family(Family.LocalFile, [
   ...['self', 'version', 'cpuinfo', 'meminfo', 'net/', 'mounts', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((f) => `/proc/${f}`),
   '/.ssh/', 'id_rsa', 'id_dsa', 'authorized_keys', '.bash_history', '.mysql_history', '.psql_history', 'php.ini', 'my.cnf',
   'httpd.conf', 'nginx.conf', '/.netrc', '/.pgpass', '.git-credentials', '.htaccess', '.htpasswd', 'web.config', 'wp-config.php',
-  'boot.ini', 'win.ini', 'system.ini', 'windows/system32', 'winnt/', 'autoexec.bat', 'windows/system.ini', '/.git/', '.git/config',
+  'boot.ini', 'win.ini', 'system.ini', 'winnt/', 'autoexec.bat', 'windows/system.ini', '/.git/', '.git/config',
   '.git/head', '/.svn/', '/.hg/', 'file://', '/.aws/', '/.docker', '.ds_store', 'web-inf/', 'meta-inf/', 'phpinfo.php',
   // `.env`, `.env.local`, `.env.production`, but not the committed `.env.example` template.
   ['/.env', (text, _start, end) => end === text.length || '/?'.includes(text[end]) || (text[end] === '.' && !/^\.(?:example|sample|template|dist)/.test(text.slice(end, end + 10)))],

@@ -24,7 +24,7 @@ const WEAK = new Set([
   'wc', 'cut', 'tee', 'xargs', 'time', 'usleep', 'expr', 'test', 'call', 'systemctl', 'service', 'reg',
 ])
 /** Arguments that reach into the system: its directories, a raw IP, a pipe into a shell, a redirect. */
-const TARGETS_SYSTEM = /(?:^|[\s=])(?:\/(?:etc|tmp|dev|bin|sbin|proc|root|usr\/bin|var\/www)\b|~\/\.)|\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|\|\s{0,4}(?:ba|z)?sh\b|\s>{1,2}\s{0,4}[/~]|-e\s{1,4}\/|%[a-z]{3,20}%|c:\\/
+const TARGETS_SYSTEM = /(?:^|[\s=])(?:\/(?:etc|tmp|dev|bin|sbin|proc|root|usr\/bin|var\/www)\b|~\/\.)|\|\s{0,4}(?:ba|z)?sh\b|\s>{1,2}\s{0,4}[/~]|-e\s{1,4}\/|%[a-z]{3,20}%|c:\\/
 const SEPARATOR = /[;|&\n\r`]|\$\(/
 const CANDIDATE = /(?:[;|&\n\r`]|\$\()(?=[ \t{(]{0,16}[a-z0-9_./-])/g
 /**
