@@ -227,7 +227,7 @@ export class App {
    * @returns a promise that resolves when the connection has ended
    */
   serve(transport: Transport): Promise<void> {
-    return new Session(this.#host, transport).run()
+    return Session.open(this.#host, transport).run()
   }
 
   /**
@@ -254,7 +254,7 @@ export class App {
     const redirect = this.config.tls?.redirectHttp === true ? this.#redirectHost(() => server.tlsPort, () => new URL(server.url).hostname) : undefined
     const server: HttpServer = new HttpServer(
       this.config,
-      (transport, secure, registry) => new Session(!secure && redirect !== undefined ? redirect : this.#host, transport, registry),
+      (transport, secure, registry) => Session.open(!secure && redirect !== undefined ? redirect : this.#host, transport, registry),
       (err) => this.#reportError(err),
     )
     await server.listen(options)

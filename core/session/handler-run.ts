@@ -1,0 +1,103 @@
+import type { RouteMatch } from '../../router/route-match.js'
+import type { Request } from '../request/request.js'
+import type { Response } from '../response/response.js'
+import type { RouteEntry } from '../route/route-entry.js'
+import { sendReturnValue } from '../response/return-value.js'
+import { timeoutResponse } from '../wire/error-responses.js'
+import { isOrdinaryDisconnect } from './ordinary-disconnect.js'
+import { Flag, type SessionCore } from './session-core.js'
+import { Stage } from './stages.js'
+
+/**
+ * Runs a request's handler chain and sends what it returns. Returns nothing when it finished
+ * synchronously (the hot path: no promise, no microtask), or a promise when it has to be waited
+ * for, within the handler timeout.
+ *
+ * @param core - the Session
+ * @param req - the request
+ * @param res - its response
+ * @param match - the route lookup
+ */
+export function runHandler(core: SessionCore, req: Request, res: Response, match: RouteMatch<RouteEntry>): Promise<void> | undefined {
+  try {
+    const result = core.host.handle(req, res, match)
+    if (isThenable(result)) return awaitHandler(core, result, req, res)
+    if (core.has(Flag.Detached)) return undefined
+    if (!res.headersSent) sendReturnValue(res, result, req.target)
+    else if (!res.isEnded) return awaitStream(core, res)
+    return undefined
+  } catch (err) {
+    return handlerFailed(core, err, req, res)
+  }
+}
+
+async function awaitHandler(core: SessionCore, pending: PromiseLike<unknown>, req: Request, res: Response): Promise<void> {
+  core.enterStage(Stage.Handler, core.host.config.timeouts.handlerTimeoutMs)
+  core.raise(Flag.HandlerPending)
+  try {
+    const result = await core.untilWoken(pending)
+    core.lower(Flag.HandlerPending)
+    if (core.has(Flag.Woken)) return interrupted(core, res, pending)
+    if (core.has(Flag.Detached)) return
+    if (!res.headersSent) sendReturnValue(res, result, req.target)
+    else if (!res.isEnded) await awaitStream(core, res)
+  } catch (err) {
+    core.lower(Flag.HandlerPending)
+    await handlerFailed(core, err, req, res)
+  }
+}
+
+/** The head is out and the handler returned: wait for the streamed body to end. */
+async function awaitStream(core: SessionCore, res: Response): Promise<void> {
+  core.enterStage(Stage.Handler, core.host.config.timeouts.handlerTimeoutMs)
+  await core.untilWoken(res.finished())
+  if (core.has(Flag.Woken)) interrupted(core, res, undefined)
+}
+
+/** The wait for a handler was cut short by a timeout, an abort, a shutdown or a detach. */
+function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unknown> | undefined): void {
+  // The handler runs on; a failure it meets later still deserves a report.
+  pending?.then(undefined, (err: unknown) => {
+    if (!isOrdinaryDisconnect(err)) core.host.reportError(err)
+  })
+  if (core.has(Flag.Detached)) return
+  if (core.timedOutStage === Stage.Handler && !res.headersSent) {
+    res.seize()
+    core.output.pushBytes(timeoutResponse(core.serverLine))
+    core.raise(Flag.Closing)
+    return
+  }
+  res.seize()
+  if (core.stage !== Stage.Closed) core.abort()
+}
+
+async function handlerFailed(core: SessionCore, err: unknown, req: Request, res: Response): Promise<void> {
+  const host = core.host
+  if (core.has(Flag.Detached) || core.stage === Stage.Closed) {
+    if (!isOrdinaryDisconnect(err)) host.reportError(err)
+    return
+  }
+  if (res.headersSent) {
+    // Part of the response is out; the client could not tell where it ends. Close.
+    if (!res.isEnded) core.abort()
+    if (!isOrdinaryDisconnect(err)) host.reportError(err)
+    return
+  }
+  try {
+    const handled = host.handleError(err, req, res)
+    if (isThenable(handled)) {
+      // The error hook answers for the handler, within the handler's time.
+      if (core.stage !== Stage.Handler) core.enterStage(Stage.Handler, host.config.timeouts.handlerTimeoutMs)
+      await core.untilWoken(handled)
+      if (core.has(Flag.Woken)) return interrupted(core, res, handled)
+    }
+  } catch (hookError) {
+    host.reportError(hookError)
+  }
+  if (!res.headersSent) res.status(500).json({ message: 'Internal Server Error' })
+  else if (!res.isEnded) core.abort()
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
+}

@@ -1,0 +1,63 @@
+import type { RouteMatch } from '../../router/route-match.js'
+import type { WafVerdict } from '../../waf/verdict.js'
+import type { CloseReason } from '../request/connection.js'
+import type { RequestConnection } from '../request/request.js'
+import type { BodyStream } from '../request/body-stream.js'
+import type { RouteEntry } from '../route/route-entry.js'
+import type { HeadReader } from '../wire/head-reader.js'
+import type { RequestHead } from '../wire/request-head.js'
+import type { SessionHost } from './session-host.js'
+import type { SessionOutput } from './session-output.js'
+import type { SlotOwner } from './response-slot.js'
+
+/**
+ * The Session's booleans, kept as bits of one field: every field of a Session is paid for by
+ * each idle connection.
+ */
+export const Flag = {
+  HandlerPending: 1,
+  Closing: 2,
+  Detached: 4,
+  Woken: 8,
+  CanPark: 16,
+  Parked: 32,
+  Started: 64,
+  Ended: 128,
+  Reading: 256,
+} as const
+
+/**
+ * What the parts of the connection loop (body reading, handler running, pipelining) use of the
+ * Session that runs them: its state and its few shared steps. The Session is the one
+ * implementation; these are its internal members, stripped from the published types. @internal
+ */
+export interface SessionCore extends SlotOwner, RequestConnection {
+  readonly host: SessionHost
+  /** The received bytes, and the reader of the heads in them. */
+  readonly input: HeadReader
+  /** The response bytes on their way out. */
+  readonly output: SessionOutput
+  /** The current {@link Stage}. */
+  readonly stage: number
+  /** The stage whose deadline passed, or -1. */
+  readonly timedOutStage: number
+  /** Requests read so far. */
+  readonly requestCount: number
+  /** Counts one more request read. @returns its number on the connection (1-based) */
+  countRequest(): number
+  has(flag: number): boolean
+  raise(flag: number): void
+  lower(flag: number): void
+  /** Enters a stage and arms its deadline from the loop's time. */
+  enterStage(stage: number, timeoutMs: number): void
+  /** Records why the connection ends, unless a reason was recorded first. */
+  endWith(reason: CloseReason): void
+  /** Waits for `promise`, or less: a timeout, a close or a detach stops the wait. */
+  untilWoken<T>(promise: PromiseLike<T>): Promise<T | undefined>
+  /** Waits for a chunk of a body (after flushing what is queued). @returns how far offsets moved, or -1 at end */
+  fill(stage: number): Promise<number>
+  /** Queues the fixed response to a protocol error; the connection then closes. */
+  reject(result: number): null
+  /** Answers one request whose body is read (or streamed). @returns whether the connection stays open */
+  respond(head: RequestHead, match: RouteMatch<RouteEntry>, verdict: WafVerdict | null, body: Buffer | BodyStream | undefined): boolean | Promise<boolean>
+}
