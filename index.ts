@@ -2,8 +2,8 @@
 export { App } from './core/app/app.js'
 /** The listening server returned by `app.listen()`. */
 export { HttpServer } from './core/server/http-server.js'
-export type { ListenOptions } from './core/server/http-server.js'
-/** One connection's loop, for custom servers that accept connections themselves. */
+export type { ListenOptions, SessionFactory } from './core/server/http-server.js'
+/** One connection's loop, as `app.serve()` and `app.listen()` run it. */
 export { Session } from './core/session/session.js'
 /** Request and response objects handed to handlers. */
 export { Request } from './core/request/request.js'

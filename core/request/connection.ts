@@ -25,7 +25,7 @@ export interface DetachedConnection {
   readonly buffered: Buffer
 }
 
-/** What a Connection reads from its Session. @internal */
+/** What a Connection reads from its Session (the Session is the one source). */
 export interface ConnectionSource {
   readonly transport: Transport
   readonly createdAt: number

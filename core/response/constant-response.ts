@@ -14,7 +14,7 @@ export interface ConstantResponseInit {
   readonly body?: string | Buffer
 }
 
-/** A response serialized at registration. @internal */
+/** A response serialized at registration (what `app.constant()` keeps). */
 export interface ConstantResponse {
   /** Status line. */
   readonly start: string
