@@ -18,7 +18,12 @@ export interface InjectRequest {
 }
 
 /** The response to an injected request. */
-export interface InjectResponse extends ParsedResponse {
+export interface InjectResponse extends Omit<ParsedResponse, 'headers'> {
+  /**
+   * Headers by lower-cased name: a field sent once is a string, one sent several times an array
+   * of its values in order (`Set-Cookie` values are never joined: they cannot be).
+   */
+  readonly headers: Readonly<Record<string, string | string[]>>
   /** The body as UTF-8 text. */
   text(): string
   /** The body parsed as JSON. */
@@ -71,8 +76,15 @@ export async function inject(serve: (transport: Transport) => Promise<void>, req
   const raw = transport.output
   const final = parseResponses(raw, [method]).find((r) => r.status >= 200)
   if (final === undefined) throw new Error(`no complete response; the session wrote ${JSON.stringify(raw.latin1Slice(0, raw.length))}`)
+  const headers = Object.create(null) as Record<string, string | string[]>
+  for (const [name, value] of final.rawHeaders) {
+    const lower = name.toLowerCase()
+    const existing = headers[lower]
+    headers[lower] = existing === undefined ? value : typeof existing === 'string' ? [existing, value] : [...existing, value]
+  }
   return {
     ...final,
+    headers,
     raw,
     text: () => final.body.toString('utf8'),
     json: <T>() => JSON.parse(final.body.toString('utf8')) as T,

@@ -20,6 +20,13 @@ const FLAG_BY_NAME: Readonly<Record<string, number>> = Object.assign(Object.crea
   'transfer-encoding': HeaderFlag.TransferEncoding,
 })
 
+function checkName(name: string): void {
+  if (name.length === 0) throw new InvalidHeaderError(name, 'the name is empty')
+  for (let i = 0; i < name.length; i++) {
+    if (TCHAR[name.charCodeAt(i)] !== 1 || name.charCodeAt(i) > 0x7f) throw new InvalidHeaderError(name, 'the name is not a token')
+  }
+}
+
 /**
  * Response headers set by a handler: a flat `[name, value, …]` list in the order set, with flags
  * for the fields whose defaults the serializer adds only when absent.
@@ -68,10 +75,7 @@ export class HeaderList {
    * @throws InvalidHeaderError for a name that is not a token or a value with a control character
    */
   set(name: string, value: string | number | readonly string[]): void {
-    if (name.length === 0) throw new InvalidHeaderError(name, 'the name is empty')
-    for (let i = 0; i < name.length; i++) {
-      if (TCHAR[name.charCodeAt(i)] !== 1 || name.charCodeAt(i) > 0x7f) throw new InvalidHeaderError(name, 'the name is not a token')
-    }
+    checkName(name)
     const values = typeof value === 'object' ? value : [typeof value === 'number' ? String(value) : value]
     for (const v of values) this.#checkValue(name, v)
     const lower = name.toLowerCase()
@@ -79,6 +83,43 @@ export class HeaderList {
     const fields = (this.#fields ??= [])
     for (const v of values) fields.push(name, v)
     this.#flags |= FLAG_BY_NAME[lower] ?? 0
+  }
+
+  /**
+   * Adds a field after any earlier ones of the same name (validated like {@link set}): each value
+   * goes out as a field line of its own, never joined (RFC 6265 §3: `Set-Cookie` cannot be).
+   * @throws InvalidHeaderError for a name that is not a token or a value with a control character
+   */
+  append(name: string, value: string | number | readonly string[]): void {
+    checkName(name)
+    const values = typeof value === 'object' ? value : [typeof value === 'number' ? String(value) : value]
+    for (const v of values) this.#checkValue(name, v)
+    const fields = (this.#fields ??= [])
+    for (const v of values) fields.push(name, v)
+    this.#flags |= FLAG_BY_NAME[name.toLowerCase()] ?? 0
+  }
+
+  /**
+   * @param lowerName - the name in lower case
+   * @returns every value of that name, in order, each as it was set
+   */
+  getAll(lowerName: string): string[] {
+    const values: string[] = []
+    const fields = this.#fields
+    if (fields !== null) for (let i = 0; i < fields.length; i += 2) if (fields[i]!.toLowerCase() === lowerName) values.push(fields[i + 1]!)
+    if (values.length === 0 && lowerName === 'content-type' && this.#defaultType !== undefined) values.push(this.#defaultType)
+    return values
+  }
+
+  /**
+   * Removes every field of that name.
+   * @param lowerName - the name in lower case
+   */
+  delete(lowerName: string): void {
+    this.#remove(lowerName)
+    if (lowerName === 'content-type') this.#defaultType = undefined
+    const flag = FLAG_BY_NAME[lowerName]
+    if (flag !== undefined) this.#flags &= ~flag
   }
 
   /**

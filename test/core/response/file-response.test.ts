@@ -17,7 +17,7 @@ function openDescriptors(): number {
 }
 
 /** The headers without `date`, which changes every second. */
-function stableHeaders(r: InjectResponse): Record<string, string> {
+function stableHeaders(r: InjectResponse): Record<string, string | string[]> {
   const { date: _date, ...rest } = r.headers
   return rest
 }
