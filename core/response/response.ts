@@ -9,6 +9,7 @@ import { sendFile, type FileOptions } from './file-response.js'
 import { pipeSource, type StreamSource } from './stream-source.js'
 import type { DetachedConnection } from '../request/connection.js'
 import { UpgradeNotRequestedError } from '../errors.js'
+import type { ResponseHooks } from './response-hooks.js'
 
 const FRESH = 0
 const STREAMING = 1
@@ -45,6 +46,7 @@ export class Response {
   #bodyBytes = 0
   #finished: Promise<void> | undefined
   #resolveFinished: (() => void) | undefined
+  #hooks: ResponseHooks | undefined
 
   /**
    * @param sink - the Session that writes this response
@@ -109,12 +111,63 @@ export class Response {
   }
 
   /**
+   * Adds a header after any earlier fields of the same name, each value a field line of its own:
+   * a middleware's `Set-Cookie` and the handler's both go out, never joined.
+   * @param name - a token (RFC 9110 §5.1)
+   * @param value - the value(s), checked as in {@link header}
+   * @returns this response, for chaining
+   * @throws InvalidHeaderError for a bad name or value; ResponseAlreadySentError once the head is sent
+   */
+  appendHeader(name: string, value: string | number | readonly string[]): this {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError(`append header ${name}`)
+    this.#headers.append(name, value)
+    return this
+  }
+
+  /**
+   * Removes every field of a name set so far.
+   * @param name - header name, any case
+   * @returns this response, for chaining
+   */
+  removeHeader(name: string): this {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError(`remove header ${name}`)
+    this.#headers.delete(name.toLowerCase())
+    return this
+  }
+
+  /**
    * Reads a header set so far.
    * @param name - header name, any case
-   * @returns its value (values joined by `, `), or `undefined`
+   * @returns its value (values joined by `, `), or `undefined`; see {@link getHeaders} for `Set-Cookie`
    */
   getHeader(name: string): string | undefined {
     return this.#headers.get(name.toLowerCase())
+  }
+
+  /**
+   * @param name - header name, any case
+   * @returns every value set for it, in order (each `Set-Cookie` on its own)
+   */
+  getHeaders(name: string): string[] {
+    return this.#headers.getAll(name.toLowerCase())
+  }
+
+  /** Body bytes handed to the connection so far (after any content coding; none for HEAD). */
+  get bodyBytes(): number {
+    return this.#bodyBytes
+  }
+
+  /**
+   * Attaches an App's lifecycle hooks; the App does it for each response it answers. @internal
+   * @param hooks - told before the head and when the response is over
+   */
+  attachHooks(hooks: ResponseHooks): void {
+    this.#hooks = hooks
+  }
+
+  /** The lifecycle hooks attached, if any. @internal */
+  get hooks(): ResponseHooks | undefined {
+    return this.#hooks
   }
 
   /** Asks for the connection to be closed after this response. */
@@ -146,10 +199,14 @@ export class Response {
   send(body?: Buffer | Uint8Array | string): void {
     if (typeof body === 'string') return this.#sendString('send()', body, TEXT_TYPE)
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('send()')
+    if (this.#hooks !== undefined) this.#beforeHead()
     const bytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
     if (bytes.length > 0 && !this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(BYTES_TYPE)
     this.#queueHead(this.#buildHead(this.#bodyLength(bytes.length)))
-    if (this.#sendsBody()) this.#sink.queueBytes(bytes)
+    if (this.#sendsBody()) {
+      this.#sink.queueBytes(bytes)
+      this.#bodyBytes = bytes.length
+    }
     this.#finish()
   }
 
@@ -187,6 +244,7 @@ export class Response {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('start()')
     if (status !== undefined) this.status(status)
     if (headers !== undefined) for (const name of Object.keys(headers)) this.header(name, headers[name]!)
+    if (this.#hooks !== undefined) this.#beforeHead()
     const declared = this.#headers.get('content-length')
     let length = -1
     if (declared !== undefined) {
@@ -270,6 +328,7 @@ export class Response {
     this.#state = ENDED
     this.#keepAlive = false
     this.#resolveFinished?.()
+    this.#ended(true)
     this.#sink.abort()
   }
 
@@ -280,7 +339,10 @@ export class Response {
    */
   sendRaw(bytes: Buffer | readonly Buffer[], options?: { readonly close?: boolean }): void {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('sendRaw()')
-    for (const chunk of Buffer.isBuffer(bytes) ? [bytes] : bytes) this.#sink.queueBytes(chunk)
+    for (const chunk of Buffer.isBuffer(bytes) ? [bytes] : bytes) {
+      this.#sink.queueBytes(chunk)
+      this.#bodyBytes += chunk.length
+    }
     this.#keepAlive = options?.close !== true && !this.#sink.mustClose()
     this.#finish()
   }
@@ -300,6 +362,7 @@ export class Response {
   ): Promise<T> {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('upgrade()')
     if (!this.#request.upgrade) throw new UpgradeNotRequestedError(this.#request.target)
+    if (this.#hooks !== undefined) this.#beforeHead()
     this.#status = 101
     this.#headers.set('Connection', 'Upgrade')
     this.#headers.set('Upgrade', this.#request.header('upgrade') ?? '')
@@ -321,10 +384,12 @@ export class Response {
     if (this.#state === ENDED) return
     this.#state = ENDED
     this.#resolveFinished?.()
+    this.#ended(true)
   }
 
   #sendString(action: string, body: string, defaultType: string): void {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError(action)
+    if (this.#hooks !== undefined) this.#beforeHead()
     const bodyBytes = Buffer.byteLength(body, 'utf8')
     if (this.#sendsPlainOk(body, bodyBytes, defaultType)) return
     if (!this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(defaultType)
@@ -339,6 +404,7 @@ export class Response {
       sink.queueBytes(Buffer.from(head, 'latin1'))
       sink.queueBytes(Buffer.from(body, 'utf8'))
     }
+    if (this.#sendsBody()) this.#bodyBytes = bodyBytes
     this.#finish()
   }
 
@@ -356,6 +422,7 @@ export class Response {
     if (head.length + bodyBytes > sink.smallWriteBytes) return false
     this.#headers.setDefaultType(contentType)
     sink.queueText(head + body, head.length + bodyBytes)
+    this.#bodyBytes = bodyBytes
     this.#finish()
     return true
   }
@@ -380,6 +447,7 @@ export class Response {
     this.#keepAlive = false
     this.#sink.closeAfterFlush()
     this.#resolveFinished?.()
+    this.#ended(true)
     return new ContentLengthMismatchError(this.#declaredLength, this.#bodyBytes)
   }
 
@@ -396,6 +464,28 @@ export class Response {
   #finish(): void {
     this.#state = ENDED
     this.#resolveFinished?.()
+    if (this.#hooks !== undefined) this.#ended(false)
+  }
+
+  /** Runs the attached `beforeHead` hook; what it throws is reported, and the response goes on. */
+  #beforeHead(): void {
+    try {
+      this.#hooks!.beforeHead(this)
+    } catch (err) {
+      this.#sink.reportError(err)
+    }
+  }
+
+  /** Tells the attached hooks, once, that the response is over. */
+  #ended(aborted: boolean): void {
+    const hooks = this.#hooks
+    if (hooks === undefined) return
+    this.#hooks = undefined
+    try {
+      hooks.finished(this, aborted)
+    } catch (err) {
+      this.#sink.reportError(err)
+    }
   }
 
   /** @param bodyLength - bytes, -1 for chunked, -2 for no length field */

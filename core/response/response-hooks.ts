@@ -1,0 +1,17 @@
+import type { Response } from './response.js'
+
+/**
+ * What an App attaches to a response it answers when it has lifecycle hooks (`app.onResponse`,
+ * `app.onFinish`): told before the head is built, and once when the response is over. A response
+ * without them pays one field check.
+ * @internal
+ */
+export interface ResponseHooks {
+  /** The head is about to be built: status and headers may still change. */
+  beforeHead(res: Response): void
+  /**
+   * The response is over, once: every byte handed to the connection, or cut short.
+   * @param aborted - whether it was cut short (cancelled, timed out, the client left, broken framing)
+   */
+  finished(res: Response, aborted: boolean): void
+}

@@ -1,0 +1,204 @@
+import { expect } from 'chai'
+import { App } from '../../../core/app/app.js'
+import type { FinishedResponse } from '../../../core/app/response-record.js'
+import { MemoryTransport } from '../../../transports/memory-transport.js'
+
+/** The raw response with the Date value masked, for byte comparisons. */
+function masked(raw: Buffer): string {
+  return raw.toString('latin1').replace(/\r\nDate: [^\r]+\r\n/, '\r\nDate: *\r\n')
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+describe('response lifecycle', () => {
+  describe('await next()', () => {
+    it('resolves with the error already answered, so a middleware after it sees the final 500', async () => {
+      const seen: number[] = []
+      const app = new App({ serverHeader: false })
+      app.onError(() => undefined)
+      app.use(async (_req, res, next) => {
+        await next()
+        seen.push(res.statusCode)
+      })
+      app.get('/boom', () => {
+        throw new Error('boom')
+      })
+      const res = await app.inject({ path: '/boom' })
+      expect(res.status).to.equal(500)
+      expect(res.json()).to.deep.equal({ message: 'Internal Server Error' })
+      expect(seen).to.deep.equal([500])
+    })
+
+    it("sees an invalid JSON body's 400 and a rejected async handler's 500, with try/finally too", async () => {
+      const seen: number[] = []
+      const app = new App({ serverHeader: false })
+      app.onError(() => undefined)
+      app.use(async (_req, res, next) => {
+        try {
+          await next()
+        } finally {
+          seen.push(res.statusCode)
+        }
+      })
+      app.post('/json', (req) => req.json())
+      app.get('/later', async () => {
+        await Promise.resolve()
+        throw new Error('later')
+      })
+      expect((await app.inject({ method: 'POST', path: '/json', body: '{"a":' })).status).to.equal(400)
+      expect((await app.inject({ path: '/later' })).status).to.equal(500)
+      expect(seen).to.deep.equal([400, 500])
+    })
+
+    it('runs the onError hook inside next(): its answer is what the middleware sees', async () => {
+      const seen: number[] = []
+      const app = new App({ serverHeader: false })
+      app.onError((_err, _req, res) => res?.status(418).json({ message: 'teapot' }))
+      app.use(async (_req, res, next) => {
+        await next()
+        seen.push(res.statusCode)
+      })
+      app.get('/boom', () => {
+        throw new Error('boom')
+      })
+      const res = await app.inject({ path: '/boom' })
+      expect([res.status, seen]).to.deep.equal([418, [418]])
+    })
+
+    it('sends a value the downstream handler returned before next() resolves', async () => {
+      let sent: boolean | undefined
+      const app = new App({ serverHeader: false })
+      app.use(async (_req, res, next) => {
+        await next()
+        sent = res.headersSent
+      })
+      app.get('/value', async () => ({ ok: true }))
+      expect((await app.inject({ path: '/value' })).json()).to.deep.equal({ ok: true })
+      expect(sent).to.equal(true)
+    })
+  })
+
+  describe('onResponse', () => {
+    function corsLike(): App {
+      const app = new App({ serverHeader: false })
+      app.onResponse((req, res) => {
+        res.header('Access-Control-Allow-Origin', req.header('origin') ?? '*').appendHeader('Vary', 'Origin')
+      })
+      app.get('/hello', (_req, res) => res.text('hi'))
+      app.get('/stream', async (_req, res) => {
+        await res.write('a')
+        await res.end('b')
+      })
+      app.get('/boom', () => {
+        throw new Error('boom')
+      })
+      app.onError(() => undefined)
+      return app
+    }
+
+    it("adds headers to a handler's response before its head is built", async () => {
+      const res = await corsLike().inject({ path: '/hello', headers: { Origin: 'http://a.test' } })
+      expect(masked(res.raw)).to.equal(
+        'HTTP/1.1 200 OK\r\nDate: *\r\nAccess-Control-Allow-Origin: http://a.test\r\nVary: Origin\r\n' +
+          'Content-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nhi',
+      )
+    })
+
+    it('reaches the 404, 405 and OPTIONS answers and the error response', async () => {
+      const app = corsLike()
+      for (const [method, path, status] of [['GET', '/nowhere', 404], ['DELETE', '/hello', 405], ['OPTIONS', '/hello', 204], ['GET', '/boom', 500]] as const) {
+        const res = await app.inject({ method, path })
+        expect([res.status, res.headers['access-control-allow-origin']]).to.deep.equal([status, '*'])
+      }
+    })
+
+    it('reaches a streamed response', async () => {
+      const streamed = await corsLike().inject({ path: '/stream' })
+      expect([streamed.text(), streamed.headers['vary']]).to.deep.equal(['ab', 'Origin'])
+    })
+
+    it('reports a throwing hook to onError and still sends the response', async () => {
+      const errors: unknown[] = []
+      const app = new App({ serverHeader: false })
+      app.onError((err) => void errors.push(err))
+      app.onResponse(() => {
+        throw new Error('hook')
+      })
+      app.get('/hello', (_req, res) => res.text('hi'))
+      const res = await app.inject({ path: '/hello' })
+      expect(res.text()).to.equal('hi')
+      expect(errors.map((e) => (e as Error).message)).to.deep.equal(['hook'])
+    })
+  })
+
+  describe('onFinish', () => {
+    function recording(): { app: App; finished: FinishedResponse[] } {
+      const finished: FinishedResponse[] = []
+      const app = new App({ serverHeader: false })
+      app.onError(() => undefined)
+      app.onFinish((_req, _res, info) => void finished.push({ ...pick(info) }))
+      return { app, finished }
+    }
+
+    function pick(info: FinishedResponse): FinishedResponse {
+      return { status: info.status, bytes: info.bytes, durationMs: info.durationMs, aborted: info.aborted, error: info.error }
+    }
+
+    it('runs once per response with status, body bytes, a duration and no error', async () => {
+      const { app, finished } = recording()
+      app.get('/hello', (_req, res) => res.text('hello'))
+      await app.inject({ path: '/hello' })
+      expect(finished).to.have.length(1)
+      expect({ ...finished[0], durationMs: 0 }).to.deep.equal({ status: 200, bytes: 5, durationMs: 0, aborted: false, error: undefined })
+      expect(finished[0]!.durationMs).to.be.at.least(0)
+    })
+
+    it("carries the handler's error and the status it was answered with", async () => {
+      const { app, finished } = recording()
+      const boom = new Error('boom')
+      app.get('/boom', () => {
+        throw boom
+      })
+      await app.inject({ path: '/boom' })
+      expect(finished.map((f) => [f.status, f.bytes, f.error])).to.deep.equal([[500, 35, boom]])
+    })
+
+    it('counts the bytes of a streamed body and says when it was aborted', async () => {
+      const { app, finished } = recording()
+      app.get('/stream', async (_req, res) => {
+        await res.write('abc')
+        await res.end('de')
+      })
+      app.get('/cut', async (_req, res) => {
+        await res.write('abc')
+        res.cancel()
+      })
+      await app.inject({ path: '/stream' })
+      const transport = new MemoryTransport({ input: ['GET /cut HTTP/1.1\r\nHost: x\r\n\r\n'] })
+      await app.serve(transport)
+      expect(finished.map((f) => [f.status, f.bytes, f.aborted])).to.deep.equal([
+        [200, 5, false],
+        [200, 3, true],
+      ])
+    })
+
+    it('is not called for HEAD body bytes that never leave', async () => {
+      const { app, finished } = recording()
+      app.get('/hello', (_req, res) => res.text('hello'))
+      await app.inject({ method: 'HEAD', path: '/hello' })
+      expect(finished.map((f) => [f.status, f.bytes])).to.deep.equal([[200, 0]])
+    })
+
+    it('costs nothing when no hook is registered: the response carries none', async () => {
+      const app = new App()
+      let hooks: unknown = 'unset'
+      app.get('/hello', (_req, res) => {
+        hooks = res.hooks
+        res.text('hi')
+      })
+      await app.inject({ path: '/hello' })
+      expect(hooks).to.equal(undefined)
+      expect(JSON_TYPE).to.be.a('string')
+    })
+  })
+})
