@@ -11,6 +11,8 @@ export { Response } from './core/response/response.js'
 export type { Handler, Next, ErrorHook } from './core/route/handler.js'
 export type { RouteOptions } from './core/route/route-entry.js'
 export type { InjectRequest, InjectResponse } from './core/app/inject.js'
+export { RouteGroup } from './core/app/route-group.js'
+export type { FinishedResponse } from './core/app/response-record.js'
 export type { ParsedResponse } from './core/wire/response-parser.js'
 /** Configuration: types, defaults, validation, loading from JSON. */
 export { resolveConfig, loadConfig, DEFAULT_CONFIG } from './core/config/config.js'
@@ -42,6 +44,16 @@ export {
   DetachWhileReadingError,
 } from './core/errors.js'
 export type { CoreErrorCode } from './core/errors.js'
+export {
+  InvalidRouteOptionError,
+  UnknownRouteOptionError,
+  InvalidOptionError,
+  AddressInUseError,
+  ValidationFailedError,
+  InvalidCookieError,
+} from './core/app/errors.js'
+export type { ValidationIssue } from './core/app/errors.js'
+export { InvalidFormError, FormTooLargeError, UnsupportedMediaTypeError } from './core/request/form-errors.js'
 /** Transports: the interface, the built-in kinds, a Duplex over any of them (also `gatehouse/transports`). */
 export * from './transports/index.js'
 /** Certificates: loading, the development certificate, inspection and verification (also `gatehouse/certs`). */

@@ -24,6 +24,16 @@ export type CoreErrorCode =
   | 'ERR_UPGRADE_NOT_REQUESTED'
   | 'ERR_ALREADY_DETACHED'
   | 'ERR_DETACH_WHILE_READING'
+  // The application layer's (core/app/errors.ts, core/request/form-errors.ts).
+  | 'ERR_ROUTE_OPTION_INVALID'
+  | 'ERR_ROUTE_OPTION_UNKNOWN'
+  | 'ERR_OPTION_INVALID'
+  | 'ERR_ADDRESS_IN_USE'
+  | 'ERR_VALIDATION_FAILED'
+  | 'ERR_FORM_INVALID'
+  | 'ERR_FORM_TOO_LARGE'
+  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
+  | 'ERR_COOKIE_INVALID'
 
 /**
  * The base of every error the core throws: a stable `code` and the HTTP `status` it maps to.

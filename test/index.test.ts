@@ -29,6 +29,7 @@ const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object'>> = {
   MemorySessionStore: 'class',
   ClientSession: 'class',
   SessionRegistry: 'class',
+  RouteGroup: 'class',
 }
 
 /** Whether a function is declared with `class` (so calling it without `new` throws). */

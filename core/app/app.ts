@@ -1,6 +1,7 @@
 import { Router } from '../../router/router.js'
 import type { RouteMatch } from '../../router/route-match.js'
 import type { RouteParams } from '../../router/route-params.js'
+import type { RouteHandler } from './route-args.js'
 import { Waf } from '../../waf/waf.js'
 import type { WafEvent } from '../../waf/verdict.js'
 import type { Transport } from '../../transports/transport.js'
@@ -14,12 +15,32 @@ import { TimerLists } from '../session/stage-timer.js'
 import { Session } from '../session/session.js'
 import { GatehouseError } from '../errors.js'
 import { runChain } from './dispatch.js'
+import { ResponseRecord, type FinishedResponse, type LifecycleHooks } from './response-record.js'
+import { middlewareFor, middlewareForPath, type MiddlewareScope } from './middleware-scope.js'
+import { validateRouteOptions } from './route-options.js'
+import { AddressInUseError, InvalidOptionError } from './errors.js'
+import { RouteGroup, type RouteRegistrar } from './route-group.js'
+import { validating } from './validation.js'
+import { ValidationFailedError } from './errors.js'
 import { inject, type InjectRequest, type InjectResponse } from './inject.js'
 import { HttpServer, type ListenOptions } from '../server/http-server.js'
 import { buildConstant, type ConstantResponseInit } from '../response/constant-response.js'
 import type { CloseReason, Connection, DetachedConnection } from '../request/connection.js'
 
-type RouteArgs<Path extends string> = [RouteOptions, ...Handler<RouteParams<Path>>[]] | Handler<RouteParams<Path>>[]
+
+/** A route as registered, kept so an App mounted under another can be replayed there. */
+interface Registration {
+  readonly kind: 'route' | 'constant'
+  readonly method: string
+  readonly path: string
+  readonly args: readonly unknown[]
+  readonly scope: MiddlewareScope
+}
+
+/** A place an App is mounted: the parent and the group standing for it there. */
+interface Mount {
+  readonly group: RouteGroup
+}
 
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(.*)$/i
 
@@ -40,7 +61,15 @@ export class App {
   readonly config: Config
   readonly #router: Router<RouteEntry>
   readonly #waf: Waf
-  readonly #middleware: Handler[] = []
+  /** The App's own middleware scope: `app.use()` adds to it, groups hang below it. */
+  readonly #scope: MiddlewareScope = { prefix: '', middleware: [], parent: undefined }
+  readonly #routeScopes = new Map<RouteEntry, MiddlewareScope>()
+  readonly #registrations: Registration[] = []
+  readonly #mounts: Mount[] = []
+  readonly #lifecycle: LifecycleHooks & {
+    onResponse: ((req: Request, res: Response) => void)[]
+    onFinish: ((req: Request, res: Response, info: FinishedResponse) => void)[]
+  }
   readonly #errorHooks: ErrorHook[] = []
   readonly #openHooks: ((connection: Connection) => void)[] = []
   readonly #closeHooks: ((connection: Connection, reason: CloseReason) => void)[] = []
@@ -55,6 +84,7 @@ export class App {
    */
   constructor(config?: UserConfig) {
     this.config = resolveConfig(config ?? {})
+    this.#lifecycle = { onResponse: [], onFinish: [], report: (err) => this.#reportError(err) }
     this.#router = new Router<RouteEntry>(this.config.router)
     const waf = this.config.waf
     this.#waf = new Waf({
@@ -80,35 +110,51 @@ export class App {
   }
 
   /** Registers a GET route (HEAD falls back to it). @returns this app */
-  get<Path extends string>(path: Path, ...args: RouteArgs<Path>): this {
+  get<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
+  get<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
+  get(path: string, ...args: unknown[]): this {
     return this.#add('GET', path, args)
   }
   /** Registers a POST route. @returns this app */
-  post<Path extends string>(path: Path, ...args: RouteArgs<Path>): this {
+  post<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
+  post<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
+  post(path: string, ...args: unknown[]): this {
     return this.#add('POST', path, args)
   }
   /** Registers a PUT route. @returns this app */
-  put<Path extends string>(path: Path, ...args: RouteArgs<Path>): this {
+  put<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
+  put<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
+  put(path: string, ...args: unknown[]): this {
     return this.#add('PUT', path, args)
   }
   /** Registers a PATCH route. @returns this app */
-  patch<Path extends string>(path: Path, ...args: RouteArgs<Path>): this {
+  patch<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
+  patch<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
+  patch(path: string, ...args: unknown[]): this {
     return this.#add('PATCH', path, args)
   }
   /** Registers a DELETE route. @returns this app */
-  delete<Path extends string>(path: Path, ...args: RouteArgs<Path>): this {
+  delete<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
+  delete<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
+  delete(path: string, ...args: unknown[]): this {
     return this.#add('DELETE', path, args)
   }
   /** Registers a HEAD route (otherwise HEAD uses GET's). @returns this app */
-  head<Path extends string>(path: Path, ...args: RouteArgs<Path>): this {
+  head<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
+  head<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
+  head(path: string, ...args: unknown[]): this {
     return this.#add('HEAD', path, args)
   }
   /** Registers an OPTIONS route (otherwise OPTIONS answers 204 with `Allow`). @returns this app */
-  options<Path extends string>(path: Path, ...args: RouteArgs<Path>): this {
+  options<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
+  options<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
+  options(path: string, ...args: unknown[]): this {
     return this.#add('OPTIONS', path, args)
   }
   /** Registers a route for every method without a route of its own. @returns this app */
-  all<Path extends string>(path: Path, ...args: RouteArgs<Path>): this {
+  all<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
+  all<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
+  all(path: string, ...args: unknown[]): this {
     return this.#add('*', path, args)
   }
 
@@ -125,6 +171,10 @@ export class App {
    * ```
    */
   constant(method: string, path: string, response: ConstantResponseInit): this {
+    return this.#register({ kind: 'constant', method, path, args: [response], scope: this.#scope })
+  }
+
+  #addConstant(method: string, path: string, response: ConstantResponseInit): void {
     this.#router.on(method, path, {
       pattern: path,
       handlers: [],
@@ -133,7 +183,6 @@ export class App {
       streamBody: false,
       constant: buildConstant(response),
     })
-    return this
   }
 
   /**
@@ -185,13 +234,88 @@ export class App {
   }
 
   /**
-   * Adds middleware, run in order before every route's handlers (and before 404/405 answers).
+   * Adds middleware, run in order before the handlers of every route (and before 404/405
+   * answers), or only of the paths under `prefix`. `await next()` resolves once the rest of the
+   * chain has decided the response, errors included: a thrown error has become its response
+   * by then, so the status read after it is the one sent.
+   * @param prefix - optional: `/api` limits it to `/api` and the paths below (segment-wise)
    * @param middleware - `(req, res, next) => …`; call `await next()` to run the rest
    * @returns this app
+   * @example
+   * ```ts
+   * app.use(async (req, res, next) => { await next(); log(req.method, req.path, res.statusCode) })
+   * app.use('/admin', requireLogin)
+   * ```
    */
-  use(middleware: Handler): this {
-    this.#middleware.push(middleware)
+  use(prefix: string | Handler, ...middleware: Handler[]): this {
+    addMiddleware(this.#scope, '', prefix, middleware)
+    for (const mount of this.#mounts) mount.group.use(prefix as string, ...middleware)
     this.#chains.clear()
+    return this
+  }
+
+  /**
+   * A group of routes under a path prefix, with middleware of its own that runs after the App's,
+   * for its routes only.
+   * @param prefix - e.g. `/api/v1`
+   * @param define - optional: registers the group's routes and middleware
+   * @returns the group (`get`, `post`, … `use`, `group`)
+   * @example
+   * ```ts
+   * app.group('/api', (api) => {
+   *   api.use(requireToken)
+   *   api.get('/todos', listTodos)
+   * })
+   * ```
+   */
+  group(prefix: string, define?: (group: RouteGroup) => void): RouteGroup {
+    const group = new RouteGroup(this.#registrar(), this.#scope, prefix)
+    define?.(group)
+    return group
+  }
+
+  /**
+   * Mounts another App's routes under a prefix, its middleware running after this App's for
+   * them. Routes and middleware added to it later are mounted too. Its configuration, hooks and
+   * 404 answer are this App's for the mounted routes: only its routes and middleware move.
+   * @param prefix - e.g. `/admin`
+   * @param app - the App to mount
+   * @returns this app
+   */
+  mount(prefix: string, app: App): this {
+    if (!(app instanceof App)) throw new InvalidOptionError('mount', 'expected an App')
+    if (app === this) throw new InvalidOptionError('mount', 'an App cannot be mounted under itself')
+    const group = this.group(prefix)
+    for (const entry of app.#scope.middleware) group.use(entry.prefix, entry.handler)
+    for (const registration of app.#registrations) group.replay(registration.kind, registration.method, registration.path, registration.args, registration.scope === app.#scope ? undefined : registration.scope)
+    app.#mounts.push({ group })
+    return this
+  }
+
+  /**
+   * Adds a hook that runs for every response the App answers, just before its head is built:
+   * it may still set headers and the status (CORS, a request id). Hooks run in order; what one
+   * throws is reported to `onError` and the response goes on.
+   * @param hook - receives the request and its response
+   * @returns this app
+   */
+  onResponse(hook: (req: Request, res: Response) => void): this {
+    this.#lifecycle.onResponse.push(hook)
+    return this
+  }
+
+  /**
+   * Adds a hook that runs once each response is over: every byte handed to the connection, or
+   * cut short (timeout, client gone, `res.cancel()`), with status, bytes, duration and error.
+   * @param hook - receives the request, its response, and what happened
+   * @returns this app
+   * @example
+   * ```ts
+   * app.onFinish((req, res, info) => console.log(req.method, req.path, info.status, info.bytes, info.durationMs))
+   * ```
+   */
+  onFinish(hook: (req: Request, res: Response, info: FinishedResponse) => void): this {
+    this.#lifecycle.onFinish.push(hook)
     return this
   }
 
@@ -212,7 +336,6 @@ export class App {
    */
   notFound(handler: Handler): this {
     this.#notFound = handler
-    this.#chains.clear()
     return this
   }
 
@@ -257,7 +380,15 @@ export class App {
       (transport, secure, registry) => Session.open(!secure && redirect !== undefined ? redirect : this.#host, transport, registry),
       (err) => this.#reportError(err),
     )
-    await server.listen(options)
+    try {
+      await server.listen(options)
+    } catch (err) {
+      const failure = err as NodeJS.ErrnoException & { address?: string; port?: number }
+      if (failure.code === 'EADDRINUSE') {
+        throw new AddressInUseError(options.host ?? failure.address ?? 'every interface', failure.port ?? options.port ?? 8080, { cause: err })
+      }
+      throw err
+    }
     return server
   }
 
@@ -269,6 +400,8 @@ export class App {
   #redirectHost(tlsPort: () => number | undefined, listenName: () => string): SessionHost {
     const redirect = new App({ ...this.config, tls: undefined })
     redirect.#errorHooks.push(...this.#errorHooks)
+    redirect.#lifecycle.onResponse.push(...this.#lifecycle.onResponse)
+    redirect.#lifecycle.onFinish.push(...this.#lifecycle.onFinish)
     redirect.all('/*', (req, res) => {
       const absolute = ABSOLUTE_FORM.exec(req.target)
       const authority = req.host
@@ -283,57 +416,100 @@ export class App {
   }
 
   #add(method: string, path: string, args: readonly unknown[]): this {
-    const options = typeof args[0] === 'function' ? {} : (args[0] as RouteOptions)
-    const handlers = (typeof args[0] === 'function' ? args : args.slice(1)) as Handler[]
-    if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) {
-      throw new TypeError(`route ${method} ${path}: expected one or more handler functions`)
+    return this.#register({ kind: 'route', method, path, args, scope: this.#scope })
+  }
+
+  /** Registers a route or constant here and in every App this one is mounted in. */
+  #register(registration: Registration): this {
+    this.#registrations.push(registration)
+    this.#apply(registration.kind, registration.method, registration.path, registration.args, registration.scope)
+    for (const mount of this.#mounts) mount.group.replay(registration.kind, registration.method, registration.path, registration.args, registration.scope === this.#scope ? undefined : registration.scope)
+    return this
+  }
+
+  #apply(kind: 'route' | 'constant', method: string, path: string, args: readonly unknown[], scope: MiddlewareScope): void {
+    if (kind === 'constant') return this.#addConstant(method, path, args[0] as ConstantResponseInit)
+    const route = `${method === '*' ? 'ALL' : method} ${path}`
+    const options = typeof args[0] === 'function' ? {} : validateRouteOptions(route, args[0])
+    const given = (typeof args[0] === 'function' ? args : args.slice(1)) as Handler[]
+    if (given.length === 0 || given.some((h) => typeof h !== 'function')) {
+      throw new TypeError(`route ${route}: expected one or more handler functions`)
     }
-    this.#router.on(method, path, {
+    const handlers = options.schema === undefined ? given : [validating(options.schema, given[0]!), ...given.slice(1)]
+    const entry: RouteEntry = {
       pattern: path,
       handlers,
       bodyLimit: options.bodyLimit,
       wafMode: options.waf,
       streamBody: options.streamBody === true,
       constant: undefined,
-    })
-    return this
+    }
+    this.#router.on(method, path, entry)
+    if (scope !== this.#scope) this.#routeScopes.set(entry, scope)
   }
 
-  #chain(key: RouteEntry | Handler, handlers: readonly Handler[]): readonly Handler[] {
+  /** How groups register into this App. */
+  #registrar(): RouteRegistrar {
+    return {
+      register: (kind, method, path, args, scope) => {
+        this.#registrations.push({ kind, method, path, args, scope })
+        this.#apply(kind, method, path, args, scope)
+        for (const mount of this.#mounts) mount.group.replay(kind, method, path, args, scope)
+      },
+      middlewareChanged: () => this.#chains.clear(),
+    }
+  }
+
+  #chain(key: RouteEntry, handlers: readonly Handler[]): readonly Handler[] {
     let chain = this.#chains.get(key)
     if (chain === undefined) {
-      chain = this.#middleware.length === 0 ? handlers : [...this.#middleware, ...handlers]
+      const middleware = middlewareFor(this.#routeScopes.get(key) ?? this.#scope, key.pattern)
+      chain = middleware.length === 0 ? handlers : [...middleware, ...handlers]
       this.#chains.set(key, chain)
     }
     return chain
   }
 
+  /** Answers an error thrown below a middleware's `next()`, inside that `next()`. */
+  readonly #answerError = (err: unknown, req: Request, res: Response): Promise<void> => this.#handleError(err, req, res)
+
   #handle(req: Request, res: Response, match: RouteMatch<RouteEntry>): unknown {
+    const lifecycle = this.#lifecycle
+    if (lifecycle.onResponse.length !== 0 || lifecycle.onFinish.length !== 0) res.attachHooks(new ResponseRecord(lifecycle, req))
     switch (match.status) {
       case 200:
-        return runChain(this.#chain(match.store, match.store.handlers), req, res, this.#notFound)
+        return runChain(this.#chain(match.store, match.store.handlers), req, res, this.#notFound, this.#answerError)
       case 404:
-        return runChain(this.#chain(this.#notFound, [this.#notFound]), req, res, this.#notFound)
+        return runChain([...middlewareForPath(this.#scope, req.path), this.#notFound], req, res, this.#notFound, this.#answerError)
       case 405: {
         const answer: Handler =
           req.method === 'OPTIONS'
             ? (_q, r) => r.status(204).header('Allow', match.allow).send()
             : (_q, r) => r.status(405).header('Allow', match.allow).json({ message: 'Method Not Allowed' })
-        return runChain([...this.#middleware, answer], req, res, this.#notFound)
+        return runChain([...middlewareForPath(this.#scope, req.path), answer], req, res, this.#notFound, this.#answerError)
       }
       default:
-        return runChain([...this.#middleware, (_q, r) => r.status(400).json({ message: 'Malformed request path' })], req, res, this.#notFound)
+        return runChain(
+          [...middlewareForPath(this.#scope, req.path), (_q, r) => r.status(400).json({ message: 'Malformed request path' })],
+          req,
+          res,
+          this.#notFound,
+          this.#answerError,
+        )
     }
   }
 
   async #handleError(err: unknown, req: Request, res: Response): Promise<void> {
+    const record = res.hooks
+    if (record instanceof ResponseRecord && record.error === undefined) record.error = err
     if (this.#errorHooks.length === 0 && !(err instanceof GatehouseError && err.status < 500)) console.error(err)
     for (const hook of this.#errorHooks) {
       if (res.headersSent) return
       await hook(err, req, res)
     }
     if (res.headersSent) return
-    if (err instanceof GatehouseError && err.status < 500) res.status(err.status).json({ message: err.message })
+    if (err instanceof ValidationFailedError) res.status(400).json({ message: err.message, issues: err.issues })
+    else if (err instanceof GatehouseError && err.status < 500) res.status(err.status).json({ message: err.message })
     else res.status(500).json({ message: 'Internal Server Error' })
   }
 
@@ -362,4 +538,29 @@ export class App {
       }
     }
   }
+}
+
+/** Adds middleware given as `use([prefix], ...handlers)` to a scope, the prefix below `base`. @internal */
+export function addMiddleware(scope: MiddlewareScope, base: string, first: string | Handler, rest: readonly Handler[]): void {
+  const prefix = typeof first === 'string' ? normalizePrefix(first, 'use') : ''
+  const handlers = typeof first === 'string' ? rest : [first, ...rest]
+  if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) throw new InvalidOptionError('use', 'expected one or more middleware functions')
+  for (const handler of handlers) scope.middleware.push({ prefix: joinPaths(base, prefix), handler })
+}
+
+/**
+ * @param prefix - a path prefix as given
+ * @param key - the option's name, for the message
+ * @returns it without a trailing slash (`''` for `/`)
+ */
+export function normalizePrefix(prefix: string, key: string): string {
+  if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/'))) throw new InvalidOptionError(key, `expected a path starting with /, got ${JSON.stringify(prefix)}`)
+  if (/[?#]/.test(prefix)) throw new InvalidOptionError(key, `a prefix has no query or fragment: ${JSON.stringify(prefix)}`)
+  return prefix.replace(/\/+$/, '')
+}
+
+/** `/api` + `/todos` → `/api/todos`; a route path `/` under a prefix is the prefix itself. */
+export function joinPaths(prefix: string, path: string): string {
+  if (prefix === '') return path
+  return path === '/' || path === '' ? prefix : prefix + path
 }

@@ -20,7 +20,9 @@ export interface RequestConnection {
  * One request, as a handler sees it. Header maps, the query object and state are built on first
  * use, so a handler that never reads them never pays for them.
  *
- * @typeParam P - the route's params, inferred from its path
+ * @typeParam P - the route's params, inferred from its path (or its `schema.params`)
+ * @typeParam D - the validated body in `req.data`, from the route's `schema.body`
+ * @typeParam Q - the query's type, from the route's `schema.query`
  * @example
  * ```ts
  * app.post('/users/:id', async (req, res) => {
@@ -29,11 +31,12 @@ export interface RequestConnection {
  * })
  * ```
  */
-export class Request<P extends object = Record<string, string>> {
+export class Request<P extends object = Record<string, string>, D = unknown, Q extends object = Record<string, string>> {
   readonly #head: RequestHead
   readonly #connection: RequestConnection
   #headers: Record<string, string> | undefined
-  #query: Record<string, string> | undefined
+  #query: Q | undefined
+  #data: D | undefined
   #state: Record<string, unknown> | undefined
   /** The body, read whole before the handler runs (empty when there was none, or when streamed). */
   readonly body: Buffer
@@ -85,14 +88,33 @@ export class Request<P extends object = Record<string, string>> {
     return this.#head.versionMinor === 1 ? '1.1' : '1.0'
   }
 
-  /** Query parameters, decoded; with repeated names the last one wins (see {@link searchParams}). */
-  get query(): Record<string, string> {
+  /**
+   * Query parameters, decoded; with repeated names the last one wins (see {@link searchParams}).
+   * On a route with `schema.query`, the validated value.
+   */
+  get query(): Q {
     if (this.#query === undefined) {
       const query = Object.create(null) as Record<string, string>
       if (this.#head.query !== '') for (const [name, value] of new URLSearchParams(this.#head.query)) query[name] = value
-      this.#query = query
+      this.#query = query as Q
     }
     return this.#query
+  }
+
+  /** The body as the route's `schema.body` validated it; `undefined` on routes without one. */
+  get data(): D {
+    return this.#data as D
+  }
+
+  /**
+   * Puts a validated value in place of what was received. @internal
+   * @param part - which part the route's schema validated
+   * @param value - the validator's output
+   */
+  setValidated(part: 'body' | 'query' | 'params', value: unknown): void {
+    if (part === 'body') this.#data = value as D
+    else if (part === 'query') this.#query = value as Q
+    else (this as { params: unknown }).params = value
   }
 
   /** The query as `URLSearchParams`, for repeated names. */

@@ -12,12 +12,18 @@ export type Next = () => Promise<void>
  * a Buffer, or anything JSON), or call `next()` to pass the request on.
  *
  * @typeParam P - the route's params
+ * @typeParam D - the validated body (`req.data`), from the route's `schema.body`
+ * @typeParam Q - the query (`req.query`), from the route's `schema.query`
  * @example
  * ```ts
  * const handler: Handler<{ id: string }> = (req, res) => res.json({ id: req.params.id })
  * ```
  */
-export type Handler<P extends object = Record<string, string>> = (req: Request<P>, res: Response, next: Next) => unknown
+export type Handler<P extends object = Record<string, string>, D = unknown, Q extends object = Record<string, string>> = (
+  req: Request<P, D, Q>,
+  res: Response,
+  next: Next,
+) => unknown
 
 /**
  * Called when a handler throws or rejects. It may send a response; if it does not, the default

@@ -1,6 +1,21 @@
 import type { WafMode } from '../../waf/waf.js'
 import type { Handler } from './handler.js'
 import type { ConstantResponse } from '../response/constant-response.js'
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+
+/**
+ * Validators for the parts of a request, any Standard Schema implementation (zod, valibot,
+ * arktype …). A value that fails answers 400 with the issues; one that passes is what the handler
+ * reads, typed from the schema: `req.data` (body), `req.query`, `req.params`.
+ */
+export interface RouteSchema {
+  /** The body, read as JSON (or as a urlencoded form when sent as one). */
+  readonly body?: StandardSchemaV1
+  /** The query object (`req.query`). */
+  readonly query?: StandardSchemaV1
+  /** The route params (`req.params`). */
+  readonly params?: StandardSchemaV1
+}
 
 /** Per-route options, given between the path and the handlers: `app.post(path, { bodyLimit }, handler)`. */
 export interface RouteOptions {
@@ -13,6 +28,8 @@ export interface RouteOptions {
    * The limit and framing still apply; the WAF's body checks do not (there is no whole body).
    */
   streamBody?: boolean
+  /** Validators for the body, query and params; see {@link RouteSchema}. */
+  schema?: RouteSchema
 }
 
 /** What the router stores for one method of one route. */

@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { repositoryRoot } from '../helpers/repository-root.js'
 import * as api from '../../index.js'
-import * as core from '../../core/errors.js'
+import * as coreErrors from '../../core/errors.js'
+import * as appErrors from '../../core/app/errors.js'
+import * as formErrors from '../../core/request/form-errors.js'
 import * as certs from '../../certs/errors.js'
 import * as router from '../../router/errors.js'
 import * as waf from '../../waf/errors.js'
@@ -23,6 +25,10 @@ interface CatalogError extends Error {
 }
 
 type ErrorClass = abstract new (...args: never[]) => Error
+
+// The core's one union of codes covers the errors of its layers: the bottom layer's, the app
+// layer's and the request layer's form errors.
+const core = { ...coreErrors, ...appErrors, ...formErrors }
 
 // Bases that only carry the shape; every concrete error extends one of them.
 const ABSTRACT_BASES = new Set<unknown>([core.GatehouseError, certs.CertificateError, transports.TransportError, sessions.SessionError])
@@ -53,6 +59,15 @@ const SAMPLES: Readonly<Record<string, () => Error>> = {
   UpgradeNotRequestedError: () => new core.UpgradeNotRequestedError('/chat'),
   AlreadyDetachedError: () => new core.AlreadyDetachedError(),
   DetachWhileReadingError: () => new core.DetachWhileReadingError(),
+  InvalidRouteOptionError: () => new core.InvalidRouteOptionError('POST /upload', 'bodyLimit', 'expected an integer >= 0 (bytes), got NaN'),
+  UnknownRouteOptionError: () => new core.UnknownRouteOptionError('POST /upload', 'bodylimit'),
+  InvalidOptionError: () => new core.InvalidOptionError('cors.origin', 'expected a string, a list, a RegExp or a function'),
+  AddressInUseError: () => new core.AddressInUseError('localhost', 8080),
+  ValidationFailedError: () => new core.ValidationFailedError('body', [{ message: 'Required', path: ['title'] }]),
+  InvalidCookieError: () => new core.InvalidCookieError('sid', 'argument val is invalid'),
+  InvalidFormError: () => new core.InvalidFormError('Unexpected end of form'),
+  FormTooLargeError: () => new core.FormTooLargeError('fileBytes', 1024),
+  UnsupportedMediaTypeError: () => new core.UnsupportedMediaTypeError('text/plain'),
   CertificateUnreadableError: () => new certs.CertificateUnreadableError('certificate', 'cert.pem', 'ENOENT'),
   CertificateExpiredError: () => new certs.CertificateExpiredError('CN=localhost', DAY, new Date(DAY.getTime() + 1000)),
   CertificateNotYetValidError: () => new certs.CertificateNotYetValidError('CN=localhost', DAY, new Date(DAY.getTime() - 1000)),
@@ -88,7 +103,9 @@ const CODES_BY_FOLDER: Readonly<Record<string, Readonly<Record<string, true>>>> 
     ERR_EXPECTATION_FAILED: true, ERR_REQUEST_TIMEOUT: true, ERR_BODY_INVALID_JSON: true, ERR_RESPONSE_ALREADY_SENT: true,
     ERR_INVALID_STATUS: true, ERR_INVALID_HEADER: true, ERR_CONTENT_LENGTH_MISMATCH: true, ERR_SERVER_NOT_LISTENING: true,
     ERR_NO_RESPONSE: true, ERR_REQUEST_ABORTED: true, ERR_UPGRADE_NOT_REQUESTED: true, ERR_ALREADY_DETACHED: true,
-    ERR_DETACH_WHILE_READING: true,
+    ERR_DETACH_WHILE_READING: true, ERR_ROUTE_OPTION_INVALID: true, ERR_ROUTE_OPTION_UNKNOWN: true, ERR_OPTION_INVALID: true,
+    ERR_ADDRESS_IN_USE: true, ERR_VALIDATION_FAILED: true, ERR_FORM_INVALID: true, ERR_FORM_TOO_LARGE: true,
+    ERR_UNSUPPORTED_MEDIA_TYPE: true, ERR_COOKIE_INVALID: true,
   } satisfies Record<CoreErrorCode, true>,
   certs: {
     ERR_CERT_UNREADABLE: true, ERR_CERT_EXPIRED: true, ERR_CERT_NOT_YET_VALID: true, ERR_CERT_KEY_MISMATCH: true,
@@ -147,7 +164,7 @@ describe('error catalog', () => {
   })
 
   for (const [folder, module] of Object.entries(MODULES)) {
-    it(`gives every concrete error class in ${folder}/errors.ts exactly the codes of its union`, () => {
+    it(`gives every concrete error class of ${folder} exactly the codes of its union`, () => {
       const codes = errorClasses(module)
         .filter(([, cls]) => !ABSTRACT_BASES.has(cls))
         .map(([name]) => sample(name).code)
@@ -177,7 +194,9 @@ describe('error catalog', () => {
       ExpectationFailedError: 417, RequestTimeoutError: 408, InvalidJsonBodyError: 400, ResponseAlreadySentError: 500,
       InvalidStatusError: 500, InvalidHeaderError: 500, ContentLengthMismatchError: 500, ServerNotListeningError: 500,
       NoResponseError: 500, RequestAbortedError: 400, UpgradeNotRequestedError: 426, AlreadyDetachedError: 500,
-      DetachWhileReadingError: 500, CertificateUnreadableError: 500, CertificateExpiredError: 500, CertificateNotYetValidError: 500,
+      DetachWhileReadingError: 500, InvalidRouteOptionError: 500, UnknownRouteOptionError: 500, InvalidOptionError: 500,
+      AddressInUseError: 500, ValidationFailedError: 400, InvalidCookieError: 500, InvalidFormError: 400, FormTooLargeError: 413,
+      UnsupportedMediaTypeError: 415, CertificateUnreadableError: 500, CertificateExpiredError: 500, CertificateNotYetValidError: 500,
       CertificateKeyMismatchError: 500, CertificateNameMismatchError: 500, RouteDuplicateError: 500,
       RouteParamConflictError: 500, RouteInvalidPatternError: 500, RouteInvalidMethodError: 500,
       RouterInvalidOptionError: 500, WafInvalidOptionError: 500, WafInvalidRuleError: 500, WafRequestBlockedError: 400,

@@ -99,14 +99,15 @@ describe('HTTP and HTTPS side by side (tls.port)', () => {
     expect(await plainExchange(server.port, clientHello())).to.equal(BAD_REQUEST)
   })
 
-  it('rejects listen() with EADDRINUSE when tls.port is taken, leaving the plain port free', async () => {
+  it('rejects listen() with ERR_ADDRESS_IN_USE naming tls.port when it is taken, leaving the plain port free', async () => {
     const blocker: NetServer = createNetServer().listen(0, HOST)
     await once(blocker, 'listening')
     const plainPort = await freePort()
     try {
       const app = new App({ tls: { cert: local.cert, key: local.key, port: (blocker.address() as AddressInfo).port } })
       const err = await app.listen({ port: plainPort, host: HOST }).then(() => undefined, (e: NodeJS.ErrnoException) => e)
-      expect(err?.code).to.equal('EADDRINUSE')
+      expect(err?.code).to.equal('ERR_ADDRESS_IN_USE')
+      expect(err?.message).to.equal(`port ${(blocker.address() as AddressInfo).port} on ${HOST} is already in use: stop the other server or choose another port (PORT=…)`)
       const probe = netConnect(plainPort, HOST)
       const outcome = await new Promise<string | undefined>((resolve) => {
         probe.on('connect', () => resolve('connected'))
