@@ -31,11 +31,14 @@ export async function overlap(core: SessionCore, first: Promise<void>, firstResp
   const limits = host.config.limits
   const started: Started[] = []
   let held = 0
-  while (started.length + 1 < limits.maxConcurrentRequests && held <= limits.maxBufferedResponseBytes && !core.has(Flag.Closing)) {
-    if (limits.maxRequestsPerConnection > 0 && core.requestCount >= limits.maxRequestsPerConnection) break
+  // Nothing is started behind a request after which the connection closes (RFC 9112 §9.6).
+  let last = core.has(Flag.LastRequest)
+  while (!last && started.length + 1 < limits.maxConcurrentRequests && held <= limits.maxBufferedResponseBytes && !core.has(Flag.Closing)) {
     const head = takeBufferedSafeHead(core.input, limits)
     if (head === null) break
-    const slot = new ResponseSlot(core, head, core.countRequest())
+    const number = core.countRequest()
+    last = core.mustCloseFor(head, number)
+    const slot = new ResponseSlot(core, head, number)
     const res = new Response(slot, head)
     const match = host.route(head.method, head.path)
     const entry = match.status === 200 ? match.store : undefined

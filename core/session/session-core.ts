@@ -24,6 +24,8 @@ export const Flag = {
   Started: 64,
   Ended: 128,
   Reading: 256,
+  /** The request being answered is the connection's last (see `connection-fate.ts`). */
+  LastRequest: 512,
 } as const
 
 /**

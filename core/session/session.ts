@@ -58,10 +58,8 @@ export class Session {
   readonly output: SessionOutput
   readonly #timer: StageTimer
   #stage: number = Stage.Head
-  #head: RequestHead | undefined
   #response: Response | undefined
   #requestCount = 0
-  #headNumber = 0
   /** When the connection was accepted (ms since the epoch). */
   readonly createdAt = Date.now()
   #lastActiveAt = this.createdAt
@@ -252,7 +250,6 @@ export class Session {
       }
       if (head === null) return undefined
       const open = this.#serve(head)
-      this.#head = undefined
       if (typeof open !== 'boolean') return open
       if (!open) return undefined
     }
@@ -274,11 +271,11 @@ export class Session {
    * @returns whether the connection stays open, or a promise of it
    */
   #serve(head: RequestHead): boolean | Promise<boolean> {
-    this.#head = head
-    this.#headNumber = ++this.#requestCount
+    const host = this.host
+    // The connection's fate is decided here, once, before anything of the request is read or run.
+    if (closesAfter(head, ++this.#requestCount, host.config.limits.maxRequestsPerConnection, this.has(Flag.Closing))) this.raise(Flag.LastRequest)
     this.#stage = Stage.Serving
     this.#lastActiveAt = loopNow()
-    const host = this.host
     const match = host.route(head.method, head.path)
     const entry = match.status === 200 ? match.store : undefined
     const verdict = admit(head, entry, host.config.limits, host.waf)
@@ -299,7 +296,7 @@ export class Session {
   respond(head: RequestHead, match: RouteMatch<RouteEntry>, verdict: WafVerdict | null, body: Buffer | BodyStream | undefined): boolean | Promise<boolean> {
     const constant = match.status === 200 ? match.store.constant : undefined
     if (constant !== undefined && verdict?.blocked !== true) {
-      return sendConstant(this, constant, head) && !this.output.isBroken
+      return sendConstant(this, constant, head) && !this.output.isBroken && !this.has(Flag.LastRequest)
     }
     const res = new Response(this, head)
     this.#response = res
@@ -321,7 +318,7 @@ export class Session {
 
   #responded(res: Response, keepAlive: boolean): boolean {
     this.#response = undefined
-    const open = keepAlive && res.keepAlive
+    const open = keepAlive && res.keepAlive && !this.has(Flag.LastRequest)
     if (!open && this.#stage !== Stage.Closed) this.endWith('completed')
     return open && !this.output.isBroken && this.#stage !== Stage.Closed && !this.has(Flag.Detached)
   }
@@ -569,7 +566,7 @@ export class Session {
 
   /** @internal */
   mustClose(): boolean {
-    return this.#head === undefined ? this.has(Flag.Closing) : this.mustCloseFor(this.#head, this.#headNumber)
+    return (this.#flags & (Flag.LastRequest | Flag.Closing)) !== 0
   }
 
   /** @internal */
