@@ -7,6 +7,10 @@
 #   bash bench/http/run.sh                 # ROUNDS=3 DURATION=8s WARMUP=2s CONNECTIONS=50
 #   SERVERS="gatehouse node-http" ROUNDS=1 bash bench/http/run.sh
 #   PROFILE_DIR=/tmp/prof SERVERS=gatehouse TESTS=plaintext:keepalive ROUNDS=1 bash bench/http/run.sh
+#   PREVIOUS=551b076 SERVERS="gatehouse gatehouse-previous node-http" bash bench/http/run.sh
+#
+# With PREVIOUS (a commit), `gatehouse-previous` is the Gatehouse server built from that commit
+# (checked out into .build/previous-<commit>), measured in the same rounds as the current code.
 #
 # Each measurement starts its own server pinned to CPU 0 (`taskset -c 0`), waits until it answers,
 # warms it up for WARMUP, then runs wrk pinned to CPU 1 for DURATION with CONNECTIONS connections,
@@ -51,12 +55,14 @@ seconds() { local d=$1; case $d in *m) echo $(( ${d%m} * 60 ));; *s) echo "${d%s
 # start_server NAME: starts the named server on CPU 0 and waits until it answers.
 start_server() {
   local name=$1 script=$1 waf="basic" flags=()
+  local out=$OUT
   case $name in
     gatehouse-strict) script=gatehouse waf=strict ;;
     gatehouse-off) script=gatehouse waf=off ;;
+    gatehouse-previous) script=gatehouse out=$PREVIOUS_OUT ;;
   esac
   if [[ -n "$PROFILE_DIR" && $script == gatehouse ]]; then flags=(--cpu-prof "--cpu-prof-dir=$PROFILE_DIR"); fi
-  PORT=$PORT WAF_MODE=$waf taskset -c 0 node "${flags[@]}" "$OUT/bench/http/servers/$script.js" >/dev/null &
+  PORT=$PORT WAF_MODE=$waf taskset -c 0 node "${flags[@]}" "$out/bench/http/servers/$script.js" >/dev/null &
   server_pid=$!
   for ((try = 0; try < START_TRIES; try++)); do
     if curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/plaintext"; then return 0; fi
@@ -89,6 +95,19 @@ echo "== building into $OUT"
 for s in gatehouse node-http fastify bare-net bare-net-turn-end; do
   [[ -f "$OUT/bench/http/servers/$s.js" ]] || { echo "missing $OUT/bench/http/servers/$s.js" >&2; exit 1; }
 done
+
+PREVIOUS=${PREVIOUS:-}
+PREVIOUS_OUT=""
+if [[ -n "$PREVIOUS" ]]; then
+  previous_dir="$ROOT/.build/previous-$PREVIOUS"
+  PREVIOUS_OUT="$previous_dir/.build/bench"
+  if [[ ! -d "$previous_dir" ]]; then
+    git -C "$ROOT" worktree add --detach "$previous_dir" "$PREVIOUS" >/dev/null
+    ln -s "$ROOT/node_modules" "$previous_dir/node_modules"
+  fi
+  echo "== building $PREVIOUS into $PREVIOUS_OUT"
+  (cd "$previous_dir" && npx tsc -p tsconfig.json --outDir "$PREVIOUS_OUT" >/dev/null) || echo "(tsc reported errors for $PREVIOUS)"
+fi
 
 echo "== node $(node --version), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(nproc) cores"
 mkdir -p "$RAW_DIR"
