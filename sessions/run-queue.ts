@@ -44,6 +44,8 @@ export class RunQueue {
     if (timeoutMs <= 0) return ran
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new SessionRunTimeoutError(timeoutMs)), timeoutMs)
+      // The server keeps the process alive, not a session's pending work.
+      timer.unref()
       ran.then(
         (value) => {
           clearTimeout(timer)

@@ -26,6 +26,11 @@ import { inject, type InjectRequest, type InjectResponse } from './inject.js'
 import { HttpServer, type ListenOptions } from '../server/http-server.js'
 import { buildConstant, type ConstantResponseInit } from '../response/constant-response.js'
 import type { CloseReason, Connection, DetachedConnection } from '../request/connection.js'
+import { attachSession } from '../request/request.js'
+import { SessionRegistry } from '../../sessions/session-registry.js'
+import { SessionError } from '../../sessions/errors.js'
+import { SessionBinding } from './session-binding.js'
+import { sessionResourceRoutes } from './session-resource-routes.js'
 
 
 /** A route as registered, kept so an App mounted under another can be replayed there. */
@@ -77,6 +82,9 @@ export class App {
   readonly #chains = new Map<RouteEntry | Handler, readonly Handler[]>()
   #notFound: Handler = notFoundDefault
   readonly #host: SessionHost
+  /** Every live client session: create, find, schedule, forAll, onPatch, onDestroy by name. */
+  readonly sessions: SessionRegistry
+  readonly #sessionBinding: SessionBinding
 
   /**
    * @param config - any part of the configuration; validated here
@@ -107,6 +115,9 @@ export class App {
       connectionOpened: undefined,
       connectionClosed: undefined,
     }
+    this.sessions = new SessionRegistry({ ...this.config.sessions, report: (err) => this.#reportError(err) })
+    this.#sessionBinding = new SessionBinding(this.sessions, (err) => this.#reportError(err))
+    sessionResourceRoutes(this, this.sessions)
   }
 
   /** Registers a GET route (HEAD falls back to it). @returns this app */
@@ -443,6 +454,7 @@ export class App {
       wafMode: options.waf,
       streamBody: options.streamBody === true,
       constant: undefined,
+      sessionParam: options.session,
     }
     this.#router.on(method, path, entry)
     if (scope !== this.#scope) this.#routeScopes.set(entry, scope)
@@ -477,10 +489,12 @@ export class App {
     const lifecycle = this.#lifecycle
     if (lifecycle.onResponse.length !== 0 || lifecycle.onFinish.length !== 0) res.attachHooks(new ResponseRecord(lifecycle, req))
     switch (match.status) {
-      case 200:
-        return runChain(this.#chain(match.store, match.store.handlers), req, res, this.#notFound, this.#answerError)
+      case 200: {
+        const param = match.store.sessionParam
+        return this.#runWithSession(this.#chain(match.store, match.store.handlers), req, res, param === undefined ? undefined : (match.params as Record<string, string>)[param])
+      }
       case 404:
-        return runChain([...middlewareForPath(this.#scope, req.path), this.#notFound], req, res, this.#notFound, this.#answerError)
+        return this.#runWithSession([...middlewareForPath(this.#scope, req.path), this.#notFound], req, res, undefined)
       case 405: {
         const answer: Handler =
           req.method === 'OPTIONS'
@@ -499,10 +513,23 @@ export class App {
     }
   }
 
+  /**
+   * Runs a chain with the request's client session, if it carries one: in the session's turn, so
+   * its handlers and tasks never interleave, and with its changes saved when the chain is done.
+   */
+  #runWithSession(chain: readonly Handler[], req: Request, res: Response, paramId: string | undefined): unknown {
+    const binding = this.#sessionBinding
+    // Before the first session exists there is nothing to find: no header is read for it.
+    const session = binding.isInUse ? binding.find(req, undefined, paramId) : undefined
+    attachSession(req, session, binding, res)
+    if (session === undefined) return runChain(chain, req, res, this.#notFound, this.#answerError)
+    return this.sessions.run(session, () => runChain(chain, req, res, this.#notFound, this.#answerError))
+  }
+
   async #handleError(err: unknown, req: Request, res: Response): Promise<void> {
     const record = res.hooks
     if (record instanceof ResponseRecord && record.error === undefined) record.error = err
-    if (this.#errorHooks.length === 0 && !(err instanceof GatehouseError && err.status < 500)) console.error(err)
+    if (this.#errorHooks.length === 0 && !(err instanceof GatehouseError && err.status < 500) && !(err instanceof SessionError && err.status !== 500)) console.error(err)
     for (const hook of this.#errorHooks) {
       if (res.headersSent) return
       await hook(err, req, res)
@@ -510,6 +537,8 @@ export class App {
     if (res.headersSent) return
     if (err instanceof ValidationFailedError) res.status(400).json({ message: err.message, issues: err.issues })
     else if (err instanceof GatehouseError && err.status < 500) res.status(err.status).json({ message: err.message })
+    // A session's own errors say what the client can do (413, 410, 503 busy or full), none a secret.
+    else if (err instanceof SessionError && err.status !== 500) res.status(err.status).json({ message: err.message })
     else res.status(500).json({ message: 'Internal Server Error' })
   }
 

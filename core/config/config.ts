@@ -5,6 +5,8 @@ import type { WafEvent } from '../../waf/verdict.js'
 import type { RouterOptions } from '../../router/router.js'
 import { InvalidConfigError, UnknownConfigKeyError } from '../errors.js'
 import { validateTlsConfig, type TlsConfig } from './tls-config.js'
+import { resolveSessionsConfig } from './sessions-config.js'
+import { DEFAULT_SESSIONS_OPTIONS, type SessionsOptions } from '../../sessions/sessions-options.js'
 
 /** Size limits, enforced while bytes are read, never after buffering everything. */
 export interface Limits {
@@ -73,6 +75,8 @@ export interface Config {
   shutdownTimeoutMs: number
   /** HTTPS; absent means plain HTTP only. */
   tls: TlsConfig | undefined
+  /** Client sessions (`app.sessions`): timeouts, limits, the cookie, the resource prefix, the store. */
+  sessions: SessionsOptions
 }
 
 /** What `new App(config)` accepts: any part of {@link Config}, the rest defaulted. */
@@ -108,6 +112,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   smallWriteBytes: 16 * 1024,
   shutdownTimeoutMs: 10_000,
   tls: undefined,
+  sessions: DEFAULT_SESSIONS_OPTIONS,
 })
 
 const WAF_MODES: readonly string[] = ['off', 'monitor', 'basic', 'strict']
@@ -215,6 +220,7 @@ export function resolveConfig(input: unknown = {}): Config {
     shutdownTimeoutMs:
       input.shutdownTimeoutMs === undefined ? DEFAULT_CONFIG.shutdownTimeoutMs : integer(input.shutdownTimeoutMs, 'shutdownTimeoutMs', 0),
     tls: input.tls === undefined ? undefined : validateTlsConfig(input.tls, 'tls'),
+    sessions: resolveSessionsConfig(input.sessions),
   }
 }
 

@@ -3,6 +3,23 @@ import { InvalidJsonBodyError } from '../errors.js'
 import type { RequestHead } from '../wire/request-head.js'
 import type { Connection } from './connection.js'
 import { BodyStream } from './body-stream.js'
+import type { ClientSession } from '../../sessions/client-session.js'
+import { currentSessions } from '../../sessions/current-session.js'
+
+/** Told when a handler assigns `req.session`, so the response can carry the session's cookie or URI. @internal */
+export interface RequestSessionSink {
+  assigned(req: Request, response: unknown, session: ClientSession | undefined, previous: ClientSession | undefined): void
+}
+
+let setSession: (req: Request, session: ClientSession | undefined, sink: RequestSessionSink, response: unknown) => void
+
+/**
+ * Gives a request the session it arrived with, without telling the sink (nothing to send for it),
+ * and the sink to tell when a handler assigns another. @internal
+ */
+export function attachSession(req: Request, session: ClientSession | undefined, sink: RequestSessionSink, response: unknown): void {
+  setSession(req, session, sink, response)
+}
 
 const EMPTY_BODY = Buffer.alloc(0)
 
@@ -43,6 +60,18 @@ export class Request<P extends object = Record<string, string>, D = unknown, Q e
   readonly #stream: BodyStream | undefined
   /** Route params, percent-decoded. */
   readonly params: P
+  #session: ClientSession | undefined
+  #sessionSink: RequestSessionSink | undefined
+  // The response the sink adds the session's cookie or Location to: the layer above knows its type.
+  #sessionResponse: unknown
+
+  static {
+    setSession = (req, session, sink, response) => {
+      req.#session = session
+      req.#sessionSink = sink
+      req.#sessionResponse = response
+    }
+  }
 
   /**
    * @param head - the parsed head
@@ -219,6 +248,22 @@ export class Request<P extends object = Record<string, string>, D = unknown, Q e
   /** TLS details (protocol, cipher, servername, ALPN, peer certificate), or `undefined` over plain TCP. */
   get tls(): TlsDetails | undefined {
     return this.#connection.tls
+  }
+
+  /**
+   * The client session this request carries (by WebSocket, Referer, cookie, X-Referer or a route's
+   * session param), or `undefined`. Assigning one (`req.session = app.sessions.create(…)`) makes it
+   * current and sends its cookie, or its URI in `Location`, with this response.
+   */
+  get session(): ClientSession | undefined {
+    return this.#session
+  }
+
+  set session(session: ClientSession | undefined) {
+    const previous = this.#session
+    this.#session = session
+    if (session !== undefined) currentSessions.enterWith(session)
+    this.#sessionSink?.assigned(this as unknown as Request, this.#sessionResponse, session, previous)
   }
 
   /** Aborted when the connection ends or a timeout fires: pass it to work that should stop then. */

@@ -30,6 +30,11 @@ export interface RouteOptions {
   streamBody?: boolean
   /** Validators for the body, query and params; see {@link RouteSchema}. */
   schema?: RouteSchema
+  /**
+   * The name of a path param that carries a client session's id, e.g. `{ session: 'sid' }` on
+   * `/use/:sid`: a live session named there is the request's session (over cookie and headers).
+   */
+  session?: string
 }
 
 /** What the router stores for one method of one route. */
@@ -46,4 +51,6 @@ export interface RouteEntry {
   readonly streamBody: boolean
   /** A pre-serialized response served without handlers (`app.constant()`). */
   readonly constant: ConstantResponse | undefined
+  /** The path param that carries a client session's id, if the route declares one. */
+  readonly sessionParam?: string | undefined
 }

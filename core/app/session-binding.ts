@@ -1,0 +1,117 @@
+import { serialize } from 'cookie'
+import type { ClientSession } from '../../sessions/client-session.js'
+import type { SessionRegistry } from '../../sessions/session-registry.js'
+import { isSessionIdForm, SESSION_ID_LENGTH } from '../../sessions/session-id.js'
+import type { Request, RequestSessionSink } from '../request/request.js'
+import type { Response } from '../response/response.js'
+
+/**
+ * Finds the client session of each request and sends a new session's cookie or URI: the seam
+ * between `sessions/` and the server. Every source is checked with a length and character test
+ * before any lookup, so malformed or oversized values cost nothing and never throw.
+ */
+export class SessionBinding implements RequestSessionSink {
+  readonly #registry: SessionRegistry
+  readonly #cookieName: string
+  readonly #cookieMaxAgeSeconds: number
+  // `<prefix>/`, which a Referer's path starts with when it names a session's resource.
+  readonly #resourcePath: string
+  readonly #report: (err: unknown) => void
+
+  /**
+   * @param registry - the application's sessions
+   * @param report - where a failure to save a session created by a handler goes
+   */
+  constructor(registry: SessionRegistry, report: (err: unknown) => void) {
+    this.#registry = registry
+    this.#report = report
+    this.#cookieName = registry.options.cookieName
+    this.#cookieMaxAgeSeconds = registry.options.cookieMaxAgeSeconds
+    this.#resourcePath = `${registry.options.resourcePrefix}/`
+  }
+
+  /** Whether any request could carry a session now: none is looked for before the first exists. */
+  get isInUse(): boolean {
+    return this.#registry.size > 0 || this.#registry.store.isShared
+  }
+
+  /**
+   * The request's session, from each source in turn, a later one winning when it names a live
+   * session: the socket's, `Referer`, the cookie, `X-Referer`, the route's session param.
+   * @param req - the request
+   * @param socketSession - the session bound to the request's socket, if any
+   * @param paramId - the value of the route's session param, if it declares one
+   */
+  find(req: Request, socketSession: ClientSession | undefined, paramId: string | undefined): ClientSession | undefined {
+    let found = socketSession
+    const referer = req.header('referer')
+    if (referer !== undefined) found = this.#fromUri(referer) ?? found
+    const cookie = req.header('cookie')
+    if (cookie !== undefined) found = this.#fromCookie(cookie) ?? found
+    const xReferer = req.header('x-referer')
+    if (xReferer !== undefined) found = this.#fromUri(xReferer) ?? found
+    if (paramId !== undefined) found = this.#live(paramId) ?? found
+    return found
+  }
+
+  /** `req.session` was assigned: the response carries the new session's cookie or `Location`. @internal */
+  assigned(req: Request, response: unknown, session: ClientSession | undefined, previous: ClientSession | undefined): void {
+    const res = response as Response
+    if (session === undefined) {
+      // Logged out: a cookie the browser holds for a session that is gone is cleared (Max-Age=0).
+      if (previous?.useCookie === true) res.appendHeader('Set-Cookie', serialize(this.#cookieName, '', this.#cookieOptions(req, 0)))
+      return
+    }
+    // A session new to this request is held until its response ends, then its changes are saved,
+    // as for a session the request arrived with.
+    if (session !== previous) this.#registry.run(session, () => res.finished()).catch(this.#report)
+    if (session.useCookie) res.appendHeader('Set-Cookie', serialize(this.#cookieName, session.id, this.#cookieOptions(req, this.#cookieMaxAgeSeconds > 0 ? this.#cookieMaxAgeSeconds : undefined)))
+    else res.header('Location', session.uri)
+  }
+
+  /** `maxAge` undefined makes a browser-session cookie: no `Max-Age`, no `Expires`. */
+  #cookieOptions(req: Request, maxAge: number | undefined): Parameters<typeof serialize>[2] {
+    const options = { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure } as const
+    return maxAge === undefined ? options : { ...options, maxAge }
+  }
+
+  #live(id: string): ClientSession | undefined {
+    return isSessionIdForm(id) ? this.#registry.get(id) : undefined
+  }
+
+  #fromCookie(header: string): ClientSession | undefined {
+    const name = this.#cookieName
+    // A scan for `name=` at a pair's start, rather than parsing every cookie of the header.
+    for (let at = header.indexOf(name); at !== -1; at = header.indexOf(name, at + 1)) {
+      const before = at === 0 ? 59 : header.charCodeAt(at - 1) // 59 is ';'
+      if ((before !== 59 && before !== 32) || header.charCodeAt(at + name.length) !== 61) continue // 32 ' ', 61 '='
+      const start = at + name.length + 1
+      const end = start + SESSION_ID_LENGTH
+      if (end !== header.length && header.charCodeAt(end) !== 59) continue
+      const session = this.#live(header.slice(start, end))
+      if (session !== undefined) return session
+    }
+    return undefined
+  }
+
+  /** A session's resource URI, absolute (a Referer) or a path (an X-Referer). */
+  #fromUri(uri: string): ClientSession | undefined {
+    let pathStart = 0
+    if (uri.charCodeAt(0) !== 47) {
+      // 47 is '/'. An absolute URI: the path starts at the first '/' after the authority.
+      const scheme = uri.indexOf('://')
+      if (scheme === -1) return undefined
+      pathStart = uri.indexOf('/', scheme + 3)
+      if (pathStart === -1) return undefined
+    }
+    if (!uri.startsWith(this.#resourcePath, pathStart)) return undefined
+    const start = pathStart + this.#resourcePath.length
+    const end = start + SESSION_ID_LENGTH
+    if (end < uri.length) {
+      const next = uri.charCodeAt(end)
+      if (next !== 47 && next !== 63 && next !== 35) return undefined // '/', '?', '#'
+    }
+    return this.#live(uri.slice(start, end))
+  }
+}
+
