@@ -29,6 +29,7 @@ import type { CloseReason, Connection, DetachedConnection } from '../request/con
 import { attachSession } from '../request/request.js'
 import { SessionRegistry } from '../../sessions/session-registry.js'
 import { SessionError } from '../../sessions/errors.js'
+import { currentSessions } from '../../sessions/current-session.js'
 import { SessionBinding } from './session-binding.js'
 import { sessionResourceRoutes } from './session-resource-routes.js'
 
@@ -522,8 +523,13 @@ export class App {
     // Before the first session exists there is nothing to find: no header is read for it.
     const session = binding.isInUse ? binding.find(req, undefined, paramId) : undefined
     attachSession(req, session, binding, res)
-    if (session === undefined) return runChain(chain, req, res, this.#notFound, this.#answerError)
-    return this.sessions.run(session, () => runChain(chain, req, res, this.#notFound, this.#answerError))
+    if (session !== undefined) return this.sessions.run(session, () => runChain(chain, req, res, this.#notFound, this.#answerError))
+    const outer = currentSessions.getStore()
+    const value = runChain(chain, req, res, this.#notFound, this.#answerError)
+    // A handler that assigned req.session before its first await entered the session into this,
+    // the connection loop's, context too: the handler keeps it, the loop's next request must not.
+    if (currentSessions.getStore() !== outer) currentSessions.enterWith(outer as object)
+    return value
   }
 
   async #handleError(err: unknown, req: Request, res: Response): Promise<void> {

@@ -95,6 +95,19 @@ describe('App: client sessions', () => {
     })
   })
 
+  describe('ClientSession.current', () => {
+    it('is not carried from one request\'s handler into the next request on the same connection', async () => {
+      const app = make()
+      app.get('/current', () => ({ current: ClientSession.current?.id ?? null }))
+      const transport = new MemoryTransport({
+        input: ['POST /login HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\nGET /current HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'],
+      })
+      await app.serve(transport)
+      expect(transport.outputText()).to.match(/\r\n\r\n\{"current":null\}$/)
+      expect(ClientSession.current).to.equal(undefined)
+    })
+  })
+
   describe('a session without a cookie', () => {
     it('is announced by Location: its resource URI', async () => {
       const app = make()

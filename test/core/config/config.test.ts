@@ -32,6 +32,19 @@ const EXPECTED_DEFAULTS = {
   smallWriteBytes: 16384,
   shutdownTimeoutMs: 10000,
   tls: undefined,
+  sessions: {
+    defaultTimeoutMinutes: 20,
+    maxSessions: 100000,
+    whenFull: 'evict',
+    maxDataBytes: 65536,
+    maxPatchBytes: 65536,
+    runTimeoutMs: 30000,
+    resourcePrefix: '/__session',
+    readOnlyPaths: [],
+    cookieName: 'gatehouse.sid',
+    cookieMaxAgeSeconds: 0,
+    resolutionMs: 1000,
+  },
 }
 
 describe('configuration', () => {
