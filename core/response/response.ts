@@ -165,6 +165,11 @@ export class Response {
     this.#hooks = hooks
   }
 
+  /** The head of the request this response answers. @internal */
+  get requestHead(): RequestHead {
+    return this.#request
+  }
+
   /** The lifecycle hooks attached, if any. @internal */
   get hooks(): ResponseHooks | undefined {
     return this.#hooks

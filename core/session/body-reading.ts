@@ -66,7 +66,7 @@ export async function serveWithBody(
   const result = await readBody(core.input, head, bodyLimit, limits.maxHeaderBytes, waitForMore)
   if (typeof result === 'number') {
     if (result === ParseResult.Incomplete) core.endWith('client-closed')
-    else core.reject(result)
+    else core.reject(result, head)
     return false
   }
   // In monitor mode a finding in the head does not stop the body from being checked too.

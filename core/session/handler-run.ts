@@ -63,7 +63,7 @@ function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unkn
   if (core.has(Flag.Detached)) return
   if (core.timedOutStage === Stage.Handler && !res.headersSent) {
     res.seize()
-    core.output.pushBytes(timeoutResponse(core.serverLine))
+    core.output.pushBytes(core.fixedAnswer(timeoutResponse(core.serverLine), res.requestHead))
     core.raise(Flag.Closing)
     return
   }

@@ -45,7 +45,10 @@ export async function overlap(core: SessionCore, first: Promise<void>, firstResp
     const verdict = host.waf.checkHead(head, entry?.wafMode)
     let done: Promise<void> | undefined
     let keepAlive = true
-    if (verdict !== null && verdict.blocked) res.status(400).json({ message: 'Request blocked', rule: verdict.ruleId })
+    if (verdict !== null && verdict.blocked) {
+      host.ownAnswer?.(res, head, core)
+      res.status(400).json({ message: 'Request blocked', rule: verdict.ruleId })
+    }
     else if (entry?.constant !== undefined) keepAlive = sendConstant(slot, entry.constant, head)
     else done = runHandler(core, new Request(head, undefined, match.status === 200 ? match.params : EMPTY_PARAMS, core), res, match)
     started.push({ slot, res, done, keepAlive })

@@ -59,7 +59,9 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   /** Waits for a chunk of a body (after flushing what is queued). @returns how far offsets moved, or -1 at end */
   fill(stage: number): Promise<number>
   /** Queues the fixed response to a protocol error; the connection then closes. */
-  reject(result: number): null
+  reject(result: number, head?: RequestHead): null
+  /** A fixed answer of the Session's own, as the App's response hooks leave it. */
+  fixedAnswer(bytes: Buffer, head: RequestHead | undefined): Buffer
   /** Answers one request whose body is read (or streamed). @returns whether the connection stays open */
   respond(head: RequestHead, match: RouteMatch<RouteEntry>, verdict: WafVerdict | null, body: Buffer | BodyStream | undefined): boolean | Promise<boolean>
 }

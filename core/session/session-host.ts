@@ -6,6 +6,8 @@ import type { Response } from '../response/response.js'
 import type { RouteEntry } from '../route/route-entry.js'
 import type { CloseReason, Connection } from '../request/connection.js'
 import type { TimerLists } from './stage-timer.js'
+import type { RequestHead } from '../wire/request-head.js'
+import type { RequestConnection } from '../request/request.js'
 
 /** What a Session needs from the App that runs it. */
 export interface SessionHost {
@@ -25,6 +27,14 @@ export interface SessionHost {
   reportError(err: unknown): void
   /** Called when a connection starts, when the App has `onConnection` hooks. */
   connectionOpened?: ((connection: Connection) => void) | undefined
+  /**
+   * Set when the App has response hooks: a fixed answer of the Session's own (400/413/414/431
+   * for bad input, 408) is handed over so the hooks run for it too, and the bytes it returns go
+   * out instead. `head` is `undefined` when the request could not be parsed.
+   */
+  fixedAnswer?: ((bytes: Buffer, head: RequestHead | undefined, connection: RequestConnection) => Buffer) | undefined
+  /** Set when the App has response hooks: called before the Session answers a request itself (a WAF block). */
+  ownAnswer?: ((res: Response, head: RequestHead, connection: RequestConnection) => void) | undefined
   /** Called when a connection ends, when the App has `onClose` hooks. */
   connectionClosed?: ((connection: Connection, reason: CloseReason) => void) | undefined
 }

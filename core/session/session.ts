@@ -280,7 +280,7 @@ export class Session {
     const entry = match.status === 200 ? match.store : undefined
     const verdict = admit(head, entry, host.config.limits, host.waf)
     if (typeof verdict === 'number') {
-      this.reject(verdict)
+      this.reject(verdict, head)
       return false
     }
     if (!head.hasBody) return this.respond(head, match, verdict, undefined)
@@ -301,6 +301,7 @@ export class Session {
     const res = new Response(this, head)
     this.#response = res
     if (verdict !== null && verdict.blocked) {
+      this.host.ownAnswer?.(res, head, this)
       res.status(400).json({ message: 'Request blocked', rule: verdict.ruleId })
     } else {
       const req = new Request(head, body, match.status === 200 ? match.params : EMPTY_PARAMS, this)
@@ -369,11 +370,17 @@ export class Session {
   }
 
   /** Queues the fixed response to a protocol error; the loop then ends, flushing it before closing. @internal */
-  reject(result: number): null {
+  reject(result: number, head?: RequestHead): null {
     this.endWith('error')
     this.raise(Flag.Closing)
-    this.output.pushBytes(parseErrorResponse(result, this.serverLine))
+    this.output.pushBytes(this.fixedAnswer(parseErrorResponse(result, this.serverLine), head))
     return null
+  }
+
+  /** A fixed answer of the Session's own, as the App's response hooks leave it. @internal */
+  fixedAnswer(bytes: Buffer, head: RequestHead | undefined): Buffer {
+    const answer = this.host.fixedAnswer
+    return answer === undefined ? bytes : answer(bytes, head, this)
   }
 
   /** The armed stage's deadline passed. @internal */
@@ -386,7 +393,7 @@ export class Session {
     if (expiry === Expiry.AnswerTimeout) {
       this.#stage = Stage.Write
       const close = (): void => this.#close()
-      void writeAll(this.transport, [timeoutResponse(this.serverLine)]).then(close, close)
+      void writeAll(this.transport, [this.fixedAnswer(timeoutResponse(this.serverLine), undefined)]).then(close, close)
       return
     }
     this.#close()

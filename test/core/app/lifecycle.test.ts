@@ -202,3 +202,59 @@ describe('response lifecycle', () => {
     })
   })
 })
+
+describe("the Session's own answers, with response hooks", () => {
+  function hooked(config: ConstructorParameters<typeof App>[0] = {}): { app: App; finished: [string, number, boolean][] } {
+    const finished: [string, number, boolean][] = []
+    const app = new App({ serverHeader: false, ...config })
+    app.onResponse((req, res) => {
+      res.header('Access-Control-Allow-Origin', req.header('origin') ?? '*')
+    })
+    app.onFinish((req, _res, info) => void finished.push([req.method, info.status, info.aborted]))
+    app.get('/hello', (_req, res) => res.text('hi'))
+    app.post('/small', { bodyLimit: 4 }, (_req, res) => res.text('ok'))
+    return { app, finished }
+  }
+
+  async function exchange(app: App, request: string): Promise<string> {
+    const transport = new MemoryTransport({ input: [request] })
+    await app.serve(transport)
+    return masked(transport.output)
+  }
+
+  it('runs them for a 413 refused before the body, with the request it answers', async () => {
+    const { app, finished } = hooked()
+    const out = await exchange(app, 'POST /small HTTP/1.1\r\nHost: x\r\nOrigin: http://a.test\r\nContent-Length: 10\r\n\r\n')
+    expect(out).to.equal(
+      'HTTP/1.1 413 Payload Too Large\r\nDate: *\r\nAccess-Control-Allow-Origin: http://a.test\r\n' +
+        `Content-Type: ${JSON_TYPE}\r\nContent-Length: 31\r\nConnection: close\r\n\r\n{"message":"Payload too large"}`,
+    )
+    expect(finished).to.deep.equal([['POST', 413, false]])
+  })
+
+  it('runs them for a malformed request (no head to read: an empty method) and a 431', async () => {
+    const { app, finished } = hooked({ limits: { maxHeaderBytes: 64 } })
+    const malformed = await exchange(app, 'GET /hello HTTP/1.1\r\nBad Header\r\n\r\n')
+    expect(malformed).to.equal(
+      'HTTP/1.1 400 Bad Request\r\nDate: *\r\nAccess-Control-Allow-Origin: *\r\n' +
+        `Content-Type: ${JSON_TYPE}\r\nContent-Length: 36\r\nConnection: close\r\n\r\n{"message":"Malformed HTTP request"}`,
+    )
+    const large = await exchange(app, `GET /hello HTTP/1.1\r\nHost: x\r\nX-Long: ${'a'.repeat(100)}\r\n\r\n`)
+    expect(large).to.match(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\nDate: \*\r\nAccess-Control-Allow-Origin: \*\r\n/)
+    expect(finished).to.deep.equal([['', 400, false], ['', 431, false]])
+  })
+
+  it('runs them for a WAF block', async () => {
+    const { app, finished } = hooked({ waf: { mode: 'strict' } })
+    const res = await app.inject({ path: "/hello?id=1'%20OR%20'1'='1", headers: { Origin: 'http://a.test' } })
+    expect([res.status, res.headers['access-control-allow-origin']]).to.deep.equal([400, 'http://a.test'])
+    expect(finished).to.deep.equal([['GET', 400, false]])
+  })
+
+  it('leaves the fixed answers untouched without hooks', async () => {
+    const app = new App({ serverHeader: false })
+    app.post('/small', { bodyLimit: 4 }, (_req, res) => res.text('ok'))
+    const out = await exchange(app, 'POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n')
+    expect(out).to.equal(`HTTP/1.1 413 Payload Too Large\r\nDate: *\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: 31\r\nConnection: close\r\n\r\n{"message":"Payload too large"}`)
+  })
+})
