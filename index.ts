@@ -3,6 +3,11 @@ export { App } from './core/app/app.js'
 /** The listening server returned by `app.listen()`. */
 export { HttpServer } from './core/server/http-server.js'
 export type { ListenOptions, SessionFactory } from './core/server/http-server.js'
+/** Running on every core: `app.listen({ workers })` with `node:cluster`. */
+export type { ClusterPrimary } from './core/server/cluster-primary.js'
+export type { ClusterWorker } from './core/server/cluster-worker.js'
+export type { ClusterServer, ClusterListenOptions, WorkerInfo, WorkerState } from './core/server/cluster-server.js'
+export type { RestartOptions } from './core/server/restart-policy.js'
 /** One connection's loop, as `app.serve()` and `app.listen()` run it. */
 export { Session } from './core/session/session.js'
 /** Request and response objects handed to handlers. */
@@ -42,6 +47,10 @@ export {
   UpgradeNotRequestedError,
   AlreadyDetachedError,
   DetachWhileReadingError,
+  ReusePortUnsupportedError,
+  WorkerExitedError,
+  WorkerCrashLoopError,
+  ClusterNotPrimaryError,
 } from './core/errors.js'
 export type { CoreErrorCode } from './core/errors.js'
 export {

@@ -34,6 +34,10 @@ export type CoreErrorCode =
   | 'ERR_FORM_TOO_LARGE'
   | 'ERR_UNSUPPORTED_MEDIA_TYPE'
   | 'ERR_COOKIE_INVALID'
+  | 'ERR_REUSE_PORT_UNSUPPORTED'
+  | 'ERR_WORKER_EXITED'
+  | 'ERR_WORKER_CRASH_LOOP'
+  | 'ERR_CLUSTER_NOT_PRIMARY'
 
 /**
  * The base of every error the core throws: a stable `code` and the HTTP `status` it maps to.
@@ -293,5 +297,73 @@ export class AlreadyDetachedError extends GatehouseError {
   constructor() {
     super('the connection was already detached from its Session')
     this.name = 'AlreadyDetachedError'
+  }
+}
+
+/** `reusePort` was asked for where Node cannot give it (Node 22.12+ / 23.1+ on Linux can). */
+export class ReusePortUnsupportedError extends GatehouseError {
+  readonly code = 'ERR_REUSE_PORT_UNSUPPORTED'
+  readonly status = 500
+  /**
+   * @param nodeVersion - the running Node version, e.g. `v20.19.0`
+   * @param platform - `process.platform`
+   */
+  constructor(readonly nodeVersion: string, readonly platform: string) {
+    super(`reusePort needs Node 22.12+ or 23.1+ on Linux; this is Node ${nodeVersion} on ${platform}`)
+    this.name = 'ReusePortUnsupportedError'
+  }
+}
+
+/**
+ * A cluster worker exited without being asked to. Reported to the App's error hooks in the
+ * primary; `restartInMs` says when its replacement starts (undefined when none will).
+ */
+export class WorkerExitedError extends GatehouseError {
+  readonly code = 'ERR_WORKER_EXITED'
+  readonly status = 500
+  /**
+   * @param workerId - the cluster worker id
+   * @param pid - its process id
+   * @param exitCode - its exit code, or null when a signal ended it
+   * @param signal - the signal that ended it, or null
+   * @param restartInMs - the back-off before its replacement starts, or undefined
+   */
+  constructor(
+    readonly workerId: number,
+    readonly pid: number | undefined,
+    readonly exitCode: number | null,
+    readonly signal: string | null,
+    readonly restartInMs: number | undefined,
+  ) {
+    const how = signal === null ? `with code ${exitCode}` : `on ${signal}`
+    const next = restartInMs === undefined ? 'not restarted' : `restarting in ${restartInMs} ms`
+    super(`worker ${workerId} (pid ${pid}) exited unexpectedly ${how}; ${next}`)
+    this.name = 'WorkerExitedError'
+  }
+}
+
+/** One worker slot exited too often within the window: the primary stopped restarting it. */
+export class WorkerCrashLoopError extends GatehouseError {
+  readonly code = 'ERR_WORKER_CRASH_LOOP'
+  readonly status = 500
+  /**
+   * @param slot - the worker slot (0 … workers − 1)
+   * @param exits - unexpected exits counted in the window
+   * @param windowMs - the window, `restart.crashLoopWindowMs`
+   */
+  constructor(readonly slot: number, readonly exits: number, readonly windowMs: number) {
+    super(`worker slot ${slot} exited ${exits} times within ${windowMs} ms: a crash loop; it is no longer restarted`)
+    this.name = 'WorkerCrashLoopError'
+  }
+}
+
+/** Something only the cluster's primary can do was asked of a worker. */
+export class ClusterNotPrimaryError extends GatehouseError {
+  readonly code = 'ERR_CLUSTER_NOT_PRIMARY'
+  readonly status = 500
+  /** @param operation - what was asked, e.g. `restartWorkers()` */
+  constructor(readonly operation: string) {
+    super(`${operation} can only be called in the cluster's primary process`)
+    this.name = 'ClusterNotPrimaryError'
   }
 }

@@ -34,6 +34,8 @@ import { SessionError } from '../../sessions/errors.js'
 import { currentSessions } from '../../sessions/current-session.js'
 import { SessionBinding } from './session-binding.js'
 import { sessionResourceRoutes } from './session-resource-routes.js'
+import type { ClusterListenOptions, ClusterServer } from '../server/cluster-server.js'
+import { listenClustered } from '../server/listen-clustered.js'
 
 
 /** A route as registered, kept so an App mounted under another can be replayed there. */
@@ -401,11 +403,31 @@ export class App {
   }
 
   /**
+   * Starts serving on every core: with `workers`, the primary forks that many `node:cluster`
+   * workers, each running this module again (so each builds this App and calls this method), and
+   * supervises them; the workers share the port.
+   * @param options - listen options plus `workers` (a count or `'auto'`) and `restart`
+   * @returns in the primary, the supervisor (`workers`, `restartWorkers()`, `close()`); in a worker, its server
+   * @example
+   * ```ts
+   * const server = await app.listen({ port: 8080, workers: 'auto' })
+   * ```
+   */
+  listen(options: ClusterListenOptions): Promise<ClusterServer>
+  /**
    * Starts serving HTTP (and HTTPS when `tls` is configured).
    * @param options - port and host; port 0 picks a free port
    * @returns the running server, once it is listening
    */
-  async listen(options: ListenOptions = {}): Promise<HttpServer> {
+  listen(options?: ListenOptions): Promise<HttpServer>
+  listen(options: ListenOptions | ClusterListenOptions = {}): Promise<HttpServer | ClusterServer> {
+    if ('workers' in options && options.workers !== undefined) {
+      return listenClustered(options, (own) => this.#listenHere(own), this.config.shutdownTimeoutMs, (err) => this.#reportError(err))
+    }
+    return this.#listenHere(options)
+  }
+
+  async #listenHere(options: ListenOptions): Promise<HttpServer> {
     const redirect = this.config.tls?.redirectHttp === true ? this.#redirectHost(() => server.tlsPort, () => new URL(server.url).hostname) : undefined
     const server: HttpServer = new HttpServer(
       this.config,

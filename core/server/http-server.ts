@@ -1,4 +1,4 @@
-import { createServer as createNetServer, type Server as NetServer, type Socket, type AddressInfo } from 'node:net'
+import { createServer as createNetServer, type Server as NetServer, type Socket, type AddressInfo, type ListenOptions as NetListenOptions } from 'node:net'
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls'
 import type { Transport } from '../../transports/transport.js'
 import { PlainTransport } from '../../transports/plain-transport.js'
@@ -7,6 +7,7 @@ import type { Config } from '../config/config.js'
 import type { Session } from '../session/session.js'
 import { createTlsSetup, type TlsSetup } from './tls-setup.js'
 import { ServerNotListeningError } from '../errors.js'
+import { assertReusePort } from './reuse-port.js'
 
 /** Where and how `app.listen()` serves. */
 export interface ListenOptions {
@@ -16,6 +17,12 @@ export interface ListenOptions {
   host?: string
   /** Called for each failed TLS handshake (they are also counted in `tlsHandshakeFailures`). */
   onTlsError?: (err: Error, remoteAddress: string | undefined) => void
+  /**
+   * Bind with `SO_REUSEPORT`, so several processes own sockets on one port and the kernel spreads
+   * connections across them (with `workers`, each worker binds its own). Node 22.12+ / 23.1+ on
+   * Linux; elsewhere `listen()` throws ReusePortUnsupportedError.
+   */
+  reusePort?: boolean
 }
 
 /** Makes the Session for an accepted connection; it joins `registry` while it runs. */
@@ -93,6 +100,8 @@ export class HttpServer {
   async listen(options: ListenOptions = {}): Promise<void> {
     const port = options.port ?? 8080
     const host = options.host
+    const reusePort = options.reusePort === true
+    if (reusePort) assertReusePort()
     this.#onTlsError = options.onTlsError
     this.#host = host === undefined || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
     const tlsConfig = this.#config.tls
@@ -111,8 +120,8 @@ export class HttpServer {
       this.#plain = plain
     }
     try {
-      if (this.#plain !== undefined) await bind(this.#plain, port, host)
-      if (this.#secure !== undefined) await bind(this.#secure, tlsConfig?.port ?? port, host)
+      if (this.#plain !== undefined) await bind(this.#plain, port, host, reusePort)
+      if (this.#secure !== undefined) await bind(this.#secure, tlsConfig?.port ?? port, host, reusePort)
     } catch (err) {
       // One port bound and the other refused: release the first, so a retry can bind it.
       this.#tls?.close()
@@ -188,10 +197,13 @@ export class HttpServer {
   }
 }
 
-function bind(server: NetServer, port: number, host: string | undefined): Promise<void> {
+function bind(server: NetServer, port: number, host: string | undefined, reusePort: boolean): Promise<void> {
+  // `reusePort` is Node 22.12+; a cluster worker then binds its own socket (`exclusive`) rather
+  // than share the primary's.
+  const listenOptions: NetListenOptions & { reusePort?: boolean } = reusePort ? { port, host, reusePort, exclusive: true } : { port, host }
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, host, () => {
+    server.listen(listenOptions, () => {
       server.off('error', reject)
       resolve()
     })

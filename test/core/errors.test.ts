@@ -68,6 +68,10 @@ const SAMPLES: Readonly<Record<string, () => Error>> = {
   InvalidFormError: () => new core.InvalidFormError('Unexpected end of form'),
   FormTooLargeError: () => new core.FormTooLargeError('fileBytes', 1024),
   UnsupportedMediaTypeError: () => new core.UnsupportedMediaTypeError('text/plain'),
+  ReusePortUnsupportedError: () => new core.ReusePortUnsupportedError('v20.19.0', 'linux'),
+  WorkerExitedError: () => new core.WorkerExitedError(3, 4242, null, 'SIGKILL', 100),
+  WorkerCrashLoopError: () => new core.WorkerCrashLoopError(1, 5, 60000),
+  ClusterNotPrimaryError: () => new core.ClusterNotPrimaryError('restartWorkers()'),
   CertificateUnreadableError: () => new certs.CertificateUnreadableError('certificate', 'cert.pem', 'ENOENT'),
   CertificateExpiredError: () => new certs.CertificateExpiredError('CN=localhost', DAY, new Date(DAY.getTime() + 1000)),
   CertificateNotYetValidError: () => new certs.CertificateNotYetValidError('CN=localhost', DAY, new Date(DAY.getTime() - 1000)),
@@ -106,6 +110,8 @@ const CODES_BY_FOLDER: Readonly<Record<string, Readonly<Record<string, true>>>> 
     ERR_DETACH_WHILE_READING: true, ERR_ROUTE_OPTION_INVALID: true, ERR_ROUTE_OPTION_UNKNOWN: true, ERR_OPTION_INVALID: true,
     ERR_ADDRESS_IN_USE: true, ERR_VALIDATION_FAILED: true, ERR_FORM_INVALID: true, ERR_FORM_TOO_LARGE: true,
     ERR_UNSUPPORTED_MEDIA_TYPE: true, ERR_COOKIE_INVALID: true,
+    ERR_REUSE_PORT_UNSUPPORTED: true, ERR_WORKER_EXITED: true, ERR_WORKER_CRASH_LOOP: true,
+    ERR_CLUSTER_NOT_PRIMARY: true,
   } satisfies Record<CoreErrorCode, true>,
   certs: {
     ERR_CERT_UNREADABLE: true, ERR_CERT_EXPIRED: true, ERR_CERT_NOT_YET_VALID: true, ERR_CERT_KEY_MISMATCH: true,
@@ -203,6 +209,7 @@ describe('error catalog', () => {
       InvalidTransportOptionError: 500, ConcurrentReadError: 500, InputEndedError: 500, OutputNotReachedError: 500,
       SessionExistsError: 500, SessionLimitError: 503, SessionRunTimeoutError: 503, SessionDestroyedError: 410,
       SessionInvalidOptionError: 500, SessionDataInvalidError: 500, SessionDataTooLargeError: 413, SessionUnknownTaskError: 500,
+      ReusePortUnsupportedError: 500, WorkerExitedError: 500, WorkerCrashLoopError: 500, ClusterNotPrimaryError: 500,
     })
   })
 
