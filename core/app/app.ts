@@ -37,7 +37,6 @@ import { sessionResourceRoutes } from './session-resource-routes.js'
 import type { ClusterListenOptions, ClusterServer } from '../server/cluster-server.js'
 import { listenClustered } from '../server/listen-clustered.js'
 
-
 /** A route as registered, kept so an App mounted under another can be replayed there. */
 interface Registration {
   readonly kind: 'route' | 'constant'

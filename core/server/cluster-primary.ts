@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster'
 import { ServerNotListeningError, WorkerCrashLoopError, WorkerExitedError } from '../errors.js'
-import { DRAIN, isReadyMessage, type ReadyMessage } from './cluster-messages.js'
+import { DRAIN, EXIT, isClusterMessage, isReadyMessage, type ReadyMessage } from './cluster-messages.js'
 import type { ClusterServer, WorkerInfo, WorkerState } from './cluster-server.js'
 import { RestartPolicy, type RestartOptions } from './restart-policy.js'
 
@@ -182,6 +182,7 @@ export class ClusterPrimary implements ClusterServer {
     this.#members.add(member)
     slot.current = member
     worker.on('message', (message: unknown) => {
+      if (isClusterMessage(message, 'drained')) worker.send(EXIT, () => undefined)
       if (!isReadyMessage(message) || member.state !== 'starting') return
       member.state = 'listening'
       this.#ports ??= message

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { ClusterNotPrimaryError } from '../errors.js'
 import type { HttpServer } from './http-server.js'
-import { isDrainMessage, type ReadyMessage } from './cluster-messages.js'
+import { DRAINED, isClusterMessage, isDrainMessage, type ReadyMessage } from './cluster-messages.js'
 import type { ClusterServer, WorkerInfo } from './cluster-server.js'
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const
@@ -83,6 +83,9 @@ export class ClusterWorker implements ClusterServer {
     if (this.#closing !== undefined) return
     this.#closing = this.#server.close()
     await this.#closing
-    process.exit(0)
+    if (process.send === undefined || !process.connected) process.exit(0)
+    // Exit once the primary answers: see DrainedMessage.
+    process.on('message', (message: unknown) => isClusterMessage(message, 'exit') && process.exit(0))
+    process.send(DRAINED)
   }
 }
