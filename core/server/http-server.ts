@@ -169,8 +169,14 @@ export class HttpServer {
       transport.close()
       return
     }
-    // The Session leaves the registry when it ends; its failures go to the App, never out of start().
-    this.#createSession(transport, secure, this.#running).start()
+    // The Session leaves the registry when it ends; its failures go to the App. Nothing thrown
+    // here may escape: it would be thrown from the 'connection' event and end the process.
+    try {
+      this.#createSession(transport, secure, this.#running).start()
+    } catch (err) {
+      transport.close()
+      this.#onError(err)
+    }
   }
 
   #allDone(): Promise<unknown> {

@@ -164,7 +164,18 @@ export class Session {
     this.raise(Flag.Started)
     holdDateCache()
     this.#registry?.add(this)
-    if (this.host.connectionOpened !== undefined) this.host.connectionOpened(this.connection)
+    if (this.host.connectionOpened !== undefined) {
+      try {
+        this.host.connectionOpened(this.connection)
+      } catch (err) {
+        // A hook that throws ends its own connection, never the process: it is reported, and the
+        // connection ends as any other does (onClose, the registry, the date cache).
+        this.endWith('error')
+        this.host.reportError(err)
+        this.#end()
+        return
+      }
+    }
     this.#timer.arm(this.host.config.timeouts.headerTimeoutMs, this.host.timers)
     this.#run()
   }
@@ -479,6 +490,11 @@ export class Session {
   /** @internal */
   endWith(reason: CloseReason): void {
     this.#closeReason ??= reason
+  }
+
+  /** @internal */
+  abortRequests(): void {
+    this.#abort?.abort()
   }
 
   /** Waits for `promise`, or less: a timeout, a close or a detach stops the wait. @internal */
