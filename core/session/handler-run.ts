@@ -3,7 +3,7 @@ import type { Request } from '../request/request.js'
 import type { Response } from '../response/response.js'
 import type { RouteEntry } from '../route/route-entry.js'
 import { sendReturnValue } from '../response/return-value.js'
-import { timeoutResponse } from '../wire/error-responses.js'
+import { handlerTimeoutResponse } from '../wire/error-responses.js'
 import { isOrdinaryDisconnect } from './ordinary-disconnect.js'
 import { Flag, type SessionCore } from './session-core.js'
 import { Stage } from './stages.js'
@@ -63,8 +63,10 @@ function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unkn
   if (core.has(Flag.Detached)) return
   if (core.timedOutStage === Stage.Handler && !res.headersSent) {
     res.seize()
-    core.output.pushBytes(core.fixedAnswer(timeoutResponse(core.serverLine), res.requestHead))
+    core.output.pushBytes(core.fixedAnswer(handlerTimeoutResponse(core.serverLine), res.requestHead))
     core.raise(Flag.Closing)
+    // The handler runs on: its signal tells it that its answer is no longer awaited.
+    core.abortRequests()
     return
   }
   res.seize()

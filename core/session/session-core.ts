@@ -54,6 +54,8 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   enterStage(stage: number, timeoutMs: number): void
   /** Records why the connection ends, unless a reason was recorded first. */
   endWith(reason: CloseReason): void
+  /** Aborts `req.signal` of the requests in flight (the connection's signal). */
+  abortRequests(): void
   /** Waits for `promise`, or less: a timeout, a close or a detach stops the wait. */
   untilWoken<T>(promise: PromiseLike<T>): Promise<T | undefined>
   /** Waits for a chunk of a body (after flushing what is queued). @returns how far offsets moved, or -1 at end */

@@ -34,6 +34,8 @@ const BY_RESULT: Readonly<Record<number, FixedResponse>> = {
 }
 
 const TIMEOUT = fixed(408, 'Request timeout')
+// The server, not the client, was too slow: 503, which a client does not take as its own fault.
+const HANDLER_TIMEOUT = fixed(503, 'Handler timeout')
 
 /** `HTTP/1.1 100 Continue`, sent before reading a body the client is holding back. */
 export const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
@@ -54,4 +56,9 @@ export function parseErrorResponse(result: number, serverLine: string): Buffer {
 /** @returns the complete 408 response that closes the connection */
 export function timeoutResponse(serverLine: string): Buffer {
   return assemble(TIMEOUT, serverLine)
+}
+
+/** @returns the complete 503 response to a handler that did not answer in time; it closes the connection */
+export function handlerTimeoutResponse(serverLine: string): Buffer {
+  return assemble(HANDLER_TIMEOUT, serverLine)
 }

@@ -9,6 +9,7 @@ import { errorResponse, response, textResponse } from '../../helpers/expected-re
 import { turnEnded } from '../../helpers/turn-end.js'
 
 const REQUEST_TIMEOUT = errorResponse('408 Request Timeout', 'Request timeout')
+const HANDLER_TIMEOUT = errorResponse('503 Service Unavailable', 'Handler timeout')
 const GET = 'GET /hello HTTP/1.1\r\nHost: a\r\n\r\n'
 // Every stage has a timeout of its own, so a test can tell which one fired.
 const TIMEOUTS: UserConfig['timeouts'] = { headerTimeoutMs: 100, bodyTimeoutMs: 200, handlerTimeoutMs: 300, idleTimeoutMs: 400, writeTimeoutMs: 500 }
@@ -82,17 +83,26 @@ describe('Session: timeouts', () => {
   })
 
   describe('handler timeout', () => {
-    it('answers 408 and closes when the handler has not answered in handlerTimeoutMs', async () => {
-      const { t, served } = open(['GET /never HTTP/1.1\r\nHost: a\r\n\r\n', GET])
+    it('answers 503 (the server was slow, not the client), aborts req.signal and closes when the handler has not answered in handlerTimeoutMs', async () => {
+      const signals: AbortSignal[] = []
+      const slow = testApp({ timeouts: TIMEOUTS })
+      slow.get('/never', (req) => {
+        signals.push(req.signal)
+        return new Promise(() => undefined)
+      })
+      const t = new MemoryTransport({ input: ['GET /never HTTP/1.1\r\nHost: a\r\n\r\n', GET], endAfterInput: false })
+      const served = slow.serve(t)
       await clock.tickAsync(299)
       expect(t.output.length).to.equal(0)
+      expect(signals[0]!.aborted).to.equal(false)
       await clock.tickAsync(1)
+      expect(signals[0]!.aborted).to.equal(true)
       await served
-      expect(maskDates(t.outputText('latin1'))).to.equal(REQUEST_TIMEOUT)
+      expect(maskDates(t.outputText('latin1'))).to.equal(HANDLER_TIMEOUT)
       expect(t.isOpen).to.equal(false)
     })
 
-    it('gives an async error hook the handler timeout: 408 and close when it has not answered', async () => {
+    it('gives an async error hook the handler timeout: 503 and close when it has not answered', async () => {
       const hooked = testApp({ timeouts: TIMEOUTS })
       hooked.get('/throws', () => {
         throw new Error('handler failed')
@@ -104,7 +114,7 @@ describe('Session: timeouts', () => {
       expect([t.output.length, t.isOpen]).to.deep.equal([0, true])
       await clock.tickAsync(1)
       await served
-      expect(maskDates(t.outputText('latin1'))).to.equal(REQUEST_TIMEOUT)
+      expect(maskDates(t.outputText('latin1'))).to.equal(HANDLER_TIMEOUT)
       expect(t.isOpen).to.equal(false)
     })
 
