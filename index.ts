@@ -17,6 +17,7 @@ export type { Handler, Next, ErrorHook } from './core/route/handler.js'
 export type { RouteOptions } from './core/route/route-entry.js'
 export type { InjectRequest, InjectResponse } from './core/app/inject.js'
 export { RouteGroup } from './core/app/route-group.js'
+export type { CorsOptions, CorsOrigin } from './core/app/cors.js'
 export type { FinishedResponse } from './core/app/response-record.js'
 export type { ParsedResponse } from './core/wire/response-parser.js'
 /** Configuration: types, defaults, validation, loading from JSON. */
@@ -59,8 +60,10 @@ export {
   InvalidOptionError,
   AddressInUseError,
   ValidationFailedError,
-  InvalidCookieError,
 } from './core/app/errors.js'
+export { InvalidCookieError } from './core/response/cookie-errors.js'
+export { CookieSigner } from './core/request/cookie-signer.js'
+export type { CookieOptions } from './core/response/response.js'
 export type { ValidationIssue } from './core/app/errors.js'
 export { InvalidFormError, FormTooLargeError, UnsupportedMediaTypeError } from './core/request/form-errors.js'
 /** Transports: the interface, the built-in kinds, a Duplex over any of them (also `gatehouse/transports`). */

@@ -30,6 +30,7 @@ const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object'>> = {
   ClientSession: 'class',
   SessionRegistry: 'class',
   RouteGroup: 'class',
+  CookieSigner: 'class',
 }
 
 /** Whether a function is declared with `class` (so calling it without `new` throws). */

@@ -21,6 +21,7 @@ import { validateRouteOptions } from './route-options.js'
 import { AddressInUseError, InvalidOptionError } from './errors.js'
 import { RouteGroup, type RouteRegistrar } from './route-group.js'
 import { validating } from './validation.js'
+import { corsParts, type CorsOptions } from './cors.js'
 import { rebuildFixedAnswer, type FixedAnswerHost } from './fixed-answer.js'
 import { EMPTY_PARAMS } from '../../router/params-object.js'
 import { ValidationFailedError } from './errors.js'
@@ -85,6 +86,8 @@ export class App {
   // Chains (middleware + handlers) are composed on first use and cached until middleware changes.
   readonly #chains = new Map<RouteEntry | Handler, readonly Handler[]>()
   #notFound: Handler = notFoundDefault
+  /** Answers CORS preflights before routing, when `cors()` is on. */
+  #preflight: ((req: Request, res: Response) => boolean) | undefined
   readonly #host: SessionHost
   /** Every live client session: create, find, schedule, forAll, onPatch, onDestroy by name. */
   readonly sessions: SessionRegistry
@@ -266,6 +269,25 @@ export class App {
     addMiddleware(this.#scope, '', prefix, middleware)
     for (const mount of this.#mounts) mount.group.use(prefix as string, ...middleware)
     this.#chains.clear()
+    return this
+  }
+
+  /**
+   * Enables CORS for every response, the Session's own answers included: preflights answered
+   * 204 before routing (so a path without an OPTIONS route works), `Access-Control-Allow-Origin`
+   * and the rest added as each head is built, `Vary: Origin` unless every origin gets `*`.
+   * @param options - origins (default `*`), credentials, methods, headers, preflight cache
+   * @returns this app
+   * @throws InvalidOptionError for a bad option
+   * @example
+   * ```ts
+   * app.cors({ origin: ['https://app.example'], credentials: true })
+   * ```
+   */
+  cors(options?: CorsOptions): this {
+    const { preflight, onResponse } = corsParts(options)
+    this.onResponse(onResponse)
+    this.#preflight = preflight
     return this
   }
 
@@ -531,6 +553,7 @@ export class App {
   #handle(req: Request, res: Response, match: RouteMatch<RouteEntry>): unknown {
     const lifecycle = this.#lifecycle
     if (lifecycle.onResponse.length !== 0 || lifecycle.onFinish.length !== 0) res.attachHooks(new ResponseRecord(lifecycle, req))
+    if (this.#preflight !== undefined && req.method === 'OPTIONS' && this.#preflight(req, res)) return undefined
     switch (match.status) {
       case 200: {
         const param = match.store.sessionParam

@@ -79,17 +79,3 @@ export class ValidationFailedError extends GatehouseError {
     this.name = 'ValidationFailedError'
   }
 }
-
-/** A cookie name, value or option `res.cookie()` cannot send (the `cookie` package's reason). */
-export class InvalidCookieError extends GatehouseError {
-  readonly code = 'ERR_COOKIE_INVALID'
-  readonly status = 500
-  /**
-   * @param name - the cookie's name
-   * @param reason - what is wrong
-   */
-  constructor(readonly cookieName: string, reason: string) {
-    super(`cookie ${JSON.stringify(cookieName)}: ${reason}`)
-    this.name = 'InvalidCookieError'
-  }
-}

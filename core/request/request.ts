@@ -3,6 +3,8 @@ import { InvalidJsonBodyError } from '../errors.js'
 import type { RequestHead } from '../wire/request-head.js'
 import type { Connection } from './connection.js'
 import { BodyStream } from './body-stream.js'
+import { parseCookie } from 'cookie'
+import type { CookieSigner } from './cookie-signer.js'
 import type { ClientSession } from '../../sessions/client-session.js'
 import { currentSessions } from '../../sessions/current-session.js'
 
@@ -54,6 +56,7 @@ export class Request<P extends object = Record<string, string>, D = unknown, Q e
   #headers: Record<string, string> | undefined
   #query: Q | undefined
   #data: D | undefined
+  #cookies: Record<string, string> | undefined
   #state: Record<string, unknown> | undefined
   /** The body, read whole before the handler runs (empty when there was none, or when streamed). */
   readonly body: Buffer
@@ -128,6 +131,35 @@ export class Request<P extends object = Record<string, string>, D = unknown, Q e
       this.#query = query as Q
     }
     return this.#query
+  }
+
+  /**
+   * Cookies from the `Cookie` field(s), by name, percent-decoded (with the `cookie` package),
+   * parsed on first use. The first of a repeated name wins (RFC 6265 §5.4: the most specific).
+   */
+  get cookies(): Readonly<Record<string, string>> {
+    if (this.#cookies === undefined) {
+      const cookies = Object.create(null) as Record<string, string>
+      const raw = this.#head.headers
+      for (let i = 0; i < raw.length; i += 2) {
+        if (raw[i]!.length !== 6 || raw[i]!.toLowerCase() !== 'cookie') continue
+        const parsed = parseCookie(raw[i + 1]!)
+        for (const name in parsed) if (!(name in cookies) && parsed[name] !== undefined) cookies[name] = parsed[name]
+      }
+      this.#cookies = cookies
+    }
+    return this.#cookies
+  }
+
+  /**
+   * A cookie set with `res.cookie(name, value, { signer })`, verified.
+   * @param name - the cookie's name
+   * @param signer - the keys it was signed with
+   * @returns its value, or `undefined` when it is missing or its signature does not verify
+   */
+  signedCookie(name: string, signer: CookieSigner): string | undefined {
+    const value = this.cookies[name]
+    return value === undefined ? undefined : signer.unsign(value)
   }
 
   /** The body as the route's `schema.body` validated it; `undefined` on routes without one. */

@@ -10,6 +10,15 @@ import { pipeSource, type StreamSource } from './stream-source.js'
 import type { DetachedConnection } from '../request/connection.js'
 import { UpgradeNotRequestedError } from '../errors.js'
 import type { ResponseHooks } from './response-hooks.js'
+import { stringifySetCookie, type SerializeOptions } from 'cookie'
+import type { CookieSigner } from '../request/cookie-signer.js'
+import { InvalidCookieError } from './cookie-errors.js'
+
+/** Options of `res.cookie()`: the `cookie` package's attributes, and a signer. */
+export interface CookieOptions extends Omit<SerializeOptions, 'encode'> {
+  /** Signs the value (see `CookieSigner`); read it back with `req.signedCookie()`. */
+  signer?: CookieSigner
+}
 
 const FRESH = 0
 const STREAMING = 1
@@ -122,6 +131,40 @@ export class Response {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError(`append header ${name}`)
     this.#headers.append(name, value)
     return this
+  }
+
+  /**
+   * Adds a `Set-Cookie` field (never joined with others), serialized by the `cookie` package.
+   * `Path` defaults to `/`.
+   * @param name - a cookie name (a token)
+   * @param value - the value, percent-encoded as needed
+   * @param options - attributes (`maxAge` in seconds, `expires`, `domain`, `path`, `httpOnly`,
+   *   `secure`, `sameSite`, `partitioned`, `priority`) and an optional `signer`
+   * @returns this response, for chaining
+   * @throws InvalidCookieError for a name, value or attribute a cookie cannot carry
+   * @example
+   * ```ts
+   * res.cookie('theme', 'dark', { maxAge: 60 * 60 * 24 * 365, sameSite: 'lax' })
+   * ```
+   */
+  cookie(name: string, value: string, options?: CookieOptions): this {
+    const { signer, ...attributes } = options ?? {}
+    let line: string
+    try {
+      line = stringifySetCookie(name, signer === undefined ? value : signer.sign(value), { path: '/', ...attributes })
+    } catch (err) {
+      throw new InvalidCookieError(name, (err as Error).message)
+    }
+    return this.appendHeader('Set-Cookie', line)
+  }
+
+  /**
+   * Tells the client to drop a cookie: an empty value that expired in 1970. Give the same `path`
+   * and `domain` it was set with.
+   * @returns this response, for chaining
+   */
+  clearCookie(name: string, options?: Omit<CookieOptions, 'maxAge' | 'expires' | 'signer'>): this {
+    return this.cookie(name, '', { ...options, expires: new Date(0) })
   }
 
   /**

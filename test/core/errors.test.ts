@@ -6,6 +6,7 @@ import * as api from '../../index.js'
 import * as coreErrors from '../../core/errors.js'
 import * as appErrors from '../../core/app/errors.js'
 import * as formErrors from '../../core/request/form-errors.js'
+import * as cookieErrors from '../../core/response/cookie-errors.js'
 import * as certs from '../../certs/errors.js'
 import * as router from '../../router/errors.js'
 import * as waf from '../../waf/errors.js'
@@ -27,8 +28,8 @@ interface CatalogError extends Error {
 type ErrorClass = abstract new (...args: never[]) => Error
 
 // The core's one union of codes covers the errors of its layers: the bottom layer's, the app
-// layer's and the request layer's form errors.
-const core = { ...coreErrors, ...appErrors, ...formErrors }
+// layer's, the request layer's form errors and the response layer's cookie error.
+const core = { ...coreErrors, ...appErrors, ...formErrors, ...cookieErrors }
 
 // Bases that only carry the shape; every concrete error extends one of them.
 const ABSTRACT_BASES = new Set<unknown>([core.GatehouseError, certs.CertificateError, transports.TransportError, sessions.SessionError])

@@ -1,0 +1,109 @@
+import type { Request } from '../request/request.js'
+import type { Response } from '../response/response.js'
+import { InvalidOptionError } from './errors.js'
+
+/** Which origins may read responses: every one, one, a list, a pattern, or a decision per request. */
+export type CorsOrigin = '*' | string | readonly string[] | RegExp | ((origin: string, req: Request) => boolean)
+
+/** Options of `app.cors()`. */
+export interface CorsOptions {
+  /** Allowed origins. Default `'*'` (with `credentials`, the request's origin is echoed instead). */
+  origin?: CorsOrigin
+  /** Send `Access-Control-Allow-Credentials: true` (cookies and auth on cross-origin requests). Default false. */
+  credentials?: boolean
+  /** Methods a preflight allows. Default GET, HEAD, PUT, PATCH, POST, DELETE. */
+  methods?: readonly string[]
+  /** Request headers a preflight allows. Default: those the preflight asks for. */
+  allowedHeaders?: readonly string[]
+  /** Response headers the page may read beyond the safelisted ones. Default none. */
+  exposedHeaders?: readonly string[]
+  /** Seconds a browser may cache a preflight's answer. Default 600. */
+  maxAge?: number
+}
+
+const DEFAULT_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE']
+
+interface Resolved {
+  readonly allows: (origin: string, req: Request) => boolean
+  /** Whether the answer is the same for every origin (`*` without credentials): no `Vary: Origin`. */
+  readonly wildcard: boolean
+  readonly credentials: boolean
+  readonly methods: string
+  readonly allowedHeaders: string | undefined
+  readonly exposedHeaders: string | undefined
+  readonly maxAge: string
+}
+
+function tokens(value: unknown, key: string): string | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v))) {
+    throw new InvalidOptionError(`cors.${key}`, `expected a list of header names or methods (tokens), got ${JSON.stringify(value)}`)
+  }
+  return (value as string[]).join(', ')
+}
+
+function resolve(options: CorsOptions): Resolved {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('cors', 'expected an options object')
+  const known = ['origin', 'credentials', 'methods', 'allowedHeaders', 'exposedHeaders', 'maxAge']
+  for (const key of Object.keys(options)) if (!known.includes(key)) throw new InvalidOptionError(`cors.${key}`, 'unknown option')
+  const origin = options.origin ?? '*'
+  let allows: Resolved['allows']
+  if (origin === '*') allows = () => true
+  else if (typeof origin === 'string') allows = (o) => o === origin
+  else if (Array.isArray(origin) && origin.every((o) => typeof o === 'string')) {
+    const set = new Set(origin as readonly string[])
+    allows = (o) => set.has(o)
+  } else if (origin instanceof RegExp) allows = (o) => origin.test(o)
+  else if (typeof origin === 'function') allows = origin as (o: string, req: Request) => boolean
+  else throw new InvalidOptionError('cors.origin', 'expected "*", an origin, a list of origins, a RegExp or a function')
+  if (options.credentials !== undefined && typeof options.credentials !== 'boolean') throw new InvalidOptionError('cors.credentials', 'expected true or false')
+  const maxAge = options.maxAge ?? 600
+  if (!Number.isSafeInteger(maxAge) || maxAge < 0) throw new InvalidOptionError('cors.maxAge', `expected whole seconds >= 0, got ${String(maxAge)}`)
+  const credentials = options.credentials === true
+  return {
+    allows,
+    wildcard: origin === '*' && !credentials,
+    credentials,
+    methods: tokens(options.methods, 'methods') ?? DEFAULT_METHODS.join(', '),
+    allowedHeaders: tokens(options.allowedHeaders, 'allowedHeaders'),
+    exposedHeaders: tokens(options.exposedHeaders, 'exposedHeaders'),
+    maxAge: String(maxAge),
+  }
+}
+
+/**
+ * CORS (the Fetch standard's protocol) as two parts: a check that answers preflights
+ * (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) with 204, and a response hook that
+ * adds the origin's headers to every response — the Session's own answers too (413, 404, a WAF
+ * block), so the page sees the real status instead of "Failed to fetch".
+ *
+ * @param options - origins, credentials, methods, headers, preflight cache
+ * @returns the preflight check (`true` when it answered) and the response hook; `app.cors()`
+ *   runs the check before any middleware, so other requests pay nothing for it
+ * @throws InvalidOptionError for a bad option
+ */
+export function corsParts(options: CorsOptions = {}): { preflight: (req: Request, res: Response) => boolean; onResponse: (req: Request, res: Response) => void } {
+  const cors = resolve(options)
+  const onResponse = (req: Request, res: Response): void => {
+    if (!cors.wildcard) res.appendHeader('Vary', 'Origin')
+    const origin = req.header('origin')
+    if (origin === undefined) {
+      if (cors.wildcard) res.header('Access-Control-Allow-Origin', '*')
+      return
+    }
+    if (!cors.allows(origin, req)) return
+    res.header('Access-Control-Allow-Origin', cors.wildcard ? '*' : origin)
+    if (cors.credentials) res.header('Access-Control-Allow-Credentials', 'true')
+    if (cors.exposedHeaders !== undefined && req.method !== 'OPTIONS') res.header('Access-Control-Expose-Headers', cors.exposedHeaders)
+  }
+  const preflight = (req: Request, res: Response): boolean => {
+    if (req.method !== 'OPTIONS' || req.header('origin') === undefined || req.header('access-control-request-method') === undefined) return false
+    const headers = cors.allowedHeaders ?? req.header('access-control-request-headers')
+    if (cors.allowedHeaders === undefined && headers !== undefined) res.appendHeader('Vary', 'Access-Control-Request-Headers')
+    res.status(204).header('Access-Control-Allow-Methods', cors.methods).header('Access-Control-Max-Age', cors.maxAge)
+    if (headers !== undefined && headers !== '') res.header('Access-Control-Allow-Headers', headers)
+    res.send()
+    return true
+  }
+  return { preflight, onResponse }
+}

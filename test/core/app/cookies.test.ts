@@ -1,0 +1,69 @@
+import { expect } from 'chai'
+import { App } from '../../../core/app/app.js'
+import { CookieSigner } from '../../../core/request/cookie-signer.js'
+
+const NEW_KEY = 'new-key-0123456789abcdef'
+const OLD_KEY = 'old-key-0123456789abcdef'
+
+describe('cookies', () => {
+  it('parses req.cookies from every Cookie field, percent-decoded, the first of a name winning', async () => {
+    const app = new App().get('/', (req) => ({ ...req.cookies }))
+    const res = await app.inject({ path: '/', headers: { Cookie: ['a=1; b=hello%20world', 'a=2; c="q"'] } })
+    expect(res.json()).to.deep.equal({ a: '1', b: 'hello world', c: '"q"' })
+    expect((await app.inject({ path: '/' })).json()).to.deep.equal({})
+  })
+
+  it("sends res.cookie() as Set-Cookie lines of their own, next to a middleware's, with Path=/ by default", async () => {
+    const app = new App()
+    app.use(async (_req, res, next) => {
+      res.cookie('seen', '1', { maxAge: 60 })
+      await next()
+    })
+    app.get('/', (_req, res) => res.cookie('theme', 'dark mode', { httpOnly: true, sameSite: 'lax', secure: true }).clearCookie('old', { path: '/x' }).text('ok'))
+    const res = await app.inject({ path: '/' })
+    expect(res.headers['set-cookie']).to.deep.equal([
+      'seen=1; Max-Age=60; Path=/',
+      'theme=dark%20mode; Path=/; HttpOnly; Secure; SameSite=Lax',
+      'old=; Path=/x; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+    ])
+  })
+
+  it('refuses a cookie name that is not a token with ERR_COOKIE_INVALID', async () => {
+    const app = new App()
+    let code: unknown
+    app.get('/', (_req, res) => {
+      try {
+        res.cookie('bad name', 'x')
+      } catch (err) {
+        code = (err as { code: string }).code
+      }
+      res.text('ok')
+    })
+    await app.inject({ path: '/' })
+    expect(code).to.equal('ERR_COOKIE_INVALID')
+  })
+
+  it('signs with the newest key and verifies under any, refusing a tampered value', async () => {
+    const before = new CookieSigner([OLD_KEY])
+    const rotated = new CookieSigner([NEW_KEY, OLD_KEY])
+    const app = new App()
+    app.get('/set', (_req, res) => res.cookie('uid', '42', { signer: rotated }).send())
+    app.get('/read', (req) => ({ uid: req.signedCookie('uid', rotated) ?? null }))
+    const set = await app.inject({ path: '/set' })
+    const line = set.headers['set-cookie'] as string
+    const signed = decodeURIComponent(/^uid=([^;]+)/.exec(line)![1]!)
+    expect(signed).to.equal(rotated.sign('42'))
+    expect(new CookieSigner([NEW_KEY]).unsign(signed)).to.equal('42')
+    const read = async (value: string) => (await app.inject({ path: '/read', headers: { Cookie: `uid=${encodeURIComponent(value)}` } })).json()
+    expect(await read(signed)).to.deep.equal({ uid: '42' })
+    expect(await read(before.sign('42'))).to.deep.equal({ uid: '42' })
+    expect(await read(signed.replace('42.', '43.'))).to.deep.equal({ uid: null })
+    expect(await read('42')).to.deep.equal({ uid: null })
+    expect(new CookieSigner([NEW_KEY]).unsign(before.sign('42'))).to.equal(undefined)
+  })
+
+  it('refuses a signer without keys or with a short key', () => {
+    expect(() => new CookieSigner([])).to.throw(TypeError)
+    expect(() => new CookieSigner(['short'])).to.throw(TypeError)
+  })
+})
