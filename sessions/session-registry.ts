@@ -5,6 +5,7 @@ import { SessionDataInvalidError, SessionDataTooLargeError, SessionDestroyedErro
 import type { JsonValue } from './json-value.js'
 import { MemorySessionStore } from './memory-store.js'
 import { readOnlySegments } from './patch-check.js'
+import { applyClientPatch } from './session-resource.js'
 import { RunQueue } from './run-queue.js'
 import { newSessionId } from './session-id.js'
 import { DEFAULT_SESSIONS_OPTIONS, type SessionsOptions } from './sessions-options.js'
@@ -320,6 +321,32 @@ export class SessionRegistry implements SessionHost {
       sockets.delete(socket)
       if (sockets.size === 0 && state.sockets === sockets) state.sockets = null
     }
+  }
+
+  /**
+   * Applies a JSON Patch a client sent over a bound socket, in the session's turn, as the resource's
+   * PATCH does; then every bound socket is sent what it has not seen, the sender only what the
+   * server changed beyond its own patch (it applied that itself).
+   * @returns `undefined` when it applied, or the status and message of why it did not
+   */
+  async receivePatch(session: ClientSession, text: string, from?: SessionSocket): Promise<{ status: number; message: string } | undefined> {
+    const state = stateOf(session)
+    const refused = await this.run(session, async () => {
+      const result = await applyClientPatch(this, session, text, Buffer.byteLength(text))
+      if (!('ops' in result)) return { status: result.status, message: result.message }
+      if (from !== undefined && state.sockets?.has(from) === true) state.sockets.set(from, result.clientJson)
+      return undefined
+    })
+    if (refused === undefined) await this.push(session)
+    return refused
+  }
+
+  /** Records activity on a session without running anything: a WebSocket message on it. */
+  async touch(session: ClientSession): Promise<void> {
+    const state = stateOf(session)
+    if (!state.alive) return
+    this.#activity(state, session)
+    await this.store.touch(state.id, state.lastActiveMs)
   }
 
   /** @internal */

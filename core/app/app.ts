@@ -37,6 +37,7 @@ import { SessionBinding } from './session-binding.js'
 import { sessionResourceRoutes } from './session-resource-routes.js'
 import type { ClusterListenOptions, ClusterServer } from '../server/cluster-server.js'
 import { listenClustered } from '../server/listen-clustered.js'
+import { WebSocketRoutes, type WebSocketHandler, type WebSocketRouteOptions } from './websocket-routes.js'
 
 /** A route as registered, kept so an App mounted under another can be replayed there. */
 interface Registration {
@@ -92,6 +93,7 @@ export class App {
   /** Every live client session: create, find, schedule, forAll, onPatch, onDestroy by name. */
   readonly sessions: SessionRegistry
   readonly #sessionBinding: SessionBinding
+  readonly #webSockets: WebSocketRoutes
 
   /**
    * @param config - any part of the configuration; validated here
@@ -125,6 +127,7 @@ export class App {
     this.sessions = new SessionRegistry({ ...this.config.sessions, report: (err) => this.#reportError(err) })
     this.#sessionBinding = new SessionBinding(this.sessions, (err) => this.#reportError(err))
     sessionResourceRoutes(this, this.sessions)
+    this.#webSockets = new WebSocketRoutes(this.sessions)
   }
 
   /** Registers a GET route (HEAD falls back to it). @returns this app */
@@ -222,6 +225,28 @@ export class App {
         await handler(req, await req.connection.detach())
       },
     ])
+  }
+
+  /**
+   * Registers a WebSocket route on the `ws` package. `ws` performs the handshake with its own
+   * options (`verifyClient`, `handleProtocols`, `maxPayload`, `perMessageDeflate` …) and sees the
+   * request as an `IncomingMessage` with `req.socket` (TLS details included). A socket opened with
+   * a client session (cookie, Referer, or the route param named by `session`) is bound to it, so
+   * `session.push()` and scheduled tasks reach it. `server.close()` closes open sockets with 1001.
+   * A request that is not a WebSocket upgrade answers 426 with `Upgrade: websocket`.
+   * @param path - a route pattern
+   * @param handler - called with each open `WebSocket` and its request
+   * @param options - `ws` server options, and `session`: the path param that carries a session id
+   * @returns this app
+   * @example
+   * ```ts
+   * app.ws('/chat', (ws, req) => ws.on('message', (m) => ws.send(String(m))), { maxPayload: 64 * 1024 })
+   * ```
+   */
+  ws<Path extends string>(path: Path, handler: WebSocketHandler<Request<RouteParams<Path>>>, options: WebSocketRouteOptions & { session?: string } = {}): this {
+    const { session, ...wsOptions } = options
+    const route = this.#webSockets.route(handler as WebSocketHandler, wsOptions)
+    return session === undefined ? this.get(path, route) : this.get(path, { session }, route)
   }
 
   /**
@@ -455,6 +480,7 @@ export class App {
       (transport, secure, registry) => Session.open(!secure && redirect !== undefined ? redirect : this.#host, transport, registry),
       (err) => this.#reportError(err),
     )
+    server.onShutdown((deadlineMs) => this.#webSockets.closeAll(deadlineMs))
     try {
       await server.listen(options)
     } catch (err) {

@@ -45,6 +45,7 @@ export class HttpServer {
   readonly #onError: (err: unknown) => void
   // Sessions add and remove themselves: no promise or closure per connection for bookkeeping.
   readonly #running = new Set<Session>()
+  readonly #shutdownHooks: ((deadlineMs: number) => Promise<void>)[] = []
   #plain: NetServer | undefined
   #secure: TlsServer | undefined
   #tls: TlsSetup | undefined
@@ -149,8 +150,18 @@ export class HttpServer {
     return (this.#closing ??= this.#close())
   }
 
+  /**
+   * Adds work for `close()` besides the connections it tracks: connections handed over to another
+   * protocol (a WebSocket) are closed by their owner, given the shutdown deadline in ms.
+   * @internal
+   */
+  onShutdown(hook: (deadlineMs: number) => Promise<void>): void {
+    this.#shutdownHooks.push(hook)
+  }
+
   async #close(): Promise<void> {
     const stopped = Promise.all([this.#plain, this.#secure].filter((s) => s !== undefined).map(stopAccepting))
+    const hooked = Promise.all(this.#shutdownHooks.map((hook) => hook(this.#config.shutdownTimeoutMs)))
     this.#tls?.close()
     for (const session of this.#running) session.shutdown()
     if (this.#running.size > 0) {
@@ -161,6 +172,7 @@ export class HttpServer {
       for (const session of this.#running) session.destroy()
       await this.#allDone()
     }
+    await hooked
     await stopped
   }
 
