@@ -2,6 +2,7 @@ import { CR, HTAB, LF, SP, FIELD_VALUE_CLASS, HEX_VALUE, TCHAR } from './char-ta
 import type { BodyCollector } from './body-collector.js'
 import { ParseResult } from './parse-result.js'
 import type {} from './buffer-slices.js'
+import { trimOws } from './ows.js'
 
 const SEMICOLON = 59
 const EQUALS = 61
@@ -237,7 +238,7 @@ export class ChunkedDecoder {
     this.#line = ''
     const colon = line.indexOf(':')
     if (colon <= 0 || !isToken(line, colon)) return ParseResult.Malformed
-    this.trailers.push(line.slice(0, colon), line.slice(colon + 1).trim())
+    this.trailers.push(line.slice(0, colon), trimOws(line.slice(colon + 1)))
     return ParseResult.Ok
   }
 }

@@ -3,6 +3,7 @@ import { RequestHead } from './request-head.js'
 import { ParseResult } from './parse-result.js'
 import type {} from './buffer-slices.js'
 import { isHostAndPort } from './host-syntax.js'
+import { trimOws } from './ows.js'
 
 const COLON = 58
 
@@ -21,16 +22,17 @@ export interface HeadLimits {
  * call costs more than scanning a whole ordinary head: the scan looks at every fourth byte until
  * one could belong to a CRLF CRLF. The bytes before the terminator are left to {@link parseHead},
  * which refuses a bare CR or LF anywhere in them. Only while the head is incomplete are the new
- * bytes' line ends inspected here, so that a bare LF is refused at once, not when a terminator
+ * bytes' line ends inspected here, so that a bare LF or CR is refused at once, not when a terminator
  * that may never come arrives.
  *
  * @param buf - the receive buffer (bytes past `end` are not received ones)
  * @param from - first byte not yet scanned (at least the head's first byte)
  * @param end - end of the received bytes
  * @param headStart - first byte of the head
+ * @param checkEnd - bare line ends of an incomplete head are looked for below this index only
  * @returns the index just past the terminating CRLF CRLF, `ParseResult.Incomplete`, or an error
  */
-export function scanHead(buf: Buffer, from: number, end: number, headStart: number): number {
+export function scanHead(buf: Buffer, from: number, end: number, headStart: number, checkEnd = end): number {
   // `i` is where the terminator's final LF would be; one may have begun in bytes already scanned.
   let i = from > headStart + 3 ? from : headStart + 3
   while (i < end) {
@@ -46,12 +48,21 @@ export function scanHead(buf: Buffer, from: number, end: number, headStart: numb
       i += 4
     }
   }
-  // RFC 9112 §2.2: a bare LF as a line terminator is refused; a lenient parser that accepted it
-  // would disagree with a strict proxy about where fields end (a request-smuggling vector).
-  for (let j = from > headStart ? from : headStart; j < end; j++) {
-    if (buf[j] === LF && (j === headStart || buf[j - 1] !== CR)) return ParseResult.Malformed
+  return hasBareLineEnd(buf, from > headStart ? from : headStart, end < checkEnd ? end : checkEnd, headStart) ? ParseResult.Malformed : ParseResult.Incomplete
+}
+
+/**
+ * Whether `buf[from..end)` holds a bare LF or a bare CR (one followed by anything but LF) of the head
+ * that starts at `headStart`. RFC 9112 §2.2: a bare LF as a line terminator is refused; a lenient
+ * parser that accepted it would disagree with a strict proxy about where fields end (a
+ * request-smuggling vector). A bare CR is invalid too.
+ */
+export function hasBareLineEnd(buf: Buffer, from: number, end: number, headStart: number): boolean {
+  for (let j = from; j < end; j++) {
+    const c = buf[j]
+    if (c === LF ? j === headStart || buf[j - 1] !== CR : j > headStart && buf[j - 1] === CR) return true
   }
-  return ParseResult.Incomplete
+  return false
 }
 
 /**
@@ -269,7 +280,7 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
             break
           }
           for (const token of value.toLowerCase().split(',')) {
-            const t = token.trim()
+            const t = trimOws(token)
             if (t === 'close') connectionClose = true
             else if (t === 'keep-alive') connectionKeepAlive = true
             else if (t === 'upgrade') connectionUpgrade = true
@@ -345,7 +356,7 @@ function chunkedFraming(value: string): number {
   let others = 0
   let last = ''
   for (let k = 0; k < codings.length; k++) {
-    const coding = codings[k]!.trim().toLowerCase()
+    const coding = trimOws(codings[k]!).toLowerCase()
     if (coding === '') continue
     if (coding === 'chunked') chunkedCount++
     else others++

@@ -1,6 +1,6 @@
 import { InputBuffer } from './input-buffer.js'
 import type { HeadLimits } from './head-parser.js'
-import { isRequestLinePrefix, parseHead, scanHead, skipLeadingEmptyLines } from './head-parser.js'
+import { hasBareLineEnd, isRequestLinePrefix, parseHead, scanHead, skipLeadingEmptyLines } from './head-parser.js'
 import { RequestHead } from './request-head.js'
 import { ParseResult } from './parse-result.js'
 import { CR } from './char-tables.js'
@@ -37,12 +37,14 @@ export class HeadReader extends InputBuffer {
     if (this.end <= this.pos) return undefined
     // The CR of an empty line whose LF is still on its way (RFC 9112 §2.2): wait for it.
     if (this.end - this.pos === 1 && this.buf[this.pos] === CR) return undefined
-    const headEnd = scanHead(this.buf, this.#scanFrom, this.end, this.pos)
+    // Only the first maxHeaderBytes are judged for bare line ends, whole or in pieces: past them the
+    // head is too large whatever it holds.
+    const headEnd = scanHead(this.buf, this.#scanFrom, this.end, this.pos, this.pos + limits.maxHeaderBytes)
     if (headEnd > 0) {
-      if (headEnd - this.pos > limits.maxHeaderBytes) return ParseResult.HeadTooLarge
+      if (headEnd - this.pos > limits.maxHeaderBytes) return this.#refusal(ParseResult.HeadTooLarge, headEnd)
       const head = new RequestHead()
       const result = parseHead(this.buf, this.pos, headEnd, limits, head)
-      if (result !== ParseResult.Ok) return result
+      if (result !== ParseResult.Ok) return this.#refusal(result, headEnd)
       this.pos = headEnd
       this.#scanFrom = headEnd
       return head
@@ -55,6 +57,18 @@ export class HeadReader extends InputBuffer {
     if (this.available > limits.maxTargetBytes + 1024 && this.buf.indexOf(10, this.pos) === -1) return ParseResult.TargetTooLong
     this.#scanFrom = this.end
     return undefined
+  }
+
+  /**
+   * The answer to a complete head that was refused. A head that arrives in pieces has its bare CR
+   * and LF refused as they arrive, before anything else about it is judged; a whole head must get
+   * the same answer, so a bare line end wins over the error the parser met first. Off the hot path:
+   * only refused heads are scanned again.
+   */
+  #refusal(result: number, headEnd: number): number {
+    if (result === ParseResult.Malformed) return result
+    const checkEnd = Math.min(headEnd, this.pos + this.#limits.maxHeaderBytes)
+    return hasBareLineEnd(this.buf, this.pos, checkEnd, this.pos) ? ParseResult.Malformed : result
   }
 
   /**

@@ -114,6 +114,11 @@ describe('ChunkedDecoder (RFC 9112 §7.1)', () => {
     expect(decoded.body.length).to.equal(50_000)
   })
 
+  it('keeps an NBSP at the ends of a trailer value: only SP and HTAB are OWS', () => {
+    const { decoder } = decodeAll('0\r\nX-A: \xa0v\xa0 \r\n\r\n')
+    expect(decoder.trailers).to.deep.equal(['X-A', '\xa0v\xa0'])
+  })
+
   it('hands a body of many chunks over as one piece', () => {
     const decoder = new ChunkedDecoder(1024, 1024)
     const collector = new BodyCollector()

@@ -62,6 +62,13 @@ describe('head parser (RFC 9112)', () => {
       expect(scanHead(buf, 0, buf.length - 3, 0)).to.equal(ParseResult.Incomplete)
     })
 
+    it('refuses a bare CR while the head is incomplete, as soon as the byte after it arrives', () => {
+      const buf = Buffer.from('GET / HTTP/1.1\r\nHost: a\rX-A: 1\r\n')
+      expect(scanHead(buf, 0, 24, 0)).to.equal(ParseResult.Incomplete)
+      expect(scanHead(buf, 24, 25, 0)).to.equal(ParseResult.Malformed)
+      expect(scanHead(Buffer.from('GET / HTTP/1.1\r\n\r\r'), 0, 19, 0)).to.equal(ParseResult.Malformed)
+    })
+
     it('skips empty lines before a request line', () => {
       const buf = Buffer.from('\r\n\r\nGET')
       expect(skipLeadingEmptyLines(buf, 0, buf.length)).to.equal(4)
@@ -164,6 +171,13 @@ describe('head parser (RFC 9112)', () => {
         expect(head.chunked).to.equal(true)
       }
       expect(parse('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,gzip,,chunked\r\n\r\n').result).to.equal(ParseResult.NotImplemented)
+    })
+
+    it('strips only SP and HTAB around list elements: NBSP is part of a coding or a token', () => {
+      expect(parse('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \xa0chunked\r\n\r\n').result).to.equal(ParseResult.Malformed)
+      expect(parse('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip,chunked\xa0\r\n\r\n').result).to.equal(ParseResult.Malformed)
+      expect(parse('GET / HTTP/1.1\r\nHost: a\r\nConnection: x, close\xa0\r\n\r\n').head.keepAlive).to.equal(true)
+      expect(parse('GET / HTTP/1.1\r\nHost: a\r\nConnection: x,\t close \r\n\r\n').head.keepAlive).to.equal(false)
     })
 
     it('answers identical duplicate Content-Length values as one', () => {

@@ -42,6 +42,29 @@ describe('HeadReader', () => {
     })
   })
 
+  describe('the same refusal whether a head arrives whole or in pieces', () => {
+    const heads: [string, string][] = [
+      ['a bare LF after an unmet expectation', 'POST /e HTTP/1.1\r\nHost: a\r\nExpect: nope\r\nX: a\nContent-Length: 4\r\n\r\nbody'],
+      ['a bare LF after an unsupported version', 'POST /c HTTP/3.1\r\nHost: a\r\nTransfer-Encoding: chunked\t\n\r\n0\r\n\r\n'],
+      ['a bare CR after an unsupported version', 'PUT /f HTTP/3.1\r\nH\rost: a\r\nContent-Length: 2\r\n\r\n{}'],
+      ['a bare CR after an unknown transfer coding', 'POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\nX: \ry\r\n\r\n0\r\n\r\n'],
+    ]
+    for (const [what, text] of heads) {
+      it(`refuses ${what} as malformed, split anywhere`, () => {
+        expect(feed([text]).at(-1), 'whole').to.equal(-2)
+        for (let at = 1; at < text.length; at++) {
+          expect(feed([text.slice(0, at), text.slice(at)]).at(-1), `split at ${at}`).to.equal(-2)
+        }
+      })
+    }
+
+    it('judges bare line ends within the first maxHeaderBytes only: past them the head is too large', () => {
+      const text = `GET / HTTP/1.1\r\nHost: a\r\nX: ${'x'.repeat(LIMITS.maxHeaderBytes)}\nY: 1\r\n\r\n`
+      expect(feed([text]).at(-1)).to.equal(-3)
+      expect(feed([text.slice(0, 100), text.slice(100)]).at(-1)).to.equal(-3)
+    })
+  })
+
   describe('over a Session', () => {
     const app = testApp({ waf: { mode: 'off' } })
     const inputs: [string, string, string][] = [
