@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util'
 import { runDifferential } from '../../test/differential/differential.js'
 import { LLHTTP_VERSION } from '../../test/differential/llhttp-parser.js'
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' } } })
+const { values } = parseArgs({
+  options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' } },
+})
 const cases = Number(values.cases)
 const seed = Number(values.seed)
 const report = await runDifferential({

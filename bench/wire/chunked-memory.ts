@@ -16,7 +16,13 @@ import { parseArgs } from 'node:util'
 const READ_BYTES = 64 * 1024
 
 interface Reader {
-  readBody(input: unknown, head: unknown, limit: number, maxTrailerBytes: number, waitForMore: () => Promise<number>): Promise<Buffer | number>
+  readBody(
+    input: unknown,
+    head: unknown,
+    limit: number,
+    maxTrailerBytes: number,
+    waitForMore: () => Promise<number>,
+  ): Promise<Buffer | number>
 }
 
 /** The chunked encoding of `bodyBytes` bytes in `chunkBytes`-byte chunks, read by read, each made when asked for. */
@@ -50,8 +56,12 @@ function retained(): number {
 export async function heapPerBodyByte(distDir: string, bodyBytes: number, chunkBytes: number): Promise<number> {
   const url = (path: string): string => pathToFileURL(resolve(distDir, path)).href
   const { readBody } = (await import(url('core/request/body-reader.js'))) as Reader
-  const { InputBuffer } = (await import(url('core/wire/input-buffer.js'))) as { InputBuffer: new () => { append(b: Buffer): number } }
-  const { RequestHead } = (await import(url('core/wire/request-head.js'))) as { RequestHead: new () => { chunked: boolean } }
+  const { InputBuffer } = (await import(url('core/wire/input-buffer.js'))) as {
+    InputBuffer: new () => { append(b: Buffer): number }
+  }
+  const { RequestHead } = (await import(url('core/wire/request-head.js'))) as {
+    RequestHead: new () => { chunked: boolean }
+  }
   const nextRead = framedReads(bodyBytes, chunkBytes)
   const last = Buffer.from('0\r\n\r\n', 'latin1')
   const input = new InputBuffer()
@@ -67,13 +77,18 @@ export async function heapPerBodyByte(distDir: string, bodyBytes: number, chunkB
   }
   baseline = retained()
   const body = await readBody(input, head, bodyBytes + 1, 16 * 1024, waitForMore)
-  if (typeof body === 'number' || body.length !== bodyBytes) throw new Error(`body not read: ${typeof body === 'number' ? body : body.length}`)
+  if (typeof body === 'number' || body.length !== bodyBytes)
+    throw new Error(`body not read: ${typeof body === 'number' ? body : body.length}`)
   return held / bodyBytes
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { body: { type: 'string', default: String(4 << 20) }, chunk: { type: 'string', default: '1' }, from: { type: 'string' } },
+    options: {
+      body: { type: 'string', default: String(4 << 20) },
+      chunk: { type: 'string', default: '1' },
+      from: { type: 'string' },
+    },
   })
   const bodyBytes = Number(values.body)
   const chunkBytes = Number(values.chunk)

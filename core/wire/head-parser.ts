@@ -1,5 +1,5 @@
 import { CR, HTAB, LF, SP, FIELD_VALUE_CLASS, FIELD_VALUE_PERCENT, TARGET_CLASS, TARGET_ESCAPE, TARGET_QUERY, TCHAR } from './char-tables.js'
-import { RequestHead } from './request-head.js'
+import { type RequestHead } from './request-head.js'
 import { ParseResult } from './parse-result.js'
 import type {} from './buffer-slices.js'
 import { isHostAndPort } from './host-syntax.js'

@@ -45,7 +45,13 @@ export function isHostAndPort(text: string, start: number, end: number): boolean
     while (i < end) {
       const c = text.charCodeAt(i)
       if (c < 256 && REG_NAME[c] === 1) i++
-      else if (c === PERCENT && i + 2 < end && HEX_VALUE[text.charCodeAt(i + 1) & 0xff] !== 255 && HEX_VALUE[text.charCodeAt(i + 2) & 0xff] !== 255) i += 3
+      else if (
+        c === PERCENT &&
+        i + 2 < end &&
+        HEX_VALUE[text.charCodeAt(i + 1) & 0xff] !== 255 &&
+        HEX_VALUE[text.charCodeAt(i + 2) & 0xff] !== 255
+      )
+        i += 3
       else break
     }
     if (i === start) return false

@@ -27,37 +27,55 @@ function looseHead(input: string, start: number): LooseHead {
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(':')
     // OWS only (SP, HTAB): String#trim would strip NBSP and other bytes a field value keeps.
-    if (colon > 0) fields.push([line.slice(0, colon).toLowerCase(), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')])
+    if (colon > 0)
+      fields.push([line.slice(0, colon).toLowerCase(), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')])
   }
   return { method, target, version, fields, raw, rest: end < 0 ? '' : input.slice(end + 4) }
 }
 
 const values = (h: LooseHead, name: string): string[] => h.fields.filter(([n]) => n === name).map(([, v]) => v)
-const HOST = /^(\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Za-z\-._~!$&'()*+,;=:]+\]|([0-9A-Za-z\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(:[0-9]*)?$/
+const HOST =
+  /^(\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Za-z\-._~!$&'()*+,;=:]+\]|([0-9A-Za-z\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(:[0-9]*)?$/
 const CONTROL_IN_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/
 
 function gatehouseRejects(reason: string | undefined, h: LooseHead, input: string, at: number): string {
   switch (reason) {
-    case 'ExpectationFailed': return 'expect-unknown'
-    case 'NotImplemented': return 'transfer-coding-unknown'
-    case 'BodyTooLarge': return 'size-limit'
-    case 'VersionNotSupported': return 'version'
-    case 'HeadTooLarge': case 'TooManyHeaders': case 'TargetTooLong': return 'head-limit'
+    case 'ExpectationFailed':
+      return 'expect-unknown'
+    case 'NotImplemented':
+      return 'transfer-coding-unknown'
+    case 'BodyTooLarge':
+      return 'size-limit'
+    case 'VersionNotSupported':
+      return 'version'
+    case 'HeadTooLarge':
+    case 'TooManyHeaders':
+    case 'TargetTooLong':
+      return 'head-limit'
   }
   if (/^(\r\n)*(\n|\r[^\n])/.test(input.slice(at))) return 'stray-line-end'
   if (h.raw.split('\r\n')[0]!.split(' ').length < 3) return 'http09'
-  if (values(h, 'content-length').some((v) => /^[0-9]+$/.test(v) && Number(v) > Number.MAX_SAFE_INTEGER)) return 'size-limit'
-  if (/^[^ ]+ [^ ]+ [^ ]/.test(h.raw) === false && / {2,}|\t/.test(h.raw.split('\r\n')[0]!)) return 'request-line-whitespace'
+  if (values(h, 'content-length').some((v) => /^[0-9]+$/.test(v) && Number(v) > Number.MAX_SAFE_INTEGER))
+    return 'size-limit'
+  if (/^[^ ]+ [^ ]+ [^ ]/.test(h.raw) === false && / {2,}|\t/.test(h.raw.split('\r\n')[0]!))
+    return 'request-line-whitespace'
   const hosts = values(h, 'host')
   if (hosts.length > 1 || (h.version === 'HTTP/1.1' && hosts.length === 0)) return 'host-count'
   if (values(h, 'content-type').length > 1) return 'content-type-duplicate'
   if (h.version === 'HTTP/1.0' && values(h, 'transfer-encoding').length > 0) return 'transfer-encoding-http10'
   if (hosts.length === 1 && hosts[0] !== '' && !HOST.test(hosts[0]!)) return 'host-invalid'
-  const codings = values(h, 'transfer-encoding').join(',').split(',').map((c) => c.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase()).filter((c) => c !== '')
-  if (values(h, 'transfer-encoding').length > 0 && codings[codings.length - 1] !== 'chunked') return 'transfer-encoding-not-chunked'
+  const codings = values(h, 'transfer-encoding')
+    .join(',')
+    .split(',')
+    .map((c) => c.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase())
+    .filter((c) => c !== '')
+  if (values(h, 'transfer-encoding').length > 0 && codings[codings.length - 1] !== 'chunked')
+    return 'transfer-encoding-not-chunked'
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(h.target) || h.method === 'CONNECT') {
-    const authority = h.method === 'CONNECT' ? h.target : h.target.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?]/)[0]!
-    if (!HOST.test(authority) || hosts[0] === '' || (h.method === 'CONNECT' && !/:[0-9]+$/.test(authority))) return 'authority-invalid'
+    const authority =
+      h.method === 'CONNECT' ? h.target : h.target.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?]/)[0]!
+    if (!HOST.test(authority) || hosts[0] === '' || (h.method === 'CONNECT' && !/:[0-9]+$/.test(authority)))
+      return 'authority-invalid'
   }
   if (!/^(\/|\*$|[a-z][a-z0-9+.-]*:\/\/)/i.test(h.target) && h.method !== 'CONNECT') return 'target-form'
   if (h.target === '*' && h.method !== 'OPTIONS') return 'target-form'
@@ -117,8 +135,10 @@ export function classify(input: string, gatehouse: ParseOutcome, llhttp: ParseOu
       return llhttp.end === 'rejected' ? 'head-judged-whole' : 'unexplained'
     }
     case 'llhttp-waits':
-      if (llhttp.end === 'done' && values(looseHead(input, starts[d.message - 1] ?? 0), 'connection').length > 0) return 'trailing-ows'
-      if (gatehouse.messages[d.message - 1]?.upgrade === true || gatehouse.messages[d.message]?.upgrade === true) return 'upgrade-with-body'
+      if (llhttp.end === 'done' && values(looseHead(input, starts[d.message - 1] ?? 0), 'connection').length > 0)
+        return 'trailing-ows'
+      if (gatehouse.messages[d.message - 1]?.upgrade === true || gatehouse.messages[d.message]?.upgrade === true)
+        return 'upgrade-with-body'
       return 'unexplained'
     case 'parsed-differently':
       if (d.field === 'upgrade' && /^(connection|upgrade):[^\r]*[ \t]\r\n/im.test(h.raw)) return 'trailing-ows'

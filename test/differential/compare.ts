@@ -13,7 +13,15 @@ export interface Disagreement {
   readonly field?: keyof ParsedMessage
 }
 
-const FIELDS: readonly (keyof ParsedMessage)[] = ['method', 'target', 'version', 'headers', 'body', 'trailers', 'upgrade']
+const FIELDS: readonly (keyof ParsedMessage)[] = [
+  'method',
+  'target',
+  'version',
+  'headers',
+  'body',
+  'trailers',
+  'upgrade',
+]
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
@@ -34,7 +42,11 @@ export function compareOutcomes(gatehouse: ParseOutcome, llhttp: ParseOutcome): 
   if (gatehouse.end === llhttp.end) return undefined
   // The same messages, then one refused what follows and the other did not.
   if (gatehouse.end === 'rejected') return { kind: 'gatehouse-rejects', message: g }
-  if (llhttp.end === 'rejected') return { kind: llhttp.end === 'rejected' && gatehouse.end === 'incomplete' ? 'gatehouse-waits' : 'llhttp-rejects', message: g }
+  if (llhttp.end === 'rejected')
+    return {
+      kind: llhttp.end === 'rejected' && gatehouse.end === 'incomplete' ? 'gatehouse-waits' : 'llhttp-rejects',
+      message: g,
+    }
   return { kind: gatehouse.end === 'incomplete' ? 'gatehouse-waits' : 'llhttp-waits', message: g }
 }
 

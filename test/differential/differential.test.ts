@@ -6,7 +6,7 @@ import { parseWithGatehouse } from './gatehouse-parser.js'
 import { parseWithLlhttp } from './llhttp-parser.js'
 import { compareOutcomes } from './compare.js'
 
-describe('differential: Gatehouse against llhttp (node\'s parser)', () => {
+describe("differential: Gatehouse against llhttp (node's parser)", () => {
   it('agrees on every seed request, whole and byte by byte', async () => {
     for (const seed of SEEDS) {
       const bytes = Buffer.from(seed, 'latin1')

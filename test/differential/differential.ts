@@ -35,7 +35,12 @@ const KEEP = 20
  * Runs `cases` seeded cases: a seed request mutated, split into reads at random, parsed by Gatehouse
  * and by llhttp, and by Gatehouse again unsplit; every disagreement is classified.
  */
-export async function runDifferential(options: { seed: number; cases: number; slowCaseMs?: number; onProgress?: (done: number) => void }): Promise<RunReport> {
+export async function runDifferential(options: {
+  seed: number
+  cases: number
+  slowCaseMs?: number
+  onProgress?: (done: number) => void
+}): Promise<RunReport> {
   const random = new Random(options.seed)
   const slowCaseMs = options.slowCaseMs ?? 1000
   const byClass: Record<string, number> = {}
@@ -59,7 +64,12 @@ export async function runDifferential(options: { seed: number; cases: number; sl
       const elapsed = performance.now() - caseStart
       if (elapsed > slowCaseMs) slow.push({ kind: 'slow', reads: shown(), detail: `${elapsed.toFixed(0)} ms` })
       if (!sameOutcome(gatehouse, whole)) {
-        if (splitDependent.length < KEEP) splitDependent.push({ kind: 'split-dependent', reads: shown(), detail: JSON.stringify({ split: gatehouse, whole }) })
+        if (splitDependent.length < KEEP)
+          splitDependent.push({
+            kind: 'split-dependent',
+            reads: shown(),
+            detail: JSON.stringify({ split: gatehouse, whole }),
+          })
         continue
       }
       const disagreement = compareOutcomes(gatehouse, llhttp)
@@ -71,15 +81,29 @@ export async function runDifferential(options: { seed: number; cases: number; sl
       if (id === 'unexplained' || !KNOWN.has(id)) {
         byClass.unexplained = (byClass.unexplained ?? 0) + 1
         if (unexplained.length < KEEP) {
-          unexplained.push({ kind: `${disagreement.kind}${disagreement.field === undefined ? '' : `:${disagreement.field}`}`, reads: shown(), detail: JSON.stringify({ mutations, gatehouse, llhttp }) })
+          unexplained.push({
+            kind: `${disagreement.kind}${disagreement.field === undefined ? '' : `:${disagreement.field}`}`,
+            reads: shown(),
+            detail: JSON.stringify({ mutations, gatehouse, llhttp }),
+          })
         }
         continue
       }
       byClass[id] = (byClass[id] ?? 0) + 1
     } catch (err) {
-      if (crashes.length < KEEP) crashes.push({ kind: 'crash', reads: shown(), detail: String((err as Error).stack ?? err) })
+      if (crashes.length < KEEP)
+        crashes.push({ kind: 'crash', reads: shown(), detail: String((err as Error).stack ?? err) })
       byClass.crash = (byClass.crash ?? 0) + 1
     }
   }
-  return { cases: options.cases, agreed, byClass, crashes, unexplained, splitDependent, slow, seconds: (performance.now() - started) / 1000 }
+  return {
+    cases: options.cases,
+    agreed,
+    byClass,
+    crashes,
+    unexplained,
+    splitDependent,
+    slow,
+    seconds: (performance.now() - started) / 1000,
+  }
 }

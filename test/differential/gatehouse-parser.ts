@@ -1,5 +1,5 @@
 import { HeadReader } from '../../core/wire/head-reader.js'
-import { RequestHead } from '../../core/wire/request-head.js'
+import { type RequestHead } from '../../core/wire/request-head.js'
 import { readBody } from '../../core/request/body-reader.js'
 import { ParseResult } from '../../core/wire/parse-result.js'
 import { resolveConfig } from '../../core/config/config.js'
@@ -34,11 +34,14 @@ export async function parseWithGatehouse(reads: readonly Buffer[]): Promise<Pars
         const rest = input.buf.subarray(input.pos, input.end)
         // Nothing but empty lines (or none) waited: the input ended between messages.
         const between = rest.every((b) => b === 13 || b === 10)
-        return between ? { messages, end: 'done', starts } : { messages, end: 'incomplete', waitingIn: 'head', stoppedAt: offset(), starts }
+        return between
+          ? { messages, end: 'done', starts }
+          : { messages, end: 'incomplete', waitingIn: 'head', stoppedAt: offset(), starts }
       }
       head = input.next()
     }
-    if (typeof head === 'number') return { messages, end: 'rejected', reason: REASONS.get(head) ?? String(head), stoppedAt: offset(), starts }
+    if (typeof head === 'number')
+      return { messages, end: 'rejected', reason: REASONS.get(head) ?? String(head), stoppedAt: offset(), starts }
     starts.push(offset() - head.headBytes)
     let body: Buffer = Buffer.alloc(0)
     const upgrade = head.upgrade || head.method === 'CONNECT'

@@ -20,7 +20,10 @@ interface HttpParserClass {
 }
 
 // node's own HTTP parser (llhttp), as node:http drives it, in strict mode (no leniency flags).
-const { HTTPParser, methods } = createRequire(import.meta.url)('_http_common') as { HTTPParser: HttpParserClass; methods: string[] }
+const { HTTPParser, methods } = createRequire(import.meta.url)('_http_common') as {
+  HTTPParser: HttpParserClass
+  methods: string[]
+}
 
 /** llhttp's version, for the record. */
 export const LLHTTP_VERSION = process.versions.llhttp ?? 'unknown'
@@ -36,7 +39,9 @@ export function parseWithLlhttp(reads: readonly Buffer[], maxHeaderSize = 16 * 1
   const messages: ParsedMessage[] = []
   let headers: string[] = []
   let url = ''
-  let current: { method: string; target: string; version: string; headers: string[]; upgrade: boolean; keepAlive: boolean } | undefined
+  let current:
+    | { method: string; target: string; version: string; headers: string[]; upgrade: boolean; keepAlive: boolean }
+    | undefined
   let body: Buffer[] = []
   let trailers: string[] = []
   let stop = false
@@ -53,8 +58,15 @@ export function parseWithLlhttp(reads: readonly Buffer[], maxHeaderSize = 16 * 1
     }
   }
   parser[HTTPParser.kOnHeadersComplete] = (
-    major: number, minor: number, heads: string[] | undefined, method: number, target: string | undefined,
-    _status: unknown, _message: unknown, upgrade: boolean, keepAlive: boolean,
+    major: number,
+    minor: number,
+    heads: string[] | undefined,
+    method: number,
+    target: string | undefined,
+    _status: unknown,
+    _message: unknown,
+    upgrade: boolean,
+    keepAlive: boolean,
   ): number => {
     inMessage = true
     current = {
@@ -103,7 +115,12 @@ export function parseWithLlhttp(reads: readonly Buffer[], maxHeaderSize = 16 * 1
     }
     if (stop) return { messages, end: 'done' }
     if (current !== undefined || parser.finish() !== undefined) {
-      return { messages, end: 'incomplete', waitingIn: current === undefined ? 'head' : 'body', stoppedAt: messageStart }
+      return {
+        messages,
+        end: 'incomplete',
+        waitingIn: current === undefined ? 'head' : 'body',
+        stoppedAt: messageStart,
+      }
     }
     return { messages, end: 'done' }
   } finally {

@@ -17,7 +17,9 @@ function gatherSpecRequests(): string[] {
       const path = join(dir, name)
       if (statSync(path).isDirectory()) walk(path)
       else if (name.endsWith('.ts')) {
-        for (const match of readFileSync(path, 'utf8').matchAll(/'((?:[A-Z]+ \S+ HTTP\/1\.[01]\\r\\n)(?:[^'\\]|\\.)*?\\r\\n\\r\\n(?:[^'\\]|\\.)*)'/g)) {
+        for (const match of readFileSync(path, 'utf8').matchAll(
+          /'((?:[A-Z]+ \S+ HTTP\/1\.[01]\\r\\n)(?:[^'\\]|\\.)*?\\r\\n\\r\\n(?:[^'\\]|\\.)*)'/g,
+        )) {
           found.add(unescape(match[1]!))
         }
       }
@@ -29,13 +31,17 @@ function gatherSpecRequests(): string[] {
 
 function unescape(literal: string): string {
   return literal.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)/g, (_, e: string) =>
-    e[0] === 'x' || e[0] === 'u' ? String.fromCharCode(parseInt(e.slice(1), 16)) : ({ r: '\r', n: '\n', t: '\t', '0': '\0' } as Record<string, string>)[e] ?? e,
+    e[0] === 'x' || e[0] === 'u'
+      ? String.fromCharCode(parseInt(e.slice(1), 16))
+      : (({ r: '\r', n: '\n', t: '\t', '0': '\0' } as Record<string, string>)[e] ?? e),
   )
 }
 
 // Answers with what it read, so that any difference in parsing shows in the response.
 const app = new App({ waf: { mode: 'off' }, serverHeader: false })
-app.all('/*', (req, res) => res.json({ method: req.method, target: req.target, host: req.host, headers: req.rawHeaders, body: req.text() }))
+app.all('/*', (req, res) =>
+  res.json({ method: req.method, target: req.target, host: req.host, headers: req.rawHeaders, body: req.text() }),
+)
 
 /**
  * The responses to `reads`. A `100 Continue` is left out: it invites a body that has not arrived,
@@ -48,7 +54,7 @@ async function answer(reads: Buffer[]): Promise<string> {
 describe('split invariance: the same responses however the bytes are split', () => {
   const corpus = [...new Set([...SEEDS, ...gatherSpecRequests()])]
 
-  it('has the spec suites\' raw requests to replay', () => {
+  it("has the spec suites' raw requests to replay", () => {
     expect(corpus.length).to.be.greaterThan(SEEDS.length + 50)
   })
 

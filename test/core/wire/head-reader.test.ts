@@ -30,11 +30,18 @@ describe('HeadReader', () => {
     })
 
     it('waits for the LF of a CR that ends a read between requests', () => {
-      expect(feed(['GET /a HTTP/1.1\r\nHost: a\r\n\r\n\r', '\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n'])).to.deep.equal(['/a', undefined, '/b', undefined])
+      expect(feed(['GET /a HTTP/1.1\r\nHost: a\r\n\r\n\r', '\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n'])).to.deep.equal([
+        '/a',
+        undefined,
+        '/b',
+        undefined,
+      ])
     })
 
     it('skips empty lines sent one byte at a time', () => {
-      expect(feed([...'\r\n\r\n\r\nGET /a HTTP/1.1\r\nHost: a\r\n\r\n']).filter((x) => x !== undefined)).to.deep.equal(['/a'])
+      expect(feed([...'\r\n\r\n\r\nGET /a HTTP/1.1\r\nHost: a\r\n\r\n']).filter((x) => x !== undefined)).to.deep.equal([
+        '/a',
+      ])
     })
 
     it('still refuses a CR followed by anything but LF', () => {
@@ -44,10 +51,19 @@ describe('HeadReader', () => {
 
   describe('the same refusal whether a head arrives whole or in pieces', () => {
     const heads: [string, string][] = [
-      ['a bare LF after an unmet expectation', 'POST /e HTTP/1.1\r\nHost: a\r\nExpect: nope\r\nX: a\nContent-Length: 4\r\n\r\nbody'],
-      ['a bare LF after an unsupported version', 'POST /c HTTP/3.1\r\nHost: a\r\nTransfer-Encoding: chunked\t\n\r\n0\r\n\r\n'],
+      [
+        'a bare LF after an unmet expectation',
+        'POST /e HTTP/1.1\r\nHost: a\r\nExpect: nope\r\nX: a\nContent-Length: 4\r\n\r\nbody',
+      ],
+      [
+        'a bare LF after an unsupported version',
+        'POST /c HTTP/3.1\r\nHost: a\r\nTransfer-Encoding: chunked\t\n\r\n0\r\n\r\n',
+      ],
       ['a bare CR after an unsupported version', 'PUT /f HTTP/3.1\r\nH\rost: a\r\nContent-Length: 2\r\n\r\n{}'],
-      ['a bare CR after an unknown transfer coding', 'POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\nX: \ry\r\n\r\n0\r\n\r\n'],
+      [
+        'a bare CR after an unknown transfer coding',
+        'POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\nX: \ry\r\n\r\n0\r\n\r\n',
+      ],
     ]
     for (const [what, text] of heads) {
       it(`refuses ${what} as malformed, split anywhere`, () => {
@@ -70,7 +86,11 @@ describe('HeadReader', () => {
     const inputs: [string, string, string][] = [
       ['at the connection start', `\r\n\r\n${GET_HELLO}`, textResponse('hello')],
       ['between pipelined requests', `${GET_HELLO}\r\n\r\n${GET_HELLO}`, textResponse('hello') + textResponse('hello')],
-      ['after a body', `POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi\r\n${GET_HELLO}`, textResponse('hi') + textResponse('hello')],
+      [
+        'after a body',
+        `POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi\r\n${GET_HELLO}`,
+        textResponse('hi') + textResponse('hello'),
+      ],
     ]
     for (const [where, input, expected] of inputs) {
       it(`answers the same with empty lines ${where}, at every split point`, async () => {

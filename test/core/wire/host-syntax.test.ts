@@ -18,9 +18,22 @@ function parse(text: string): { result: number; head: RequestHead } {
 describe('Host (RFC 9112 §3.2, RFC 9110 §7.2, RFC 3986 uri-host [":" port])', () => {
   describe('isHostAndPort()', () => {
     const valid = [
-      'a', 'example.com', 'EXAMPLE.com:8080', 'example.com:', '127.0.0.1', '127.0.0.1:80', '[::1]', '[::1]:8080',
-      '[2001:db8::7]', '[::ffff:192.0.2.1]:443', '[v1.fe80::a+en1]', 'xn--bcher-kva.example', 'a-b_c~d', "sub!$&'()*+,;=delims",
-      'caf%C3%A9.example', '%41',
+      'a',
+      'example.com',
+      'EXAMPLE.com:8080',
+      'example.com:',
+      '127.0.0.1',
+      '127.0.0.1:80',
+      '[::1]',
+      '[::1]:8080',
+      '[2001:db8::7]',
+      '[::ffff:192.0.2.1]:443',
+      '[v1.fe80::a+en1]',
+      'xn--bcher-kva.example',
+      'a-b_c~d',
+      "sub!$&'()*+,;=delims",
+      'caf%C3%A9.example',
+      '%41',
     ]
     for (const text of valid) {
       it(`accepts ${JSON.stringify(text)}`, () => {
@@ -28,8 +41,29 @@ describe('Host (RFC 9112 §3.2, RFC 9110 §7.2, RFC 3986 uri-host [":" port])', 
       })
     }
     const invalid = [
-      '', ':80', 'user:pw@evil.example', 'user@evil.example', 'a b/c?d#e', 'evil.example/x', 'evil.example?', 'evil.example#f',
-      'a:b', 'a:80:80', 'a:8 0', '[::1', '[]', '[::1]x', '[::1]:a', '[::g]', 'a%', 'a%4', 'a%4g', 'a\\b', 'a"b', 'a<b', '\xe9',
+      '',
+      ':80',
+      'user:pw@evil.example',
+      'user@evil.example',
+      'a b/c?d#e',
+      'evil.example/x',
+      'evil.example?',
+      'evil.example#f',
+      'a:b',
+      'a:80:80',
+      'a:8 0',
+      '[::1',
+      '[]',
+      '[::1]x',
+      '[::1]:a',
+      '[::g]',
+      'a%',
+      'a%4',
+      'a%4g',
+      'a\\b',
+      'a"b',
+      'a<b',
+      '\xe9',
       'a\tb',
     ]
     for (const text of invalid) {
@@ -47,7 +81,9 @@ describe('Host (RFC 9112 §3.2, RFC 9110 §7.2, RFC 3986 uri-host [":" port])', 
     })
 
     it("takes an absolute-form target's authority over Host (RFC 9112 §3.2.2)", () => {
-      expect(parse('GET http://a.example:81/p?q HTTP/1.1\r\nHost: b.example\r\n\r\n').head.authority).to.equal('a.example:81')
+      expect(parse('GET http://a.example:81/p?q HTTP/1.1\r\nHost: b.example\r\n\r\n').head.authority).to.equal(
+        'a.example:81',
+      )
       expect(parse('GET http://a.example?q HTTP/1.1\r\nHost: b.example\r\n\r\n').head.authority).to.equal('a.example')
       expect(parse('GET http://[::1]:8/ HTTP/1.1\r\nHost: b\r\n\r\n').head.authority).to.equal('[::1]:8')
     })
@@ -75,7 +111,10 @@ describe('Host (RFC 9112 §3.2, RFC 9110 §7.2, RFC 3986 uri-host [":" port])', 
       ['an empty Host with an absolute-form target', 'GET http://a.example/ HTTP/1.1\r\nHost: \r\n\r\n'],
       ['an empty Host with an authority-form target', 'CONNECT a.example:443 HTTP/1.1\r\nHost: \r\n\r\n'],
       ['an invalid Host beside an absolute-form target', 'GET http://a.example/ HTTP/1.1\r\nHost: u@b\r\n\r\n'],
-      ['userinfo in an absolute-form target (RFC 9110 §4.2.4)', 'GET http://user@a.example/ HTTP/1.1\r\nHost: a.example\r\n\r\n'],
+      [
+        'userinfo in an absolute-form target (RFC 9110 §4.2.4)',
+        'GET http://user@a.example/ HTTP/1.1\r\nHost: a.example\r\n\r\n',
+      ],
       ['an absolute-form target with no host', 'GET http:///p HTTP/1.1\r\nHost: a\r\n\r\n'],
       ['an authority-form target with no port', 'CONNECT a.example HTTP/1.1\r\nHost: a.example\r\n\r\n'],
       ['an authority-form target with an empty port', 'CONNECT a.example: HTTP/1.1\r\nHost: a.example\r\n\r\n'],
@@ -93,7 +132,11 @@ describe('Host (RFC 9112 §3.2, RFC 9110 §7.2, RFC 3986 uri-host [":" port])', 
     const app = new App({ waf: { mode: 'off' } }).all('/*', (req, res) => res.text(`[${req.host}]`))
     const cases: [string, string, string][] = [
       ['the Host of an origin-form request', 'GET /x HTTP/1.1\r\nHost: example.com:8080\r\n\r\n', '[example.com:8080]'],
-      ["an absolute-form target's authority, not Host", 'GET http://a.example/x HTTP/1.1\r\nHost: evil.example\r\n\r\n', '[a.example]'],
+      [
+        "an absolute-form target's authority, not Host",
+        'GET http://a.example/x HTTP/1.1\r\nHost: evil.example\r\n\r\n',
+        '[a.example]',
+      ],
       ['nothing for HTTP/1.0 without Host', 'GET /x HTTP/1.0\r\n\r\n', '[]'],
     ]
     for (const [what, input, expected] of cases) {
