@@ -22,6 +22,7 @@ import { AddressInUseError, InvalidOptionError } from './errors.js'
 import { RouteGroup, type RouteRegistrar } from './route-group.js'
 import { validating } from './validation.js'
 import { corsParts, type CorsOptions } from './cors.js'
+import { staticFiles, type StaticOptions } from './static-files.js'
 import { rebuildFixedAnswer, type FixedAnswerHost } from './fixed-answer.js'
 import { EMPTY_PARAMS } from '../../router/params-object.js'
 import { ValidationFailedError } from './errors.js'
@@ -313,6 +314,28 @@ export class App {
     const { preflight, onResponse } = corsParts(options)
     this.onResponse(onResponse)
     this.#preflight = preflight
+    return this
+  }
+
+  /**
+   * Serves the files of a folder under a path prefix (GET and HEAD): confined to the folder
+   * whatever the encoding and the WAF's mode, symlinks leaving it and dotfiles refused,
+   * `index.html` for a directory, ETag/304/Range, a `Cache-Control`, and precompressed
+   * `.br`/`.gz` siblings for clients that accept them. A miss answers the App's 404.
+   * @param prefix - e.g. `/assets` (`/` for the whole site)
+   * @param dir - the folder, relative to the working directory or absolute
+   * @param options - index files, Cache-Control, precompressed siblings
+   * @returns this app
+   * @example
+   * ```ts
+   * app.static('/assets', './public', { cacheControl: 'public, max-age=31536000, immutable' })
+   * ```
+   */
+  static(prefix: string, dir: string, options: StaticOptions = {}): this {
+    const base = normalizePrefix(prefix, 'static')
+    const handler = staticFiles(dir, options, () => this.#notFound)
+    this.get(`${base}/*`, handler)
+    if (base !== '') this.get(base, handler)
     return this
   }
 
