@@ -28,16 +28,16 @@ export type { TlsConfig, SniCertificateConfig } from './core/config/tls-config.j
 /** Core errors: each has a stable `code` and the HTTP `status` it maps to. */
 export {
   GatehouseError,
+  GATEHOUSE_ERROR,
+  PROTOCOL_ERRORS,
+  isGatehouseError,
+  HttpError,
+  NotImplementedError,
   InvalidConfigError,
   UnknownConfigKeyError,
   MalformedRequestError,
   HeadTooLargeError,
-  TooManyHeadersError,
-  TargetTooLongError,
   BodyTooLargeError,
-  VersionNotSupportedError,
-  ExpectationFailedError,
-  RequestTimeoutError,
   InvalidJsonBodyError,
   ResponseAlreadySentError,
   InvalidStatusError,
@@ -53,8 +53,9 @@ export {
   WorkerExitedError,
   WorkerCrashLoopError,
   ClusterNotPrimaryError,
+  FileNotFoundError,
 } from './core/errors.js'
-export type { CoreErrorCode } from './core/errors.js'
+export type { CoreErrorCode, ProtocolError, ProtocolErrorCode } from './core/errors.js'
 export {
   InvalidRouteOptionError,
   UnknownRouteOptionError,

@@ -14,6 +14,12 @@ export const CERTIFICATE_ERROR_CODES = [
 export type CertificateErrorCode = (typeof CERTIFICATE_ERROR_CODES)[number]
 
 /**
+ * The brand every error of the project carries (core's `GATEHOUSE_ERROR`): this folder imports
+ * nothing else of the project, so it registers the same symbol rather than importing it.
+ */
+const GATEHOUSE_ERROR = Symbol.for('gatehouse.error')
+
+/**
  * The base of every certificate error. All of them are found at start-up or on reload, never
  * while serving, so each maps to 500: the server is misconfigured, the client did nothing wrong.
  *
@@ -25,6 +31,8 @@ export type CertificateErrorCode = (typeof CERTIFICATE_ERROR_CODES)[number]
  * ```
  */
 export abstract class CertificateError extends Error {
+  /** The project's brand. */
+  readonly [GATEHOUSE_ERROR] = true
   /** Stable machine-readable code. */
   abstract readonly code: CertificateErrorCode
   /** The HTTP status this error maps to. */

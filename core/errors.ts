@@ -1,18 +1,47 @@
+import { STATUS_CODES } from 'node:http'
+
 /**
- * Every error code the core can raise. Codes never change once released, so a
+ * The brand every error of the project carries, whichever folder defines it: `router/`, `waf/`,
+ * `certs/` and `transports/` import nothing from `core/`, so they cannot extend one class, but each
+ * root class sets this registered symbol. It is found across copies of the package too.
+ */
+export const GATEHOUSE_ERROR = Symbol.for('gatehouse.error')
+
+/**
+ * The protocol errors: request bytes the Session refuses before any handler runs. Each row gives
+ * the parser's result number, the stable code, the status and the message of the fixed response
+ * (built from it once, at load), and the classes below take their code and status from it, so
+ * the parser, the fixed responses and the classes cannot disagree.
+ */
+export const PROTOCOL_ERRORS = {
+  Malformed: { result: -2, code: 'ERR_MALFORMED_REQUEST', status: 400, message: 'Malformed HTTP request' },
+  HeadTooLarge: { result: -3, code: 'ERR_HEAD_TOO_LARGE', status: 431, message: 'Request header fields too large' },
+  TooManyHeaders: { result: -4, code: 'ERR_TOO_MANY_HEADERS', status: 431, message: 'Too many header fields' },
+  TargetTooLong: { result: -5, code: 'ERR_TARGET_TOO_LONG', status: 414, message: 'URI too long' },
+  VersionNotSupported: { result: -6, code: 'ERR_HTTP_VERSION', status: 505, message: 'HTTP version not supported' },
+  ExpectationFailed: { result: -7, code: 'ERR_EXPECTATION_FAILED', status: 417, message: 'Expectation failed' },
+  NotImplemented: { result: -8, code: 'ERR_NOT_IMPLEMENTED', status: 501, message: 'Transfer coding not implemented' },
+  BodyTooLarge: { result: -9, code: 'ERR_BODY_TOO_LARGE', status: 413, message: 'Payload too large' },
+  RequestTimeout: { result: -10, code: 'ERR_REQUEST_TIMEOUT', status: 408, message: 'Request timeout' },
+  // The server, not the client, was too slow: 503, which a client does not take as its own fault.
+  HandlerTimeout: { result: -11, code: 'ERR_HANDLER_TIMEOUT', status: 503, message: 'Handler timeout' },
+} as const
+
+/** One row of {@link PROTOCOL_ERRORS}. */
+export type ProtocolError = (typeof PROTOCOL_ERRORS)[keyof typeof PROTOCOL_ERRORS]
+
+/** The code of a protocol error: the fixed responses' codes, some of which also name a class. */
+export type ProtocolErrorCode = ProtocolError['code']
+
+/**
+ * Every error code the core can raise or answer with. Codes never change once released, so a
  * `switch (err.code)` over this union can be exhaustive.
  */
 export type CoreErrorCode =
+  | ProtocolErrorCode
+  | 'ERR_HTTP'
   | 'ERR_CONFIG_INVALID'
   | 'ERR_CONFIG_UNKNOWN_KEY'
-  | 'ERR_MALFORMED_REQUEST'
-  | 'ERR_HEAD_TOO_LARGE'
-  | 'ERR_TOO_MANY_HEADERS'
-  | 'ERR_TARGET_TOO_LONG'
-  | 'ERR_BODY_TOO_LARGE'
-  | 'ERR_HTTP_VERSION'
-  | 'ERR_EXPECTATION_FAILED'
-  | 'ERR_REQUEST_TIMEOUT'
   | 'ERR_BODY_INVALID_JSON'
   | 'ERR_RESPONSE_ALREADY_SENT'
   | 'ERR_INVALID_STATUS'
@@ -38,9 +67,11 @@ export type CoreErrorCode =
   | 'ERR_WORKER_EXITED'
   | 'ERR_WORKER_CRASH_LOOP'
   | 'ERR_CLUSTER_NOT_PRIMARY'
+  | 'ERR_FILE_NOT_FOUND'
 
 /**
- * The base of every error the core throws: a stable `code` and the HTTP `status` it maps to.
+ * The base of every error the core throws: a stable `code`, the HTTP `status` it maps to, and
+ * the project's brand ({@link isGatehouseError} recognises errors of every folder by it).
  *
  * @example
  * ```ts
@@ -50,10 +81,102 @@ export type CoreErrorCode =
  * ```
  */
 export abstract class GatehouseError extends Error {
+  /** The project's brand. */
+  readonly [GATEHOUSE_ERROR] = true
   /** Stable machine-readable code. */
   abstract readonly code: CoreErrorCode
   /** The HTTP status this error answers with when it reaches a client. */
   abstract readonly status: number
+}
+
+/**
+ * Whether a value is an error of this project, from any folder (core, router, WAF, certificates,
+ * transports) and any copy of the package: they all carry {@link GATEHOUSE_ERROR}.
+ * @param value - anything thrown
+ */
+export function isGatehouseError(value: unknown): value is Error & { readonly code: string; readonly status: number } {
+  return typeof value === 'object' && value !== null && (value as { [GATEHOUSE_ERROR]?: unknown })[GATEHOUSE_ERROR] === true
+}
+
+/**
+ * The status a thrown value answers with: its `status`, or else its `statusCode`, when that is an
+ * integer from 400 to 599 (as `http-errors`, fastify and Express read it); 500 otherwise.
+ * @param value - anything thrown
+ */
+export function statusOfThrown(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 500
+  const { status, statusCode } = value as { status?: unknown; statusCode?: unknown }
+  const found = typeof status === 'number' ? status : statusCode
+  return typeof found === 'number' && Number.isInteger(found) && found >= 400 && found <= 599 ? found : 500
+}
+
+/**
+ * The message a client may see for a thrown value: its own for a 4xx (or when it says
+ * `expose: true`), the status's reason phrase for a 5xx (or when it says `expose: false`), so an
+ * internal failure never leaks its details.
+ * @param value - anything thrown
+ * @param status - its status, from {@link statusOfThrown}
+ */
+export function exposedMessage(value: unknown, status: number): string {
+  const reason = STATUS_CODES[status] ?? 'Error'
+  if (typeof value !== 'object' || value === null) return reason
+  const { expose, message } = value as { expose?: unknown; message?: unknown }
+  const shown = typeof expose === 'boolean' ? expose : status < 500
+  return shown && typeof message === 'string' && message !== '' ? message : reason
+}
+
+/**
+ * An error a handler throws to answer with a status: `throw new HttpError(403)`. The App answers
+ * `{"message": …}` with that status; the message is shown for 4xx and hidden for 5xx (the reason
+ * phrase is sent instead) unless `expose` says otherwise.
+ *
+ * @example
+ * ```ts
+ * app.get('/admin', (req) => {
+ *   if (req.header('authorization') === undefined) throw new HttpError(401, 'Sign in first')
+ *   return 'welcome'
+ * })
+ * ```
+ */
+export class HttpError extends GatehouseError {
+  readonly code = 'ERR_HTTP'
+  readonly status: number
+  /** Whether the message is shown to the client. */
+  readonly expose: boolean
+
+  /**
+   * @param status - an integer from 400 to 599
+   * @param message - what went wrong; the status's reason phrase by default
+   * @param options - `expose` overrides the 4xx-shown, 5xx-hidden default; `cause` is kept
+   * @throws InvalidStatusError for a status outside 400–599
+   */
+  constructor(status: number, message?: string, options?: { readonly expose?: boolean; readonly cause?: unknown }) {
+    if (!Number.isInteger(status) || status < 400 || status > 599) throw new InvalidStatusError(status, 'an HttpError needs a status from 400 to 599')
+    super(message ?? STATUS_CODES[status] ?? 'Error', options?.cause === undefined ? undefined : { cause: options.cause })
+    this.status = status
+    this.expose = options?.expose ?? status < 500
+    this.name = 'HttpError'
+  }
+}
+
+/**
+ * The server does not implement what the request asks for (501), for a handler to throw (a method
+ * or a feature it does not support). The Session answers an unknown transfer coding with the
+ * fixed response built from the same row of {@link PROTOCOL_ERRORS}, before any handler runs.
+ *
+ * @example
+ * ```ts
+ * app.all('/dav/*', (req) => { throw new NotImplementedError(`method ${req.method}`) })
+ * ```
+ */
+export class NotImplementedError extends GatehouseError {
+  readonly code = PROTOCOL_ERRORS.NotImplemented.code
+  readonly status = PROTOCOL_ERRORS.NotImplemented.status
+  /** @param what - what is not implemented, e.g. `method BREW` */
+  constructor(readonly what: string) {
+    super(`${what} is not implemented`)
+    this.name = 'NotImplementedError'
+  }
 }
 
 /** A configuration value is of the wrong type or out of range. The message names the key. */
@@ -83,8 +206,8 @@ export class UnknownConfigKeyError extends GatehouseError {
 
 /** The request bytes break RFC 9112; the connection is closed after the 400. */
 export class MalformedRequestError extends GatehouseError {
-  readonly code = 'ERR_MALFORMED_REQUEST'
-  readonly status = 400
+  readonly code = PROTOCOL_ERRORS.Malformed.code
+  readonly status = PROTOCOL_ERRORS.Malformed.status
   /** @param detail - which rule the bytes broke */
   constructor(readonly detail: string) {
     super(`malformed request: ${detail}`)
@@ -94,8 +217,8 @@ export class MalformedRequestError extends GatehouseError {
 
 /** The header block grew past `limits.maxHeaderBytes`. */
 export class HeadTooLargeError extends GatehouseError {
-  readonly code = 'ERR_HEAD_TOO_LARGE'
-  readonly status = 431
+  readonly code = PROTOCOL_ERRORS.HeadTooLarge.code
+  readonly status = PROTOCOL_ERRORS.HeadTooLarge.status
   /** @param limit - the configured maximum in bytes */
   constructor(readonly limit: number) {
     super(`header block exceeds maxHeaderBytes (${limit})`)
@@ -103,32 +226,11 @@ export class HeadTooLargeError extends GatehouseError {
   }
 }
 
-/** The header block has more fields than `limits.maxHeaderCount`. */
-export class TooManyHeadersError extends GatehouseError {
-  readonly code = 'ERR_TOO_MANY_HEADERS'
-  readonly status = 431
-  /** @param limit - the configured maximum number of fields */
-  constructor(readonly limit: number) {
-    super(`header block has more than maxHeaderCount (${limit}) fields`)
-    this.name = 'TooManyHeadersError'
-  }
-}
-
-/** The request-target is longer than `limits.maxTargetBytes`. */
-export class TargetTooLongError extends GatehouseError {
-  readonly code = 'ERR_TARGET_TOO_LONG'
-  readonly status = 414
-  /** @param limit - the configured maximum in bytes */
-  constructor(readonly limit: number) {
-    super(`request-target exceeds maxTargetBytes (${limit})`)
-    this.name = 'TargetTooLongError'
-  }
-}
 
 /** The body is, or declares itself, larger than the body limit in force. */
 export class BodyTooLargeError extends GatehouseError {
-  readonly code = 'ERR_BODY_TOO_LARGE'
-  readonly status = 413
+  readonly code = PROTOCOL_ERRORS.BodyTooLarge.code
+  readonly status = PROTOCOL_ERRORS.BodyTooLarge.status
   /** @param limit - the limit in bytes that applied to this request */
   constructor(readonly limit: number) {
     super(`request body exceeds maxBodyBytes (${limit})`)
@@ -136,41 +238,7 @@ export class BodyTooLargeError extends GatehouseError {
   }
 }
 
-/** The request names an HTTP version other than 1.0 or 1.1. */
-export class VersionNotSupportedError extends GatehouseError {
-  readonly code = 'ERR_HTTP_VERSION'
-  readonly status = 505
-  /** @param version - the version text as received */
-  constructor(readonly version: string) {
-    super(`HTTP version not supported: ${JSON.stringify(version)}`)
-    this.name = 'VersionNotSupportedError'
-  }
-}
 
-/** The request carries an `Expect` other than `100-continue`. */
-export class ExpectationFailedError extends GatehouseError {
-  readonly code = 'ERR_EXPECTATION_FAILED'
-  readonly status = 417
-  /** @param expectation - the `Expect` value as received */
-  constructor(readonly expectation: string) {
-    super(`unsupported expectation: ${JSON.stringify(expectation)}`)
-    this.name = 'ExpectationFailedError'
-  }
-}
-
-/** A stage of the request (head, body, handler) or an idle connection ran out of time. */
-export class RequestTimeoutError extends GatehouseError {
-  readonly code = 'ERR_REQUEST_TIMEOUT'
-  readonly status = 408
-  /**
-   * @param stage - which timeout fired: `head`, `body`, `handler` or `idle`
-   * @param timeoutMs - its configured duration
-   */
-  constructor(readonly stage: string, readonly timeoutMs: number) {
-    super(`${stage} timeout after ${timeoutMs} ms`)
-    this.name = 'RequestTimeoutError'
-  }
-}
 
 /** `req.json()` met a body that is not valid JSON. */
 export class InvalidJsonBodyError extends GatehouseError {
@@ -194,13 +262,16 @@ export class ResponseAlreadySentError extends GatehouseError {
   }
 }
 
-/** A handler set a status code outside 100–999 or a non-integer one. */
+/** A status code outside 100–999, a non-integer one, or one that cannot be used where it was given. */
 export class InvalidStatusError extends GatehouseError {
   readonly code = 'ERR_INVALID_STATUS'
   readonly status = 500
-  /** @param value - the rejected status */
-  constructor(readonly value: unknown) {
-    super(`invalid status code: ${String(value)}`)
+  /**
+   * @param value - the rejected status
+   * @param reason - why it cannot be used there, when it is a valid code
+   */
+  constructor(readonly value: unknown, reason?: string) {
+    super(`invalid status code: ${String(value)}${reason === undefined ? '' : ` (${reason})`}`)
     this.name = 'InvalidStatusError'
   }
 }
@@ -365,5 +436,19 @@ export class ClusterNotPrimaryError extends GatehouseError {
   constructor(readonly operation: string) {
     super(`${operation} can only be called in the cluster's primary process`)
     this.name = 'ClusterNotPrimaryError'
+  }
+}
+
+/**
+ * `res.file()` found no regular file at the path. The App answers it through its `notFound`
+ * handler (404 by default); a handler may catch it to answer otherwise.
+ */
+export class FileNotFoundError extends GatehouseError {
+  readonly code = 'ERR_FILE_NOT_FOUND'
+  readonly status = 404
+  /** @param path - the path as the handler gave it */
+  constructor(readonly path: string) {
+    super(`no file at ${JSON.stringify(path)}`)
+    this.name = 'FileNotFoundError'
   }
 }

@@ -12,6 +12,30 @@ export type RouterErrorCode =
   | 'ERR_ROUTER_INVALID_OPTION'
 
 /**
+ * The brand every error of the project carries (core's `GATEHOUSE_ERROR`): this folder imports
+ * nothing else of the project, so it registers the same symbol rather than importing it.
+ */
+const GATEHOUSE_ERROR = Symbol.for('gatehouse.error')
+
+/**
+ * The base of every router error: a stable `code`, status 500 (they are programmer errors), and
+ * the project's brand.
+ *
+ * @example
+ * ```ts
+ * try { router.on('GET', '/a/:', h) } catch (err) { if (err instanceof RouterError) console.error(err.code) }
+ * ```
+ */
+export abstract class RouterError extends Error {
+  /** The project's brand. */
+  readonly [GATEHOUSE_ERROR] = true
+  /** Stable machine-readable code. */
+  abstract readonly code: RouterErrorCode
+  /** The HTTP status this error maps to. */
+  abstract readonly status: number
+}
+
+/**
  * The same route was registered twice for one method.
  *
  * @example
@@ -20,7 +44,7 @@ export type RouterErrorCode =
  * router.on('GET', '/users/:id', b) // throws RouteDuplicateError
  * ```
  */
-export class RouteDuplicateError extends Error {
+export class RouteDuplicateError extends RouterError {
   readonly code = 'ERR_ROUTE_DUPLICATE'
   readonly status = 500
   /**
@@ -44,7 +68,7 @@ export class RouteDuplicateError extends Error {
  * router.on('GET', '/users/:userId/posts', b) // throws RouteParamConflictError
  * ```
  */
-export class RouteParamConflictError extends Error {
+export class RouteParamConflictError extends RouterError {
   readonly code = 'ERR_ROUTE_PARAM_CONFLICT'
   readonly status = 500
   /**
@@ -72,7 +96,7 @@ export class RouteParamConflictError extends Error {
  * router.on('GET', 'users', a) // throws RouteInvalidPatternError: must start with "/"
  * ```
  */
-export class RouteInvalidPatternError extends Error {
+export class RouteInvalidPatternError extends RouterError {
   readonly code = 'ERR_ROUTE_INVALID_PATTERN'
   readonly status = 500
   /**
@@ -93,7 +117,7 @@ export class RouteInvalidPatternError extends Error {
  * router.on('GE T', '/', a) // throws RouteInvalidMethodError
  * ```
  */
-export class RouteInvalidMethodError extends Error {
+export class RouteInvalidMethodError extends RouterError {
   readonly code = 'ERR_ROUTE_INVALID_METHOD'
   readonly status = 500
   /**
@@ -114,7 +138,7 @@ export class RouteInvalidMethodError extends Error {
  * new Router({ maxParamLength: 0 }) // throws RouterInvalidOptionError
  * ```
  */
-export class RouterInvalidOptionError extends Error {
+export class RouterInvalidOptionError extends RouterError {
   readonly code = 'ERR_ROUTER_INVALID_OPTION'
   readonly status = 500
   /**

@@ -9,6 +9,7 @@ export type { RouterOptions } from './router.js'
 export type { RouteMatch, Params } from './route-match.js'
 export type { RouteParams } from './route-params.js'
 export {
+  RouterError,
   RouteDuplicateError,
   RouteParamConflictError,
   RouteInvalidPatternError,

@@ -14,8 +14,16 @@ export type SessionErrorCode =
   | 'ERR_SESSION_DATA_TOO_LARGE'
   | 'ERR_SESSION_UNKNOWN_TASK'
 
-/** The base of every error `sessions/` throws. */
+/**
+ * The brand every error of the project carries (core's `GATEHOUSE_ERROR`): this folder imports
+ * nothing else of the project, so it registers the same symbol rather than importing it.
+ */
+const GATEHOUSE_ERROR = Symbol.for('gatehouse.error')
+
+/** The base of every error `sessions/` throws, with the project's brand. */
 export abstract class SessionError extends Error {
+  /** The project's brand. */
+  readonly [GATEHOUSE_ERROR] = true
   /** Stable machine-readable code. */
   abstract readonly code: SessionErrorCode
   /** The HTTP status this error answers with when it reaches a client. */

@@ -12,6 +12,12 @@ export type TransportErrorCode =
   | 'ERR_TRANSPORT_OUTPUT_NOT_REACHED'
 
 /**
+ * The brand every error of the project carries (core's `GATEHOUSE_ERROR`): this folder imports
+ * nothing else of the project, so it registers the same symbol rather than importing it.
+ */
+const GATEHOUSE_ERROR = Symbol.for('gatehouse.error')
+
+/**
  * The base of every error a transport throws: a stable `code` and the HTTP `status` it maps to.
  *
  * @example
@@ -22,6 +28,8 @@ export type TransportErrorCode =
  * ```
  */
 export abstract class TransportError extends Error {
+  /** The project's brand. */
+  readonly [GATEHOUSE_ERROR] = true
   /** Stable machine-readable code. */
   abstract readonly code: TransportErrorCode
   /** The HTTP status this error maps to; these are all programmer errors, so 500. */

@@ -10,6 +10,29 @@
 export type WafErrorCode = 'ERR_WAF_INVALID_OPTION' | 'ERR_WAF_INVALID_RULE' | 'ERR_WAF_REQUEST_BLOCKED'
 
 /**
+ * The brand every error of the project carries (core's `GATEHOUSE_ERROR`): this folder imports
+ * nothing else of the project, so it registers the same symbol rather than importing it.
+ */
+const GATEHOUSE_ERROR = Symbol.for('gatehouse.error')
+
+/**
+ * The base of every WAF error: a stable `code`, the HTTP `status` it maps to, and the project's brand.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof WafError && err.code === 'ERR_WAF_REQUEST_BLOCKED') console.warn(err.message)
+ * ```
+ */
+export abstract class WafError extends Error {
+  /** The project's brand. */
+  readonly [GATEHOUSE_ERROR] = true
+  /** Stable machine-readable code. */
+  abstract readonly code: WafErrorCode
+  /** The HTTP status this error maps to. */
+  abstract readonly status: number
+}
+
+/**
  * A `WafOptions` value has the wrong type or is out of range. The message names the key and the value.
  *
  * @example
@@ -17,7 +40,7 @@ export type WafErrorCode = 'ERR_WAF_INVALID_OPTION' | 'ERR_WAF_INVALID_RULE' | '
  * new Waf({ mode: 'loud' as WafMode }) // throws WafInvalidOptionError
  * ```
  */
-export class WafInvalidOptionError extends Error {
+export class WafInvalidOptionError extends WafError {
   readonly code = 'ERR_WAF_INVALID_OPTION'
   readonly status = 500
   /**
@@ -43,7 +66,7 @@ export class WafInvalidOptionError extends Error {
  * new Waf({ rules: [{ id: 'x' }] }) // throws WafInvalidRuleError
  * ```
  */
-export class WafInvalidRuleError extends Error {
+export class WafInvalidRuleError extends WafError {
   readonly code = 'ERR_WAF_INVALID_RULE'
   readonly status = 500
   /**
@@ -69,7 +92,7 @@ export class WafInvalidRuleError extends Error {
  * if (verdict?.blocked) throw new WafRequestBlockedError(verdict.ruleId)
  * ```
  */
-export class WafRequestBlockedError extends Error {
+export class WafRequestBlockedError extends WafError {
   readonly code = 'ERR_WAF_REQUEST_BLOCKED'
   readonly status = 400
   /**

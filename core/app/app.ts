@@ -13,7 +13,9 @@ import type { RouteEntry, RouteOptions } from '../route/route-entry.js'
 import type { SessionHost } from '../session/session-host.js'
 import { TimerLists } from '../session/stage-timer.js'
 import { Session } from '../session/session.js'
-import { GatehouseError } from '../errors.js'
+import { FileNotFoundError, exposedMessage, statusOfThrown } from '../errors.js'
+import { WafRequestBlockedError } from '../../waf/errors.js'
+import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { runChain } from './dispatch.js'
 import { ResponseRecord, type FinishedResponse, type LifecycleHooks } from './response-record.js'
 import { middlewareFor, middlewareForPath, type MiddlewareScope } from './middleware-scope.js'
@@ -56,7 +58,7 @@ interface Mount {
 
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(.*)$/i
 
-const notFoundDefault: Handler = (_req, res) => res.status(404).json({ message: 'Not Found' })
+const notFoundDefault: Handler = (_req, res) => res.sendError(404, 'Not Found')
 
 /**
  * A Gatehouse application: routes, middleware and hooks, served over any Transport.
@@ -220,7 +222,7 @@ export class App {
     return this.#add('GET', path, [
       async (req: Request<RouteParams<Path>>, res: Response) => {
         if (!req.isUpgrade) {
-          res.status(426).json({ message: 'Upgrade Required' })
+          res.sendError(426, 'Upgrade Required')
           return
         }
         await handler(req, await req.connection.detach())
@@ -614,12 +616,12 @@ export class App {
         const answer: Handler =
           req.method === 'OPTIONS'
             ? (_q, r) => r.status(204).header('Allow', match.allow).send()
-            : (_q, r) => r.status(405).header('Allow', match.allow).json({ message: 'Method Not Allowed' })
+            : (_q, r) => r.header('Allow', match.allow).sendError(405, 'Method Not Allowed')
         return runChain([...middlewareForPath(this.#scope, req.path), answer], req, res, this.#notFound, this.#answerError)
       }
       default:
         return runChain(
-          [...middlewareForPath(this.#scope, req.path), (_q, r) => r.status(400).json({ message: 'Malformed request path' })],
+          [...middlewareForPath(this.#scope, req.path), (_q, r) => r.sendError(400, 'Malformed request path')],
           req,
           res,
           this.#notFound,
@@ -649,17 +651,23 @@ export class App {
   async #handleError(err: unknown, req: Request, res: Response): Promise<void> {
     const record = res.hooks
     if (record instanceof ResponseRecord && record.error === undefined) record.error = err
-    if (this.#errorHooks.length === 0 && !(err instanceof GatehouseError && err.status < 500) && !(err instanceof SessionError && err.status !== 500)) console.error(err)
+    // A missing file is an answer, not a failure: it goes to the notFound handler, as a miss does.
+    if (err instanceof FileNotFoundError) {
+      await runChain([this.#notFound], req, res, this.#notFound, this.#answerError)
+      return
+    }
+    const status = statusOfThrown(err)
+    // A session's own errors say what the client can do (413, 410, 503 busy or full), none a secret.
+    const isSessionAnswer = err instanceof SessionError && err.status !== 500
+    if (this.#errorHooks.length === 0 && status >= 500 && !isSessionAnswer) console.error(err)
     for (const hook of this.#errorHooks) {
       if (res.headersSent) return
       await hook(err, req, res)
     }
     if (res.headersSent) return
-    if (err instanceof ValidationFailedError) res.status(400).json({ message: err.message, issues: err.issues })
-    else if (err instanceof GatehouseError && err.status < 500) res.status(err.status).json({ message: err.message })
-    // A session's own errors say what the client can do (413, 410, 503 busy or full), none a secret.
-    else if (err instanceof SessionError && err.status !== 500) res.status(err.status).json({ message: err.message })
-    else res.status(500).json({ message: 'Internal Server Error' })
+    if (err instanceof ValidationFailedError) res.sendError(400, err.message, { issues: err.issues })
+    else if (err instanceof WafRequestBlockedError) res.sendError(err.status, REQUEST_BLOCKED, { rule: err.ruleId })
+    else res.sendError(status, isSessionAnswer ? (err as Error).message : exposedMessage(err, status))
   }
 
   /** A throwing `onBlock` hook is reported, never allowed to end the connection it watched. */

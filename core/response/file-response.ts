@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs'
 import type { Response } from './response.js'
 import type { RequestHead } from '../wire/request-head.js'
 import { contentTypeFor } from './mime-types.js'
+import { FileNotFoundError } from '../errors.js'
 
 /** Options for `res.file()`. */
 export interface FileOptions {
@@ -20,7 +21,7 @@ interface ByteRange {
 
 const CHUNK_BYTES = 64 * 1024
 
-/** Failures that mean "nothing here to serve": answered 404, not 500. */
+/** Failures that mean "nothing here to serve": a FileNotFoundError (the notFound answer), not 500. */
 const NOT_FOUND_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG', 'ELOOP'])
 
 /** One range of the `bytes` unit (RFC 9110 §14.1.2); a list of several fails this and is ignored. */
@@ -31,7 +32,8 @@ const UNSATISFIABLE = 'unsatisfiable'
 /**
  * Sends a file as the response, streamed from disk with backpressure (RFC 9110 §8.8, §13, §14):
  * Content-Type by extension, a weak ETag and Last-Modified, 304 for a matching `If-None-Match` or
- * `If-Modified-Since`, 206 for a single satisfiable `Range` (416 when unsatisfiable), and 404 when
+ * `If-Modified-Since`, 206 for a single satisfiable `Range` (416 when unsatisfiable), and a
+ * {@link FileNotFoundError} (which the App answers through its `notFound` handler) when
  * the path is missing, unreadable or not a regular file. The path is used as given: a handler that
  * builds it from request data must keep it inside its root itself.
  *
@@ -52,7 +54,7 @@ const UNSATISFIABLE = 'unsatisfiable'
  */
 export async function sendFile(res: Response, request: RequestHead, path: string, options?: FileOptions): Promise<void> {
   const stats = await statFile(path)
-  if (stats === undefined) return notFound(res)
+  if (stats === undefined) return notFound(path)
   const size = stats.size
   const etag = `W/"${size.toString(16)}-${Math.trunc(stats.mtimeMs).toString(16)}"`
   // HTTP dates have one-second precision (RFC 9110 §5.6.7); compare and send whole seconds.
@@ -72,12 +74,12 @@ export async function sendFile(res: Response, request: RequestHead, path: string
   // 2. Range, defined for GET only (RFC 9110 §14.2).
   const range = isPlain && method === 'GET' ? rangeFor(request, size, stats.mtimeMs) : undefined
   if (range === UNSATISFIABLE) {
-    return res.status(416).header('Content-Range', `bytes */${size}`).json({ message: 'Range Not Satisfiable' })
+    return res.header('Content-Range', `bytes */${size}`).sendError(416, 'Range Not Satisfiable')
   }
 
-  // 3. Open before the head goes out, so an unreadable file can still be answered 404.
+  // 3. Open before the head goes out, so an unreadable file can still be answered as not found.
   const handle = await openFile(path)
-  if (handle === undefined) return notFound(res)
+  if (handle === undefined) return notFound(path)
   const start = range?.start ?? 0
   const end = range?.end ?? size - 1
   let isComplete = false
@@ -121,8 +123,8 @@ function isNotFound(err: unknown): boolean {
   return NOT_FOUND_CODES.has((err as NodeJS.ErrnoException | undefined)?.code ?? '')
 }
 
-function notFound(res: Response): void {
-  res.status(404).json({ message: 'Not Found' })
+function notFound(path: string): never {
+  throw new FileNotFoundError(path)
 }
 
 /**

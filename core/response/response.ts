@@ -4,6 +4,7 @@ import { HeaderList, HeaderFlag } from '../wire/header-list.js'
 import { statusLine, isBodyless } from '../wire/status-lines.js'
 import { dateFieldLine } from '../wire/date-cache.js'
 import { okHeadPrefix } from '../wire/ok-head.js'
+import { errorBody } from '../wire/error-body.js'
 import type { RequestHead } from '../wire/request-head.js'
 import { sendFile, type FileOptions } from './file-response.js'
 import { pipeSource, type StreamSource } from './stream-source.js'
@@ -241,6 +242,25 @@ export class Response {
   }
 
   /**
+   * Sends an error answer: the status and the JSON body `{"message": …}` every error of the
+   * server carries, with any details after the message.
+   * @param status - an integer from 100 to 999, usually 4xx or 5xx
+   * @param message - what the client is told
+   * @param details - more fields of the body, e.g. `{ rule }` when a WAF rule blocked the request
+   * @example
+   * ```ts
+   * app.get('/teapot', (_req, res) => res.sendError(418, "I'm a teapot"))
+   * ```
+   */
+  sendError(status: number, message: string, details?: Readonly<Record<string, unknown>>): void {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('sendError()')
+    this.status(status)
+    // The body is JSON whatever type an earlier middleware chose for the success it expected.
+    if (this.#headers.has(HeaderFlag.ContentType)) this.#headers.set('Content-Type', JSON_TYPE)
+    this.#sendString('sendError()', errorBody(message, details), JSON_TYPE)
+  }
+
+  /**
    * Sends bytes (`application/octet-stream` unless a Content-Type was set), or text.
    * @param body - the bytes; omitted, an empty body
    */
@@ -272,7 +292,8 @@ export class Response {
   /**
    * Streams a file from disk (never read whole): Content-Type by extension, ETag and
    * Last-Modified with 304 answers to conditional requests, a single byte Range answered 206
-   * (416 when unsatisfiable). A missing file answers 404.
+   * (416 when unsatisfiable). A missing file rejects with `FileNotFoundError`, which the App
+   * answers through its `notFound` handler (404 by default): return or await the promise.
    * @param path - the file's path
    * @param options - optional overrides
    * @returns a promise that settles when the file has been sent

@@ -96,7 +96,7 @@ async function handlerFailed(core: SessionCore, err: unknown, req: Request, res:
   } catch (hookError) {
     host.reportError(hookError)
   }
-  if (!res.headersSent) res.status(500).json({ message: 'Internal Server Error' })
+  if (!res.headersSent) res.sendError(500, 'Internal Server Error')
   else if (!res.isEnded) core.abort()
 }
 

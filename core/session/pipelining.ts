@@ -7,6 +7,7 @@ import { ResponseSlot } from './response-slot.js'
 import { runHandler } from './handler-run.js'
 import { Flag, type SessionCore } from './session-core.js'
 import { Stage } from './stages.js'
+import { REQUEST_BLOCKED } from '../wire/error-body.js'
 
 /** A pipelined request started while an earlier one is in flight. */
 interface Started {
@@ -47,7 +48,7 @@ export async function overlap(core: SessionCore, first: Promise<void>, firstResp
     let keepAlive = true
     if (verdict !== null && verdict.blocked) {
       host.ownAnswer?.(res, head, core)
-      res.status(400).json({ message: 'Request blocked', rule: verdict.ruleId })
+      res.sendError(400, REQUEST_BLOCKED, { rule: verdict.ruleId })
     }
     else if (entry?.constant !== undefined) keepAlive = sendConstant(slot, entry.constant, head)
     else done = runHandler(core, new Request(head, undefined, match.status === 200 ? match.params : EMPTY_PARAMS, core), res, match)

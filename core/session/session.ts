@@ -13,6 +13,7 @@ import { StageTimer } from './stage-timer.js'
 import { HeadReader } from '../wire/head-reader.js'
 import { writeAll } from '../../transports/write-all.js'
 import { parseErrorResponse, timeoutResponse } from '../wire/error-responses.js'
+import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { holdDateCache, releaseDateCache } from '../wire/date-cache.js'
 import { Connection, type CloseReason, type DetachedConnection } from '../request/connection.js'
 import { isOrdinaryDisconnect } from './ordinary-disconnect.js'
@@ -313,7 +314,7 @@ export class Session {
     this.#response = res
     if (verdict !== null && verdict.blocked) {
       this.host.ownAnswer?.(res, head, this)
-      res.status(400).json({ message: 'Request blocked', rule: verdict.ruleId })
+      res.sendError(400, REQUEST_BLOCKED, { rule: verdict.ruleId })
     } else {
       const req = new Request(head, body, match.status === 200 ? match.params : EMPTY_PARAMS, this)
       const done = runHandler(this, req, res, match)

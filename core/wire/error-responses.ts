@@ -1,6 +1,7 @@
-import { ParseResult } from './parse-result.js'
+import { PROTOCOL_ERRORS, type ProtocolError } from '../errors.js'
 import { statusLine } from './status-lines.js'
 import { dateFieldLine } from './date-cache.js'
+import { errorBody } from './error-body.js'
 
 interface FixedResponse {
   readonly status: number
@@ -9,11 +10,11 @@ interface FixedResponse {
   readonly rest: Buffer
 }
 
-function fixed(status: number, message: string): FixedResponse {
-  const body = JSON.stringify({ message })
+function fixed(error: ProtocolError): FixedResponse {
+  const body = errorBody(error.message)
   return {
-    status,
-    statusLine: Buffer.from(statusLine(status), 'latin1'),
+    status: error.status,
+    statusLine: Buffer.from(statusLine(error.status), 'latin1'),
     rest: Buffer.from(
       `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       'utf8',
@@ -21,21 +22,11 @@ function fixed(status: number, message: string): FixedResponse {
   }
 }
 
-// Built once at load: these answer malformed or hostile input, and end the connection.
-const BY_RESULT: Readonly<Record<number, FixedResponse>> = {
-  [ParseResult.Malformed]: fixed(400, 'Malformed HTTP request'),
-  [ParseResult.HeadTooLarge]: fixed(431, 'Request header fields too large'),
-  [ParseResult.TooManyHeaders]: fixed(431, 'Too many header fields'),
-  [ParseResult.TargetTooLong]: fixed(414, 'URI too long'),
-  [ParseResult.VersionNotSupported]: fixed(505, 'HTTP version not supported'),
-  [ParseResult.ExpectationFailed]: fixed(417, 'Expectation failed'),
-  [ParseResult.NotImplemented]: fixed(501, 'Transfer coding not implemented'),
-  [ParseResult.BodyTooLarge]: fixed(413, 'Payload too large'),
-}
-
-const TIMEOUT = fixed(408, 'Request timeout')
-// The server, not the client, was too slow: 503, which a client does not take as its own fault.
-const HANDLER_TIMEOUT = fixed(503, 'Handler timeout')
+// Built once at load, one per row of the table: these answer malformed or hostile input, and end
+// the connection.
+const BY_RESULT: Readonly<Record<number, FixedResponse>> = Object.fromEntries(
+  Object.values(PROTOCOL_ERRORS).map((error) => [error.result, fixed(error)]),
+)
 
 /** `HTTP/1.1 100 Continue`, sent before reading a body the client is holding back. */
 export const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
@@ -45,20 +36,20 @@ function assemble(response: FixedResponse, serverLine: string): Buffer {
 }
 
 /**
- * @param result - a negative {@link ParseResult}
+ * @param result - a negative `ParseResult`
  * @param serverLine - the `Server` field line or `''`
  * @returns the complete error response that closes the connection
  */
 export function parseErrorResponse(result: number, serverLine: string): Buffer {
-  return assemble(BY_RESULT[result] ?? BY_RESULT[ParseResult.Malformed]!, serverLine)
+  return assemble(BY_RESULT[result] ?? BY_RESULT[PROTOCOL_ERRORS.Malformed.result]!, serverLine)
 }
 
 /** @returns the complete 408 response that closes the connection */
 export function timeoutResponse(serverLine: string): Buffer {
-  return assemble(TIMEOUT, serverLine)
+  return assemble(BY_RESULT[PROTOCOL_ERRORS.RequestTimeout.result]!, serverLine)
 }
 
 /** @returns the complete 503 response to a handler that did not answer in time; it closes the connection */
 export function handlerTimeoutResponse(serverLine: string): Buffer {
-  return assemble(HANDLER_TIMEOUT, serverLine)
+  return assemble(BY_RESULT[PROTOCOL_ERRORS.HandlerTimeout.result]!, serverLine)
 }

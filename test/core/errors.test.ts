@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { STATUS_CODES } from 'node:http'
 import { join } from 'node:path'
 import { repositoryRoot } from '../helpers/repository-root.js'
 import * as api from '../../index.js'
@@ -12,6 +13,8 @@ import * as router from '../../router/errors.js'
 import * as waf from '../../waf/errors.js'
 import * as transports from '../../transports/errors.js'
 import * as sessions from '../../sessions/errors.js'
+import { ParseResult } from '../../core/wire/parse-result.js'
+import { parseErrorResponse, timeoutResponse } from '../../core/wire/error-responses.js'
 import type { CoreErrorCode } from '../../core/errors.js'
 import type { CertificateErrorCode } from '../../certs/errors.js'
 import type { RouterErrorCode } from '../../router/errors.js'
@@ -32,23 +35,23 @@ type ErrorClass = abstract new (...args: never[]) => Error
 const core = { ...coreErrors, ...appErrors, ...formErrors, ...cookieErrors }
 
 // Bases that only carry the shape; every concrete error extends one of them.
-const ABSTRACT_BASES = new Set<unknown>([core.GatehouseError, certs.CertificateError, transports.TransportError, sessions.SessionError])
+const ABSTRACT_BASES = new Set<unknown>([
+  core.GatehouseError, certs.CertificateError, transports.TransportError, sessions.SessionError, router.RouterError, waf.WafError,
+])
 
 const DAY = new Date('2026-11-24T00:00:00Z')
 
 // One instance of every concrete error class in the project, keyed by class name. A new error class
 // must be added here, which is the point: the tests below then check its code and status.
 const SAMPLES: Readonly<Record<string, () => Error>> = {
+  HttpError: () => new core.HttpError(403, 'Sign in first'),
+  NotImplementedError: () => new core.NotImplementedError('method BREW'),
+  FileNotFoundError: () => new core.FileNotFoundError('public/missing.txt'),
   InvalidConfigError: () => new core.InvalidConfigError('limits.maxBodyBytes', 'expected an integer >= 0, got -1'),
   UnknownConfigKeyError: () => new core.UnknownConfigKeyError('limits.maxBodyByte'),
   MalformedRequestError: () => new core.MalformedRequestError('bare LF'),
   HeadTooLargeError: () => new core.HeadTooLargeError(16384),
-  TooManyHeadersError: () => new core.TooManyHeadersError(100),
-  TargetTooLongError: () => new core.TargetTooLongError(8192),
   BodyTooLargeError: () => new core.BodyTooLargeError(1024),
-  VersionNotSupportedError: () => new core.VersionNotSupportedError('HTTP/2.0'),
-  ExpectationFailedError: () => new core.ExpectationFailedError('200-ok'),
-  RequestTimeoutError: () => new core.RequestTimeoutError('head', 20000),
   InvalidJsonBodyError: () => new core.InvalidJsonBodyError('Unexpected end of JSON input'),
   ResponseAlreadySentError: () => new core.ResponseAlreadySentError('text()'),
   InvalidStatusError: () => new core.InvalidStatusError(42),
@@ -113,6 +116,7 @@ const CODES_BY_FOLDER: Readonly<Record<string, Readonly<Record<string, true>>>> 
     ERR_UNSUPPORTED_MEDIA_TYPE: true, ERR_COOKIE_INVALID: true,
     ERR_REUSE_PORT_UNSUPPORTED: true, ERR_WORKER_EXITED: true, ERR_WORKER_CRASH_LOOP: true,
     ERR_CLUSTER_NOT_PRIMARY: true,
+    ERR_HTTP: true, ERR_NOT_IMPLEMENTED: true, ERR_FILE_NOT_FOUND: true, ERR_HANDLER_TIMEOUT: true,
   } satisfies Record<CoreErrorCode, true>,
   certs: {
     ERR_CERT_UNREADABLE: true, ERR_CERT_EXPIRED: true, ERR_CERT_NOT_YET_VALID: true, ERR_CERT_KEY_MISMATCH: true,
@@ -137,7 +141,9 @@ const MODULES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { c
 
 /** The exported classes of a module whose names end in `Error`. */
 function errorClasses(module: Readonly<Record<string, unknown>>): [string, ErrorClass][] {
-  return Object.entries(module).filter((entry): entry is [string, ErrorClass] => entry[0].endsWith('Error') && typeof entry[1] === 'function')
+  return Object.entries(module).filter(
+    (entry): entry is [string, ErrorClass] => entry[0].endsWith('Error') && typeof entry[1] === 'function' && /^[A-Z]/.test(entry[0]),
+  )
 }
 
 function sample(name: string): CatalogError {
@@ -175,7 +181,9 @@ describe('error catalog', () => {
       const codes = errorClasses(module)
         .filter(([, cls]) => !ABSTRACT_BASES.has(cls))
         .map(([name]) => sample(name).code)
-      expect([...codes].sort()).to.deep.equal(Object.keys(CODES_BY_FOLDER[folder]!).sort())
+      // The protocol errors answered only by a fixed response have a code and no class.
+      if (folder === 'core') codes.push(...Object.values(core.PROTOCOL_ERRORS).map((row) => row.code))
+      expect([...new Set(codes)].sort()).to.deep.equal(Object.keys(CODES_BY_FOLDER[folder]!).sort())
     })
   }
 
@@ -196,9 +204,9 @@ describe('error catalog', () => {
   it('maps client errors to 4xx and programmer errors to 500', () => {
     const statuses = Object.fromEntries(Object.keys(SAMPLES).map((name) => [name, sample(name).status]))
     expect(statuses).to.deep.equal({
+      HttpError: 403, NotImplementedError: 501, FileNotFoundError: 404,
       InvalidConfigError: 500, UnknownConfigKeyError: 500, MalformedRequestError: 400, HeadTooLargeError: 431,
-      TooManyHeadersError: 431, TargetTooLongError: 414, BodyTooLargeError: 413, VersionNotSupportedError: 505,
-      ExpectationFailedError: 417, RequestTimeoutError: 408, InvalidJsonBodyError: 400, ResponseAlreadySentError: 500,
+      BodyTooLargeError: 413, InvalidJsonBodyError: 400, ResponseAlreadySentError: 500,
       InvalidStatusError: 500, InvalidHeaderError: 500, ContentLengthMismatchError: 500, ServerNotListeningError: 500,
       NoResponseError: 500, RequestAbortedError: 400, UpgradeNotRequestedError: 426, AlreadyDetachedError: 500,
       DetachWhileReadingError: 500, InvalidRouteOptionError: 500, UnknownRouteOptionError: 500, InvalidOptionError: 500,
@@ -215,9 +223,126 @@ describe('error catalog', () => {
   })
 
   it('documents every CoreErrorCode in README.md', () => {
-    const readmePath = join(repositoryRoot(import.meta.url), 'README.md')
-    const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : ''
-    const undocumented = Object.keys(CODES_BY_FOLDER.core!).filter((code) => !readme.includes(code))
+    const undocumented = Object.keys(CODES_BY_FOLDER.core!).filter((code) => !readme().includes(code))
     expect(undocumented).to.deep.equal([])
+  })
+
+  it("gives each code in README.md's error table the status its class or protocol row has", () => {
+    const documented = Object.fromEntries([...readme().matchAll(/^\| `(ERR_[A-Z0-9_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1]!, Number(m[2])]))
+    const actual: Record<string, number> = {}
+    for (const row of Object.values(core.PROTOCOL_ERRORS)) actual[row.code] = row.status
+    for (const name of Object.keys(SAMPLES)) actual[sample(name).code] = sample(name).status
+    // An HttpError's status is the thrower's choice: the table says 4xx/5xx.
+    delete actual['ERR_HTTP']
+    expect(documented).to.deep.equal(actual)
+  })
+
+  it('marks every error of every folder with the one brand', () => {
+    const unbranded = Object.keys(SAMPLES).filter((name) => !api.isGatehouseError(sample(name)))
+    expect(unbranded).to.deep.equal([])
+    expect(api.isGatehouseError(new Error('plain'))).to.equal(false)
+    expect(api.isGatehouseError({ [Symbol.for('gatehouse.error')]: true })).to.equal(true)
+    expect(api.isGatehouseError(null)).to.equal(false)
+  })
+
+  it('throws every exported concrete error class somewhere in the source', () => {
+    const sources = ['core', 'router', 'waf', 'certs', 'transports', 'sessions'].flatMap((folder) => sourceTexts(join(repositoryRoot(import.meta.url), folder)))
+    const neverThrown = Object.keys(SAMPLES).filter((name) => !THROWN_BY_HANDLERS.has(name) && !sources.some((text) => text.includes(`new ${name}(`)))
+    expect(neverThrown).to.deep.equal([])
+  })
+})
+
+describe('protocol error table', () => {
+  it('gives the parser results the numbers of the table', () => {
+    for (const [name, row] of Object.entries(core.PROTOCOL_ERRORS)) {
+      if (name === 'RequestTimeout' || name === 'HandlerTimeout') continue
+      expect((ParseResult as Record<string, number>)[name], name).to.equal(row.result)
+    }
+    expect(new Set(Object.values(core.PROTOCOL_ERRORS).map((row) => row.result)).size).to.equal(Object.keys(core.PROTOCOL_ERRORS).length)
+  })
+
+  it("builds each fixed response from its row's status and message", () => {
+    for (const row of Object.values(core.PROTOCOL_ERRORS)) {
+      const bytes = parseErrorResponse(row.result, '').toString('latin1')
+      const body = JSON.stringify({ message: row.message })
+      expect(bytes.split('\r\n')[0], row.code).to.equal(`HTTP/1.1 ${row.status} ${STATUS_CODES[row.status]}`)
+      expect(bytes.endsWith(`\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`), row.code).to.equal(true)
+    }
+    expect(timeoutResponse('').toString('latin1')).to.match(/^HTTP\/1\.1 408 Request Timeout\r\n[^]*\{"message":"Request timeout"\}$/)
+  })
+
+  it("gives the protocol errors' classes the code and status of their row", () => {
+    expect([new core.MalformedRequestError('x').code, new core.MalformedRequestError('x').status]).to.deep.equal(['ERR_MALFORMED_REQUEST', 400])
+    expect([new core.HeadTooLargeError(1).code, new core.HeadTooLargeError(1).status]).to.deep.equal(['ERR_HEAD_TOO_LARGE', 431])
+    expect([new core.BodyTooLargeError(1).code, new core.BodyTooLargeError(1).status]).to.deep.equal(['ERR_BODY_TOO_LARGE', 413])
+    expect([new core.NotImplementedError('x').code, new core.NotImplementedError('x').status]).to.deep.equal(['ERR_NOT_IMPLEMENTED', 501])
+  })
+})
+
+describe('HttpError', () => {
+  it('shows a 4xx message and hides a 5xx one unless told otherwise', () => {
+    expect([new api.HttpError(403).message, new api.HttpError(403).expose]).to.deep.equal(['Forbidden', true])
+    expect(new api.HttpError(503, 'db down').expose).to.equal(false)
+    expect(new api.HttpError(503, 'try later', { expose: true }).expose).to.equal(true)
+    expect(new api.HttpError(404, 'gone', { cause: 'x' }).cause).to.equal('x')
+  })
+
+  it('refuses a status outside 400–599 with ERR_INVALID_STATUS naming it', () => {
+    for (const status of [200, 399, 600, 404.5, Number.NaN]) {
+      expect(() => new api.HttpError(status), String(status)).to.throw(api.InvalidStatusError, String(status))
+    }
+  })
+})
+
+// Errors made for handlers to throw; the project answers them rather than throwing them itself.
+const THROWN_BY_HANDLERS = new Set(['HttpError', 'NotImplementedError'])
+
+function readme(): string {
+  const path = join(repositoryRoot(import.meta.url), 'README.md')
+  return existsSync(path) ? readFileSync(path, 'utf8') : ''
+}
+
+/** The text of every `.ts` file under a folder. */
+function sourceTexts(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceTexts(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [readFileSync(join(dir, entry.name), 'utf8')] : [],
+  )
+}
+
+describe('what a thrown value answers', () => {
+  const answer = async (thrown: unknown, method = 'GET'): Promise<[number, unknown]> => {
+    const app = new api.App({ serverHeader: false })
+    app.onError(() => undefined)
+    app.get('/throw', () => {
+      throw thrown
+    })
+    const res = await app.inject({ method, path: '/throw' })
+    return [res.status, res.json()]
+  }
+
+  it("answers a project error of any folder with its status, the WAF's with its rule", async () => {
+    expect(await answer(new api.WafRequestBlockedError('sqli'))).to.deep.equal([400, { message: 'Request blocked', rule: 'sqli' }])
+    expect(await answer(new api.BodyTooLargeError(10))).to.deep.equal([413, { message: 'request body exceeds maxBodyBytes (10)' }])
+    expect(await answer(new api.RouteInvalidMethodError('G T', '/'))).to.deep.equal([500, { message: 'Internal Server Error' }])
+  })
+
+  it('honours status and statusCode from 400 to 599 on any thrown value', async () => {
+    expect(await answer(new api.HttpError(409, 'taken'))).to.deep.equal([409, { message: 'taken' }])
+    expect(await answer(Object.assign(new Error('no such user'), { status: 404 }))).to.deep.equal([404, { message: 'no such user' }])
+    expect(await answer(Object.assign(new Error('slow down'), { statusCode: 429 }))).to.deep.equal([429, { message: 'slow down' }])
+    expect(await answer({ status: 400, message: 'plain object' })).to.deep.equal([400, { message: 'plain object' }])
+    expect(await answer(Object.assign(new Error('x'), { status: 302 }))).to.deep.equal([500, { message: 'Internal Server Error' }])
+    expect(await answer(Object.assign(new Error('x'), { status: '404' }))).to.deep.equal([500, { message: 'Internal Server Error' }])
+  })
+
+  it('hides a 5xx message and shows the reason phrase, unless expose says otherwise', async () => {
+    expect(await answer(new api.HttpError(503, 'db password wrong'))).to.deep.equal([503, { message: 'Service Unavailable' }])
+    expect(await answer(new api.HttpError(503, 'back at noon', { expose: true }))).to.deep.equal([503, { message: 'back at noon' }])
+    expect(await answer(Object.assign(new Error('secret'), { status: 403, expose: false }))).to.deep.equal([403, { message: 'Forbidden' }])
+    expect(await answer('a string')).to.deep.equal([500, { message: 'Internal Server Error' }])
+  })
+
+  it('answers a thrown NotImplementedError 501 with the reason phrase', async () => {
+    expect(await answer(new api.NotImplementedError('method BREW'))).to.deep.equal([501, { message: 'Not Implemented' }])
   })
 })
