@@ -2,8 +2,10 @@ import { expect } from 'chai'
 import * as api from '../index.js'
 
 // The documented runtime API of the root entry and what kind of value each export is.
-const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object'>> = {
+const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object' | 'symbol'>> = {
   App: 'class',
+  GATEHOUSE_ERROR: 'symbol',
+  PROTOCOL_ERRORS: 'object',
   HttpServer: 'class',
   Session: 'class',
   Request: 'class',
@@ -46,6 +48,7 @@ describe('root index', () => {
       const value = exports[name]
       if (kind === 'class') expect(isClass(value)).to.equal(true)
       else if (kind === 'function') expect(value).to.be.a('function').and.satisfy((f: unknown) => !isClass(f))
+      else if (kind === 'symbol') expect(value).to.be.a('symbol')
       else expect(value).to.be.an('object')
     })
   }

@@ -1,6 +1,8 @@
-import { HeaderList } from '../wire/header-list.js'
-import { statusLine, isBodyless } from '../wire/status-lines.js'
+import { HeaderFlag, HeaderList } from '../wire/header-list.js'
+import { Framing, checkFramingFields, connectionLine, framingFor, lengthLine } from '../wire/response-head.js'
+import { isBodyless, statusLine } from '../wire/status-lines.js'
 import { dateFieldLine } from '../wire/date-cache.js'
+import { ContentLengthMismatchError, InvalidStatusError } from '../errors.js'
 import type { RequestHead } from '../wire/request-head.js'
 import type { ResponseSink } from './response-sink.js'
 
@@ -8,7 +10,10 @@ import type { ResponseSink } from './response-sink.js'
 export interface ConstantResponseInit {
   /** Default 200. */
   readonly status?: number
-  /** Header fields; `Content-Length` is computed. */
+  /**
+   * Header fields. `Content-Length` is computed (one set here must equal the body's length);
+   * `Transfer-Encoding` is refused (the body is whole); `Connection: close` closes the connection after each answer.
+   */
   readonly headers?: Readonly<Record<string, string | number | readonly string[]>>
   /** The body: text (UTF-8) or bytes. */
   readonly body?: string | Buffer
@@ -18,44 +23,71 @@ export interface ConstantResponseInit {
 export interface ConstantResponse {
   /** Status line. */
   readonly start: string
-  /** Header fields (with Content-Length) without the final CRLF. */
+  /** The handler's fields and the framing line, serialized once. */
   readonly fields: string
+  /** The handler's fields, for the Connection decision. */
+  readonly headers: HeaderList
   /** The body, UTF-8 text when possible. */
   readonly body: string | Buffer
   /** Body length in bytes. */
   readonly bodyBytes: number
   /** Whether the head is pure ASCII (it may then be encoded together with a text body). */
   readonly ascii: boolean
+  /** Whether the fields ask for the connection to close after each answer. */
+  readonly close: boolean
 }
 
 /**
- * Serializes a fixed response once, at registration.
+ * Validates a fixed response once, at registration, under the framing rules every head obeys.
  * @param init - status, headers and body
- * @returns the pre-serialized parts
- * @throws InvalidHeaderError for a bad header name or value
+ * @returns the validated parts
+ * @throws InvalidStatusError for a status outside 100–999, or a body with a status that has none;
+ *   InvalidHeaderError for a bad header (or Transfer-Encoding, or Content-Length on 1xx/204);
+ *   ContentLengthMismatchError for a Content-Length other than the body's
  */
 export function buildConstant(init: ConstantResponseInit): ConstantResponse {
   const status = init.status ?? 200
+  if (!Number.isInteger(status) || status < 100 || status > 999) throw new InvalidStatusError(status)
   const headers = new HeaderList()
   for (const [name, value] of Object.entries(init.headers ?? {})) headers.set(name, value)
   const body = init.body ?? ''
   const bodyBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length
-  const length = isBodyless(status) ? '' : `Content-Length: ${bodyBytes}\r\n`
-  return { start: statusLine(status), fields: headers.serialize() + length, body, bodyBytes, ascii: headers.isAscii }
+  // RFC 9110 §15.3.5, §15.4.5: the client would read these bytes as the next response.
+  if (isBodyless(status) && bodyBytes > 0) throw new InvalidStatusError(status, `a ${status} response has no content, but a body was given`)
+  checkFramingFields(status, headers, false)
+  const hasLength = headers.has(HeaderFlag.ContentLength)
+  const framing = framingFor(status, false, 1, hasLength)
+  if (framing === Framing.Length && hasLength && Number(headers.get('content-length')) !== bodyBytes) {
+    throw new ContentLengthMismatchError(Number(headers.get('content-length')), bodyBytes)
+  }
+  const length = lengthLine(headers, framing, bodyBytes)
+  return {
+    start: statusLine(status),
+    fields: headers.serialize() + length,
+    headers,
+    body,
+    bodyBytes,
+    ascii: headers.isAscii,
+    close: headers.saysClose(),
+  }
 }
 
 /**
- * Queues a constant response: the pre-serialized head with the current `Date` and the
- * `Connection` field this request needs, then the body (dropped for HEAD).
+ * Queues a constant response: its head, with the current `Date` and the `Connection` field
+ * this request needs, then the body (dropped for HEAD).
  *
  * This is the hot path of benchmark-style routes: no Request or Response object is made.
  *
  * @returns whether the connection stays open
  */
 export function sendConstant(sink: ResponseSink, constant: ConstantResponse, request: RequestHead): boolean {
-  const close = sink.mustClose()
-  const connection = close ? 'Connection: close\r\n' : request.versionMinor === 0 ? 'Connection: keep-alive\r\n' : ''
-  const head = `${constant.start}${sink.serverLine}${dateFieldLine()}${constant.fields}${connection}\r\n`
+  const close = constant.close || sink.mustClose()
+  // The parts `buildHead` would make, the fixed ones serialized at registration.
+  const fields = constant.fields
+  const own = constant.headers
+  const server = own.has(HeaderFlag.Server) ? '' : sink.serverLine
+  const date = own.has(HeaderFlag.Date) ? '' : dateFieldLine()
+  const head = `${constant.start}${server}${date}${fields}${connectionLine(constant.headers, close, request.versionMinor)}\r\n`
   const withBody = request.method !== 'HEAD' && constant.bodyBytes > 0
   if (!withBody) queueHead(sink, head, constant.ascii)
   else if (typeof constant.body === 'string' && constant.ascii) sink.queueText(head + constant.body, head.length + constant.bodyBytes)

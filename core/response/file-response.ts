@@ -1,6 +1,6 @@
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import type { Stats } from 'node:fs'
-import type { Response } from './response.js'
+import type { StreamedResponse } from './streamed-response.js'
 import type { RequestHead } from '../wire/request-head.js'
 import { contentTypeFor } from './mime-types.js'
 import { FileNotFoundError } from '../errors.js'
@@ -52,7 +52,7 @@ const UNSATISFIABLE = 'unsatisfiable'
  * app.get('/logo', (req, res) => res.file('assets/logo.svg', { cacheControl: 'max-age=3600' }))
  * ```
  */
-export async function sendFile(res: Response, request: RequestHead, path: string, options?: FileOptions): Promise<void> {
+export async function sendFile(res: StreamedResponse, request: RequestHead, path: string, options?: FileOptions): Promise<void> {
   const stats = await statFile(path)
   if (stats === undefined) return notFound(path)
   const size = stats.size
@@ -132,7 +132,7 @@ function notFound(path: string): never {
  * @returns `false` when the connection went away (nothing more to send), `true` once every byte
  *   the file still has was written
  */
-async function pump(res: Response, handle: FileHandle, start: number, end: number): Promise<boolean> {
+async function pump(res: StreamedResponse, handle: FileHandle, start: number, end: number): Promise<boolean> {
   let position = start
   while (position <= end) {
     const wanted = Math.min(CHUNK_BYTES, end - position + 1)

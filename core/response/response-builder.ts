@@ -1,11 +1,13 @@
-import { HeaderList } from '../wire/header-list.js'
-import { statusLine } from '../wire/status-lines.js'
-import { dateFieldLine } from '../wire/date-cache.js'
-import { InvalidStatusError } from '../errors.js'
+import { HeaderFlag, HeaderList } from '../wire/header-list.js'
+import { isBodyless } from '../wire/status-lines.js'
+import { Framing, buildHead, checkFramingFields, framingFor } from '../wire/response-head.js'
+import { ContentLengthMismatchError, InvalidStatusError } from '../errors.js'
 
 /**
  * Builds pre-serialized response bytes for `res.sendRaw()`: status line, validated headers, a
  * computed Content-Length and the body chunks, as a list of buffers written in one vectored write.
+ * The head obeys the framing rules of every response: a Content-Length set here must be the
+ * body's, Transfer-Encoding is refused, and 1xx, 204 and 304 carry neither a length nor a body.
  *
  * @example
  * ```ts
@@ -49,12 +51,24 @@ export class ResponseBuilder {
     return this
   }
 
-  /** @returns the response as buffers: the head, then the body chunks as given */
+  /**
+   * @returns the response as buffers: the head, then the body chunks as given
+   * @throws InvalidStatusError for a body with 1xx, 204 or 304; InvalidHeaderError for a
+   *   Content-Length on 1xx or 204; ContentLengthMismatchError for one other than the body's
+   */
   build(): Buffer[] {
     let length = 0
     for (const chunk of this.#body) length += chunk.length
-    const date = this.#withDate ? dateFieldLine() : ''
-    const head = `${statusLine(this.#status)}${date}${this.#headers.serialize()}Content-Length: ${length}\r\n\r\n`
+    const status = this.#status
+    const headers = this.#headers
+    if (isBodyless(status) && length > 0) throw new InvalidStatusError(status, `a ${status} response has no content, but a body was given`)
+    checkFramingFields(status, headers, false)
+    const hasLength = headers.has(HeaderFlag.ContentLength)
+    const framing = framingFor(status, false, 1, hasLength)
+    if (framing === Framing.Length && hasLength && Number(headers.get('content-length')) !== length) {
+      throw new ContentLengthMismatchError(Number(headers.get('content-length')), length)
+    }
+    const head = buildHead(status, headers, '', this.#withDate, framing, length, false, 1)
     return [Buffer.from(head, 'latin1'), ...this.#body]
   }
 }

@@ -1,8 +1,9 @@
-import { ContentLengthMismatchError, InvalidHeaderError, InvalidStatusError, ResponseAlreadySentError } from '../errors.js'
+import { ContentLengthMismatchError, InvalidStatusError, ResponseAlreadySentError } from '../errors.js'
 import type { ResponseSink } from './response-sink.js'
+import type { StreamedResponse } from './streamed-response.js'
 import { HeaderList, HeaderFlag } from '../wire/header-list.js'
-import { statusLine, isBodyless } from '../wire/status-lines.js'
-import { dateFieldLine } from '../wire/date-cache.js'
+import { isBodyless } from '../wire/status-lines.js'
+import { Framing, buildHead, checkFramingFields, framingFor } from '../wire/response-head.js'
 import { okHeadPrefix } from '../wire/ok-head.js'
 import { errorBody } from '../wire/error-body.js'
 import type { RequestHead } from '../wire/request-head.js'
@@ -40,7 +41,7 @@ const LAST_CHUNK = '0\r\n\r\n'
  * app.get('/hello', (req, res) => res.status(200).header('Cache-Control', 'no-store').text('hi'))
  * ```
  */
-export class Response {
+export class Response implements StreamedResponse {
   readonly #sink: ResponseSink
   readonly #request: RequestHead
   readonly #isHead: boolean
@@ -114,9 +115,7 @@ export class Response {
   header(name: string, value: string | number | readonly string[]): this {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError(`set header ${name}`)
     this.#headers.set(name, value)
-    if (this.#headers.has(HeaderFlag.Connection) && /(^|,)\s*close\s*(,|$)/i.test(this.#headers.get('connection') ?? '')) {
-      this.#wantsClose = true
-    }
+    if (this.#headers.saysClose()) this.#wantsClose = true
     return this
   }
 
@@ -270,7 +269,7 @@ export class Response {
     if (this.#hooks !== undefined) this.#beforeHead()
     const bytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
     if (bytes.length > 0 && !this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(BYTES_TYPE)
-    this.#queueHead(this.#buildHead(this.#bodyLength(bytes.length)))
+    this.#queueHead(this.#buildHead(this.#wholeBodyFraming(bytes.length), bytes.length))
     if (this.#sendsBody()) {
       this.#sink.queueBytes(bytes)
       this.#bodyBytes = bytes.length
@@ -314,23 +313,15 @@ export class Response {
     if (status !== undefined) this.status(status)
     if (headers !== undefined) for (const name of Object.keys(headers)) this.header(name, headers[name]!)
     if (this.#hooks !== undefined) this.#beforeHead()
-    const declared = this.#headers.get('content-length')
-    let length = -1
-    if (declared !== undefined) {
-      length = Number(declared)
-      if (!/^\d+$/.test(declared)) throw new InvalidHeaderError('Content-Length', `not a length: ${declared}`)
-      this.#declaredLength = length
-    } else if (isBodyless(this.#status)) {
-      length = -2
-    } else if (this.#versionMinor === 0) {
-      // An HTTP/1.0 client cannot read chunked: the body ends when the connection does.
-      this.#closeDelimited = true
-      this.#wantsClose = true
-      length = -2
-    } else {
-      this.#chunked = !this.#isHead
-    }
-    this.#queueHead(this.#buildHead(length))
+    const fields = this.#headers
+    checkFramingFields(this.#status, fields, true)
+    const framing = framingFor(this.#status, true, this.#versionMinor, fields.has(HeaderFlag.ContentLength))
+    if (framing === Framing.Length) this.#declaredLength = Number(fields.get('content-length'))
+    // An HTTP/1.0 client cannot read chunked: the body ends when the connection does.
+    if (framing === Framing.CloseDelimited) this.#closeDelimited = this.#wantsClose = true
+    // HEAD gets GET's head, and no chunk of the body.
+    this.#chunked = framing === Framing.Chunked && !this.#isHead
+    this.#queueHead(this.#buildHead(framing, 0))
     this.#state = STREAMING
   }
 
@@ -346,7 +337,7 @@ export class Response {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     this.#bodyBytes += bytes.length
     if (this.#declaredLength >= 0 && this.#bodyBytes > this.#declaredLength) throw this.#lengthBroken()
-    if (bytes.length > 0 && !this.#isHead) {
+    if (bytes.length > 0 && this.#sendsBody()) {
       if (this.#chunked) {
         const size = `${bytes.length.toString(16)}\r\n`
         this.#sink.queueText(size, size.length)
@@ -436,7 +427,7 @@ export class Response {
     this.#headers.set('Connection', 'Upgrade')
     this.#headers.set('Upgrade', this.#request.header('upgrade') ?? '')
     if (headers !== undefined) for (const name of Object.keys(headers)) this.#headers.set(name, headers[name]!)
-    this.#queueHead(`${statusLine(101)}${this.#headers.serialize()}\r\n`)
+    this.#queueHead(buildHead(101, this.#headers, '', false, Framing.None, 0, false, 1))
     this.#finish()
     this.#keepAlive = false
     return handler(await this.#sink.detach())
@@ -462,7 +453,7 @@ export class Response {
     const bodyBytes = Buffer.byteLength(body, 'utf8')
     if (this.#sendsPlainOk(body, bodyBytes, defaultType)) return
     if (!this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(defaultType)
-    const head = this.#buildHead(this.#bodyLength(bodyBytes))
+    const head = this.#buildHead(this.#wholeBodyFraming(bodyBytes), bodyBytes)
     const sink = this.#sink
     if (!this.#sendsBody() || bodyBytes === 0) {
       this.#queueHead(head)
@@ -496,15 +487,20 @@ export class Response {
     return true
   }
 
-  /** The Content-Length to declare for a whole body, or -2 for a status that has none. */
-  #bodyLength(bytes: number): number {
-    if (isBodyless(this.#status)) return -2
-    const declared = this.#headers.has(HeaderFlag.ContentLength) ? this.#headers.get('content-length') : undefined
-    // HEAD may declare GET's length without a body; otherwise a declared length must be the truth.
-    if (declared !== undefined && !this.#isHead && Number(declared) !== bytes) {
-      throw new ContentLengthMismatchError(Number(declared), bytes)
+  /**
+   * The framing of a whole body (none for 1xx, 204 and 304, else its length), after checking a
+   * Content-Length the handler set: HEAD may declare GET's length; otherwise it must be the truth.
+   */
+  #wholeBodyFraming(bytes: number): number {
+    const headers = this.#headers
+    checkFramingFields(this.#status, headers, false)
+    const hasLength = headers.has(HeaderFlag.ContentLength)
+    const framing = framingFor(this.#status, false, this.#versionMinor, hasLength)
+    if (framing === Framing.Length && hasLength && !this.#isHead) {
+      const declared = Number(headers.get('content-length'))
+      if (declared !== bytes) throw new ContentLengthMismatchError(declared, bytes)
     }
-    return bytes
+    return framing
   }
 
   /**
@@ -557,24 +553,13 @@ export class Response {
     }
   }
 
-  /** @param bodyLength - bytes, -1 for chunked, -2 for no length field */
-  #buildHead(bodyLength: number): string {
-    const headers = this.#headers
-    let head = statusLine(this.#status)
-    if (!headers.has(HeaderFlag.Server)) head += this.#sink.serverLine
-    if (!headers.has(HeaderFlag.Date)) head += dateFieldLine()
-    head += headers.serialize()
-    if (bodyLength >= 0) {
-      if (!headers.has(HeaderFlag.ContentLength)) head += `Content-Length: ${bodyLength}\r\n`
-    } else if (bodyLength === -1 && !headers.has(HeaderFlag.TransferEncoding)) {
-      head += 'Transfer-Encoding: chunked\r\n'
-    }
+  /**
+   * @param framing - one of `Framing`
+   * @param length - the body's length, for `Framing.Length` when the handler declared none
+   */
+  #buildHead(framing: number, length: number): string {
     const close = this.#wantsClose || this.#closeDelimited || this.#sink.mustClose()
     this.#keepAlive = !close
-    if (!headers.has(HeaderFlag.Connection)) {
-      if (close) head += 'Connection: close\r\n'
-      else if (this.#versionMinor === 0) head += 'Connection: keep-alive\r\n'
-    }
-    return head + '\r\n'
+    return buildHead(this.#status, this.#headers, this.#sink.serverLine, true, framing, length, close, this.#versionMinor)
   }
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import type { Response } from './response.js'
+import type { StreamedResponse } from './streamed-response.js'
 
 /** Anything `res.stream()` can send: a Node `Readable` or any async iterable of bytes or text. */
 export type StreamSource = Readable | AsyncIterable<Uint8Array | string>
@@ -16,7 +16,7 @@ export type StreamSource = Readable | AsyncIterable<Uint8Array | string>
  * @param onError - where a failing source is reported
  * @returns whether the whole source was sent
  */
-export async function pipeSource(res: Response, source: StreamSource, onError: (err: unknown) => void): Promise<boolean> {
+export async function pipeSource(res: StreamedResponse, source: StreamSource, onError: (err: unknown) => void): Promise<boolean> {
   try {
     for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
       if (!(await res.write(chunk))) return false

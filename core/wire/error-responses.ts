@@ -2,6 +2,7 @@ import { PROTOCOL_ERRORS, type ProtocolError } from '../errors.js'
 import { statusLine } from './status-lines.js'
 import { dateFieldLine } from './date-cache.js'
 import { errorBody } from './error-body.js'
+import { Framing, framingLines } from './response-head.js'
 
 interface FixedResponse {
   readonly status: number
@@ -16,7 +17,7 @@ function fixed(error: ProtocolError): FixedResponse {
     status: error.status,
     statusLine: Buffer.from(statusLine(error.status), 'latin1'),
     rest: Buffer.from(
-      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `Content-Type: application/json; charset=utf-8\r\n${framingLines(null, Framing.Length, Buffer.byteLength(body), true, 1)}\r\n${body}`,
       'utf8',
     ),
   }

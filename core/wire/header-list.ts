@@ -79,10 +79,18 @@ export class HeaderList {
     const values = typeof value === 'object' ? value : [typeof value === 'number' ? String(value) : value]
     for (const v of values) this.#checkValue(name, v)
     const lower = name.toLowerCase()
+    const flag = FLAG_BY_NAME[lower] ?? 0
+    if (flag === HeaderFlag.TransferEncoding && (values.length !== 1 || values[0]!.trim().toLowerCase() !== 'chunked')) {
+      // RFC 9112 §6.1: the server writes chunked only; another coding would not match the body.
+      throw new InvalidHeaderError(name, `only chunked is written, not ${JSON.stringify(values.join(', '))}`)
+    }
+    if (flag === HeaderFlag.ContentLength && (values.length !== 1 || !/^\d{1,15}$/.test(values[0]!))) {
+      throw new InvalidHeaderError(name, `not one length in bytes: ${JSON.stringify(values.join(', '))}`)
+    }
     this.#remove(lower)
     const fields = (this.#fields ??= [])
     for (const v of values) fields.push(name, v)
-    this.#flags |= FLAG_BY_NAME[lower] ?? 0
+    this.#flags |= flag
   }
 
   /**
@@ -131,11 +139,24 @@ export class HeaderList {
     this.#flags |= HeaderFlag.ContentType
   }
 
-  /** @returns the fields as `Name: value\r\n` lines */
-  serialize(): string {
+  /** Whether a Connection field set by the handler holds the `close` option. */
+  saysClose(): boolean {
+    return this.has(HeaderFlag.Connection) && /(^|,)\s*close\s*(,|$)/i.test(this.get('connection') ?? '')
+  }
+
+  /**
+   * @param omit - a {@link HeaderFlag} whose fields are left out (the Connection of a closing response)
+   * @returns the fields as `Name: value\r\n` lines
+   */
+  serialize(omit = 0): string {
     const fields = this.#fields
     let out = ''
-    if (fields !== null) for (let i = 0; i < fields.length; i += 2) out += `${fields[i]}: ${fields[i + 1]}\r\n`
+    if (fields !== null) {
+      for (let i = 0; i < fields.length; i += 2) {
+        if (omit !== 0 && FLAG_BY_NAME[fields[i]!.toLowerCase()] === omit) continue
+        out += `${fields[i]}: ${fields[i + 1]}\r\n`
+      }
+    }
     return this.#defaultType === undefined ? out : `${out}Content-Type: ${this.#defaultType}\r\n`
   }
 

@@ -1,4 +1,5 @@
 import { dateFieldLine } from './date-cache.js'
+import { statusLine } from './status-lines.js'
 
 /** One cached head prefix: for a server line and a content type, valid while the Date line is. */
 interface OkHeadEntry {
@@ -15,6 +16,8 @@ const entries: OkHeadEntry[] = []
  * The head of a keep-alive `200 OK` whose only fields are the server's own and a Content-Type, up
  * to the Content-Length digits: `HTTP/1.1 200 OK\r\nServer: …\r\nDate: …\r\nContent-Type: …\r\nContent-Length: `.
  *
+ * It is the one case of `buildHead` that skips it: `Framing.Length`, kept alive over HTTP/1.1 (so
+ * no Connection line), no field of the handler's; `Response` takes it only under those conditions.
  * It is rebuilt once a second, when the Date line changes, and kept flat, so the common response
  * is three concatenations (prefix, length, body) rather than a dozen.
  *
@@ -40,7 +43,7 @@ export function okHeadPrefix(serverLine: string, contentType: string): string {
   }
   if (entry.dateLine !== dateLine) {
     entry.dateLine = dateLine
-    entry.prefix = flat(`HTTP/1.1 200 OK\r\n${serverLine}${dateLine}Content-Type: ${contentType}\r\nContent-Length: `)
+    entry.prefix = flat(`${statusLine(200)}${serverLine}${dateLine}Content-Type: ${contentType}\r\nContent-Length: `)
   }
   return entry.prefix
 }

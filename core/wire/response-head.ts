@@ -1,0 +1,119 @@
+import { InvalidHeaderError } from '../errors.js'
+import { HeaderFlag, type HeaderList } from './header-list.js'
+import { statusLine, isBodyless } from './status-lines.js'
+import { dateFieldLine } from './date-cache.js'
+
+/**
+ * How a response's body is delimited (RFC 9112 §6.3), as every path that writes a head decides it
+ * through {@link framingFor}: numbers, so the decision allocates nothing.
+ */
+export const Framing = {
+  /** No content at all: 1xx, 204 and 304 (RFC 9110 §6.4.1). */
+  None: 0,
+  /** `Content-Length`: a whole body, or a streamed one whose length the handler declared. */
+  Length: 1,
+  /** `Transfer-Encoding: chunked`: a streamed body of unknown length to an HTTP/1.1 client. */
+  Chunked: 2,
+  /** The body ends when the connection does: a streamed body of unknown length to HTTP/1.0. */
+  CloseDelimited: 3,
+} as const
+
+/**
+ * The one set of framing rules (RFC 9112 §6, RFC 9110 §8.6, §15.3.5). HEAD is framed as GET
+ * would be (RFC 9110 §9.3.2); the caller then leaves the body out.
+ * @param status - the response's status
+ * @param isStreamed - whether the body's length is unknown when the head is built
+ * @param versionMinor - the request's HTTP minor version (0 cannot read chunked)
+ * @param hasDeclaredLength - whether the handler set a Content-Length
+ * @returns one of {@link Framing}
+ */
+export function framingFor(status: number, isStreamed: boolean, versionMinor: number, hasDeclaredLength: boolean): number {
+  if (isBodyless(status)) return Framing.None
+  if (!isStreamed || hasDeclaredLength) return Framing.Length
+  return versionMinor === 0 ? Framing.CloseDelimited : Framing.Chunked
+}
+
+/**
+ * Checks the framing fields a handler set against the status and the body (RFC 9110 §8.6,
+ * RFC 9112 §6.1–6.2): a Content-Length is refused on 1xx and 204, which have no content to
+ * measure; a `Transfer-Encoding: chunked` (the only one `HeaderList` lets through) is honoured on a
+ * streamed body only, and never together with a Content-Length.
+ * @param status - the response's status
+ * @param headers - the handler's fields
+ * @param isStreamed - whether the body is streamed (`start()`), not sent whole
+ * @throws InvalidHeaderError naming the field
+ */
+export function checkFramingFields(status: number, headers: HeaderList, isStreamed: boolean): void {
+  const hasLength = headers.has(HeaderFlag.ContentLength)
+  if (hasLength && (status < 200 || status === 204)) {
+    throw new InvalidHeaderError('Content-Length', `a ${status} response has no content to measure`)
+  }
+  if (!headers.has(HeaderFlag.TransferEncoding)) return
+  if (!isStreamed) throw new InvalidHeaderError('Transfer-Encoding', 'a whole body is sent with its Content-Length; stream it with res.start() to chunk it')
+  if (hasLength) throw new InvalidHeaderError('Transfer-Encoding', 'a response cannot carry both Transfer-Encoding and Content-Length')
+  if (isBodyless(status)) throw new InvalidHeaderError('Transfer-Encoding', `a ${status} response has no content to chunk`)
+}
+
+/**
+ * Builds a response head: status line, Server and Date unless the handler set them, the
+ * handler's fields, then the framing and Connection fields the rules call for. The one place a
+ * head is assembled, for `Response`, `app.constant()`, `ResponseBuilder` and the fixed responses.
+ *
+ * @param status - the status code
+ * @param headers - the handler's fields, or `null` for none
+ * @param serverLine - `Server: …\r\n` or `''`
+ * @param withDate - whether to add the current `Date` (unless the handler set one)
+ * @param framing - one of {@link Framing}
+ * @param length - the Content-Length for {@link Framing.Length} when the handler set none
+ * @param close - whether the connection closes after this response
+ * @param versionMinor - the request's minor version: an HTTP/1.0 client kept open is told so
+ * @returns the head, ending with the empty line
+ */
+export function buildHead(
+  status: number,
+  headers: HeaderList | null,
+  serverLine: string,
+  withDate: boolean,
+  framing: number,
+  length: number,
+  close: boolean,
+  versionMinor: number,
+): string {
+  let head = statusLine(status)
+  if (headers === null) {
+    head += serverLine
+    if (withDate) head += dateFieldLine()
+  } else {
+    if (!headers.has(HeaderFlag.Server)) head += serverLine
+    if (withDate && !headers.has(HeaderFlag.Date)) head += dateFieldLine()
+    // The handler's chunked coding cannot reach an HTTP/1.0 client: its body ends with the connection.
+    head += framing === Framing.CloseDelimited && headers.has(HeaderFlag.TransferEncoding) ? headers.serialize(HeaderFlag.TransferEncoding) : headers.serialize()
+  }
+  return head + framingLines(headers, framing, length, close, versionMinor) + '\r\n'
+}
+
+/**
+ * The framing and Connection field lines of a head, for {@link buildHead} and for heads whose
+ * other parts are built once (the fixed error responses, `app.constant()`).
+ */
+export function framingLines(headers: HeaderList | null, framing: number, length: number, close: boolean, versionMinor: number): string {
+  return lengthLine(headers, framing, length) + connectionLine(headers, close, versionMinor)
+}
+
+/** The Content-Length or Transfer-Encoding line the framing calls for, unless the handler set it. */
+export function lengthLine(headers: HeaderList | null, framing: number, length: number): string {
+  if (framing === Framing.Length) return headers !== null && headers.has(HeaderFlag.ContentLength) ? '' : `Content-Length: ${length}\r\n`
+  if (framing !== Framing.Chunked) return ''
+  return headers !== null && headers.has(HeaderFlag.TransferEncoding) ? '' : 'Transfer-Encoding: chunked\r\n'
+}
+
+/**
+ * The Connection line: none when the handler set a Connection (its own `close` closes the
+ * connection too), else `close` for a closing response and `keep-alive` for an HTTP/1.0 client
+ * kept open.
+ */
+export function connectionLine(headers: HeaderList | null, close: boolean, versionMinor: number): string {
+  if (headers !== null && headers.has(HeaderFlag.Connection)) return ''
+  if (close) return 'Connection: close\r\n'
+  return versionMinor === 0 ? 'Connection: keep-alive\r\n' : ''
+}
