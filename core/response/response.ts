@@ -254,8 +254,12 @@ export class Response implements StreamedResponse {
   sendError(status: number, message: string, details?: Readonly<Record<string, unknown>>): void {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('sendError()')
     this.status(status)
-    // The body is JSON whatever type an earlier middleware chose for the success it expected.
-    if (this.#headers.has(HeaderFlag.ContentType)) this.#headers.set('Content-Type', JSON_TYPE)
+    const headers = this.#headers
+    // The body is JSON whatever type an earlier middleware chose for the success it expected, and
+    // framing fields set for that body do not describe this one.
+    if (headers.has(HeaderFlag.ContentType)) headers.set('Content-Type', JSON_TYPE)
+    if (headers.has(HeaderFlag.ContentLength)) headers.delete('content-length')
+    if (headers.has(HeaderFlag.TransferEncoding)) headers.delete('transfer-encoding')
     this.#sendString('sendError()', errorBody(message, details), JSON_TYPE)
   }
 

@@ -145,7 +145,7 @@ export class HeaderList {
   }
 
   /**
-   * @param omit - a {@link HeaderFlag} whose fields are left out (the Connection of a closing response)
+   * @param omit - a {@link HeaderFlag} whose fields are left out (a chunked coding an HTTP/1.0 client cannot read)
    * @returns the fields as `Name: value\r\n` lines
    */
   serialize(omit = 0): string {
