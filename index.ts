@@ -23,6 +23,7 @@ export type { FinishedResponse } from './core/app/response-record.js'
 export type { ParsedResponse } from './core/wire/response-parser.js'
 /** Configuration: types, defaults, validation, loading from JSON. */
 export { resolveConfig, loadConfig, DEFAULT_CONFIG } from './core/config/config.js'
+export type { TrustProxySetting, ProxyTrust } from './core/config/trust-proxy.js'
 export type { Config, UserConfig, Limits, Timeouts, WafConfig } from './core/config/config.js'
 export type { TlsConfig, SniCertificateConfig } from './core/config/tls-config.js'
 /** Core errors: each has a stable `code` and the HTTP `status` it maps to. */

@@ -41,6 +41,7 @@ import { sessionResourceRoutes } from './session-resource-routes.js'
 import type { ClusterListenOptions, ClusterServer } from '../server/cluster-server.js'
 import { listenClustered } from '../server/listen-clustered.js'
 import { WebSocketRoutes, type WebSocketHandler, type WebSocketRouteOptions } from './websocket-routes.js'
+import { compileTrustProxy } from '../config/trust-proxy.js'
 
 /** A route as registered, kept so an App mounted under another can be replayed there. */
 interface Registration {
@@ -118,6 +119,7 @@ export class App {
     this.#host = {
       config: this.config,
       waf: this.#waf,
+      trustProxy: compileTrustProxy(this.config.trustProxy),
       timers: new TimerLists(),
       serverLine: this.config.serverHeader === false ? '' : `Server: ${this.config.serverHeader}\r\n`,
       route: (method, path) => this.#router.find(method, path),

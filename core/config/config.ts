@@ -4,6 +4,7 @@ import type { CustomRule } from '../../waf/rule.js'
 import type { WafEvent } from '../../waf/verdict.js'
 import type { RouterOptions } from '../../router/router.js'
 import { InvalidConfigError, UnknownConfigKeyError } from '../errors.js'
+import { compileTrustProxy, type TrustProxySetting } from './trust-proxy.js'
 import { validateTlsConfig, type TlsConfig } from './tls-config.js'
 import { resolveSessionsConfig } from './sessions-config.js'
 import { DEFAULT_SESSIONS_OPTIONS, type SessionsOptions } from '../../sessions/sessions-options.js'
@@ -77,6 +78,11 @@ export interface Config {
   tls: TlsConfig | undefined
   /** Client sessions (`app.sessions`): timeouts, limits, the cookie, the resource prefix, the store. */
   sessions: SessionsOptions
+  /**
+   * Which peers are proxies whose `Forwarded` / `X-Forwarded-*` fields `req.ip`, `req.protocol`,
+   * `req.secure` and `req.host` believe. Default `false`: none.
+   */
+  trustProxy: TrustProxySetting
 }
 
 /** What `new App(config)` accepts: any part of {@link Config}, the rest defaulted. */
@@ -113,6 +119,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   shutdownTimeoutMs: 10_000,
   tls: undefined,
   sessions: DEFAULT_SESSIONS_OPTIONS,
+  trustProxy: false,
 })
 
 const WAF_MODES: readonly string[] = ['off', 'monitor', 'basic', 'strict']
@@ -191,6 +198,12 @@ function serverHeader(value: unknown): string | false {
   return value
 }
 
+function trustProxy(value: unknown): TrustProxySetting {
+  if (value === undefined) return DEFAULT_CONFIG.trustProxy
+  compileTrustProxy(value)
+  return value as TrustProxySetting
+}
+
 /**
  * Validates a user configuration and fills in every default.
  *
@@ -221,6 +234,7 @@ export function resolveConfig(input: unknown = {}): Config {
       input.shutdownTimeoutMs === undefined ? DEFAULT_CONFIG.shutdownTimeoutMs : integer(input.shutdownTimeoutMs, 'shutdownTimeoutMs', 0),
     tls: input.tls === undefined ? undefined : validateTlsConfig(input.tls, 'tls'),
     sessions: resolveSessionsConfig(input.sessions),
+    trustProxy: trustProxy(input.trustProxy),
   }
 }
 

@@ -1,5 +1,7 @@
 import type { TlsDetails } from '../../transports/transport.js'
 import { InvalidJsonBodyError } from '../errors.js'
+import { resolveForwarded, type ForwardedView } from './forwarded.js'
+import type { ProxyTrust } from '../config/trust-proxy.js'
 import type { RequestHead } from '../wire/request-head.js'
 import type { Connection } from './connection.js'
 import { BodyStream } from './body-stream.js'
@@ -33,6 +35,8 @@ export interface RequestConnection {
   readonly signal: AbortSignal
   /** The connection, shared by every request on it. */
   readonly connection: Connection
+  /** The App's compiled `trustProxy`; undefined when no peer is trusted. */
+  readonly trustProxy?: ProxyTrust | undefined
 }
 
 /**
@@ -53,6 +57,7 @@ export interface RequestConnection {
 export class Request<P extends object = Record<string, string>, D = unknown, Q extends object = Record<string, string>> {
   readonly #head: RequestHead
   readonly #connection: RequestConnection
+  #forwardedView: ForwardedView | undefined
   #headers: Record<string, string> | undefined
   #query: Q | undefined
   #data: D | undefined
@@ -112,7 +117,31 @@ export class Request<P extends object = Record<string, string>, D = unknown, Q e
    * without Host, or an empty Host). A request whose Host is invalid never reaches a handler (400).
    */
   get host(): string {
-    return this.#head.authority
+    return this.#connection.trustProxy === undefined ? this.#head.authority : this.#forwarded().host
+  }
+
+  /**
+   * The client's address: the socket's peer, or with `trustProxy` the address trusted proxies
+   * forwarded (`Forwarded: for=`, `X-Forwarded-For`), never taken from an untrusted peer.
+   */
+  get ip(): string | undefined {
+    return this.#connection.trustProxy === undefined ? this.#connection.remoteAddress : this.#forwarded().ip
+  }
+
+  /** `https` or `http`: the socket's, or with `trustProxy` what the client used in front of trusted proxies. */
+  get protocol(): 'http' | 'https' {
+    if (this.#connection.trustProxy === undefined) return this.#connection.tls !== undefined ? 'https' : 'http'
+    return this.#forwarded().protocol
+  }
+
+  #forwarded(): ForwardedView {
+    return (this.#forwardedView ??= resolveForwarded(
+      this.#connection.remoteAddress,
+      this.#connection.tls !== undefined,
+      this.#head.authority,
+      (name) => this.headers[name],
+      this.#connection.trustProxy!,
+    ))
   }
 
   /** `"1.1"` or `"1.0"`. */
@@ -272,9 +301,9 @@ export class Request<P extends object = Record<string, string>, D = unknown, Q e
     return this.#connection.remoteAddress
   }
 
-  /** Whether the request arrived over TLS. */
+  /** Whether the request arrived over TLS: the socket's, or with `trustProxy` the client's (`protocol` is `https`). */
   get secure(): boolean {
-    return this.#connection.tls !== undefined
+    return this.#connection.trustProxy === undefined ? this.#connection.tls !== undefined : this.#forwarded().protocol === 'https'
   }
 
   /** TLS details (protocol, cipher, servername, ALPN, peer certificate), or `undefined` over plain TCP. */

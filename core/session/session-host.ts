@@ -8,6 +8,7 @@ import type { CloseReason, Connection } from '../request/connection.js'
 import type { TimerLists } from './stage-timer.js'
 import type { RequestHead } from '../wire/request-head.js'
 import type { RequestConnection } from '../request/request.js'
+import type { ProxyTrust } from '../config/trust-proxy.js'
 
 /** What a Session needs from the App that runs it. */
 export interface SessionHost {
@@ -35,6 +36,8 @@ export interface SessionHost {
   fixedAnswer?: ((bytes: Buffer, head: RequestHead | undefined, connection: RequestConnection) => Buffer) | undefined
   /** Set when the App has response hooks: called before the Session answers a request itself (a WAF block). */
   ownAnswer?: ((res: Response, head: RequestHead, connection: RequestConnection) => void) | undefined
+  /** The compiled `trustProxy`, or undefined when no peer is trusted. */
+  readonly trustProxy?: ProxyTrust | undefined
   /** Called when a connection ends, when the App has `onClose` hooks. */
   connectionClosed?: ((connection: Connection, reason: CloseReason) => void) | undefined
 }

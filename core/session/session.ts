@@ -2,6 +2,7 @@ import type { Transport, TlsDetails } from '../../transports/transport.js'
 import type { WafVerdict } from '../../waf/verdict.js'
 import type { RouteMatch } from '../../router/route-match.js'
 import { EMPTY_PARAMS } from '../../router/params-object.js'
+import type { ProxyTrust } from '../config/trust-proxy.js'
 import type { SessionHost } from './session-host.js'
 import type { RouteEntry } from '../route/route-entry.js'
 import { Request } from '../request/request.js'
@@ -108,6 +109,11 @@ export class Session {
   /** TLS details when the transport carries TLS. */
   get tls(): TlsDetails | undefined {
     return this.transport.tls
+  }
+
+  /** The App's compiled `trustProxy`, for `req.ip`, `req.protocol` and `req.host`. @internal */
+  get trustProxy(): ProxyTrust | undefined {
+    return this.host.trustProxy
   }
 
   /** The connection as handlers see it (`req.connection`). */

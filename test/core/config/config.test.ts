@@ -32,6 +32,7 @@ const EXPECTED_DEFAULTS = {
   smallWriteBytes: 16384,
   shutdownTimeoutMs: 10000,
   tls: undefined,
+  trustProxy: false,
   sessions: {
     defaultTimeoutMinutes: 20,
     maxSessions: 100000,
