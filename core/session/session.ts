@@ -324,13 +324,15 @@ export class Session {
     } else {
       const req = new Request(head, body, match.status === 200 ? match.params : EMPTY_PARAMS, this)
       const done = runHandler(this, req, res, match)
-      if (done !== undefined) return this.#respondLater(done, res)
+      // Pipelined requests start behind this one only once its body is wholly read: bytes of a
+      // body the handler has yet to read must never be taken for the next request's head.
+      if (done !== undefined) return this.#respondLater(done, res, body === undefined || Buffer.isBuffer(body))
     }
     return this.#responded(res, true)
   }
 
-  async #respondLater(done: Promise<void>, res: Response): Promise<boolean> {
-    const concurrent = this.has(Flag.HandlerPending) && this.host.config.limits.maxConcurrentRequests > 1
+  async #respondLater(done: Promise<void>, res: Response, bodyRead: boolean): Promise<boolean> {
+    const concurrent = bodyRead && this.has(Flag.HandlerPending) && this.host.config.limits.maxConcurrentRequests > 1
     const keepAlive = concurrent ? await overlap(this, done, res) : (await done, true)
     return this.#responded(res, keepAlive)
   }

@@ -143,3 +143,28 @@ describe("Session: the connection's fate", () => {
     })
   })
 })
+
+describe('Session: concurrent pipelining and unread bodies', () => {
+  it('never takes bytes of a body the handler has yet to read for a pipelined request', async () => {
+    const app = new App({ limits: { maxConcurrentRequests: 4 } })
+    const ran: string[] = []
+    app.get('/internal', (req, res) => {
+      ran.push(req.path)
+      res.text('internal')
+    })
+    app.post('/upload', { streamBody: true }, async (req, res) => {
+      ran.push(req.path)
+      await new Promise((resolve) => setImmediate(resolve))
+      let body = ''
+      for await (const piece of req.stream()) body += piece.toString('latin1')
+      res.text(`${body.length}`)
+    })
+    const smuggled = 'GET /internal HTTP/1.1\r\nHost: a\r\n\r\n'
+    const input = `POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}`
+    const t = await serveInput(app, { input: [input] })
+    expect(ran).to.deep.equal(['/upload'])
+    const out = t.outputText('latin1')
+    expect(out.match(/HTTP\/1\.1 /g)).to.have.length(1)
+    expect(out.endsWith(`\r\n\r\n${smuggled.length}`)).to.equal(true)
+  })
+})
