@@ -41,26 +41,37 @@ export class DeadlineList {
   }
 
   /**
-   * Arms `entry` for this list's duration from `now`, moving it from any list it was in.
+   * Arms `entry` for this list's duration from `from`, moving it from any list it was in.
    * @param entry - the timer
    * @param now - `Date.now()`, read once by the caller
+   * @param from - when the duration started: now, or earlier for a deadline that counts from a
+   *   stage's first wait
    */
-  add(entry: DeadlineEntry, now: number): void {
+  add(entry: DeadlineEntry, now: number, from: number = now): void {
     // Re-arming in the same list (the next request of a keep-alive connection) only moves the
     // entry to the tail: the list does not empty, so its timer stays as it is.
     if (entry.list === this) this.#unlink(entry)
     else if (entry.list !== null) entry.list.remove(entry)
-    const deadline = now + this.durationMs
+    const deadline = from + this.durationMs
     entry.deadline = deadline
     entry.list = this
-    entry.previous = this.#tail
-    entry.next = null
-    if (this.#tail === null) this.#head = entry
-    else this.#tail.next = entry
-    this.#tail = entry
-    // A clock that stepped back can leave a later deadline ahead of this one; waiting for the
-    // head then fires this entry late, never early.
-    if (this.#firesAt === 0) this.#schedule(deadline, now)
+    // Armed from an earlier start (a body's deadline counts from its first byte): it goes before
+    // the entries due after it, so the list stays in deadline order.
+    let previous = this.#tail
+    while (previous !== null && previous.deadline > deadline) previous = previous.previous
+    const next = previous === null ? this.#head : previous.next
+    entry.previous = previous
+    entry.next = next
+    if (previous === null) this.#head = entry
+    else previous.next = entry
+    if (next === null) this.#tail = entry
+    else next.previous = entry
+    if (previous === null && this.#firesAt > deadline) {
+      // A new head due before the timer: wait for it instead.
+      clearTimeout(this.#timer)
+      this.#firesAt = 0
+    }
+    if (this.#firesAt === 0) this.#schedule(this.#head!.deadline, now)
   }
 
   /** Disarms `entry`, which must be in this list. The last entry out takes the Node timer with it. */

@@ -66,6 +66,8 @@ export class Session {
   readonly createdAt = Date.now()
   #lastActiveAt = this.createdAt
   #timedOut = -1
+  // When the current request's body was first waited for (0: not yet): its deadline counts from there.
+  #bodyFrom = 0
   #closeReason: CloseReason | undefined
   #abort: AbortController | undefined
   #aborted: Promise<void> | undefined
@@ -293,6 +295,7 @@ export class Session {
     // The connection's fate is decided here, once, before anything of the request is read or run.
     if (closesAfter(head, ++this.#requestCount, host.config.limits.maxRequestsPerConnection, this.has(Flag.Closing))) this.raise(Flag.LastRequest)
     this.#stage = Stage.Serving
+    this.#bodyFrom = 0
     this.#lastActiveAt = loopNow()
     const match = host.route(head.method, head.path)
     const entry = match.status === 200 ? match.store : undefined
@@ -361,7 +364,18 @@ export class Session {
       this.endWith('shutdown')
       return false
     }
-    if (this.#stage !== stage) this.enterStage(stage, readTimeoutMs(stage, this.host.config.timeouts))
+    if (this.#stage !== stage) {
+      const timeoutMs = readTimeoutMs(stage, this.host.config.timeouts)
+      if (stage !== Stage.Body) this.enterStage(stage, timeoutMs)
+      else {
+        // bodyTimeoutMs is a deadline for the whole body: the waits of a body streamed to its
+        // handler, which runs between them, all count from the first.
+        const now = loopNow()
+        if (this.#bodyFrom === 0) this.#bodyFrom = now
+        this.#stage = stage
+        this.#timer.arm(timeoutMs, this.host.timers, now, this.#bodyFrom)
+      }
+    }
     // An idle connection holds no bytes of the requests it has served.
     if (this.input.available === 0) this.input.release()
     return true

@@ -57,10 +57,11 @@ export class StageTimer implements DeadlineEntry {
    * @param ms - duration; 0 disarms
    * @param lists - the App's deadline lists (passed in, not kept: a field more per connection)
    * @param now - the current time, when the caller has just read it (`Date.now()` is a native call)
+   * @param from - when the duration started, if before `now` (see `DeadlineList.add`)
    */
-  arm(ms: number, lists: TimerLists, now: number = Date.now()): void {
+  arm(ms: number, lists: TimerLists, now: number = Date.now(), from: number = now): void {
     if (ms <= 0) this.disarm()
-    else lists.forDuration(ms).add(this, now)
+    else lists.forDuration(ms).add(this, now, from)
   }
 
   /** Cancels the deadline. */

@@ -80,6 +80,25 @@ describe('Session: timeouts', () => {
       expect(maskDates(t.outputText('latin1'))).to.equal(REQUEST_TIMEOUT)
       expect(t.isOpen).to.equal(false)
     })
+
+    it('is a deadline for the whole body on a streamBody route too, however often bytes trickle in', async () => {
+      const streaming = testApp({ timeouts: TIMEOUTS })
+      const pieces: string[] = []
+      streaming.post('/upload', { streamBody: true }, async (req, res) => {
+        for await (const piece of req.stream()) pieces.push(piece.toString('latin1'))
+        res.text('whole')
+      })
+      const t = new MemoryTransport({ input: ['POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\na'], endAfterInput: false })
+      const served = streaming.serve(t)
+      await clock.tickAsync(150)
+      t.push('b')
+      await clock.tickAsync(49)
+      expect([pieces, t.isOpen]).to.deep.equal([['a', 'b'], true])
+      await clock.tickAsync(1)
+      await served
+      expect(maskDates(t.outputText('latin1'))).to.equal(REQUEST_TIMEOUT)
+      expect(t.isOpen).to.equal(false)
+    })
   })
 
   describe('handler timeout', () => {
