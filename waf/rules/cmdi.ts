@@ -1,5 +1,6 @@
 import { Family, scanSignatures } from '../signatures.js'
 import { codeAt } from '../char-code.js'
+import { AMBIGUOUS_COMMANDS, COMMAND_PREFIXES, SHELL_INTERPRETERS, UNAMBIGUOUS_COMMANDS } from './shell-commands.js'
 
 /** Commands with no meaning outside a shell: flagged after any separator, even without arguments. */
 const STRONG = new Set([
@@ -23,10 +24,27 @@ const WEAK = new Set([
   'del', 'copy', 'start', 'exit', 'export', 'source', 'eval', 'exec', 'nl', 'od', 'strings', 'tac', 'rev',
   'wc', 'cut', 'tee', 'xargs', 'time', 'usleep', 'expr', 'test', 'call', 'systemctl', 'service', 'reg',
 ])
+for (const word of UNAMBIGUOUS_COMMANDS) STRONG.add(word)
+for (const word of AMBIGUOUS_COMMANDS) if (!STRONG.has(word)) WEAK.add(word)
+/** Program names of the vocabulary that are also short or everyday words: they need a shell-like argument. */
+for (const word of [
+  'file', 'stat', 'users', 'groups', 'script', 'expect', 'restore', 'dump', 'at', 'batch', 'join', 'paste', 'comm', 'diff', 'split',
+  'make', 'control', 'node', 'ip', 'ss', 'ar', 'ex', 'ed', 'hh', 'sc', 'reg', 'dd', 'ln', 'pr', 'nl', 'od', 'zip', 'tar', 'watch',
+  'timeout', 'mount', 'apt', 'screen', 'finger', 'ftp', 'ssh', 'mc', 'joe', 'pico', 'nano', 'emacs', 'vi', 'vim', 'gem', 'pip',
+  'npm', 'docker', 'knife', 'salt', 'puppet', 'rar', 'fmt', 'cc', 'tcc', 'sar', 'mtr', 'snap', 'service', 'expand', 'cipher',
+  'attrib', 'runas', 'fold', 'column', 'rev', 'tac', 'strings', 'whois', 'host', 'perf', 'xargs', 'watch', 'fish', 'ash', 'wish',
+  'control', 'lynx', 'axel', 'yum', 'dnf', 'rpm', 'gcc', 'clang', 'awk', 'sed', 'jq', 'tmux', 'ansible',
+]) WORDLIKE.add(word)
 /** Arguments that reach into the system: its directories, a raw IP, a pipe into a shell, a redirect. */
 const TARGETS_SYSTEM = /(?:^|[\s=])(?:\/(?:etc|tmp|dev|bin|sbin|proc|root|usr\/bin|var\/www)\b|~\/\.)|\|\s{0,4}(?:ba|z)?sh\b|\s>{1,2}\s{0,4}[/~]|-e\s{1,4}\/|%[a-z]{3,20}%|c:\\/
-const SEPARATOR = /[;|&\n\r`]|\$\(/
-const CANDIDATE = /(?:[;|&\n\r`]|\$\()(?=[ \t{(]{0,16}[a-z0-9_./-])/g
+const SEPARATOR = /[;|&\n\r`!]|\$\(|<<<|[<>]\(/
+const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./-])/g
+/**
+ * What shells drop from a word before running it: quotes and carets (`c'a't`, `who^ami`), a backslash
+ * before a letter, `$@` and the other special parameters between letters (`c$*at`), empty `$()` and
+ * `${}`, and an unset variable glued to the end of a command (`sh$x -c`).
+ */
+const EVASIONS = /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]|\\(?=[a-z])|(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)/g
 /**
  * Commands that are an attack even as a whole value: nobody searches for "whoami" or names a field "ifconfig".
  *
@@ -65,7 +83,8 @@ export function detectCmdi(value: string, newlineSeparates: boolean, hits: numbe
   if (value.indexOf('$') !== -1 && /\$\{?ifs\b|\$\{[a-z_]{1,16}:[0-9]/.test(value)) return true
   if (value.indexOf('?') !== -1 && /\/[a-z]{0,2}\?[a-z?]{0,2}\//.test(value)) return true
   if (value.indexOf('/') !== -1 && /\b(?:for\s{1,4}\/[fdlr]|cmd(?:\.exe)?\s{1,4}\/[ck])\s/.test(value)) return true
-  const text = /['"\\^]|\$@/.test(value) ? value.replace(/\$@|['"^]|\\(?=[a-z])/g, '') : value
+  if (hasShellConstruct(value)) return true
+  const text = /['"\\^]|\$/.test(value) ? value.replace(EVASIONS, '') : value
   let first = 0
   while (first < text.length && codeAt(text, first) <= 32 && !(newlineSeparates && codeAt(text, first) === 10)) first++
   if (commandAt(text, first, Separator.Start)) return true
@@ -95,6 +114,14 @@ export function detectCmdi(value: string, newlineSeparates: boolean, hits: numbe
       if (glued && commandAt(text, i + 1, Separator.Substitution)) return true
     } else if (c === 36 && codeAt(text, i + 1) === 40) {
       if (commandAt(text, i + 2, Separator.Substitution)) return true
+    } else if (c === 60 && codeAt(text, i + 1) === 60) {
+      // A here-string (`cat<<<ifconfig`) feeds its word to the command before it.
+      if (commandAt(text, i + 3, Separator.Substitution)) return true
+    } else if ((c === 60 || c === 62) && codeAt(text, i + 1) === 40) {
+      if (commandAt(text, i + 2, Separator.Substitution)) return true
+    } else if (c === 33) {
+      // `!cmd` is a shell escape in vi, gdb and less, and history expansion in bash; `#!` is a shebang line.
+      if (codeAt(text, i - 1) !== 35 && commandAt(text, i + 1, Separator.Operator)) return true
     }
   }
   return false
@@ -114,6 +141,8 @@ const enum Separator {
   Fenced,
   /** `$(` or a backtick glued to a word: command substitution. */
   Substitution,
+  /** After `time`, `nohup`, `sudo` and the like, which run the command that follows. */
+  Prefixed,
 }
 
 /**
@@ -136,6 +165,8 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   if (i === start) return false
   let word = text.slice(start, i)
   if (word.endsWith('.exe')) word = word.slice(0, -4)
+  // `python3.10`, `gcc7.4`: a versioned program is the program.
+  if (!STRONG.has(word) && !WEAK.has(word)) word = word.replace(VERSION_SUFFIX, '')
   let j = i
   while (j < text.length && (codeAt(text, j) === 32 || codeAt(text, j) === 9)) j++
   const end = j >= text.length
@@ -145,16 +176,23 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   if (braced && next === 44) j++
   const strong = STRONG.has(word)
   if (!strong && !WEAK.has(word)) return false
+  if (spaced && !end && COMMAND_PREFIXES.has(word) && separator !== Separator.Prefixed && prefixedCommand(text, j, separator)) return true
   if (hasPath && separator !== Separator.Start) return true
   if (!spaced && !isTerminator(next)) return false
   const shellArgument = spaced && !end && isShellArgument(text, j, word)
   const unambiguous = strong && !WORDLIKE.has(word)
+  // Piping into a shell or an interpreter runs whatever came before.
+  if (separator === Separator.Pipe && SHELL_INTERPRETERS.has(word) && (end || isTerminator(next) || next === 45)) return true
   switch (separator) {
     case Separator.Start:
       // A whole value that is a command line is also how documentation and snippets look ("ls -la",
-      // "curl -X POST https://…"): only a command aimed at the system itself counts there.
+      // "curl -X POST https://…"): only a command aimed at the system itself, or one whose name is
+      // no word, counts there.
       if (end) return ALONE_COMMANDS.has(word)
+      if (unambiguous && !spaced) return next !== 0 && next !== 124
       return shellArgument && !readsAsProse(text, j) && (unambiguous || TARGETS_SYSTEM.test(text.slice(j)))
+    case Separator.Prefixed:
+      return unambiguous || shellArgument
     case Separator.Leading:
       return true
     case Separator.Fenced:
@@ -170,12 +208,27 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   }
 }
 
-/** Two or more plain words after the arguments: "ls -la shows hidden files" explains, it does not run. */
+/** Plain words after the arguments: "ls -la shows hidden files" explains, it does not run. */
 function readsAsProse(text: string, from: number): boolean {
-  const words = text.slice(from, from + 200).split(/[ \t]{1,8}/)
+  const parts = text.slice(from, from + 200).split(/[ \t]{1,8}/)
   let plain = 0
-  for (const w of words) if (/^[a-z]{2,}[,.!?]?$/.test(w)) plain++
+  for (const w of parts) if (/^[a-z]{2,}[,.!?]?$/.test(w)) plain++
   return plain >= 2
+}
+
+const VERSION_SUFFIX = /(?<=[a-z])[0-9][0-9.]{0,8}$/
+
+/** The command after a prefix such as `time` or `nohup`, past its options and numbers (`timeout 5`, `nice -n 5`). */
+function prefixedCommand(text: string, from: number, separator: Separator): boolean {
+  let i = from
+  for (let skipped = 0; skipped < 3; skipped++) {
+    const c = codeAt(text, i)
+    if (c !== 45 && !(c >= 48 && c <= 57)) break
+    while (i < text.length && codeAt(text, i) > 32) i++
+    while (i < text.length && codeAt(text, i) <= 32) i++
+  }
+  // Opening the value, the prefixed command must read as a command line on its own.
+  return commandAt(text, i, separator === Separator.Start ? Separator.Start : Separator.Prefixed)
 }
 
 function isShellArgument(text: string, j: number, word: string): boolean {
@@ -187,7 +240,7 @@ function isShellArgument(text: string, j: number, word: string): boolean {
     let k = j
     while (k < text.length && ((codeAt(text, k) >= 48 && codeAt(text, k) <= 57) || codeAt(text, k) === 46)) k++
     const after = /^[ \t]{0,4}[a-z]/.test(text.slice(k, k + 6))
-    return (NUMBER_ARGUMENT.has(word) || STRONG.has(word)) && !after
+    return (NUMBER_ARGUMENT.has(word) || (STRONG.has(word) && !WORDLIKE.has(word))) && !after
   }
   if (c === 99 && codeAt(text, j + 1) === 58) return true
   if (word === 'net') return /^(?:user|localgroup|group|view|share|use|start|stop|session)\b/.test(text.slice(j, j + 12))
@@ -206,4 +259,53 @@ function isFiller(c: number): boolean {
 
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 47
+}
+
+/** `$[…]` and `$((…))` arithmetic, and `${name#…}`, `${name:-…}`, `${!name}`: expansions only a shell performs. */
+const EXPANSION = /\$\[|\$\(\(|\$\{[!#]?[a-z_][a-z0-9_]{0,32}(?:[#%/^,@]|:[-=?+]|:\d)|\$\{[!#:]/
+/** A glob standing in for letters of a system path: `/etc/pas[s]wd`, `/[e]tc`, `/bin/ca?`, `/et*` + `/passwd`. */
+const PATH_GLOB = /(?:^|[\s;|&=`(])\/[a-z0-9/]{0,16}(?:\[[^\]\s]{1,12}\][a-z0-9]{0,12}(?:\/|$|\s)|\[[^\]\s]{1,12}\][a-z])|(?:^|[\s;|&=`(])\/(?:bin|sbin|etc|usr|dev|proc|tmp|var|home|root)\/[a-z]{0,12}[?*]|(?:^|[\s;|&=`(])\/[a-z]{1,8}[?*][a-z]{0,8}\/[a-z]/
+/** A function that calls itself in a pipe or in the background: the fork bomb `:(){ :|:& };:` and its renamings. */
+const FORK_BOMB = /([a-z0-9_:.]{1,32})\s{0,4}\(\)\s{0,4}\{[^}]{0,64}?\1[^}]{0,8}?[|&]/
+/** A variable assigned and then run as a command: `a=/etc&&b=cat&&$b $a…`. */
+const ASSIGNED = /(?:^|[;&|\n])\s{0,4}[a-z_][a-z0-9_]{0,16}=[^\s;&|]{0,64}\s{0,4}(?:;|&&|\|\|)/
+const RUN_VARIABLE = /(?:[;&|\n`]|\$\()\s{0,4}\$\{?[a-z_][a-z0-9_]{0,16}\}?(?:\s|\$|$)/
+/** SQLite shell dot-commands after a separator: `;.shell …`, `;.system …`. */
+const SQLITE_DOT = /(?:[;\n]|\\n)\s{0,4}\.(?:shell|system|sh|databases|tables|dump|read|output|once|import|load)\b/
+/** `~+`, `~-`, `~-2`: tilde expansions of the working directories, sent alone; `!!` and `!-3`: history expansion. */
+const WHOLE_EXPANSION = /^(?:~[+-]\d{0,3}|!!|!-?\d{1,3})$/
+
+/**
+ * Shell syntax that is an attack wherever it appears, with or without a known command: arithmetic
+ * and parameter-expansion operators, globs in system paths, brace expansion that spells a command,
+ * process substitution, self-calling functions, variables assigned and run, tilde and history
+ * expansion sent alone. Every pattern is anchored on a rare character and bounded, so the scan is linear.
+ */
+function hasShellConstruct(value: string): boolean {
+  if (value.indexOf('$') !== -1 && (EXPANSION.test(value) || (ASSIGNED.test(value) && RUN_VARIABLE.test(value)))) return true
+  if (value.indexOf('/') !== -1 && PATH_GLOB.test(value)) return true
+  if (value.indexOf('{') !== -1 && (braceExpansion(value) || (value.indexOf('()') !== -1 && FORK_BOMB.test(value)))) return true
+  if (value.indexOf('.') !== -1 && SQLITE_DOT.test(value)) return true
+  return value.length <= 5 && WHOLE_EXPANSION.test(value)
+}
+
+/** `{l,-lh}s`, `c{a,oun}t`, `{,ifconfig}`: a brace list without spaces whose expansions include a command. */
+function braceExpansion(value: string): boolean {
+  for (let open = value.indexOf('{'); open !== -1; open = value.indexOf('{', open + 1)) {
+    const close = value.indexOf('}', open + 1)
+    if (close === -1 || close - open > 64) continue
+    const inside = value.slice(open + 1, close)
+    if (inside.indexOf(',') === -1 || !/^[a-z0-9_.,/ -]*$/.test(inside)) continue
+    let start = open
+    while (start > 0 && isWordChar(codeAt(value, start - 1))) start--
+    let end = close + 1
+    while (end < value.length && isWordChar(codeAt(value, end))) end++
+    const before = value.slice(start, open)
+    const after = value.slice(close + 1, end)
+    for (const part of inside.split(',')) {
+      const word = (before + part + after).split(' ')[0]
+      if (STRONG.has(word) || WEAK.has(word)) return true
+    }
+  }
+  return false
 }

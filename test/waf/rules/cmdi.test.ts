@@ -1,0 +1,42 @@
+import { expect } from 'chai'
+import { detectCmdi } from '../../../waf/rules/cmdi.js'
+
+describe('detectCmdi by class of evasion', () => {
+  const cases: readonly [string, string, boolean][] = [
+    ['a prefix runs the next command', 'x; nice -n 5 uname -a', true],
+    ['a prefix opening a value, with a command line after it', 'nohup netstat', true],
+    ['a prefix before an ordinary word', 'time for lunch', false],
+    ['a pipe into a shell', 'echo aWQ= | base64 -d | bash', true],
+    ['a pipe into a text filter', 'dmesg output | grep usb', false],
+    ['a here-string', 'x;`rev<<<imaohw`', false],
+    ['a here-string feeding a command', 'x;`bash<<<uname`', true],
+    ['process substitution', 'diff <(lsmod) b', true],
+    ['a shell escape from an editor', 'x +!uname', true],
+    ['a shebang in prose', '#!/bin/sh starts a script', false],
+    ['a versioned interpreter', ';python3.12 -c 1', true],
+    ['special parameters inside a word', ';un$@am$*e -a', true],
+    ['an unset variable glued to a command', ';uname$z -a', true],
+    ['arithmetic expansion', 'n=$[1+1]', true],
+    ['a parameter-expansion operator', 'p=${home%/*}', true],
+    ['a template placeholder', 'Hello ${name}!', false],
+    ['a bracket glob in a system path', 'f=/e[t]c/host[s]', true],
+    ['a question-mark glob in a system path', 'run /usr/bin/unam?', true],
+    ['a glob in a file pattern', 'files *.{ts,js} in src/', false],
+    ['brace expansion spelling a command', '{un,}ame', true],
+    ['brace expansion with a command', 'x {uname,-a}', true],
+    ['a self-calling function in the background', 'bomb(){ bomb|bomb& };bomb', true],
+    ['a function in a code sample', 'greet(){ echo hi }', false],
+    ['a variable assigned and run', 'x=uname&&$x -a', true],
+    ['prices after semicolons', 'tea;$3 coffee;$4', false],
+    ['an SQLite dot-command', '1;.system id', true],
+    ['tilde expansion alone', '~-', true],
+    ['history expansion alone', '!-2', true],
+    ['an exclamation in prose', 'wow!!', false],
+    ['a command name glued to a separator', 'netstat;x', true],
+  ]
+  for (const [label, value, attack] of cases) {
+    it(`${attack ? 'flags' : 'passes'} ${label}: ${JSON.stringify(value)}`, () => {
+      expect(detectCmdi(value, true)).to.equal(attack)
+    })
+  }
+})
