@@ -15,6 +15,8 @@ export const enum HeaderKind {
   Cookie = 2,
   /** A URL whose query parameters are inspected (Referer); the URL itself is expected to be one. */
   Url = 4,
+  /** The name of an uploaded file (`X-Filename`, `X-File-Name`): inspected as a multipart file name is. */
+  FileName = 8,
 }
 
 const SKIP = new Set([
@@ -46,6 +48,7 @@ export function headerKindOf(name: string): HeaderKind {
   const lower = name.toLowerCase()
   if (lower === 'cookie') kind = HeaderKind.Cookie
   else if (lower === 'referer') kind = HeaderKind.Url
+  else if (/^x[-_.]?file[-_.]?name$/.test(lower)) kind = HeaderKind.FileName
   else if (SKIP.has(lower) || lower.startsWith('sec-ch-') || lower.startsWith('sec-fetch-')) kind = HeaderKind.Skip
   else kind = HeaderKind.Text
   if (KINDS.size < KINDS_LIMIT) KINDS.set(name, kind)

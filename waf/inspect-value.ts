@@ -98,7 +98,8 @@ const CLASS_OF: Record<string, number> = {
 }
 for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[codeAt(char, 0)] = bits
 
-const SCRIPT_UPLOAD = /\.(?:php[0-9s]?|phtml|phar|pht|jspx?|aspx?|asa|cer|shtml|cgi)(?:\.|$)|^\.ht/
+/** A server-side script extension, alone or before another one (Apache runs `x.php.png`), or a `.ht*` file. */
+const SCRIPT_UPLOAD = /\.(?:php[0-9]{0,4}|phps|phpt|phtml|phar|pht|inc|jspx?|jspf|jsw|jsv|jtml|aspx?|asa|asax|ascx|ashx|asmx|axd|cer|cfml?|cfc|shtml|stm|cgi|pl)(?:\.|$)|^\.ht/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
 const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT
 const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH
@@ -172,7 +173,8 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   if ((mask & SSTI_GATE) !== 0 && detectSsti(text)) return 7
   if (detectCodeInjection(text, hits)) return 8
   // An uploaded server script is code injection waiting for a request (OWASP CRS 933110, 944140).
-  if (place === Place.FileName && SCRIPT_UPLOAD.test(text)) return 8
+  // Windows and some servers drop spaces and trailing dots from a name (`a.php. .`, `a. php`).
+  if (place === Place.FileName && SCRIPT_UPLOAD.test(text.replace(/\s/g, '').replace(/[.\s]+$/, ''))) return 8
   if ((mask & EQ) !== 0 && setsCookie(text)) return 13
   if ((mask & XSS_GATE) !== 0 && detectXss(text, hits)) return 9
   if ((mask & SQLI_GATE) !== 0 && text.length > 1 && detectSqli(text, hits)) return 10

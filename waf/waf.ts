@@ -226,6 +226,7 @@ export class Waf {
       let stop: boolean
       if (kind === HeaderKind.Cookie) stop = this.#checkCookie(text)
       else if (kind === HeaderKind.Url) stop = text.indexOf('?') !== -1 && visitPairs(text, text.indexOf('?') + 1, Place.Arg, this.#visit)
+      else if (kind === HeaderKind.FileName) stop = this.#inspect(text, Place.FileName, false, 'filename')
       else stop = this.#inspect(text, Place.Header, false, '')
       if (stop) return true
       if (this.#verdict === null) this.#rememberClean(value, kind)

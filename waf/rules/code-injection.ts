@@ -1,16 +1,21 @@
 import { Family, scanSignatures } from '../signatures.js'
 import { codeAt } from '../char-code.js'
+import { EMBEDDED_PHP_CALLS, PHP_CALLS } from './php-functions.js'
 
-/** PHP functions that run code, commands or files; flagged only as calls, and not as methods (`->system(`, `re.exec(`). */
-const PHP_CALLS = new Set([
-  'system', 'shell_exec', 'passthru', 'popen', 'proc_open', 'pcntl_exec', 'eval', 'base64_decode', 'gzinflate', 'gzuncompress',
-  'str_rot13', 'file_get_contents', 'file_put_contents', 'phpinfo', 'create_function', 'call_user_func', 'call_user_func_array',
-  'unserialize', 'highlight_file', 'show_source', 'move_uploaded_file', 'preg_replace', 'fsockopen', 'pfsockopen', 'processbuilder',
-])
 /** Calls that need a string or variable argument to be an attack: `exec('ls')`, `assert($_POST[x])`. */
-const ARGUMENT_CALLS = new Set(['exec', 'assert'])
+const ARGUMENT_CALLS = new Set(['exec', 'assert', 'system', 'eval'])
 const DOTTED_CALLS = new Set(['os.system', 'os.popen', 'os.execl', 'os.execv', 'os.execve', 'os.execlp', 'os.execvp', 'os.spawnl'])
 const SERIALIZED = /(?:^|[^a-z0-9])(?:o:\d{1,5}:"[a-z0-9_\\]{1,128}":\d{1,5}:\{|a:\d{1,5}:\{[isbdo]:)/
+const PHP_COMMENTS = /\/\*[^*]{0,256}\*\/|(?:\/\/|#)[^\n]{0,256}\n/g
+/**
+ * A call whose callee is a variable (`$f(`, `$$f(`, `${'f'}(`, `$a[1]['b'] (`, `$o->$m(`, `A::$m(`):
+ * PHP's variable functions, how web shells hide the function they call.
+ */
+const VARIABLE_CALL = /(?:\$+(?:[a-z_\x7f-\uffff][a-z0-9_\x7f-\uffff]{0,64}|\{[^{}]{1,64}\})|(?:->|::)\$[a-z_][a-z0-9_]{0,64})(?:\s{0,8}(?:\[[^\]]{1,64}\]|\{[^{}]{1,64}\}))*\s{0,8}\(/
+/** A call whose callee is an expression ending a PHP statement: `(system)(…);`, `"sys"."tem"(…);`, `[f][0](…);`. */
+const EXPRESSION_CALL = /[)\]}"']\s{0,8}\([^()]{0,256}(?:\([^()]{0,64}\)[^()]{0,64})?\)\s{0,8};/
+/** A variable variable: `$ {…}` (PHP alone allows the space) or `${'name'}`. */
+const VARIABLE_VARIABLE = /\$\s{1,32}\{|\$\{\s{0,32}['"]/
 const PHP_VARIABLE_CALL = /\$_[a-z]{2,8}\s{0,4}\[[^\]]{0,64}\]\s{0,4}\(|\$[a-z_][a-z0-9_]{0,30}\s{0,4}\(\s{0,4}\$/
 
 /**
@@ -29,7 +34,12 @@ const PHP_VARIABLE_CALL = /\$_[a-z]{2,8}\s{0,4}\[[^\]]{0,64}\]\s{0,4}\(|\$[a-z_]
  */
 export function detectCodeInjection(value: string, hits: number = scanSignatures(value)): boolean {
   if ((hits & Family.Code) !== 0) return true
-  if (value.indexOf('(') !== -1 && hasDangerousCall(value)) return true
+  if (value.indexOf('(') !== -1) {
+    // PHP drops comments anywhere between tokens: `system/*x*/(`, `system //c⏎(`, `system #c⏎(`.
+    const code = /\/\*|\/\/|#/.test(value) ? value.replace(PHP_COMMENTS, ' ') : value
+    if (hasDangerousCall(code) || VARIABLE_CALL.test(code) || EXPRESSION_CALL.test(code)) return true
+  }
+  if (value.indexOf('$') !== -1 && VARIABLE_VARIABLE.test(value)) return true
   if (value.indexOf('<?') !== -1 && /<\?(?!xml)[a-z\s]/.test(value)) return true
   if (value.indexOf(':') !== -1 && SERIALIZED.test(value)) return true
   return value.indexOf('$') !== -1 && PHP_VARIABLE_CALL.test(value)
@@ -38,7 +48,7 @@ export function detectCodeInjection(value: string, hits: number = scanSignatures
 function hasDangerousCall(value: string): boolean {
   for (let paren = value.indexOf('('); paren !== -1; paren = value.indexOf('(', paren + 1)) {
     let end = paren
-    while (end > 0 && end > paren - 8 && codeAt(value, end - 1) <= 32) end--
+    while (end > 0 && end > paren - 16 && codeAt(value, end - 1) <= 32) end--
     let start = end
     while (start > 0 && end - start < 40 && isNameChar(codeAt(value, start - 1))) start--
     if (start === end) continue
@@ -48,6 +58,7 @@ function hasDangerousCall(value: string): boolean {
     if (DOTTED_CALLS.has(name)) return true
     if (method || name.indexOf('.') !== -1) continue
     if (PHP_CALLS.has(name)) return true
+    for (let k = 1; k + 8 <= name.length; k++) if (EMBEDDED_PHP_CALLS.has(name.slice(k))) return true
     if (ARGUMENT_CALLS.has(name) && /^\s{0,4}['"$]/.test(value.slice(paren + 1, paren + 6))) return true
   }
   return false
