@@ -164,6 +164,7 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
     if (ALONE_COMMANDS.has(text)) return 11
     if (OVERFLOW_PROBES.has(text)) return 10
     if (text.startsWith('ro0ab') || text.startsWith('aced0005')) return 8
+    if (detectSqli(text, 0)) return 10
     return detectJava(text, cased) ? 12 : 0
   }
   const hits = scanSignatures(text)
@@ -177,9 +178,21 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   if (place === Place.FileName && SCRIPT_UPLOAD.test(text.replace(/\s/g, '').replace(/[.\s]+$/, ''))) return 8
   if ((mask & EQ) !== 0 && setsCookie(text)) return 13
   if ((mask & XSS_GATE) !== 0 && detectXss(text, hits)) return 9
-  if ((mask & SQLI_GATE) !== 0 && text.length > 1 && detectSqli(text, hits)) return 10
+  if ((mask & (SQLI_GATE | DOLLAR | UNDERSCORE | DOT | COLON)) !== 0 && text.length > 1 && (place === Place.Path ? sqliInPath(text) : detectSqli(text, hits))) return 10
   if ((mask & CMDI_GATE) !== 0 && detectCmdi(text, place !== Place.Body, hits)) return 11
   return 0
+}
+
+/** Each segment of a path is a value of its own (`/items/1 or 1=1`); a slash is no SQL operator. */
+function sqliInPath(path: string): boolean {
+  let start = 0
+  while (start < path.length) {
+    let end = path.indexOf('/', start)
+    if (end === -1) end = path.length
+    if (end - start > 1 && detectSqli(path.slice(start, end))) return true
+    start = end + 1
+  }
+  return false
 }
 
 function maskOf(text: string): number {

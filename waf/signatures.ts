@@ -128,7 +128,8 @@ const SQL_CATALOG = family(Family.SqlCatalog, [
  */
 const SQL_WORDS = family(Family.SqlWord, [
   ...['and', 'xor', 'not', 'union', 'intersect', 'except', 'select', 'insert', 'update', 'delete', 'drop', 'create', 'alter',
-    'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'order', 'group', 'having', 'limit', 'into', 'procedure'].map((w) => [w, wholeWord] as const),
+    'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'order', 'group', 'having', 'limit', 'into', 'procedure',
+    'like', 'rlike', 'regexp'].map((w) => [w, wholeWord] as const),
   ...[...FUNCTIONS].filter((f) => f.length >= 3).map((f) => [f, CALL] as const),
 ])
 

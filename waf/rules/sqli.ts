@@ -6,8 +6,16 @@ import { codeAt } from '../char-code.js'
 const DANGEROUS_FUNCTIONS = new Set([
   'sleep', 'benchmark', 'pg_sleep', 'load_file', 'extractvalue', 'updatexml', 'xp_cmdshell', 'sys_eval',
   'sys_exec', 'dbms_pipe.receive_message', 'dbms_lock.sleep', 'utl_inaddr.get_host_address', 'utl_http.request',
-  'ctxsys.drithsx.sn', 'name_const', 'get_lock', 'randomblob', 'pg_read_file', 'lo_import', 'json_keys',
+  'ctxsys.drithsx.sn', 'name_const', 'get_lock', 'randomblob', 'pg_read_file', 'lo_import', 'json_keys', 'lo_get', 'lo_export',
+  'pg_ls_dir', 'pg_read_binary_file', 'pg_stat_file', 'dblink', 'dblink_exec', 'xp_regread', 'xp_dirtree', 'sys_exec', 'load_extension',
 ])
+/** Database and catalog names sent alone to probe which engine answers (OWASP CRS 942140). */
+const CATALOG_NAMES = new Set(['information_schema', 'pg_catalog', 'northwind', 'msdb', 'tempdb', 'schema_name', 'mysql.db', 'mysql.user', 'sqlite_master', 'all_tables', 'user_tables', 'msysaccessobjects', 'msysobjects', 'sysobjects', 'syscolumns'])
+/** A PostgreSQL cast to a type (`'x'::jsonb`, `password::int`, `f(x)::text`): no prose or other language writes these. */
+const PG_CAST = /['")a-z0-9_]\s{0,4}::\s{0,4}(?:int[248]?|integer|bigint|smallint|text|varchar|char|bool|boolean|jsonb?|numeric|float[48]?|real|double\s{1,4}precision|date|timestamp|timestamptz|regclass|oid|bytea|xml|uuid|inet|money|interval)\b/
+/** A JSON operator of PostgreSQL or MySQL between a string literal and another operand (`'{…}' @> '{…}'`, `'[…]' ->> 2`). */
+const JSON_OPERATOR = /'\s{0,8}(?:->>?|#>>?|@>|<@|\?[|&]?|@[?@]|#-|\|\|)\s{0,8}(?:\/\*[^*]{0,64}\*\/\s{0,8})?(?:'|\d|array\[)/
+
 const DROP_OBJECTS = new Set(['table', 'database', 'schema', 'user', 'procedure', 'function', 'view', 'index', 'trigger', 'login'])
 /** Without SQL words a break-out is decided by the first tokens after the quote (`admin'--`, `'='`). */
 const BREAKOUT_TOKENS = 8
@@ -23,7 +31,7 @@ const PROBES = new Set(['database', 'version', 'user', 'current_user', 'system_u
  */
 export const OVERFLOW_PROBES: ReadonlySet<string> = new Set(['2147483647', '2147483648', '-2147483648', '-2147483649', '4294967295', '4294967296', '1e309', '2.2250738585072007e-308', '2.2250738585072011e-308', '-0000023456', '0000012345', '0000023456'])
 /** MongoDB query operators smuggled into names (`user[$ne]`) or JSON keys (NoSQL injection, OWASP CRS 942290). */
-const NOSQL_OPERATOR = /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exists|expr|or|and|not|nor|elemmatch|function|accumulator)(?:$|\])/
+const NOSQL_OPERATOR = /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exists|expr|or|and|not|nor|elemmatch|function|accumulator|text|type|mod|size|all|jsonschema|comment|slice|geowithin|near|bitsallset|lookup|match|merge|out)(?:$|\])/
 
 /**
  * Tokenizing SQL injection detection in the spirit of libinjection: the value is read as SQL three
@@ -43,20 +51,57 @@ const NOSQL_OPERATOR = /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exis
  */
 export function detectSqli(value: string, hits: number = scanSignatures(value)): boolean {
   if (value.indexOf('$') !== -1 && NOSQL_OPERATOR.test(value)) return true
-  if (OVERFLOW_PROBES.has(value)) return true
+  if (OVERFLOW_PROBES.has(value) || CATALOG_NAMES.has(value)) return true
+  if (value.indexOf('::') !== -1 && PG_CAST.test(value)) return true
+  if (value.indexOf("'") !== -1 && JSON_OPERATOR.test(value)) return true
+  if (value.endsWith('(') && openCall(value)) return true
   if (value.indexOf('/*!') !== -1 || (hits & Family.SqlCatalog) !== 0) return true
   const words = (hits & Family.SqlWord) !== 0 || hasSqlOperators(value)
   if (value.indexOf("'") !== -1 && quotedBreakout(value, 39, words)) return true
   if (value.indexOf('"') !== -1 && quotedBreakout(value, 34, words)) return true
-  if (!words) return false
+  if (!words) return literalsCompared(value)
   const n = tokenize(value, 0, Number.MAX_SAFE_INTEGER)
   let first = 0
   while (first < n && (TYPES[first] === Tok.Op || TYPES[first] === Tok.LParen)) first++
   const lead = TYPES[first]
   if ((lead === Tok.Number || lead === Tok.Word || lead === Tok.Var) && follows(first, n, false)) return true
   if (lead === Tok.Logic && WORDS[first] !== 'not' && operand(first + 1, n, false)) return true
-  if (lead === Tok.Keyword && WORDS[first] === 'select' && isStatement(first, n, true)) return true
-  return anywhere(n)
+  if (lead === Tok.Keyword && WORDS[first] === 'select' && (isStatement(first, n, true) || selectsCall(first + 1, n))) return true
+  if (lead === Tok.Keyword && LEADING_STATEMENTS.has(WORDS[first]) && (isStatement(first, n, false) || clause(first, n))) return true
+  return literalsCompared(value) || anywhere(n)
+}
+
+/** A comparison of two literals opening the value: `'a'!='b`, `"x"="x`. */
+function literalsCompared(value: string): boolean {
+  const c = codeAt(value, 0)
+  if (c !== 39 && c !== 34) return false
+  tokenize(value, 0, 3)
+  return TYPES[0] === Tok.String && TYPES[1] === Tok.Cmp && (TYPES[2] === Tok.String || TYPES[2] === Tok.OpenString)
+}
+
+/** Statements and clauses that open no sentence: a value starting with one is SQL. */
+const LEADING_STATEMENTS = new Set(['create', 'alter', 'drop', 'truncate', 'exec', 'execute', 'declare', 'waitfor', 'shutdown', 'procedure', 'into', 'insert'])
+
+/** `SELECT char(`, `SELECT iif(`, `SELECT pg_sleep`: a select list that opens with a function. */
+function selectsCall(i: number, n: number): boolean {
+  if (TYPES[i] === Tok.Word) return DANGEROUS_FUNCTIONS.has(WORDS[i])
+  if (TYPES[i] !== Tok.Func) return false
+  // "SELECT COUNT(*) is faster" goes on in prose after the call; SQL ends, lists or goes on with FROM.
+  let depth = 0
+  for (let k = i + 1; k < n; k++) {
+    if (TYPES[k] === Tok.LParen) depth++
+    else if (TYPES[k] === Tok.RParen && --depth === 0) {
+      const after = TYPES[k + 1]
+      return after === 0 || after === Tok.Comma || after === Tok.Comment || after === Tok.Semi || WORDS[k + 1] === 'from' || after === Tok.Op
+    }
+  }
+  return true
+}
+
+/** A value that is a fingerprinting or oracle function name with its parenthesis left open: `database(`. */
+function openCall(value: string): boolean {
+  const name = value.slice(0, -1).trim()
+  return PROBES.has(name) || DANGEROUS_FUNCTIONS.has(name)
 }
 
 /** `||`, `&&`, `@@` and the two-letter `or`, which the three-character literal scan cannot hold. */
@@ -166,7 +211,7 @@ function isStatement(i: number, n: number, strictSelect: boolean): boolean {
       return DROP_OBJECTS.has(next)
     case 'exec':
     case 'execute':
-      return /^(?:xp_|sp_|master\.)/.test(next ?? '') || TYPES[i + 1] === Tok.LParen
+      return /^(?:xp_|sp_|master\.)/.test(next ?? '') || TYPES[i + 1] === Tok.LParen || TYPES[i + 1] === Tok.Var || next === 'immediate'
     case 'declare':
       return TYPES[i + 1] === Tok.Var
     case 'shutdown':
@@ -218,11 +263,16 @@ function anywhere(n: number): boolean {
       if (PROBES.has(word) && TYPES[i + 1] === Tok.LParen && TYPES[i + 2] === Tok.RParen) return true
       // sleep(5) is an attack after an operator, or anywhere with a bare number or a nested call as argument;
       // "sleep(8 hours)" is prose.
+      // if(1=1, …) and iif(…): a conditional on a comparison is how blind injection asks yes-or-no questions.
+      if ((word === 'if' || word === 'iif') && TYPES[i + 1] === Tok.LParen && (TYPES[i + 2] === Tok.Number || TYPES[i + 2] === Tok.String) && TYPES[i + 3] === Tok.Cmp) return true
       const argument = TYPES[i + 2]
       const numeric = argument === Tok.Number && (TYPES[i + 3] === Tok.RParen || TYPES[i + 3] === Tok.Comma)
       if (DANGEROUS_FUNCTIONS.has(word) && ((prev !== 0 && prev !== Tok.Word && prev !== Tok.Other) || numeric || argument === Tok.LParen || argument === Tok.Func)) return true
     } else if (type === Tok.Var) {
       if (WORDS[i].startsWith('@@') && WORDS[i].length > 2) return true
+    } else if (type === Tok.Cmp && prev === Tok.RParen && (WORDS[i] === 'like' || WORDS[i] === 'rlike' || WORDS[i] === 'regexp') && TYPES[i + 1] === Tok.LParen) {
+      // `) like (`: a condition spliced between two parenthesised operands.
+      return true
     } else if (type === Tok.Keyword) {
       if (WORDS[i] === 'waitfor' && (WORDS[i + 1] === 'delay' || WORDS[i + 1] === 'time') && TYPES[i + 2] === Tok.String) return true
       if (WORDS[i] === 'into' && (WORDS[i + 1] === 'outfile' || WORDS[i + 1] === 'dumpfile')) return true
