@@ -88,20 +88,21 @@ const QMARK = 1 << 21
 const GT = 1 << 22
 const UNDERSCORE = 1 << 23
 const BACKTICK = 1 << 24
+const BRACKET = 1 << 25
 
 const CLASS = new Uint32Array(128)
 for (let c = 0; c < 32; c++) CLASS[c] = CTRL
 const CLASS_OF: Record<string, number> = {
   '%': PCT, '+': PLUS, '.': DOT, '\\': BSLASH, "'": QUOTE, '"': QUOTE, '`': QUOTE | BACKTICK, '<': LT, ';': SEMI,
   '|': PIPE, '&': PIPE, '$': DOLLAR, '{': BRACE, '(': PAREN, '=': EQ, '#': HASH, ':': COLON, ' ': SPACE, '\t': SPACE | CTRL,
-  '@': AT, '-': DASH, '*': STAR, '/': SLASH, '?': QMARK, '>': GT, _: UNDERSCORE, '\x7f': CTRL,
+  '@': AT, '-': DASH, '*': STAR, '/': SLASH, '?': QMARK, '>': GT, _: UNDERSCORE, '\x7f': CTRL, '[': BRACKET,
 }
 for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[codeAt(char, 0)] = bits
 
 /** A server-side script extension, alone or before another one (Apache runs `x.php.png`), or a `.ht*` file. */
 const SCRIPT_UPLOAD = /\.(?:php[0-9]{0,4}|phps|phpt|phtml|phar|pht|inc|jspx?|jspf|jsw|jsv|jtml|aspx?|asa|asax|ascx|ashx|asmx|axd|cer|cfml?|cfc|shtml|stm|cgi|pl)(?:\.|$)|^\.ht/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
-const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT
+const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT | BRACKET
 const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH
 const SSTI_GATE = BRACE | LT | HASH | AT | DOLLAR | QMARK
 const LFI_GATE = SLASH | BSLASH | DOT

@@ -137,7 +137,7 @@ const SQL_WORDS = family(Family.SqlWord, [
 const XSS_SINKS = family(Family.XssSink, [
   'document.cookie', 'document.domain', 'document.write', 'document.location', 'window.location', '.innerhtml', '.outerhtml',
   'string.fromcharcode', 'expression(', '-moz-binding', 'behavior:', '<![cdata[', '.constructor(', 'srcdoc=', '+adw-',
-  '(![]+[])', '!![]', '[][', 'new function(', 'new function (',
+  '(![]+[])', '!![]', '(![]', '[][', 'new function(', 'new function (',
   ...['window[', 'self[', 'top[', 'parent[', 'frames[', 'globalthis[', 'document[', 'this['].map((g) => [g, QUOTE_NEXT] as const),
   ['<form', (text, _start, end) => /^[^>]{0,256}action=/.test(text.slice(end, end + 270))],
 ])

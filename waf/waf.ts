@@ -70,6 +70,8 @@ export interface WafOptions {
 }
 
 const MATCHED_LIMIT = 256
+/** An absolute URL without whitespace, quotes or angle brackets: how a browser sends a Referer. */
+const PLAIN_URL = /^[a-z][a-z0-9+.-]{0,16}:\/\/[^\s"<>`]*$/i
 /** Header values seen clean in strict mode; bounded, and emptied when full. */
 const CLEAN_CACHE_LIMIT = 2048
 /** Longer values are checked every time, which keeps the cache under about 1 MiB. */
@@ -225,13 +227,19 @@ export class Waf {
       const text = fromLatin1(value)
       let stop: boolean
       if (kind === HeaderKind.Cookie) stop = this.#checkCookie(text)
-      else if (kind === HeaderKind.Url) stop = text.indexOf('?') !== -1 && visitPairs(text, text.indexOf('?') + 1, Place.Arg, this.#visit)
+      else if (kind === HeaderKind.Url) stop = this.#checkUrlHeader(text)
       else if (kind === HeaderKind.FileName) stop = this.#inspect(text, Place.FileName, false, 'filename')
       else stop = this.#inspect(text, Place.Header, false, '')
       if (stop) return true
       if (this.#verdict === null) this.#rememberClean(value, kind)
     }
     return false
+  }
+
+  /** A Referer is a URL whose query is checked pair by pair; one that is no plain URL is checked whole. */
+  #checkUrlHeader(text: string): boolean {
+    if (!PLAIN_URL.test(text) && this.#inspect(text, Place.Header, false, '')) return true
+    return text.indexOf('?') !== -1 && visitPairs(text, text.indexOf('?') + 1, Place.Arg, this.#visit)
   }
 
   /** RFC 6265 section 4.2.1: `name=value; name=value`. */

@@ -16,7 +16,7 @@ const URL_ATTRIBUTES = new Set([
 const SCRIPT_SCHEME = /(?:java|vb|live)script:|data:(?:text\/html|image\/svg|application\/(?:x-)?(?:javascript|xhtml|ecmascript))/
 const COMPACT_SCHEME = /(?:java|vb|live)script:/
 const CALLS = /(?:alert|prompt|confirm|eval|atob|settimeout|setinterval|fetch|import)[(`]/g
-const EVENT = /(?:^|[\s/"'`;,(=0-9])(on[a-z]{3,25})\s{0,8}=/g
+const EVENT = /(?:^|[\s/"'`;,(=0-9])(on[a-z]{3,48})\s{0,8}=/g
 const MARKUP = /[<"'`/]/
 /** DOM event handlers attackers use; these count even without markup around them. */
 const KNOWN_EVENTS = new Set([
@@ -55,7 +55,27 @@ export function detectXss(value: string, hits: number = scanSignatures(value)): 
   if (text.indexOf('=') !== -1 && hasEventHandler(text)) return true
   if (text.indexOf(':') !== -1 && hasScriptUrl(text)) return true
   if (sinks) return true
+  if (text.indexOf('url') !== -1 && CSS_SCRIPT_URL.test(text)) return true
+  if ((text.indexOf('/*') !== -1 || text.indexOf('[') !== -1 || text.indexOf(' ') !== -1) && text.indexOf('(') + text.indexOf('[') + text.indexOf('.') > -3) {
+    const script = asScript(text)
+    if (script !== text && (scanSignatures(script) & Family.XssSink) !== 0) return true
+  }
   return text.indexOf('(') !== -1 || text.indexOf('`') !== -1 ? hasBreakoutCall(text) : false
+}
+
+/** A CSS `url(…)` that loads a script URL, the colon optional as old engines read it. */
+const CSS_SCRIPT_URL = /url\s{0,8}\(\s{0,8}["']?\s{0,8}(?:java|vb|live)script/
+
+/**
+ * The value as a JavaScript engine reads it: comments and whitespace gone, `(document)` as `document`,
+ * `["cookie"]` as `.cookie`; so `document`, a comment, ` . cookie` meets the same sinks as `document.cookie`.
+ */
+function asScript(text: string): string {
+  return text
+    .replace(/\/\*[^*]{0,256}\*\//g, '')
+    .replace(/\s+/g, '')
+    .replace(/\((document|window|self|top|parent|this|globalthis|location)\)/g, '$1')
+    .replace(/\[["'`]([a-z_$][a-z0-9_$]{0,32})["'`]\]/g, '.$1')
 }
 
 /** A tag name right after `<` or `</` (a dangerous one), or any tag carrying a script URL attribute. */
@@ -71,7 +91,9 @@ function hasDangerousTag(text: string): boolean {
     if (i > start && !isWordChar(prior)) {
       const end = codeAt(text, i)
       const ended = i >= text.length || end <= 32 || end === 47 || end === 62 || end === 0
-      if (ended && DANGEROUS_TAGS.has(text.slice(start, i))) return true
+      const tag = text.slice(start, i)
+      // `<v:vmlframe>`, `<:x>`: a namespace prefix names the same element.
+      if (ended && (DANGEROUS_TAGS.has(tag) || DANGEROUS_TAGS.has(tag.slice(tag.lastIndexOf(':') + 1)))) return true
       if (ended && hasUrlAttribute(text, i)) return true
     }
     at = text.indexOf('<', at + 1)
@@ -111,7 +133,11 @@ function hasEventHandler(text: string): boolean {
   let match: RegExpExecArray | null
   while ((match = EVENT.exec(text)) !== null) {
     if (KNOWN_EVENTS.has(match[1])) return true
-    if (mark !== -1 && mark <= match.index && !NOT_EVENTS.has(match[1])) return true
+    if (NOT_EVENTS.has(match[1])) continue
+    if (mark !== -1 && mark <= match.index) return true
+    // After whitespace inside a value, `on…=` sits where an attribute would: an unknown handler name
+    // (browsers add new ones every year) counts as well.
+    if (match.index > 0 && codeAt(text, match.index) <= 32 && text.trimStart() !== text.slice(match.index).trimStart()) return true
   }
   return false
 }

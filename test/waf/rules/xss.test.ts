@@ -1,0 +1,29 @@
+import { expect } from 'chai'
+import { detectXss } from '../../../waf/rules/xss.js'
+import { Waf } from '../../../waf/waf.js'
+import { head } from '../corpus/request-builder.js'
+
+describe('detectXss by context', () => {
+  const cases: readonly [string, string, boolean][] = [
+    ['a CSS url() loading a script URL, colon left out', 'background:url( vbscript', true],
+    ['a CSS url() loading an image', 'background:url(/img/a.png)', false],
+    ['a namespaced element', '<svg:script href=x>', true],
+    ['a property read through comments and spaces', 'window /* x */ . location', true],
+    ['a property read by a bracketed string', "(document)['domain']", true],
+    ['an unknown handler in attribute position', 'x onfuturething=1', true],
+    ['a word starting with on', 'come on=now', false],
+    ['JSFuck primitives', 'x=(![]+!![])', true],
+    ['a markdown image', '![](pic.png)', false],
+  ]
+  for (const [label, value, attack] of cases) {
+    it(`${attack ? 'flags' : 'passes'} ${label}: ${JSON.stringify(value)}`, () => {
+      expect(detectXss(value)).to.equal(attack)
+    })
+  }
+
+  it('checks a Referer that is no plain URL whole, and a plain one by its query', () => {
+    const waf = new Waf({ mode: 'strict' })
+    expect(waf.checkHead(head('GET', '/', ['Host', 'a.example', 'Referer', '<svg onload=alert(1)>']))?.ruleId).to.equal('xss')
+    expect(waf.checkHead(head('GET', '/', ['Host', 'a.example', 'Referer', "https://a.example/search?q=it's"]))).to.equal(null)
+  })
+})
