@@ -41,7 +41,8 @@ export interface SessionState {
   alive: boolean
   readonly useCookie: boolean
   callbacks: DestroyCallback[] | null
-  callbackNames: string[]
+  // Replaced, never changed in place: a session without names shares one empty array.
+  callbackNames: readonly string[]
   // The names changed since the last save, so the next commit writes even if data did not.
   isRecordDirty: boolean
   queue: RunQueue | null
@@ -174,7 +175,7 @@ export class ClientSession {
     if (typeof callback === 'string') {
       if (!state.host.hasDestroyCallback(callback)) throw new SessionInvalidOptionError('onDestroy', callback, 'the name of a callback registered with sessions.onDestroy(name, fn)')
       if (!state.callbackNames.includes(callback)) {
-        state.callbackNames.push(callback)
+        state.callbackNames = [...state.callbackNames, callback]
         state.isRecordDirty = true
       }
     } else (state.callbacks ??= []).push(callback)

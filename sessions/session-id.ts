@@ -1,11 +1,24 @@
-import { randomBytes } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 
 /** Characters in a session id: 16 random bytes (128 bits) in base64url without padding. */
 export const SESSION_ID_LENGTH = 22
 
+const ID_BYTES = 16
+// Random bytes are drawn 4 KiB at a time: one call into the CSPRNG per 256 ids, not one per id.
+const POOL = Buffer.alloc(4096)
+let poolOffset = POOL.length
+
 /** @returns a new session id: 128 bits from the system's CSPRNG, URL-safe */
 export function newSessionId(): string {
-  return randomBytes(16).toString('base64url')
+  if (poolOffset === POOL.length) {
+    randomFillSync(POOL)
+    poolOffset = 0
+  }
+  const id = POOL.toString('base64url', poolOffset, poolOffset + ID_BYTES)
+  // Each byte is used once: the slice is overwritten so no later reader of the pool sees an id.
+  POOL.fill(0, poolOffset, poolOffset + ID_BYTES)
+  poolOffset += ID_BYTES
+  return id
 }
 
 /**

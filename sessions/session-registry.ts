@@ -59,6 +59,9 @@ export interface SessionRegistryOptions extends Partial<SessionsOptions> {
   readonly report?: (err: unknown) => void
 }
 
+// What every session without named destroy callbacks shares (names are replaced, never pushed).
+const NO_NAMES: readonly string[] = Object.freeze([])
+
 // Expired sessions claimed per store call while sweeping.
 const SWEEP_BATCH = 1000
 
@@ -135,7 +138,7 @@ export class SessionRegistry implements SessionHost {
       alive: true,
       useCookie: options.useCookie === true,
       callbacks: null,
-      callbackNames: [],
+      callbackNames: NO_NAMES,
       isRecordDirty: false,
       queue: null,
       resourceView: undefined,
@@ -259,7 +262,7 @@ export class SessionRegistry implements SessionHost {
       data: json,
       lastActiveMs: now,
       timeoutMinutes: state.timeoutMinutes,
-      destroyCallbacks: [...state.callbackNames],
+      destroyCallbacks: state.callbackNames,
     })
     if (outcome.status !== 'saved') this.#report(new Error(`session ${state.id} was not saved: ${outcome.status}`))
   }
@@ -513,7 +516,7 @@ export class SessionRegistry implements SessionHost {
       timeoutMinutes: state.timeoutMinutes,
       data: state.json,
       version: state.version,
-      destroyCallbacks: [...state.callbackNames],
+      destroyCallbacks: state.callbackNames,
     }
   }
 
