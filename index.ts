@@ -66,6 +66,7 @@ export {
 } from './core/app/errors.js'
 export { InvalidCookieError } from './core/response/cookie-errors.js'
 export { CookieSigner } from './core/request/cookie-signer.js'
+export type { FormOptions, FormBody, FormFile, FormFileStream } from './core/request/form-body.js'
 export type { CookieOptions } from './core/response/response.js'
 export type { ValidationIssue } from './core/app/errors.js'
 export { InvalidFormError, FormTooLargeError, UnsupportedMediaTypeError } from './core/request/form-errors.js'

@@ -7,6 +7,7 @@ import type { Connection } from './connection.js'
 import { BodyStream } from './body-stream.js'
 import { parseCookie } from 'cookie'
 import type { CookieSigner } from './cookie-signer.js'
+import { readForm, type FormBody, type FormOptions } from './form-body.js'
 import type { ClientSession } from '../../sessions/client-session.js'
 import { currentSessions } from '../../sessions/current-session.js'
 
@@ -289,6 +290,23 @@ export class Request<P extends object = Record<string, string>, D = unknown, Q e
     } catch (err) {
       throw new InvalidJsonBodyError((err as Error).message)
     }
+  }
+
+  /**
+   * The body read as a form (`application/x-www-form-urlencoded` or `multipart/form-data`, with
+   * busboy), every limit enforced as bytes arrive. On a `streamBody` route with `onFile`, files
+   * stream to the handler without being buffered.
+   * @param options - limits, and `onFile` to receive files as streams
+   * @returns fields and files
+   * @throws UnsupportedMediaTypeError (415), InvalidFormError (400), FormTooLargeError (413);
+   *   uncaught, each is answered with its status
+   * @example
+   * ```ts
+   * const { fields, files } = await req.form({ maxFileBytes: 1024 * 1024 })
+   * ```
+   */
+  form(options?: FormOptions): Promise<FormBody> {
+    return readForm(this.header('content-type'), this.stream(), options)
   }
 
   /** Per-request storage for middleware to pass values to handlers. */
