@@ -19,6 +19,7 @@ export type { InjectRequest, InjectResponse } from './core/app/inject.js'
 export { RouteGroup } from './core/app/route-group.js'
 export type { CorsOptions, CorsOrigin } from './core/app/cors.js'
 export type { StaticOptions } from './core/app/static-files.js'
+export type { CompressionOptions, Coding } from './core/app/compression.js'
 export type { FinishedResponse } from './core/app/response-record.js'
 export type { ParsedResponse } from './core/wire/response-parser.js'
 /** Configuration: types, defaults, validation, loading from JSON. */

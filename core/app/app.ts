@@ -25,6 +25,8 @@ import { RouteGroup, type RouteRegistrar } from './route-group.js'
 import { validating } from './validation.js'
 import { corsParts, type CorsOptions } from './cors.js'
 import { staticFiles, type StaticOptions } from './static-files.js'
+import { compressionEncoder, type CompressionOptions } from './compression.js'
+import type { BodyEncoder } from '../response/body-encoder.js'
 import { rebuildFixedAnswer, type FixedAnswerHost } from './fixed-answer.js'
 import { EMPTY_PARAMS } from '../../router/params-object.js'
 import { ValidationFailedError } from './errors.js'
@@ -91,6 +93,8 @@ export class App {
   // Chains (middleware + handlers) are composed on first use and cached until middleware changes.
   readonly #chains = new Map<RouteEntry | Handler, readonly Handler[]>()
   #notFound: Handler = notFoundDefault
+  /** The content coding of response bodies, when `compression()` is on. */
+  #encoder: BodyEncoder | undefined
   /** Answers CORS preflights before routing, when `cors()` is on. */
   #preflight: ((req: Request, res: Response) => boolean) | undefined
   readonly #host: SessionHost
@@ -318,6 +322,20 @@ export class App {
     const { preflight, onResponse } = corsParts(options)
     this.onResponse(onResponse)
     this.#preflight = preflight
+    return this
+  }
+
+  /**
+   * Compresses the responses of handlers (gzip, deflate, brotli), negotiated from
+   * `Accept-Encoding` with q-values; small bodies and compressed types are sent as they are, and
+   * streamed bodies are compressed as they go. Off until called: it costs CPU per response, and
+   * a compressed body that mixes a secret with text an attacker controls leaks it by its length
+   * (BREACH), which only the application can rule out.
+   * @param options - threshold (default 1024 bytes), codings, levels
+   * @returns this app
+   */
+  compression(options?: CompressionOptions): this {
+    this.#encoder = compressionEncoder(options)
     return this
   }
 
@@ -606,6 +624,7 @@ export class App {
   #handle(req: Request, res: Response, match: RouteMatch<RouteEntry>): unknown {
     const lifecycle = this.#lifecycle
     if (lifecycle.onResponse.length !== 0 || lifecycle.onFinish.length !== 0) res.attachHooks(new ResponseRecord(lifecycle, req))
+    if (this.#encoder !== undefined) res.setBodyEncoder(this.#encoder)
     if (this.#preflight !== undefined && req.method === 'OPTIONS' && this.#preflight(req, res)) return undefined
     switch (match.status) {
       case 200: {

@@ -12,6 +12,9 @@ import { pipeSource, type StreamSource } from './stream-source.js'
 import type { DetachedConnection } from '../request/connection.js'
 import { UpgradeNotRequestedError } from '../errors.js'
 import type { ResponseHooks } from './response-hooks.js'
+import type { BodyEncoder } from './body-encoder.js'
+import { constants as zlibConstants } from 'node:zlib'
+import type { Transform } from 'node:stream'
 import { stringifySetCookie, type SerializeOptions } from 'cookie'
 import type { CookieSigner } from '../request/cookie-signer.js'
 import { InvalidCookieError } from './cookie-errors.js'
@@ -58,6 +61,8 @@ export class Response implements StreamedResponse {
   #finished: Promise<void> | undefined
   #resolveFinished: (() => void) | undefined
   #hooks: ResponseHooks | undefined
+  #encoder: BodyEncoder | undefined
+  #encoding: Transform | undefined
 
   /**
    * @param sink - the Session that writes this response
@@ -208,6 +213,14 @@ export class Response implements StreamedResponse {
     this.#hooks = hooks
   }
 
+  /**
+   * Sets the content coding the App applies to this response's body. @internal
+   * @param encoder - asked before the head whether to encode
+   */
+  setBodyEncoder(encoder: BodyEncoder): void {
+    this.#encoder = encoder
+  }
+
   /** The head of the request this response answers. @internal */
   get requestHead(): RequestHead {
     return this.#request
@@ -271,8 +284,9 @@ export class Response implements StreamedResponse {
     if (typeof body === 'string') return this.#sendString('send()', body, TEXT_TYPE)
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('send()')
     if (this.#hooks !== undefined) this.#beforeHead()
-    const bytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-    if (bytes.length > 0 && !this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(BYTES_TYPE)
+    const given = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    if (given.length > 0 && !this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(BYTES_TYPE)
+    const bytes = this.#encoder !== undefined && given.length > 0 ? (this.#encoder.whole(this, given) ?? given) : given
     this.#queueHead(this.#buildHead(this.#wholeBodyFraming(bytes.length), bytes.length))
     if (this.#sendsBody()) {
       this.#sink.queueBytes(bytes)
@@ -317,6 +331,7 @@ export class Response implements StreamedResponse {
     if (status !== undefined) this.status(status)
     if (headers !== undefined) for (const name of Object.keys(headers)) this.header(name, headers[name]!)
     if (this.#hooks !== undefined) this.#beforeHead()
+    if (this.#encoder !== undefined && !this.#headers.has(HeaderFlag.ContentLength) && !isBodyless(this.#status)) this.#encoding = this.#encoder.stream(this)
     const fields = this.#headers
     checkFramingFields(this.#status, fields, true)
     const framing = framingFor(this.#status, true, this.#versionMinor, fields.has(HeaderFlag.ContentLength))
@@ -339,6 +354,34 @@ export class Response implements StreamedResponse {
     if (this.#state === FRESH) this.start()
     else if (this.#state === ENDED) throw new ResponseAlreadySentError('write()')
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    if (this.#encoding !== undefined) return this.#writeEncoded(bytes, false)
+    return this.#writeOut(bytes)
+  }
+
+  /** Passes a piece through the content coding, flushed so a streamed piece leaves now (SSE). */
+  async #writeEncoded(bytes: Buffer, last: boolean): Promise<boolean> {
+    const encoding = this.#encoding!
+    const out: Buffer[] = []
+    const collect = (piece: Buffer): void => void out.push(piece)
+    encoding.on('data', collect)
+    try {
+      await new Promise<void>((resolve, reject) => {
+        encoding.once('error', reject)
+        if (last) {
+          encoding.once('end', resolve)
+          encoding.end(bytes)
+        } else {
+          encoding.write(bytes)
+          ;(encoding as unknown as { flush(kind: number, callback: () => void): void }).flush(zlibConstants.Z_SYNC_FLUSH, resolve)
+        }
+      })
+    } finally {
+      encoding.off('data', collect)
+    }
+    return this.#writeOut(out.length === 1 ? out[0]! : Buffer.concat(out))
+  }
+
+  #writeOut(bytes: Buffer): Promise<boolean> {
     this.#bodyBytes += bytes.length
     if (this.#declaredLength >= 0 && this.#bodyBytes > this.#declaredLength) throw this.#lengthBroken()
     if (bytes.length > 0 && this.#sendsBody()) {
@@ -364,6 +407,10 @@ export class Response implements StreamedResponse {
     if (this.#state === ENDED) throw new ResponseAlreadySentError('end()')
     if (chunk !== undefined) await this.write(chunk)
     else if (this.#state === FRESH) this.start()
+    if (this.#encoding !== undefined) {
+      await this.#writeEncoded(Buffer.alloc(0), true)
+      this.#encoding = undefined
+    }
     if (this.#declaredLength >= 0 && this.#bodyBytes !== this.#declaredLength && !this.#isHead) throw this.#lengthBroken()
     if (this.#chunked) this.#sink.queueText(LAST_CHUNK, LAST_CHUNK.length)
     this.#finish()
@@ -451,9 +498,23 @@ export class Response implements StreamedResponse {
     this.#ended(true)
   }
 
+  /** A whole text body, offered to the App's content coding first. */
+  #sendEncoded(body: string, defaultType: string): void {
+    if (!this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(defaultType)
+    const given = Buffer.from(body, 'utf8')
+    const bytes = this.#encoder!.whole(this, given) ?? given
+    this.#queueHead(this.#buildHead(this.#wholeBodyFraming(bytes.length), bytes.length))
+    if (this.#sendsBody()) {
+      this.#sink.queueBytes(bytes)
+      this.#bodyBytes = bytes.length
+    }
+    this.#finish()
+  }
+
   #sendString(action: string, body: string, defaultType: string): void {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError(action)
     if (this.#hooks !== undefined) this.#beforeHead()
+    if (this.#encoder !== undefined && body !== '') return this.#sendEncoded(body, defaultType)
     const bodyBytes = Buffer.byteLength(body, 'utf8')
     if (this.#sendsPlainOk(body, bodyBytes, defaultType)) return
     if (!this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(defaultType)
