@@ -16,6 +16,8 @@ const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object' | 'sym
   PlainTransport: 'class',
   TlsTransport: 'class',
   MemoryTransport: 'class',
+  ProxyProtocolTransport: 'class',
+  parseProxyHeader: 'function',
   ensureDevCertificate: 'function',
   inspectCertificate: 'function',
   verifyCertificate: 'function',

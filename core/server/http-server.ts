@@ -3,6 +3,7 @@ import { createServer as createTlsServer, type Server as TlsServer, type TLSSock
 import type { Transport } from '../../transports/transport.js'
 import { PlainTransport } from '../../transports/plain-transport.js'
 import { TlsTransport } from '../../transports/tls-transport.js'
+import { ProxyProtocolTransport, type ProxyProtocolOptions } from '../../transports/proxy-protocol-transport.js'
 import type { Config } from '../config/config.js'
 import type { Session } from '../session/session.js'
 import { createTlsSetup, type TlsSetup } from './tls-setup.js'
@@ -23,6 +24,13 @@ export interface ListenOptions {
    * Linux; elsewhere `listen()` throws ReusePortUnsupportedError.
    */
   reusePort?: boolean
+  /**
+   * The listener sits behind a load balancer that sends HAProxy's PROXY protocol (v1 or v2): each
+   * connection's header is read first (within `headerTimeoutMs`, default 5000) and the client's
+   * address from it becomes `req.remoteAddress`; a connection without a valid header is closed
+   * and counted in `proxyHeaderFailures`.
+   */
+  proxyProtocol?: boolean | ProxyProtocolOptions
 }
 
 /** Makes the Session for an accepted connection; it joins `registry` while it runs. */
@@ -57,6 +65,10 @@ export class HttpServer {
   readonly #tlsPeers = new WeakMap<Socket, string | undefined>()
   /** Failed TLS handshakes since start. */
   tlsHandshakeFailures = 0
+  /** Connections closed for a missing or invalid PROXY protocol header (with `proxyProtocol`). */
+  proxyHeaderFailures = 0
+  // Connections whose PROXY header has not arrived yet: not Sessions yet, closed by close().
+  readonly #awaitingHeader = new Set<Transport>()
 
   /**
    * @param config - the App's configuration (limits, timeouts, tls)
@@ -117,7 +129,9 @@ export class HttpServer {
     }
     if (tlsConfig === undefined || tlsConfig.port !== undefined) {
       const plain = createNetServer({ noDelay: true })
-      plain.on('connection', (socket: Socket) => this.#accept(new PlainTransport(socket), false))
+      const proxy = options.proxyProtocol
+      if (proxy === undefined || proxy === false) plain.on('connection', (socket: Socket) => this.#accept(new PlainTransport(socket), false))
+      else plain.on('connection', (socket: Socket) => this.#acceptProxied(new PlainTransport(socket), proxy === true ? {} : proxy))
       this.#plain = plain
     }
     try {
@@ -163,6 +177,7 @@ export class HttpServer {
     const stopped = Promise.all([this.#plain, this.#secure].filter((s) => s !== undefined).map(stopAccepting))
     const hooked = Promise.all(this.#shutdownHooks.map((hook) => hook(this.#config.shutdownTimeoutMs)))
     this.#tls?.close()
+    for (const transport of this.#awaitingHeader) transport.close()
     for (const session of this.#running) session.shutdown()
     if (this.#running.size > 0) {
       let timer: NodeJS.Timeout | undefined
@@ -174,6 +189,16 @@ export class HttpServer {
     }
     await hooked
     await stopped
+  }
+
+  /** Reads the PROXY header first; the Session gets the connection only with a valid one. */
+  #acceptProxied(transport: Transport, options: ProxyProtocolOptions): void {
+    this.#awaitingHeader.add(transport)
+    void ProxyProtocolTransport.accept(transport, options).then((proxied) => {
+      this.#awaitingHeader.delete(transport)
+      if (typeof proxied === 'string') this.proxyHeaderFailures++
+      else this.#accept(proxied, false)
+    })
   }
 
   #accept(transport: Transport, secure: boolean): void {
