@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CertificateError } from './errors.js'
 import { EXPIRY_WARNING_DAYS, verifyCertificate } from './inspect-certificate.js'
@@ -77,9 +77,21 @@ export async function ensureDevCertificate(options: DevCertificateOptions = {}):
     ],
   })
   mkdirSync(dir, { recursive: true })
-  writeFileSync(keyPath, pems.private, { mode: 0o600 })
+  writeKey(keyPath, pems.private)
   writeFileSync(certPath, pems.cert)
   return { cert: pems.cert, key: pems.private, certPath, keyPath, generated: true }
+}
+
+/**
+ * Writes the key readable by its owner only, also over an existing file: `mode` applies only to a
+ * file being created, so the key goes to a new file (created 0600, never readable by others for
+ * an instant) that then replaces the old one.
+ */
+function writeKey(keyPath: string, key: string): void {
+  const fresh = `${keyPath}.${process.pid}.new`
+  rmSync(fresh, { force: true })
+  writeFileSync(fresh, key, { mode: 0o600, flag: 'wx' })
+  renameSync(fresh, keyPath)
 }
 
 /** The stored pair when it can be served for at least the warning period, else undefined. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ensureDevCertificate } from '../../certs/dev-certificate.js'
@@ -42,6 +42,16 @@ describe('ensureDevCertificate()', () => {
   it('keeps the private key readable by its owner only', async () => {
     const dev = await ensureDevCertificate({ dir: freshDir(), now: NOW })
     expect(statSync(dev.keyPath).mode & 0o777).to.equal(0o600)
+  })
+
+  it('leaves a renewed key readable by its owner only when the old file was readable by all', async () => {
+    const dir = freshDir()
+    const first = await ensureDevCertificate({ dir, now: NOW })
+    chmodSync(first.keyPath, 0o644)
+    const renewed = await ensureDevCertificate({ dir, now: new Date(NOW.getTime() + 352 * DAY_MS) })
+    expect(renewed.generated).to.equal(true)
+    expect(statSync(renewed.keyPath).mode & 0o777).to.equal(0o600)
+    expect(readFileSync(renewed.keyPath, 'utf8')).to.equal(renewed.key)
   })
 
   it('reuses the stored pair while it has more than 14 days left', async () => {
