@@ -56,6 +56,8 @@ export {
   WorkerCrashLoopError,
   ClusterNotPrimaryError,
   FileNotFoundError,
+  InvalidFilePathError,
+  FileOutsideRootError,
 } from './core/errors.js'
 export type { CoreErrorCode, ProtocolError, ProtocolErrorCode } from './core/errors.js'
 export {

@@ -68,6 +68,8 @@ export type CoreErrorCode =
   | 'ERR_WORKER_CRASH_LOOP'
   | 'ERR_CLUSTER_NOT_PRIMARY'
   | 'ERR_FILE_NOT_FOUND'
+  | 'ERR_FILE_PATH_INVALID'
+  | 'ERR_FILE_OUTSIDE_ROOT'
 
 /**
  * The base of every error the core throws: a stable `code`, the HTTP `status` it maps to, and
@@ -450,5 +452,35 @@ export class FileNotFoundError extends GatehouseError {
   constructor(readonly path: string) {
     super(`no file at ${JSON.stringify(path)}`)
     this.name = 'FileNotFoundError'
+  }
+}
+/** A `res.file()` path that cannot name a file: it holds a NUL (400). */
+export class InvalidFilePathError extends GatehouseError {
+  readonly code = 'ERR_FILE_PATH_INVALID'
+  readonly status = 400
+  /**
+   * @param path - the path as given
+   * @param reason - what is wrong with it
+   */
+  constructor(readonly path: string, reason: string) {
+    super(`invalid file path ${JSON.stringify(path)}: ${reason}`)
+    this.name = 'InvalidFilePathError'
+  }
+}
+
+/**
+ * A `res.file()` path that leaves its `root`: through `..`, an absolute path, or (unless
+ * `followSymlinks` allows it) a symbolic link pointing outside. Answered 404, as if nothing were there.
+ */
+export class FileOutsideRootError extends GatehouseError {
+  readonly code = 'ERR_FILE_OUTSIDE_ROOT'
+  readonly status = 404
+  /**
+   * @param path - the path as given
+   * @param root - the root it had to stay in
+   */
+  constructor(readonly path: string, readonly root: string) {
+    super(`file path ${JSON.stringify(path)} leaves its root ${JSON.stringify(root)}`)
+    this.name = 'FileOutsideRootError'
   }
 }

@@ -13,7 +13,7 @@ import type { RouteEntry, RouteOptions } from '../route/route-entry.js'
 import type { SessionHost } from '../session/session-host.js'
 import { TimerLists } from '../session/stage-timer.js'
 import { Session } from '../session/session.js'
-import { FileNotFoundError, exposedMessage, statusOfThrown } from '../errors.js'
+import { FileNotFoundError, FileOutsideRootError, exposedMessage, statusOfThrown } from '../errors.js'
 import { WafRequestBlockedError } from '../../waf/errors.js'
 import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { runChain } from './dispatch.js'
@@ -673,7 +673,7 @@ export class App {
     const record = res.hooks
     if (record instanceof ResponseRecord && record.error === undefined) record.error = err
     // A missing file is an answer, not a failure: it goes to the notFound handler, as a miss does.
-    if (err instanceof FileNotFoundError) {
+    if (err instanceof FileNotFoundError || err instanceof FileOutsideRootError) {
       await runChain([this.#notFound], req, res, this.#notFound, this.#answerError)
       return
     }

@@ -4,6 +4,8 @@ import type { StreamedResponse } from './streamed-response.js'
 import type { RequestHead } from '../wire/request-head.js'
 import { contentTypeFor } from './mime-types.js'
 import { FileNotFoundError } from '../errors.js'
+import { resolveFilePath } from './file-path.js'
+import { parseHttpDate } from './http-date.js'
 
 /** Options for `res.file()`. */
 export interface FileOptions {
@@ -11,6 +13,14 @@ export interface FileOptions {
   contentType?: string
   /** Cache-Control value; default none. */
   cacheControl?: string
+  /**
+   * The folder the path must stay in. The path is then read inside it, as a URL path is (`..`
+   * may not climb out, `/` is the root), and a symbolic link leading outside is refused: pass
+   * request data only this way. A path leaving the root is answered like a missing file.
+   */
+  root?: string
+  /** With `root`: let symbolic links point outside it. Default `false`. */
+  followSymlinks?: boolean
 }
 
 /** An inclusive byte range of the file, as Content-Range writes it. */
@@ -31,11 +41,12 @@ const UNSATISFIABLE = 'unsatisfiable'
 
 /**
  * Sends a file as the response, streamed from disk with backpressure (RFC 9110 §8.8, §13, §14):
- * Content-Type by extension, a weak ETag and Last-Modified, 304 for a matching `If-None-Match` or
- * `If-Modified-Since`, 206 for a single satisfiable `Range` (416 when unsatisfiable), and a
+ * Content-Type by extension, a weak ETag and Last-Modified, the preconditions in the order of
+ * §13.2.2 (412 for a failed `If-Match` or `If-Unmodified-Since`, 304 for a matching `If-None-Match`
+ * or `If-Modified-Since`), 206 for a single satisfiable `Range` (416 when unsatisfiable), and a
  * {@link FileNotFoundError} (which the App answers through its `notFound` handler) when
- * the path is missing, unreadable or not a regular file. The path is used as given: a handler that
- * builds it from request data must keep it inside its root itself.
+ * the path is missing, unreadable or not a regular file. A path with a NUL is refused (400). With
+ * `root`, the path is confined to it (see {@link resolveFilePath}); without, it is used as given.
  *
  * A status other than 200 set before the call (a custom 404 page, say) is kept, and then
  * conditionals and Range are not evaluated: they describe the 200 representation only.
@@ -52,9 +63,11 @@ const UNSATISFIABLE = 'unsatisfiable'
  * app.get('/logo', (req, res) => res.file('assets/logo.svg', { cacheControl: 'max-age=3600' }))
  * ```
  */
-export async function sendFile(res: StreamedResponse, request: RequestHead, path: string, options?: FileOptions): Promise<void> {
+export async function sendFile(res: StreamedResponse, request: RequestHead, given: string, options?: FileOptions): Promise<void> {
+  const path = await resolveFilePath(given, options?.root, options?.followSymlinks === true)
+  if (path === undefined) return notFound(given)
   const stats = await statFile(path)
-  if (stats === undefined) return notFound(path)
+  if (stats === undefined) return notFound(given)
   const size = stats.size
   const etag = `W/"${size.toString(16)}-${Math.trunc(stats.mtimeMs).toString(16)}"`
   // HTTP dates have one-second precision (RFC 9110 §5.6.7); compare and send whole seconds.
@@ -64,8 +77,10 @@ export async function sendFile(res: StreamedResponse, request: RequestHead, path
   const isPlain = res.statusCode === 200
   const method = request.method
 
-  // 1. Conditionals, only for GET and HEAD (RFC 9110 §13.1.2, §13.1.3).
-  if (isPlain && (method === 'GET' || method === 'HEAD') && isNotModified(request, etag, modifiedMs)) {
+  // 1. Preconditions, in the order of RFC 9110 §13.2.2.
+  const precondition = isPlain ? evaluatePreconditions(request, etag, modifiedMs) : PASSED
+  if (precondition === FAILED) return res.sendError(412, 'Precondition Failed')
+  if (precondition === NOT_MODIFIED) {
     res.status(304).header('ETag', etag).header('Last-Modified', lastModified)
     if (cacheControl !== undefined) res.header('Cache-Control', cacheControl)
     return res.send()
@@ -79,7 +94,7 @@ export async function sendFile(res: StreamedResponse, request: RequestHead, path
 
   // 3. Open before the head goes out, so an unreadable file can still be answered as not found.
   const handle = await openFile(path)
-  if (handle === undefined) return notFound(path)
+  if (handle === undefined) return notFound(given)
   const start = range?.start ?? 0
   const end = range?.end ?? size - 1
   let isComplete = false
@@ -145,26 +160,49 @@ async function pump(res: StreamedResponse, handle: FileHandle, start: number, en
   return true
 }
 
+const PASSED = 0
+const FAILED = 1
+const NOT_MODIFIED = 2
+
 /**
- * Evaluates If-None-Match, or If-Modified-Since when there is no If-None-Match (RFC 9110 §13.2.2).
- * @returns whether the client's copy is current (answer 304)
+ * The preconditions in the order of RFC 9110 §13.2.2: If-Match, else If-Unmodified-Since (412 when
+ * false); then If-None-Match, else (GET and HEAD only) If-Modified-Since (304 for GET and HEAD,
+ * 412 for other methods). A field that is not a valid date is ignored.
+ * @returns {@link PASSED}, {@link FAILED} (412) or {@link NOT_MODIFIED} (304)
  */
-function isNotModified(request: RequestHead, etag: string, modifiedMs: number): boolean {
+function evaluatePreconditions(request: RequestHead, etag: string, modifiedMs: number): number {
+  const isRead = request.method === 'GET' || request.method === 'HEAD'
+  const ifMatch = request.header('if-match')
+  if (ifMatch !== undefined) {
+    // Strong comparison (§13.1.1): our weak ETag matches only `*`, which any current file does.
+    if (ifMatch.trim() !== '*' && !listHasTag(ifMatch, etag, true)) return FAILED
+  } else {
+    const ifUnmodifiedSince = request.header('if-unmodified-since')
+    if (ifUnmodifiedSince !== undefined && modifiedMs > parseHttpDate(ifUnmodifiedSince)) return FAILED
+  }
   const ifNoneMatch = request.header('if-none-match')
-  if (ifNoneMatch !== undefined) return ifNoneMatch.trim() === '*' || listHasTag(ifNoneMatch, etag.slice(2))
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() === '*' || listHasTag(ifNoneMatch, etag, false)) return isRead ? NOT_MODIFIED : FAILED
+    return PASSED
+  }
   const ifModifiedSince = request.header('if-modified-since')
-  if (ifModifiedSince === undefined) return false
-  // An invalid date is ignored (RFC 9110 §13.1.3): NaN compares false.
-  return modifiedMs <= Date.parse(ifModifiedSince)
+  // NaN (not an HTTP-date) compares false, so the field is ignored.
+  if (isRead && ifModifiedSince !== undefined && modifiedMs <= parseHttpDate(ifModifiedSince)) return NOT_MODIFIED
+  return PASSED
 }
 
 /**
- * Whether an entity-tag list holds `opaque` under weak comparison (RFC 9110 §8.8.3.2): `W/` is
- * ignored on both sides. Tags may hold commas, so the list is scanned tag by tag, not split.
+ * Whether an entity-tag list holds `etag` (RFC 9110 §8.8.3.2). Weak comparison ignores `W/` on both
+ * sides; strong comparison needs both tags strong, so a weak `etag` never matches. Tags may hold
+ * commas, so the list is scanned tag by tag, not split.
  * @param value - the field value, e.g. `"a", W/"b"`
- * @param opaque - the quoted tag to look for, e.g. `"b"`
+ * @param etag - our tag, e.g. `W/"b"`
+ * @param strong - whether to compare strongly (If-Match) or weakly (If-None-Match)
  */
-function listHasTag(value: string, opaque: string): boolean {
+function listHasTag(value: string, etag: string, strong: boolean): boolean {
+  const isWeak = etag.startsWith('W/')
+  if (strong && isWeak) return false
+  const opaque = isWeak ? etag.slice(2) : etag
   const length = value.length
   let i = 0
   while (i < length) {
@@ -174,11 +212,15 @@ function listHasTag(value: string, opaque: string): boolean {
       i++
       continue
     }
-    if (c === 0x57 && value.charCodeAt(i + 1) === 0x2f) i += 2 // 'W/'
+    let weak = false
+    if (c === 0x57 && value.charCodeAt(i + 1) === 0x2f) {
+      weak = true
+      i += 2 // 'W/'
+    }
     if (value.charCodeAt(i) !== 0x22) return false // not an entity-tag: the field is invalid
     const close = value.indexOf('"', i + 1)
     if (close === -1) return false
-    if (close + 1 - i === opaque.length && value.startsWith(opaque, i)) return true
+    if (!(strong && weak) && close + 1 - i === opaque.length && value.startsWith(opaque, i)) return true
     i = close + 1
   }
   return false
@@ -221,5 +263,5 @@ function rangeFor(request: RequestHead, size: number, mtimeMs: number): ByteRang
  */
 function isRangeCurrent(ifRange: string, mtimeMs: number): boolean {
   if (ifRange.startsWith('"') || ifRange.startsWith('W/')) return false
-  return Date.parse(ifRange) === Math.floor(mtimeMs / 1000) * 1000 && Date.now() - mtimeMs >= 1000
+  return parseHttpDate(ifRange) === Math.floor(mtimeMs / 1000) * 1000 && Date.now() - mtimeMs >= 1000
 }

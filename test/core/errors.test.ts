@@ -47,6 +47,8 @@ const SAMPLES: Readonly<Record<string, () => Error>> = {
   HttpError: () => new core.HttpError(403, 'Sign in first'),
   NotImplementedError: () => new core.NotImplementedError('method BREW'),
   FileNotFoundError: () => new core.FileNotFoundError('public/missing.txt'),
+  InvalidFilePathError: () => new core.InvalidFilePathError('a\0b', 'it holds a NUL byte'),
+  FileOutsideRootError: () => new core.FileOutsideRootError('../secret', 'public'),
   InvalidConfigError: () => new core.InvalidConfigError('limits.maxBodyBytes', 'expected an integer >= 0, got -1'),
   UnknownConfigKeyError: () => new core.UnknownConfigKeyError('limits.maxBodyByte'),
   MalformedRequestError: () => new core.MalformedRequestError('bare LF'),
@@ -117,6 +119,7 @@ const CODES_BY_FOLDER: Readonly<Record<string, Readonly<Record<string, true>>>> 
     ERR_REUSE_PORT_UNSUPPORTED: true, ERR_WORKER_EXITED: true, ERR_WORKER_CRASH_LOOP: true,
     ERR_CLUSTER_NOT_PRIMARY: true,
     ERR_HTTP: true, ERR_NOT_IMPLEMENTED: true, ERR_FILE_NOT_FOUND: true, ERR_HANDLER_TIMEOUT: true,
+    ERR_FILE_PATH_INVALID: true, ERR_FILE_OUTSIDE_ROOT: true,
   } satisfies Record<CoreErrorCode, true>,
   certs: {
     ERR_CERT_UNREADABLE: true, ERR_CERT_EXPIRED: true, ERR_CERT_NOT_YET_VALID: true, ERR_CERT_KEY_MISMATCH: true,
@@ -204,7 +207,7 @@ describe('error catalog', () => {
   it('maps client errors to 4xx and programmer errors to 500', () => {
     const statuses = Object.fromEntries(Object.keys(SAMPLES).map((name) => [name, sample(name).status]))
     expect(statuses).to.deep.equal({
-      HttpError: 403, NotImplementedError: 501, FileNotFoundError: 404,
+      HttpError: 403, NotImplementedError: 501, FileNotFoundError: 404, InvalidFilePathError: 400, FileOutsideRootError: 404,
       InvalidConfigError: 500, UnknownConfigKeyError: 500, MalformedRequestError: 400, HeadTooLargeError: 431,
       BodyTooLargeError: 413, InvalidJsonBodyError: 400, ResponseAlreadySentError: 500,
       InvalidStatusError: 500, InvalidHeaderError: 500, ContentLengthMismatchError: 500, ServerNotListeningError: 500,

@@ -1,8 +1,8 @@
 import { expect } from 'chai'
 import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { App, MemoryTransport } from '../../../index.js'
 import type { InjectResponse } from '../../../index.js'
 
@@ -170,6 +170,11 @@ describe('res.file()', () => {
       'If-None-Match does not match, whatever If-Modified-Since says': { 'if-none-match': '"other"', 'if-modified-since': OLD_DATE },
       'If-Modified-Since is earlier than Last-Modified': { 'if-modified-since': 'Thu, 02 Jan 2020 03:04:04 GMT' },
       'If-Modified-Since is not a date': { 'if-modified-since': 'yesterday' },
+      'If-Modified-Since is a bare number that Date.parse reads as a year': { 'if-modified-since': '3000' },
+      'If-Modified-Since is a date in a form HTTP does not define': { 'if-modified-since': '2999-01-01T00:00:00Z' },
+      'If-Match is *': { 'if-match': '*' },
+      'If-Unmodified-Since equals Last-Modified': { 'if-unmodified-since': OLD_DATE },
+      'If-Unmodified-Since is not a date': { 'if-unmodified-since': '1' },
     }
     for (const [when, headers] of Object.entries(modified)) {
       it(`answers 200 with the body when ${when}`, async () => {
@@ -177,6 +182,85 @@ describe('res.file()', () => {
         expect([r.status, r.text()]).to.deep.equal([200, 'hello, world\n'])
       })
     }
+  })
+
+  describe('preconditions (RFC 9110 §13.2.2)', () => {
+    const failed: Record<string, Record<string, string>> = {
+      'If-Match names another tag': { 'if-match': '"other"' },
+      'If-Match names the weak ETag, which strong comparison never matches': { 'if-match': OLD_ETAG },
+      'If-Unmodified-Since is earlier than Last-Modified': { 'if-unmodified-since': 'Thu, 02 Jan 2020 03:04:04 GMT' },
+      'If-Match fails, whatever If-None-Match says': { 'if-match': '"other"', 'if-none-match': OLD_ETAG },
+      'If-Unmodified-Since fails in the obsolete RFC 850 form': { 'if-unmodified-since': 'Wednesday, 01-Jan-20 00:00:00 GMT' },
+    }
+    for (const [when, headers] of Object.entries(failed)) {
+      it(`answers 412 when ${when}`, async () => {
+        const r = await get('/files/hello.txt', headers)
+        expect([r.status, r.json()]).to.deep.equal([412, { message: 'Precondition Failed' }])
+      })
+    }
+
+    it('reads If-Modified-Since in the asctime form, and ignores it when If-None-Match is there', async () => {
+      expect((await get('/files/hello.txt', { 'if-modified-since': 'Thu Jan  2 03:04:05 2020' })).status).to.equal(304)
+      expect((await get('/files/hello.txt', { 'if-modified-since': 'Thu Jan  2 03:04:05 2020', 'if-none-match': '"x"' })).status).to.equal(200)
+    })
+  })
+
+  describe('root', () => {
+    let outside: string
+    let rooted: App
+    const fetch = (path: string) => rooted.inject({ method: 'GET', path })
+
+    before(() => {
+      outside = mkdtempSync(join(tmpdir(), 'gatehouse-outside-'))
+      writeFileSync(join(outside, 'secret.txt'), 'secret')
+      symlinkSync(join(outside, 'secret.txt'), join(dir, 'leak.txt'))
+      symlinkSync(join(dir, 'hello.txt'), join(dir, 'alias.txt'))
+      writeFileSync(join(dir, '..secret'), 'dots in a name')
+      // The WAF is off so that only the root stands between a request and the parent folder.
+      rooted = new App({ serverHeader: false, waf: { mode: 'off' } })
+      rooted.get('/static/*', (req, res) => res.file(req.params['*'], { root: dir }))
+      rooted.get('/linked/*', (req, res) => res.file(req.params['*'], { root: dir, followSymlinks: true }))
+      rooted.get('/nul', (_req, res) => res.file('hello.txt\0.png'))
+    })
+
+    after(() => rmSync(outside, { recursive: true, force: true }))
+
+    it('serves a file inside the root, by a path relative to it', async () => {
+      const r = await fetch('/static/hello.txt')
+      expect([r.status, r.text()]).to.deep.equal([200, 'hello, world\n'])
+      expect((await fetch('/static/sub/../hello.txt')).status).to.equal(200)
+      expect((await fetch('/static/..secret')).text()).to.equal('dots in a name')
+    })
+
+    const escapes = ['../x', './../x', 'sub/../../x', '%2e%2e/x', 'sub/%2E%2E/%2e%2e/x', '..%2fx']
+    for (const escape of escapes) {
+      it(`answers 404 for ${escape}, which climbs out of the root`, async () => {
+        // x is the folder beside the root that holds secret.txt.
+        const r = await fetch(`/static/${escape.replace(/x$/, basename(outside))}/secret.txt`)
+        expect([r.status, r.json()]).to.deep.equal([404, { message: 'Not Found' }])
+      })
+    }
+
+    it('refuses a symbolic link that leads out of the root unless followSymlinks says so; one inside is served', async () => {
+      expect((await fetch('/static/leak.txt')).status).to.equal(404)
+      expect((await fetch('/linked/leak.txt')).text()).to.equal('secret')
+      expect((await fetch('/static/alias.txt')).text()).to.equal('hello, world\n')
+    })
+
+    it('answers 400 for a path with a NUL, with a root or without', async () => {
+      const viaParam = await fetch('/static/hello.txt%00.png')
+      expect(viaParam.status).to.equal(400)
+      expect(viaParam.json()).to.have.property('message').that.includes('NUL')
+      expect((await fetch('/nul')).status).to.equal(400)
+    })
+
+    it("answers a missing file through the App's notFound handler", async () => {
+      const app = new App({ serverHeader: false })
+      app.notFound((_req, res) => res.status(404).text('custom 404'))
+      app.get('/static/*', (req, res) => res.file(req.params['*'], { root: dir }))
+      const r = await app.inject({ method: 'GET', path: '/static/nothing.txt' })
+      expect([r.status, r.text()]).to.deep.equal([404, 'custom 404'])
+    })
   })
 
   describe('ranges', () => {
