@@ -13,7 +13,7 @@ import { SessionOutput } from './session-output.js'
 import { StageTimer } from './stage-timer.js'
 import { HeadReader } from '../wire/head-reader.js'
 import { writeAll } from '../../transports/write-all.js'
-import { parseErrorResponse, timeoutResponse } from '../wire/error-responses.js'
+import { isHeadRequestLine, parseErrorResponse, timeoutResponse } from '../wire/error-responses.js'
 import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { holdDateCache, releaseDateCache } from '../wire/date-cache.js'
 import { Connection, type CloseReason, type DetachedConnection } from '../request/connection.js'
@@ -407,7 +407,9 @@ export class Session {
   reject(result: number, head?: RequestHead): null {
     this.endWith('error')
     this.raise(Flag.Closing)
-    this.output.pushBytes(this.fixedAnswer(parseErrorResponse(result, this.serverLine), head))
+    // A HEAD request gets the answer's head alone, whether or not its own head could be parsed.
+    const isHead = head !== undefined ? head.method === 'HEAD' : isHeadRequestLine(this.input.buf, this.input.pos, this.input.end)
+    this.output.pushBytes(this.fixedAnswer(parseErrorResponse(result, this.serverLine, isHead), head))
     return null
   }
 
@@ -427,7 +429,8 @@ export class Session {
     if (expiry === Expiry.AnswerTimeout) {
       this.#stage = Stage.Write
       const close = (): void => this.#close()
-      void writeAll(this.transport, [this.fixedAnswer(timeoutResponse(this.serverLine), undefined)]).then(close, close)
+      const isHead = stage === Stage.Head && isHeadRequestLine(this.input.buf, this.input.pos, this.input.end)
+      void writeAll(this.transport, [this.fixedAnswer(timeoutResponse(this.serverLine, isHead), undefined)]).then(close, close)
       return
     }
     this.#close()

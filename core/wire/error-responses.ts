@@ -9,17 +9,18 @@ interface FixedResponse {
   readonly statusLine: Buffer
   // Everything after Server and Date: type, length, Connection: close, and the JSON body.
   readonly rest: Buffer
+  // The same without the body, for HEAD (RFC 9110 §9.3.2): the length still says what GET gets.
+  readonly restOfHead: Buffer
 }
 
 function fixed(error: ProtocolError): FixedResponse {
   const body = errorBody(error.message)
+  const head = `Content-Type: application/json; charset=utf-8\r\n${framingLines(null, Framing.Length, Buffer.byteLength(body), true, 1)}\r\n`
   return {
     status: error.status,
     statusLine: Buffer.from(statusLine(error.status), 'latin1'),
-    rest: Buffer.from(
-      `Content-Type: application/json; charset=utf-8\r\n${framingLines(null, Framing.Length, Buffer.byteLength(body), true, 1)}\r\n${body}`,
-      'utf8',
-    ),
+    rest: Buffer.from(`${head}${body}`, 'utf8'),
+    restOfHead: Buffer.from(head, 'latin1'),
   }
 }
 
@@ -32,25 +33,41 @@ const BY_RESULT: Readonly<Record<number, FixedResponse>> = Object.fromEntries(
 /** `HTTP/1.1 100 Continue`, sent before reading a body the client is holding back. */
 export const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
 
-function assemble(response: FixedResponse, serverLine: string): Buffer {
-  return Buffer.concat([response.statusLine, Buffer.from(serverLine + dateFieldLine(), 'latin1'), response.rest])
+function assemble(response: FixedResponse, serverLine: string, isHead: boolean): Buffer {
+  return Buffer.concat([response.statusLine, Buffer.from(serverLine + dateFieldLine(), 'latin1'), isHead ? response.restOfHead : response.rest])
+}
+
+const HEAD_METHOD = Buffer.from('HEAD ', 'latin1')
+
+/**
+ * Whether the bytes of a request that could not be parsed begin with a HEAD request-line, after
+ * the empty lines RFC 9112 §2.2 lets a client send first: its fixed answer then has no body.
+ * @param buf - the input
+ * @param pos - where the request begins
+ * @param end - where the received bytes end
+ */
+export function isHeadRequestLine(buf: Buffer, pos: number, end: number): boolean {
+  let i = pos
+  while (i < end && (buf[i] === 0x0d || buf[i] === 0x0a)) i++
+  return end - i >= HEAD_METHOD.length && buf.compare(HEAD_METHOD, 0, HEAD_METHOD.length, i, i + HEAD_METHOD.length) === 0
 }
 
 /**
  * @param result - a negative `ParseResult`
  * @param serverLine - the `Server` field line or `''`
+ * @param isHead - whether it answers HEAD (then without its body)
  * @returns the complete error response that closes the connection
  */
-export function parseErrorResponse(result: number, serverLine: string): Buffer {
-  return assemble(BY_RESULT[result] ?? BY_RESULT[PROTOCOL_ERRORS.Malformed.result]!, serverLine)
+export function parseErrorResponse(result: number, serverLine: string, isHead = false): Buffer {
+  return assemble(BY_RESULT[result] ?? BY_RESULT[PROTOCOL_ERRORS.Malformed.result]!, serverLine, isHead)
 }
 
 /** @returns the complete 408 response that closes the connection */
-export function timeoutResponse(serverLine: string): Buffer {
-  return assemble(BY_RESULT[PROTOCOL_ERRORS.RequestTimeout.result]!, serverLine)
+export function timeoutResponse(serverLine: string, isHead = false): Buffer {
+  return assemble(BY_RESULT[PROTOCOL_ERRORS.RequestTimeout.result]!, serverLine, isHead)
 }
 
 /** @returns the complete 503 response to a handler that did not answer in time; it closes the connection */
-export function handlerTimeoutResponse(serverLine: string): Buffer {
-  return assemble(BY_RESULT[PROTOCOL_ERRORS.HandlerTimeout.result]!, serverLine)
+export function handlerTimeoutResponse(serverLine: string, isHead = false): Buffer {
+  return assemble(BY_RESULT[PROTOCOL_ERRORS.HandlerTimeout.result]!, serverLine, isHead)
 }
