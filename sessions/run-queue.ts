@@ -1,7 +1,5 @@
 import { SessionRunTimeoutError } from './errors.js'
 
-function ignore(): void {}
-
 /**
  * Runs one session's work one at a time, in arrival order, each to completion (async work
  * included) or until its time runs out. An idle queue starts work at once, in the caller's turn;
@@ -26,12 +24,13 @@ export class RunQueue {
   run<T>(work: () => T | Promise<T>, timeoutMs: number): Promise<T> {
     this.#pending++
     const result = this.#tail === null ? this.#start(work, timeoutMs) : this.#tail.then(() => this.#start(work, timeoutMs))
-    const settled = result.then(ignore, ignore).then(() => {
-      this.#pending--
-      if (this.#tail === settled) this.#tail = null
-    })
-    this.#tail = settled
+    this.#tail = result.then(this.#settle, this.#settle)
     return result
+  }
+
+  // One settled run: the last one out leaves the queue idle, so the next starts at once.
+  readonly #settle = (): void => {
+    if (--this.#pending === 0) this.#tail = null
   }
 
   #start<T>(work: () => T | Promise<T>, timeoutMs: number): Promise<T> {
