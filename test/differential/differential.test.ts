@@ -5,6 +5,8 @@ import { SEEDS } from './seeds.js'
 import { parseWithGatehouse } from './gatehouse-parser.js'
 import { parseWithLlhttp } from './llhttp-parser.js'
 import { compareOutcomes } from './compare.js'
+import { classify } from './classify.js'
+import { FIXTURE_SHAPES } from './fixture-shapes.js'
 
 describe("differential: Gatehouse against llhttp (node's parser)", () => {
   it('agrees on every seed request, whole and byte by byte', async () => {
@@ -32,6 +34,23 @@ describe("differential: Gatehouse against llhttp (node's parser)", () => {
     expect(report.unexplained, JSON.stringify(report.unexplained[0])).to.deep.equal([])
     expect(report.agreed).to.be.greaterThan(report.cases / 2)
   })
+
+  for (const shape of FIXTURE_SHAPES) {
+    it(`answers llhttp's fixture shape "${shape.name}" as llhttp does, or by an accepted difference`, async () => {
+      const bytes = Buffer.from(shape.request, 'latin1')
+      const gatehouse = await parseWithGatehouse([bytes])
+      if ('accepts' in shape.gatehouse) {
+        expect(gatehouse.end).not.to.equal('rejected')
+        expect(gatehouse.messages.length).to.equal(shape.gatehouse.accepts)
+      } else {
+        expect([gatehouse.end, gatehouse.reason]).to.deep.equal(['rejected', shape.gatehouse.refuses])
+      }
+      const llhttp = parseWithLlhttp([bytes])
+      const disagreement = compareOutcomes(gatehouse, llhttp)
+      if (disagreement !== undefined)
+        expect(classify(shape.request, gatehouse, llhttp, disagreement)).not.to.equal('unexplained')
+    })
+  }
 
   it('names an RFC section for every accepted difference, each id once', () => {
     const ids = ACCEPTED_DIFFERENCES.map((d) => d.id)
