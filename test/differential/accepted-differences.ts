@@ -180,6 +180,13 @@ export const ACCEPTED_DIFFERENCES: readonly AcceptedDifference[] = [
     rfc: 'RFC 9112 §3.2, RFC 3986 §2',
   },
   {
+    id: 'chunk-ext-grammar',
+    gatehouse:
+      '400 for a chunk extension outside the grammar (`;;`, `;=v`, a value that is neither token nor quoted-string)',
+    llhttp: 'accepts some of them',
+    rfc: 'RFC 9112 §7.1.1',
+  },
+  {
     id: 'trailer-fields',
     gatehouse: 'reads trailer fields with the field grammar and returns them',
     llhttp: 'differs on some trailer bytes',

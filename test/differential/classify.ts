@@ -36,6 +36,12 @@ function looseHead(input: string, start: number): LooseHead {
 const values = (h: LooseHead, name: string): string[] => h.fields.filter(([n]) => n === name).map(([, v]) => v)
 const HOST =
   /^(\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Za-z\-._~!$&'()*+,;=:]+\]|([0-9A-Za-z\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(:[0-9]*)?$/
+const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+"
+const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"'
+/** RFC 9112 §7.1.1: chunk-size *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ). */
+const CHUNK_SIZE_LINE = new RegExp(
+  `^[0-9a-fA-F]+(?:[ \\t]*;[ \\t]*${TOKEN}(?:[ \\t]*=[ \\t]*(?:${TOKEN}|${QUOTED}))?)*$`,
+)
 const CONTROL_IN_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/
 
 function gatehouseRejects(reason: string | undefined, h: LooseHead, input: string, at: number): string {
@@ -54,7 +60,7 @@ function gatehouseRejects(reason: string | undefined, h: LooseHead, input: strin
       return 'head-limit'
   }
   if (/^(\r\n)*(\n|\r[^\n])/.test(input.slice(at))) return 'stray-line-end'
-  if (h.raw.split('\r\n')[0]!.split(' ').length < 3) return 'http09'
+  if (h.raw.split(/\r?\n/)[0]!.split(' ').length < 3) return 'http09'
   if (values(h, 'content-length').some((v) => /^[0-9]+$/.test(v) && Number(v) > Number.MAX_SAFE_INTEGER))
     return 'size-limit'
   if (/^[^ ]+ [^ ]+ [^ ]/.test(h.raw) === false && / {2,}|\t/.test(h.raw.split('\r\n')[0]!))
@@ -81,7 +87,11 @@ function gatehouseRejects(reason: string | undefined, h: LooseHead, input: strin
   if (h.target === '*' && h.method !== 'OPTIONS') return 'target-form'
   if (/[^\x21-\x7e]/.test(h.target)) return 'target-bytes'
   if (h.fields.some(([, v]) => CONTROL_IN_VALUE.test(v))) return 'field-value-bytes'
-  if (values(h, 'transfer-encoding').length > 0 && /\r\n0[^\r]*\r\n[^\r]/.test(`\r\n${h.rest}`)) return 'trailer-fields'
+  if (values(h, 'transfer-encoding').length > 0) {
+    const sizeLines = [...`\r\n${h.rest}`.matchAll(/\r\n([0-9a-fA-F]+[ \t;][^\r\n]*)/g)].map((m) => m[1]!)
+    if (sizeLines.some((line) => !CHUNK_SIZE_LINE.test(line))) return 'chunk-ext-grammar'
+    if (/\r\n0[^\r]*\r\n[^\r]/.test(`\r\n${h.rest}`)) return 'trailer-fields'
+  }
   return 'unexplained'
 }
 
@@ -120,6 +130,11 @@ export function classify(input: string, gatehouse: ParseOutcome, llhttp: ParseOu
   const h = looseHead(input, at)
   switch (d.kind) {
     case 'gatehouse-rejects':
+      // llhttp closed after the message before, so it never read the one Gatehouse refused.
+      if (llhttp.end === 'done' && llhttp.messages.length === d.message && d.message > 0) {
+        const previous = looseHead(input, starts[d.message - 1] ?? 0)
+        if (/^connection:[^\r]*[ \t]\r\n/im.test(previous.raw)) return 'trailing-ows'
+      }
       return gatehouseRejects(gatehouse.reason, h, input, at)
     case 'llhttp-rejects':
       return llhttpRejects(h, gatehouse, d.message, input)
