@@ -165,19 +165,21 @@ function splitTarget(head: RequestHead, hasQuestionMark: boolean): number {
   const target = head.target
   const first = target.charCodeAt(0)
   let pathStart = 0
-  if (first === 47 /* '/' origin-form */) {
-    pathStart = 0
-  } else if (first === 42 /* '*' asterisk-form */) {
-    if (target.length !== 1 || head.method !== 'OPTIONS') return ParseResult.Malformed
-    head.path = '*'
-    return ParseResult.Ok
-  } else if (head.method === 'CONNECT') {
-    // authority-form (RFC 9112 §3.2.3): uri-host ":" port and nothing else.
+  // CONNECT takes the authority-form and only it (RFC 9112 §3.2.3): `CONNECT /x` is refused, and
+  // `*a.example:80` is a host (RFC 3986 allows `*` in a reg-name), not the asterisk-form.
+  if (head.method === 'CONNECT') {
+    // uri-host ":" port and nothing else.
     const colon = target.lastIndexOf(':')
     if (colon <= 0 || colon === target.length - 1 || !isHostAndPort(target, 0, target.length)) return ParseResult.Malformed
     if (target.charCodeAt(0) === 91 && target.charCodeAt(colon - 1) !== 93) return ParseResult.Malformed
     head.authority = target
     head.path = ''
+    return ParseResult.Ok
+  } else if (first === 47 /* '/' origin-form */) {
+    pathStart = 0
+  } else if (first === 42 /* '*' asterisk-form */) {
+    if (target.length !== 1 || head.method !== 'OPTIONS') return ParseResult.Malformed
+    head.path = '*'
     return ParseResult.Ok
   } else {
     // absolute-form: scheme "://" authority [path-abempty] ["?" query].

@@ -94,6 +94,14 @@ describe('Host (RFC 9112 §3.2, RFC 9110 §7.2, RFC 3986 uri-host [":" port])', 
       expect(head.authority).to.equal('a.example:443')
     })
 
+    it('reads a CONNECT target as authority-form only: a leading `*` is part of a host', () => {
+      const { result, head } = parse('CONNECT *a.example:80 HTTP/1.1\r\nHost: a.example:80\r\n\r\n')
+      expect(result).to.equal(ParseResult.Ok)
+      expect(head.authority).to.equal('*a.example:80')
+      expect(parse('CONNECT /x HTTP/1.1\r\nHost: a\r\n\r\n').result).to.equal(ParseResult.Malformed)
+      expect(parse('CONNECT * HTTP/1.1\r\nHost: a\r\n\r\n').result).to.equal(ParseResult.Malformed)
+    })
+
     it('accepts an empty Host for an origin-form target, naming no host', () => {
       const { result, head } = parse('GET / HTTP/1.1\r\nHost: \r\n\r\n')
       expect(result).to.equal(ParseResult.Ok)
