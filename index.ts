@@ -20,6 +20,8 @@ export { RouteGroup } from './core/app/route-group.js'
 export type { CorsOptions, CorsOrigin } from './core/app/cors.js'
 export type { StaticOptions } from './core/app/static-files.js'
 export type { CompressionOptions, Coding } from './core/app/compression.js'
+export type { RequestLogger, LoggerOptions } from './core/app/request-logger.js'
+export { REQUEST_START_CHANNEL, RESPONSE_FINISH_CHANNEL } from './core/app/diagnostics.js'
 export type { FinishedResponse } from './core/app/response-record.js'
 export type { ParsedResponse } from './core/wire/response-parser.js'
 /** Configuration: types, defaults, validation, loading from JSON. */

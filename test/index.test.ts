@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import * as api from '../index.js'
 
 // The documented runtime API of the root entry and what kind of value each export is.
-const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object' | 'symbol'>> = {
+const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object' | 'symbol' | 'string'>> = {
   App: 'class',
   GATEHOUSE_ERROR: 'symbol',
   PROTOCOL_ERRORS: 'object',
@@ -35,6 +35,8 @@ const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object' | 'sym
   SessionRegistry: 'class',
   RouteGroup: 'class',
   CookieSigner: 'class',
+  REQUEST_START_CHANNEL: 'string',
+  RESPONSE_FINISH_CHANNEL: 'string',
 }
 
 /** Whether a function is declared with `class` (so calling it without `new` throws). */
@@ -50,6 +52,7 @@ describe('root index', () => {
       const value = exports[name]
       if (kind === 'class') expect(isClass(value)).to.equal(true)
       else if (kind === 'function') expect(value).to.be.a('function').and.satisfy((f: unknown) => !isClass(f))
+      else if (kind === 'string') expect(value).to.be.a('string')
       else if (kind === 'symbol') expect(value).to.be.a('symbol')
       else expect(value).to.be.an('object')
     })

@@ -27,6 +27,8 @@ import { corsParts, type CorsOptions } from './cors.js'
 import { staticFiles, type StaticOptions } from './static-files.js'
 import { compressionEncoder, type CompressionOptions } from './compression.js'
 import type { BodyEncoder } from '../response/body-encoder.js'
+import { requestStart, responseFinish } from './diagnostics.js'
+import { requestLogging, type LoggerOptions, type RequestLogger } from './request-logger.js'
 import { rebuildFixedAnswer, type FixedAnswerHost } from './fixed-answer.js'
 import { EMPTY_PARAMS } from '../../router/params-object.js'
 import { ValidationFailedError } from './errors.js'
@@ -93,6 +95,8 @@ export class App {
   // Chains (middleware + handlers) are composed on first use and cached until middleware changes.
   readonly #chains = new Map<RouteEntry | Handler, readonly Handler[]>()
   #notFound: Handler = notFoundDefault
+  /** Runs as the App starts answering a request (the request id), when `logger()` is on. */
+  #onRequest: ((req: Request, res: Response) => void) | undefined
   /** The content coding of response bodies, when `compression()` is on. */
   #encoder: BodyEncoder | undefined
   /** Answers CORS preflights before routing, when `cors()` is on. */
@@ -323,6 +327,26 @@ export class App {
     this.onResponse(onResponse)
     this.#preflight = preflight
     return this
+  }
+
+  /**
+   * Logs one line per request once its response is over — method, path, status, bytes,
+   * duration, request id and the error when there was one — to a pino-compatible logger, at
+   * `error` for a 5xx or an abort, `info` otherwise. The Session's own answers are logged too.
+   * `X-Request-Id` is kept from the request (a plain token) or generated, sent back, and put in
+   * `req.state.requestId` for the handler's own log lines.
+   * @param logger - e.g. `pino()`
+   * @param options - the request id's use and field name
+   * @returns this app
+   * @example
+   * ```ts
+   * app.logger(pino())
+   * ```
+   */
+  logger(logger: RequestLogger, options?: LoggerOptions): this {
+    const { start, finish } = requestLogging(logger, options)
+    this.#onRequest = start
+    return this.onFinish(finish)
   }
 
   /**
@@ -623,7 +647,9 @@ export class App {
 
   #handle(req: Request, res: Response, match: RouteMatch<RouteEntry>): unknown {
     const lifecycle = this.#lifecycle
-    if (lifecycle.onResponse.length !== 0 || lifecycle.onFinish.length !== 0) res.attachHooks(new ResponseRecord(lifecycle, req))
+    if (lifecycle.onResponse.length !== 0 || lifecycle.onFinish.length !== 0 || responseFinish.hasSubscribers) res.attachHooks(new ResponseRecord(lifecycle, req))
+    if (requestStart.hasSubscribers) requestStart.publish({ req, res })
+    if (this.#onRequest !== undefined) this.#onRequest(req, res)
     if (this.#encoder !== undefined) res.setBodyEncoder(this.#encoder)
     if (this.#preflight !== undefined && req.method === 'OPTIONS' && this.#preflight(req, res)) return undefined
     switch (match.status) {

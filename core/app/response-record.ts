@@ -1,6 +1,7 @@
 import type { Request } from '../request/request.js'
 import type { Response } from '../response/response.js'
 import type { ResponseHooks } from '../response/response-hooks.js'
+import { responseFinish } from './diagnostics.js'
 
 /** What an `onFinish` hook learns about a response that is over. */
 export interface FinishedResponse {
@@ -90,5 +91,6 @@ export class ResponseRecord implements ResponseHooks, FinishedResponse {
         this.#app.report(err)
       }
     }
+    if (responseFinish.hasSubscribers) responseFinish.publish({ req: this.#req, res, info: this })
   }
 }
