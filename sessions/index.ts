@@ -43,3 +43,6 @@ export {
   SessionUnknownTaskError,
 } from './errors.js'
 export type { SessionErrorCode } from './errors.js'
+/** Client-session records in Redis, shared by every worker and machine (node-redis). */
+export { redisStore } from './redis-store.js'
+export type { RedisSessionStore, RedisStoreOptions } from './redis-store.js'

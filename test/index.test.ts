@@ -17,6 +17,7 @@ const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object' | 'sym
   TlsTransport: 'class',
   MemoryTransport: 'class',
   ProxyProtocolTransport: 'class',
+  redisStore: 'function',
   parseProxyHeader: 'function',
   ensureDevCertificate: 'function',
   inspectCertificate: 'function',
