@@ -47,7 +47,7 @@ export class WebSocketRoutes {
     return async (req: Request, res: Response) => {
       if (!req.isUpgrade || req.header('upgrade')?.toLowerCase() !== 'websocket') {
         // RFC 9110 §15.5.22: a 426 names the protocol to upgrade to.
-        res.status(426).header('Upgrade', 'websocket').header('Connection', 'Upgrade').json({ message: 'Upgrade Required' })
+        res.header('Upgrade', 'websocket').header('Connection', 'Upgrade').sendError(426, 'Upgrade Required')
         return
       }
       // The 101 is written by ws itself; the response's record says it was one.
