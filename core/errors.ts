@@ -97,7 +97,9 @@ export abstract class GatehouseError extends Error {
  * @param value - anything thrown
  */
 export function isGatehouseError(value: unknown): value is Error & { readonly code: string; readonly status: number } {
-  return typeof value === 'object' && value !== null && (value as { [GATEHOUSE_ERROR]?: unknown })[GATEHOUSE_ERROR] === true
+  return (
+    typeof value === 'object' && value !== null && (value as { [GATEHOUSE_ERROR]?: unknown })[GATEHOUSE_ERROR] === true
+  )
 }
 
 /**
@@ -153,8 +155,12 @@ export class HttpError extends GatehouseError {
    * @throws InvalidStatusError for a status outside 400–599
    */
   constructor(status: number, message?: string, options?: { readonly expose?: boolean; readonly cause?: unknown }) {
-    if (!Number.isInteger(status) || status < 400 || status > 599) throw new InvalidStatusError(status, 'an HttpError needs a status from 400 to 599')
-    super(message ?? STATUS_CODES[status] ?? 'Error', options?.cause === undefined ? undefined : { cause: options.cause })
+    if (!Number.isInteger(status) || status < 400 || status > 599)
+      throw new InvalidStatusError(status, 'an HttpError needs a status from 400 to 599')
+    super(
+      message ?? STATUS_CODES[status] ?? 'Error',
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    )
     this.status = status
     this.expose = options?.expose ?? status < 500
     this.name = 'HttpError'
@@ -189,7 +195,10 @@ export class InvalidConfigError extends GatehouseError {
    * @param key - dotted path of the bad key, e.g. `limits.maxBodyBytes`
    * @param reason - what is wrong with the value, in plain words
    */
-  constructor(readonly key: string, reason: string) {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
     super(`config ${key}: ${reason}`)
     this.name = 'InvalidConfigError'
   }
@@ -228,7 +237,6 @@ export class HeadTooLargeError extends GatehouseError {
   }
 }
 
-
 /** The body is, or declares itself, larger than the body limit in force. */
 export class BodyTooLargeError extends GatehouseError {
   readonly code = PROTOCOL_ERRORS.BodyTooLarge.code
@@ -239,8 +247,6 @@ export class BodyTooLargeError extends GatehouseError {
     this.name = 'BodyTooLargeError'
   }
 }
-
-
 
 /** `req.json()` met a body that is not valid JSON. */
 export class InvalidJsonBodyError extends GatehouseError {
@@ -272,7 +278,10 @@ export class InvalidStatusError extends GatehouseError {
    * @param value - the rejected status
    * @param reason - why it cannot be used there, when it is a valid code
    */
-  constructor(readonly value: unknown, reason?: string) {
+  constructor(
+    readonly value: unknown,
+    reason?: string,
+  ) {
     super(`invalid status code: ${String(value)}${reason === undefined ? '' : ` (${reason})`}`)
     this.name = 'InvalidStatusError'
   }
@@ -286,7 +295,10 @@ export class InvalidHeaderError extends GatehouseError {
    * @param name - the header name
    * @param reason - what is wrong with it
    */
-  constructor(readonly headerName: string, reason: string) {
+  constructor(
+    readonly headerName: string,
+    reason: string,
+  ) {
     super(`invalid header ${JSON.stringify(headerName)}: ${reason}`)
     this.name = 'InvalidHeaderError'
   }
@@ -300,7 +312,10 @@ export class ContentLengthMismatchError extends GatehouseError {
    * @param declared - the declared Content-Length
    * @param actual - how many body bytes were written
    */
-  constructor(readonly declared: number, readonly actual: number) {
+  constructor(
+    readonly declared: number,
+    readonly actual: number,
+  ) {
     super(`response declared Content-Length ${declared} but wrote ${actual} bytes`)
     this.name = 'ContentLengthMismatchError'
   }
@@ -358,7 +373,9 @@ export class DetachWhileReadingError extends GatehouseError {
   readonly code = 'ERR_DETACH_WHILE_READING'
   readonly status = 500
   constructor() {
-    super('the connection cannot be detached while its Session waits in read() on a transport without tryRead/notifyReadable')
+    super(
+      'the connection cannot be detached while its Session waits in read() on a transport without tryRead/notifyReadable',
+    )
     this.name = 'DetachWhileReadingError'
   }
 }
@@ -381,7 +398,10 @@ export class ReusePortUnsupportedError extends GatehouseError {
    * @param nodeVersion - the running Node version, e.g. `v20.19.0`
    * @param platform - `process.platform`
    */
-  constructor(readonly nodeVersion: string, readonly platform: string) {
+  constructor(
+    readonly nodeVersion: string,
+    readonly platform: string,
+  ) {
     super(`reusePort needs Node 22.12+ or 23.1+ on Linux; this is Node ${nodeVersion} on ${platform}`)
     this.name = 'ReusePortUnsupportedError'
   }
@@ -424,7 +444,11 @@ export class WorkerCrashLoopError extends GatehouseError {
    * @param exits - unexpected exits counted in the window
    * @param windowMs - the window, `restart.crashLoopWindowMs`
    */
-  constructor(readonly slot: number, readonly exits: number, readonly windowMs: number) {
+  constructor(
+    readonly slot: number,
+    readonly exits: number,
+    readonly windowMs: number,
+  ) {
     super(`worker slot ${slot} exited ${exits} times within ${windowMs} ms: a crash loop; it is no longer restarted`)
     this.name = 'WorkerCrashLoopError'
   }
@@ -462,7 +486,10 @@ export class InvalidFilePathError extends GatehouseError {
    * @param path - the path as given
    * @param reason - what is wrong with it
    */
-  constructor(readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
     super(`invalid file path ${JSON.stringify(path)}: ${reason}`)
     this.name = 'InvalidFilePathError'
   }
@@ -479,7 +506,10 @@ export class FileOutsideRootError extends GatehouseError {
    * @param path - the path as given
    * @param root - the root it had to stay in
    */
-  constructor(readonly path: string, readonly root: string) {
+  constructor(
+    readonly path: string,
+    readonly root: string,
+  ) {
     super(`file path ${JSON.stringify(path)} leaves its root ${JSON.stringify(root)}`)
     this.name = 'FileOutsideRootError'
   }

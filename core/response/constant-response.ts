@@ -53,7 +53,8 @@ export function buildConstant(init: ConstantResponseInit): ConstantResponse {
   const body = init.body ?? ''
   const bodyBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length
   // RFC 9110 §15.3.5, §15.4.5: the client would read these bytes as the next response.
-  if (isBodyless(status) && bodyBytes > 0) throw new InvalidStatusError(status, `a ${status} response has no content, but a body was given`)
+  if (isBodyless(status) && bodyBytes > 0)
+    throw new InvalidStatusError(status, `a ${status} response has no content, but a body was given`)
   checkFramingFields(status, headers, false)
   const hasLength = headers.has(HeaderFlag.ContentLength)
   const framing = framingFor(status, false, 1, hasLength)
@@ -90,7 +91,8 @@ export function sendConstant(sink: ResponseSink, constant: ConstantResponse, req
   const head = `${constant.start}${server}${date}${fields}${connectionLine(constant.headers, close, request.versionMinor)}\r\n`
   const withBody = request.method !== 'HEAD' && constant.bodyBytes > 0
   if (!withBody) queueHead(sink, head, constant.ascii)
-  else if (typeof constant.body === 'string' && constant.ascii) sink.queueText(head + constant.body, head.length + constant.bodyBytes)
+  else if (typeof constant.body === 'string' && constant.ascii)
+    sink.queueText(head + constant.body, head.length + constant.bodyBytes)
   else {
     queueHead(sink, head, constant.ascii)
     sink.queueBytes(typeof constant.body === 'string' ? Buffer.from(constant.body, 'utf8') : constant.body)

@@ -14,7 +14,11 @@ import { FileOutsideRootError, InvalidFilePathError } from '../errors.js'
  * @returns the path to open; `undefined` when nothing exists there (answered as not found)
  * @throws InvalidFilePathError for a NUL; FileOutsideRootError for a path leaving the root
  */
-export async function resolveFilePath(path: string, root: string | undefined, followSymlinks: boolean): Promise<string | undefined> {
+export async function resolveFilePath(
+  path: string,
+  root: string | undefined,
+  followSymlinks: boolean,
+): Promise<string | undefined> {
   // The OS would cut the path at a NUL (or throw); neither is the file the client named.
   if (path.includes('\0')) throw new InvalidFilePathError(path, 'it holds a NUL byte')
   if (root === undefined) return path

@@ -63,7 +63,12 @@ const UNSATISFIABLE = 'unsatisfiable'
  * app.get('/logo', (req, res) => res.file('assets/logo.svg', { cacheControl: 'max-age=3600' }))
  * ```
  */
-export async function sendFile(res: StreamedResponse, request: RequestHead, given: string, options?: FileOptions): Promise<void> {
+export async function sendFile(
+  res: StreamedResponse,
+  request: RequestHead,
+  given: string,
+  options?: FileOptions,
+): Promise<void> {
   const path = await resolveFilePath(given, options?.root, options?.followSymlinks === true)
   if (path === undefined) return notFound(given)
   const stats = await statFile(path)
@@ -101,7 +106,11 @@ export async function sendFile(res: StreamedResponse, request: RequestHead, give
   try {
     if (range !== undefined) res.status(206).header('Content-Range', `bytes ${start}-${end}/${size}`)
     res.header('Content-Type', options?.contentType ?? res.getHeader('content-type') ?? contentTypeFor(path))
-    res.header('Content-Length', end - start + 1).header('ETag', etag).header('Last-Modified', lastModified).header('Accept-Ranges', 'bytes')
+    res
+      .header('Content-Length', end - start + 1)
+      .header('ETag', etag)
+      .header('Last-Modified', lastModified)
+      .header('Accept-Ranges', 'bytes')
     if (cacheControl !== undefined) res.header('Cache-Control', cacheControl)
     res.start()
     // A HEAD response carries no body; the Response drops it, so the file is not read.

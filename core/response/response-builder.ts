@@ -47,7 +47,9 @@ export class ResponseBuilder {
    * @returns this builder
    */
   body(chunk: Buffer | Uint8Array | string): this {
-    this.#body.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))
+    this.#body.push(
+      typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk),
+    )
     return this
   }
 
@@ -61,7 +63,8 @@ export class ResponseBuilder {
     for (const chunk of this.#body) length += chunk.length
     const status = this.#status
     const headers = this.#headers
-    if (isBodyless(status) && length > 0) throw new InvalidStatusError(status, `a ${status} response has no content, but a body was given`)
+    if (isBodyless(status) && length > 0)
+      throw new InvalidStatusError(status, `a ${status} response has no content, but a body was given`)
     checkFramingFields(status, headers, false)
     const hasLength = headers.has(HeaderFlag.ContentLength)
     const framing = framingFor(status, false, 1, hasLength)

@@ -284,7 +284,12 @@ export class Response implements StreamedResponse {
     if (typeof body === 'string') return this.#sendString('send()', body, TEXT_TYPE)
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('send()')
     if (this.#hooks !== undefined) this.#beforeHead()
-    const given = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    const given =
+      body === undefined
+        ? Buffer.alloc(0)
+        : Buffer.isBuffer(body)
+          ? body
+          : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
     if (given.length > 0 && !this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(BYTES_TYPE)
     const bytes = this.#encoder !== undefined && given.length > 0 ? (this.#encoder.whole(this, given) ?? given) : given
     this.#queueHead(this.#buildHead(this.#wholeBodyFraming(bytes.length), bytes.length))
@@ -331,7 +336,8 @@ export class Response implements StreamedResponse {
     if (status !== undefined) this.status(status)
     if (headers !== undefined) for (const name of Object.keys(headers)) this.header(name, headers[name]!)
     if (this.#hooks !== undefined) this.#beforeHead()
-    if (this.#encoder !== undefined && !this.#headers.has(HeaderFlag.ContentLength) && !isBodyless(this.#status)) this.#encoding = this.#encoder.stream(this)
+    if (this.#encoder !== undefined && !this.#headers.has(HeaderFlag.ContentLength) && !isBodyless(this.#status))
+      this.#encoding = this.#encoder.stream(this)
     const fields = this.#headers
     checkFramingFields(this.#status, fields, true)
     const framing = framingFor(this.#status, true, this.#versionMinor, fields.has(HeaderFlag.ContentLength))
@@ -353,7 +359,12 @@ export class Response implements StreamedResponse {
   write(chunk: Buffer | Uint8Array | string): Promise<boolean> {
     if (this.#state === FRESH) this.start()
     else if (this.#state === ENDED) throw new ResponseAlreadySentError('write()')
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const bytes =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     if (this.#encoding !== undefined) return this.#writeEncoded(bytes, false)
     return this.#writeOut(bytes)
   }
@@ -372,7 +383,10 @@ export class Response implements StreamedResponse {
           encoding.end(bytes)
         } else {
           encoding.write(bytes)
-          ;(encoding as unknown as { flush(kind: number, callback: () => void): void }).flush(zlibConstants.Z_SYNC_FLUSH, resolve)
+          ;(encoding as unknown as { flush(kind: number, callback: () => void): void }).flush(
+            zlibConstants.Z_SYNC_FLUSH,
+            resolve,
+          )
         }
       })
     } finally {
@@ -411,7 +425,8 @@ export class Response implements StreamedResponse {
       await this.#writeEncoded(Buffer.alloc(0), true)
       this.#encoding = undefined
     }
-    if (this.#declaredLength >= 0 && this.#bodyBytes !== this.#declaredLength && !this.#isHead) throw this.#lengthBroken()
+    if (this.#declaredLength >= 0 && this.#bodyBytes !== this.#declaredLength && !this.#isHead)
+      throw this.#lengthBroken()
     if (this.#chunked) this.#sink.queueText(LAST_CHUNK, LAST_CHUNK.length)
     this.#finish()
     return this.#sink.flush()
@@ -540,7 +555,8 @@ export class Response implements StreamedResponse {
    */
   #sendsPlainOk(body: string, bodyBytes: number, contentType: string): boolean {
     const sink = this.#sink
-    if (this.#status !== 200 || !this.#headers.isEmpty || this.#isHead || this.#versionMinor !== 1 || this.#wantsClose) return false
+    if (this.#status !== 200 || !this.#headers.isEmpty || this.#isHead || this.#versionMinor !== 1 || this.#wantsClose)
+      return false
     if (bodyBytes === 0 || sink.mustClose()) return false
     // ASCII throughout, so its length is its byte count.
     const head = `${okHeadPrefix(sink.serverLine, contentType)}${bodyBytes}\r\n\r\n`
@@ -625,6 +641,15 @@ export class Response implements StreamedResponse {
   #buildHead(framing: number, length: number): string {
     const close = this.#wantsClose || this.#closeDelimited || this.#sink.mustClose()
     this.#keepAlive = !close
-    return buildHead(this.#status, this.#headers, this.#sink.serverLine, true, framing, length, close, this.#versionMinor)
+    return buildHead(
+      this.#status,
+      this.#headers,
+      this.#sink.serverLine,
+      true,
+      framing,
+      length,
+      close,
+      this.#versionMinor,
+    )
   }
 }

@@ -16,7 +16,11 @@ export type StreamSource = Readable | AsyncIterable<Uint8Array | string>
  * @param onError - where a failing source is reported
  * @returns whether the whole source was sent
  */
-export async function pipeSource(res: StreamedResponse, source: StreamSource, onError: (err: unknown) => void): Promise<boolean> {
+export async function pipeSource(
+  res: StreamedResponse,
+  source: StreamSource,
+  onError: (err: unknown) => void,
+): Promise<boolean> {
   try {
     for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
       if (!(await res.write(chunk))) return false

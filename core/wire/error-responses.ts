@@ -34,7 +34,11 @@ const BY_RESULT: Readonly<Record<number, FixedResponse>> = Object.fromEntries(
 export const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
 
 function assemble(response: FixedResponse, serverLine: string, isHead: boolean): Buffer {
-  return Buffer.concat([response.statusLine, Buffer.from(serverLine + dateFieldLine(), 'latin1'), isHead ? response.restOfHead : response.rest])
+  return Buffer.concat([
+    response.statusLine,
+    Buffer.from(serverLine + dateFieldLine(), 'latin1'),
+    isHead ? response.restOfHead : response.rest,
+  ])
 }
 
 const HEAD_METHOD = Buffer.from('HEAD ', 'latin1')
@@ -49,7 +53,9 @@ const HEAD_METHOD = Buffer.from('HEAD ', 'latin1')
 export function isHeadRequestLine(buf: Buffer, pos: number, end: number): boolean {
   let i = pos
   while (i < end && (buf[i] === 0x0d || buf[i] === 0x0a)) i++
-  return end - i >= HEAD_METHOD.length && buf.compare(HEAD_METHOD, 0, HEAD_METHOD.length, i, i + HEAD_METHOD.length) === 0
+  return (
+    end - i >= HEAD_METHOD.length && buf.compare(HEAD_METHOD, 0, HEAD_METHOD.length, i, i + HEAD_METHOD.length) === 0
+  )
 }
 
 /**

@@ -23,7 +23,8 @@ const FLAG_BY_NAME: Readonly<Record<string, number>> = Object.assign(Object.crea
 function checkName(name: string): void {
   if (name.length === 0) throw new InvalidHeaderError(name, 'the name is empty')
   for (let i = 0; i < name.length; i++) {
-    if (TCHAR[name.charCodeAt(i)] !== 1 || name.charCodeAt(i) > 0x7f) throw new InvalidHeaderError(name, 'the name is not a token')
+    if (TCHAR[name.charCodeAt(i)] !== 1 || name.charCodeAt(i) > 0x7f)
+      throw new InvalidHeaderError(name, 'the name is not a token')
   }
 }
 
@@ -64,7 +65,8 @@ export class HeaderList {
     const fields = this.#fields
     if (fields !== null) {
       for (let i = 0; i < fields.length; i += 2) {
-        if (fields[i]!.toLowerCase() === lowerName) found = found === undefined ? fields[i + 1] : `${found}, ${fields[i + 1]}`
+        if (fields[i]!.toLowerCase() === lowerName)
+          found = found === undefined ? fields[i + 1] : `${found}, ${fields[i + 1]}`
       }
     }
     return found ?? (lowerName === 'content-type' ? this.#defaultType : undefined)
@@ -80,7 +82,10 @@ export class HeaderList {
     for (const v of values) this.#checkValue(name, v)
     const lower = name.toLowerCase()
     const flag = FLAG_BY_NAME[lower] ?? 0
-    if (flag === HeaderFlag.TransferEncoding && (values.length !== 1 || values[0]!.trim().toLowerCase() !== 'chunked')) {
+    if (
+      flag === HeaderFlag.TransferEncoding &&
+      (values.length !== 1 || values[0]!.trim().toLowerCase() !== 'chunked')
+    ) {
       // RFC 9112 §6.1: the server writes chunked only; another coding would not match the body.
       throw new InvalidHeaderError(name, `only chunked is written, not ${JSON.stringify(values.join(', '))}`)
     }
@@ -114,8 +119,10 @@ export class HeaderList {
   getAll(lowerName: string): string[] {
     const values: string[] = []
     const fields = this.#fields
-    if (fields !== null) for (let i = 0; i < fields.length; i += 2) if (fields[i]!.toLowerCase() === lowerName) values.push(fields[i + 1]!)
-    if (values.length === 0 && lowerName === 'content-type' && this.#defaultType !== undefined) values.push(this.#defaultType)
+    if (fields !== null)
+      for (let i = 0; i < fields.length; i += 2) if (fields[i]!.toLowerCase() === lowerName) values.push(fields[i + 1]!)
+    if (values.length === 0 && lowerName === 'content-type' && this.#defaultType !== undefined)
+      values.push(this.#defaultType)
     return values
   }
 
@@ -169,7 +176,8 @@ export class HeaderList {
   }
 
   #checkValue(name: string, value: unknown): void {
-    if (typeof value !== 'string') throw new InvalidHeaderError(name, `expected a string or number, got ${typeof value}`)
+    if (typeof value !== 'string')
+      throw new InvalidHeaderError(name, `expected a string or number, got ${typeof value}`)
     for (let i = 0; i < value.length; i++) {
       const c = value.charCodeAt(i)
       // RFC 9110 §5.5: CR, LF and NUL would split the response; other controls are invalid too.

@@ -27,7 +27,12 @@ export const Framing = {
  * @param hasDeclaredLength - whether the handler set a Content-Length
  * @returns one of {@link Framing}
  */
-export function framingFor(status: number, isStreamed: boolean, versionMinor: number, hasDeclaredLength: boolean): number {
+export function framingFor(
+  status: number,
+  isStreamed: boolean,
+  versionMinor: number,
+  hasDeclaredLength: boolean,
+): number {
   if (isBodyless(status)) return Framing.None
   if (!isStreamed || hasDeclaredLength) return Framing.Length
   return versionMinor === 0 ? Framing.CloseDelimited : Framing.Chunked
@@ -49,9 +54,18 @@ export function checkFramingFields(status: number, headers: HeaderList, isStream
     throw new InvalidHeaderError('Content-Length', `a ${status} response has no content to measure`)
   }
   if (!headers.has(HeaderFlag.TransferEncoding)) return
-  if (!isStreamed) throw new InvalidHeaderError('Transfer-Encoding', 'a whole body is sent with its Content-Length; stream it with res.start() to chunk it')
-  if (hasLength) throw new InvalidHeaderError('Transfer-Encoding', 'a response cannot carry both Transfer-Encoding and Content-Length')
-  if (isBodyless(status)) throw new InvalidHeaderError('Transfer-Encoding', `a ${status} response has no content to chunk`)
+  if (!isStreamed)
+    throw new InvalidHeaderError(
+      'Transfer-Encoding',
+      'a whole body is sent with its Content-Length; stream it with res.start() to chunk it',
+    )
+  if (hasLength)
+    throw new InvalidHeaderError(
+      'Transfer-Encoding',
+      'a response cannot carry both Transfer-Encoding and Content-Length',
+    )
+  if (isBodyless(status))
+    throw new InvalidHeaderError('Transfer-Encoding', `a ${status} response has no content to chunk`)
 }
 
 /**
@@ -87,7 +101,10 @@ export function buildHead(
     if (!headers.has(HeaderFlag.Server)) head += serverLine
     if (withDate && !headers.has(HeaderFlag.Date)) head += dateFieldLine()
     // The handler's chunked coding cannot reach an HTTP/1.0 client: its body ends with the connection.
-    head += framing === Framing.CloseDelimited && headers.has(HeaderFlag.TransferEncoding) ? headers.serialize(HeaderFlag.TransferEncoding) : headers.serialize()
+    head +=
+      framing === Framing.CloseDelimited && headers.has(HeaderFlag.TransferEncoding)
+        ? headers.serialize(HeaderFlag.TransferEncoding)
+        : headers.serialize()
   }
   return head + framingLines(headers, framing, length, close, versionMinor) + '\r\n'
 }
@@ -96,13 +113,20 @@ export function buildHead(
  * The framing and Connection field lines of a head, for {@link buildHead} and for heads whose
  * other parts are built once (the fixed error responses, `app.constant()`).
  */
-export function framingLines(headers: HeaderList | null, framing: number, length: number, close: boolean, versionMinor: number): string {
+export function framingLines(
+  headers: HeaderList | null,
+  framing: number,
+  length: number,
+  close: boolean,
+  versionMinor: number,
+): string {
   return lengthLine(headers, framing, length) + connectionLine(headers, close, versionMinor)
 }
 
 /** The Content-Length or Transfer-Encoding line the framing calls for, unless the handler set it. */
 export function lengthLine(headers: HeaderList | null, framing: number, length: number): string {
-  if (framing === Framing.Length) return headers !== null && headers.has(HeaderFlag.ContentLength) ? '' : `Content-Length: ${length}\r\n`
+  if (framing === Framing.Length)
+    return headers !== null && headers.has(HeaderFlag.ContentLength) ? '' : `Content-Length: ${length}\r\n`
   if (framing !== Framing.Chunked) return ''
   return headers !== null && headers.has(HeaderFlag.TransferEncoding) ? '' : 'Transfer-Encoding: chunked\r\n'
 }

@@ -1,6 +1,16 @@
 import { expect } from 'chai'
 import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { App, MemoryTransport } from '../../../index.js'
@@ -26,7 +36,8 @@ describe('res.file()', () => {
   let dir: string
   let big: Buffer
   let app: App
-  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => app.inject({ method, path, headers })
+  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    app.inject({ method, path, headers })
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'gatehouse-file-'))
@@ -35,7 +46,19 @@ describe('res.file()', () => {
     writeFileSync(join(dir, 'digits.txt'), '0123456789')
     utimesSync(join(dir, 'digits.txt'), OLD_MTIME_S, OLD_MTIME_S)
     writeFileSync(join(dir, 'empty.txt'), '')
-    for (const name of ['page.html', 'style.css', 'app.js', 'mod.mjs', 'data.json', 'logo.svg', 'photo.JPG', 'font.woff2', 'clip.mp4', 'blob.xyz', 'noext']) {
+    for (const name of [
+      'page.html',
+      'style.css',
+      'app.js',
+      'mod.mjs',
+      'data.json',
+      'logo.svg',
+      'photo.JPG',
+      'font.woff2',
+      'clip.mp4',
+      'blob.xyz',
+      'noext',
+    ]) {
       writeFileSync(join(dir, name), 'x')
     }
     mkdirSync(join(dir, 'sub'))
@@ -44,7 +67,9 @@ describe('res.file()', () => {
 
     app = new App({ serverHeader: false })
     app.get('/files/:name', (req, res) => res.file(join(dir, req.params.name)))
-    app.get('/typed', (_req, res) => res.file(join(dir, 'digits.txt'), { contentType: 'application/x-digits', cacheControl: 'max-age=60' }))
+    app.get('/typed', (_req, res) =>
+      res.file(join(dir, 'digits.txt'), { contentType: 'application/x-digits', cacheControl: 'max-age=60' }),
+    )
     app.get('/not-a-dir', (_req, res) => res.file(join(dir, 'hello.txt', 'inside')))
     app.get('/error-page', (_req, res) => res.status(404).file(join(dir, 'hello.txt')))
   })
@@ -167,7 +192,10 @@ describe('res.file()', () => {
 
     const modified: Record<string, Record<string, string>> = {
       'If-None-Match holds other tags only': { 'if-none-match': '"d-0", W/"e-16f6435cc88"' },
-      'If-None-Match does not match, whatever If-Modified-Since says': { 'if-none-match': '"other"', 'if-modified-since': OLD_DATE },
+      'If-None-Match does not match, whatever If-Modified-Since says': {
+        'if-none-match': '"other"',
+        'if-modified-since': OLD_DATE,
+      },
       'If-Modified-Since is earlier than Last-Modified': { 'if-modified-since': 'Thu, 02 Jan 2020 03:04:04 GMT' },
       'If-Modified-Since is not a date': { 'if-modified-since': 'yesterday' },
       'If-Modified-Since is a bare number that Date.parse reads as a year': { 'if-modified-since': '3000' },
@@ -190,7 +218,9 @@ describe('res.file()', () => {
       'If-Match names the weak ETag, which strong comparison never matches': { 'if-match': OLD_ETAG },
       'If-Unmodified-Since is earlier than Last-Modified': { 'if-unmodified-since': 'Thu, 02 Jan 2020 03:04:04 GMT' },
       'If-Match fails, whatever If-None-Match says': { 'if-match': '"other"', 'if-none-match': OLD_ETAG },
-      'If-Unmodified-Since fails in the obsolete RFC 850 form': { 'if-unmodified-since': 'Wednesday, 01-Jan-20 00:00:00 GMT' },
+      'If-Unmodified-Since fails in the obsolete RFC 850 form': {
+        'if-unmodified-since': 'Wednesday, 01-Jan-20 00:00:00 GMT',
+      },
     }
     for (const [when, headers] of Object.entries(failed)) {
       it(`answers 412 when ${when}`, async () => {
@@ -201,7 +231,10 @@ describe('res.file()', () => {
 
     it('reads If-Modified-Since in the asctime form, and ignores it when If-None-Match is there', async () => {
       expect((await get('/files/hello.txt', { 'if-modified-since': 'Thu Jan  2 03:04:05 2020' })).status).to.equal(304)
-      expect((await get('/files/hello.txt', { 'if-modified-since': 'Thu Jan  2 03:04:05 2020', 'if-none-match': '"x"' })).status).to.equal(200)
+      expect(
+        (await get('/files/hello.txt', { 'if-modified-since': 'Thu Jan  2 03:04:05 2020', 'if-none-match': '"x"' }))
+          .status,
+      ).to.equal(200)
     })
   })
 
@@ -359,7 +392,10 @@ describe('res.file()', () => {
       await transport.waitForOutput(200_000)
       truncateSync(path, 1000)
       await served
-      const failure = await sending!.then(() => undefined, (err: unknown) => err)
+      const failure = await sending!.then(
+        () => undefined,
+        (err: unknown) => err,
+      )
       expect((failure as { code?: string } | undefined)?.code).to.equal('ERR_CONTENT_LENGTH_MISMATCH')
       expect(transport.output.length).to.be.below(BIG_BYTES)
       expect(openDescriptors()).to.equal(before)

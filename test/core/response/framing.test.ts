@@ -13,7 +13,10 @@ describe('response framing', () => {
   describe('app.constant()', () => {
     it('refuses a body with 204, 304 or 1xx at registration, and sends a 204 with neither length nor body', async () => {
       for (const status of [204, 304, 103]) {
-        expect(() => new App().constant('GET', '/x', { status, body: 'gone' }), String(status)).to.throw(InvalidStatusError, String(status))
+        expect(() => new App().constant('GET', '/x', { status, body: 'gone' }), String(status)).to.throw(
+          InvalidStatusError,
+          String(status),
+        )
       }
       const app = new App()
       app.constant('GET', '/none', { status: 204, headers: { 'X-A': '1' } })
@@ -27,18 +30,24 @@ describe('response framing', () => {
       const app = new App()
       app.constant('GET', '/sized', { headers: { 'Content-Length': '2' }, body: 'hi' })
       expect(await servedText(app, GET('/sized'))).to.equal(response('200 OK', ['Content-Length: 2'], 'hi'))
-      expect(() => app.constant('GET', '/lies', { headers: { 'Content-Length': '3' }, body: 'hi' })).to.throw(ContentLengthMismatchError)
+      expect(() => app.constant('GET', '/lies', { headers: { 'Content-Length': '3' }, body: 'hi' })).to.throw(
+        ContentLengthMismatchError,
+      )
     })
 
     it('refuses a Transfer-Encoding, since a constant body is whole', () => {
-      expect(() => new App().constant('GET', '/x', { headers: { 'Transfer-Encoding': 'chunked' }, body: 'hi' })).to.throw(InvalidHeaderError, 'Transfer-Encoding')
+      expect(() =>
+        new App().constant('GET', '/x', { headers: { 'Transfer-Encoding': 'chunked' }, body: 'hi' }),
+      ).to.throw(InvalidHeaderError, 'Transfer-Encoding')
     })
 
-    it("closes after answering when its own fields say Connection: close, and says so once", async () => {
+    it('closes after answering when its own fields say Connection: close, and says so once', async () => {
       const app = new App()
       app.constant('GET', '/bye', { headers: { Connection: 'close' }, body: 'bye' })
       app.constant('GET', '/hi', { body: 'hi' })
-      expect(await servedText(app, GET('/bye') + GET('/hi'))).to.equal(response('200 OK', ['Connection: close', 'Content-Length: 3'], 'bye'))
+      expect(await servedText(app, GET('/bye') + GET('/hi'))).to.equal(
+        response('200 OK', ['Connection: close', 'Content-Length: 3'], 'bye'),
+      )
     })
   })
 
@@ -46,18 +55,27 @@ describe('response framing', () => {
     const text = (b: ResponseBuilder): string => Buffer.concat(b.build()).toString('latin1')
 
     it("sends the handler's Content-Length once, and refuses one that is not the body's", () => {
-      expect(text(new ResponseBuilder(200).header('Content-Length', 2).body('hi'))).to.equal('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi')
-      expect(() => new ResponseBuilder(200).header('Content-Length', 5).body('hi').build()).to.throw(ContentLengthMismatchError)
+      expect(text(new ResponseBuilder(200).header('Content-Length', 2).body('hi'))).to.equal(
+        'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi',
+      )
+      expect(() => new ResponseBuilder(200).header('Content-Length', 5).body('hi').build()).to.throw(
+        ContentLengthMismatchError,
+      )
     })
 
     it('builds 204 and 304 without a length, and refuses a body for them', () => {
       expect(text(new ResponseBuilder(204))).to.equal('HTTP/1.1 204 No Content\r\n\r\n')
-      expect(text(new ResponseBuilder(304).header('ETag', '"a"'))).to.equal('HTTP/1.1 304 Not Modified\r\nETag: "a"\r\n\r\n')
+      expect(text(new ResponseBuilder(304).header('ETag', '"a"'))).to.equal(
+        'HTTP/1.1 304 Not Modified\r\nETag: "a"\r\n\r\n',
+      )
       expect(() => new ResponseBuilder(204).body('x').build()).to.throw(InvalidStatusError, '204')
     })
 
     it('refuses a Transfer-Encoding for its whole body, and any coding but chunked at once', () => {
-      expect(() => new ResponseBuilder(200).header('Transfer-Encoding', 'chunked').body('hi').build()).to.throw(InvalidHeaderError, 'Transfer-Encoding')
+      expect(() => new ResponseBuilder(200).header('Transfer-Encoding', 'chunked').body('hi').build()).to.throw(
+        InvalidHeaderError,
+        'Transfer-Encoding',
+      )
       expect(() => new ResponseBuilder(200).header('Transfer-Encoding', 'gzip')).to.throw(InvalidHeaderError, 'gzip')
     })
   })
@@ -91,7 +109,9 @@ describe('response framing', () => {
     })
 
     it("chunks a stream once under the handler's Transfer-Encoding, and close-delimits it for HTTP/1.0 without the field", async () => {
-      expect(await servedText(app, GET('/te-stream'))).to.equal(response('200 OK', ['Transfer-Encoding: chunked'], '2\r\nhi\r\n0\r\n\r\n'))
+      expect(await servedText(app, GET('/te-stream'))).to.equal(
+        response('200 OK', ['Transfer-Encoding: chunked'], '2\r\nhi\r\n0\r\n\r\n'),
+      )
       expect(await servedText(app, GET('/te-stream', '1.0'))).to.equal(response('200 OK', ['Connection: close'], 'hi'))
     })
 
@@ -101,7 +121,9 @@ describe('response framing', () => {
     })
 
     it('writes no body bytes for a streamed 204', async () => {
-      expect(await servedText(app, GET('/stream-204') + HEAD('/stream-204'))).to.equal(response('204 No Content', []) + response('204 No Content', []))
+      expect(await servedText(app, GET('/stream-204') + HEAD('/stream-204'))).to.equal(
+        response('204 No Content', []) + response('204 No Content', []),
+      )
     })
   })
 })
