@@ -1,0 +1,32 @@
+import { expect } from 'chai'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { repositoryRoot } from '../helpers/repository-root.js'
+
+/** The folders whose every source file docs/architecture.md names, so a newcomer can find each one. */
+const DOCUMENTED = ['core', 'router', 'waf', 'certs', 'transports', 'sessions']
+
+const root = repositoryRoot(import.meta.url)
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(join(root, folder)).flatMap((name) => {
+    const path = join(root, folder, name)
+    if (statSync(path).isDirectory()) return sourceFiles(relative(root, path))
+    return name.endsWith('.ts') ? [relative(root, path)] : []
+  })
+}
+
+describe('docs/architecture.md', () => {
+  const doc = readFileSync(join(root, 'docs/architecture.md'), 'utf8')
+
+  it('names every source file of the documented folders by its path', () => {
+    const missing = DOCUMENTED.flatMap(sourceFiles).filter((file) => !doc.includes(file))
+    expect(missing).to.deep.equal([])
+  })
+
+  it('names no file that does not exist', () => {
+    const named = [...doc.matchAll(/\b((?:core|router|waf|certs|transports|sessions)\/[\w/.-]+\.ts)\b/g)].map((m) => m[1]!)
+    const files = new Set(DOCUMENTED.flatMap(sourceFiles))
+    expect([...new Set(named)].filter((file) => !files.has(file))).to.deep.equal([])
+  })
+})
