@@ -15,9 +15,18 @@ export interface OutputEvents {
   writing(): number
   /** The writes of one flush are done. @param token - what `writing` returned */
   written(token: number): void
+  /** A piece of a flush was accepted: the write timeout counts again from now. */
+  progressed(): void
   /** A write accepted nothing or failed; the connection is over. @param err - the failure, if any */
   failed(err: unknown): void
 }
+
+/**
+ * A flush hands the transport at most this many bytes of a large buffer at a time: each piece
+ * accepted is progress, so the write timeout measures a client that stopped reading, not the
+ * length of the transfer (a socket reports nothing until all it was given has drained).
+ */
+const WRITE_PIECE_BYTES = 64 * 1024
 
 /**
  * The response bytes of one connection on their way out: queued, then written in order by one
@@ -129,7 +138,7 @@ export class SessionOutput extends OutputQueue implements TurnEndTask {
       let chunks: Buffer[] | undefined = first
       while (chunks !== undefined) {
         if (this.isBroken) return false
-        if (!(await writeAll(this.#transport, chunks))) return this.#fail(undefined)
+        if (!(await this.#writeInPieces(chunks))) return this.#fail(undefined)
         chunks = this.isEmpty ? undefined : this.take()
       }
       return true
@@ -139,6 +148,21 @@ export class SessionOutput extends OutputQueue implements TurnEndTask {
       this.#flushing = undefined
       this.#events.written(token)
     }
+  }
+
+  /** Writes `chunks` whole, or a piece at a time when one is large, telling of each piece's progress. */
+  async #writeInPieces(chunks: Buffer[]): Promise<boolean> {
+    let large = false
+    for (const chunk of chunks) if (chunk.length > WRITE_PIECE_BYTES) large = true
+    if (!large) return writeAll(this.#transport, chunks)
+    for (const chunk of chunks) {
+      for (let offset = 0; offset < chunk.length; offset += WRITE_PIECE_BYTES) {
+        if (this.isBroken) return false
+        if (!(await writeAll(this.#transport, [chunk.subarray(offset, offset + WRITE_PIECE_BYTES)]))) return false
+        this.#events.progressed()
+      }
+    }
+    return true
   }
 
   #fail(err: unknown): false {

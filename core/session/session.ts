@@ -606,6 +606,11 @@ export class Session {
     }
   }
 
+  /** A piece of a flush was accepted: the write timeout counts time without progress. @internal */
+  progressed(): void {
+    if (this.#stage === Stage.Write) this.enterStage(Stage.Write, this.host.config.timeouts.writeTimeoutMs)
+  }
+
   /** A write accepted nothing or failed. @internal */
   failed(err: unknown): void {
     this.endWith(err === undefined || isOrdinaryDisconnect(err) ? 'client-closed' : 'error')

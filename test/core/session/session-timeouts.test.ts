@@ -1,12 +1,30 @@
 import { expect } from 'chai'
 import sinon from 'sinon'
 import { MemoryTransport } from '../../../transports/memory-transport.js'
+import type { Transport } from '../../../transports/transport.js'
 import type { UserConfig } from '../../../core/config/config.js'
 import { testApp } from '../../helpers/test-app.js'
 import { maskDates } from '../../helpers/mask-dates.js'
 import { RecordingTransport } from '../../helpers/recording-transport.js'
 import { errorResponse, response, textResponse } from '../../helpers/expected-response.js'
 import { turnEnded } from '../../helpers/turn-end.js'
+
+/** A peer that reads 64 KiB per 100 ms: each write resolves once its bytes would have been read. */
+class SlowReaderTransport implements Transport {
+  constructor(readonly memory: MemoryTransport) {}
+  get isOpen(): boolean {
+    return this.memory.isOpen
+  }
+  read(): Promise<Buffer | null> {
+    return this.memory.read()
+  }
+  write(bytes: Buffer): Promise<number> {
+    return new Promise((resolve) => setTimeout(() => resolve(this.memory.write(bytes)), Math.ceil(bytes.length / 65536) * 100))
+  }
+  close(): void {
+    this.memory.close()
+  }
+}
 
 const REQUEST_TIMEOUT = errorResponse('408 Request Timeout', 'Request timeout')
 const HANDLER_TIMEOUT = errorResponse('503 Service Unavailable', 'Handler timeout')
@@ -182,6 +200,19 @@ describe('Session: timeouts', () => {
       await served
       expect(t.calls.length).to.equal(1)
       expect(t.isOpen).to.equal(false)
+    })
+
+    it('counts time without progress, not the whole transfer: a slow client still reading gets all of a large body', async () => {
+      const big = testApp({ timeouts: TIMEOUTS })
+      const body = Buffer.alloc(2 * 1024 * 1024, 0x61)
+      big.get('/big', (_req, res) => res.send(body))
+      const t = new SlowReaderTransport(new MemoryTransport({ input: ['GET /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'], endAfterInput: false }))
+      const served = big.serve(t)
+      // 2 MiB at 64 KiB per 100 ms: 3.2 s in all, far past writeTimeoutMs (500 ms), never 500 ms without progress.
+      await clock.tickAsync(4000)
+      await served
+      expect(t.memory.output.length).to.be.greaterThan(body.length)
+      expect(t.memory.output.subarray(-body.length).equals(body)).to.equal(true)
     })
   })
 
