@@ -10,6 +10,10 @@ const UNITS: readonly string[] = [
   "'((((", '<a <a ', '<img src=x ', '{{{{', '${${', '#{', ';;;;', '$($(', '`', '/*/*', '--', "''''", '"or"',
   'union union ', 'sleep(sleep(', '\\\\', '../', '....//', 'javascript:', '&#&#x', '%25%', '%u', 'on=on=', ' onx', '|||',
   'a:a:', '<%', '@(', 'http://', '\r\n', '\n;', '( ', '1 or ', "' or '", '<!--', '<!entity', '<script', 'char(', '@@', ';a', '{{7', '${x', '%2',
+  // Units for the shell-grammar, PHP-call, SQL-dialect, script-reading, Java and path-resolution readings.
+  '$[', '${a#', '<<<', '<(', '/[a]', '{a,', 'f(){ f|', 'a=b&&$', ';.sh ', '~-', 'time ', '| sh', '$a(', '$a[1]', '$ {', '(x)(',
+  '/*x*/', '//\n', '::int', "'@>'", "'x'='", 'if(1=', ') like ', 'url(', '<v:', ' onx=', '(![]', '(document)', '["a"]',
+  'cnVudGltZQ', 'java.lang.', 'x.php. ', './', 'a/../', '/.x', 'sess=', '<a b="&lt;', '<![CDATA[',
 ]
 const SMALL = 16 * 1024
 const RUNS = 5

@@ -292,8 +292,10 @@ function hasShellConstruct(value: string): boolean {
 /** `{l,-lh}s`, `c{a,oun}t`, `{,ifconfig}`: a brace list without spaces whose expansions include a command. */
 function braceExpansion(value: string): boolean {
   for (let open = value.indexOf('{'); open !== -1; open = value.indexOf('{', open + 1)) {
-    const close = value.indexOf('}', open + 1)
-    if (close === -1 || close - open > 64) continue
+    // The closing brace is looked for within 64 characters only, so runs of `{` cost a bounded scan each.
+    let close = open + 1
+    while (close < value.length && close - open <= 64 && codeAt(value, close) !== 125) close++
+    if (codeAt(value, close) !== 125) continue
     const inside = value.slice(open + 1, close)
     if (inside.indexOf(',') === -1 || !/^[a-z0-9_.,/ -]*$/.test(inside)) continue
     let start = open

@@ -56,12 +56,15 @@ export function detectXss(value: string, hits: number = scanSignatures(value)): 
   if (text.indexOf(':') !== -1 && hasScriptUrl(text)) return true
   if (sinks) return true
   if (text.indexOf('url') !== -1 && CSS_SCRIPT_URL.test(text)) return true
-  if ((text.indexOf('/*') !== -1 || text.indexOf('[') !== -1 || text.indexOf(' ') !== -1) && text.indexOf('(') + text.indexOf('[') + text.indexOf('.') > -3) {
+  if ((text.indexOf('/*') !== -1 || text.indexOf('[') !== -1 || text.indexOf(')') !== -1 || text.indexOf(' .') !== -1) && SCRIPT_OBJECT.test(text)) {
     const script = asScript(text)
     if (script !== text && (scanSignatures(script) & Family.XssSink) !== 0) return true
   }
   return text.indexOf('(') !== -1 || text.indexOf('`') !== -1 ? hasBreakoutCall(text) : false
 }
+
+/** The globals a sink hangs off; only a value naming one is read again as script. */
+const SCRIPT_OBJECT = /document|window|self|top|parent|frames|location|globalthis|string|constructor/
 
 /** A CSS `url(…)` that loads a script URL, the colon optional as old engines read it. */
 const CSS_SCRIPT_URL = /url\s{0,8}\(\s{0,8}["']?\s{0,8}(?:java|vb|live)script/
