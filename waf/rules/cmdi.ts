@@ -143,6 +143,8 @@ const enum Separator {
   Substitution,
   /** After `time`, `nohup`, `sudo` and the like, which run the command that follows. */
   Prefixed,
+  /** After such a prefix opening the value: read as the start, but no second prefix is followed. */
+  PrefixedStart,
 }
 
 /**
@@ -176,7 +178,7 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   if (braced && next === 44) j++
   const strong = STRONG.has(word)
   if (!strong && !WEAK.has(word)) return false
-  if (spaced && !end && COMMAND_PREFIXES.has(word) && separator !== Separator.Prefixed && prefixedCommand(text, j, separator)) return true
+  if (spaced && !end && COMMAND_PREFIXES.has(word) && separator !== Separator.Prefixed && separator !== Separator.PrefixedStart && prefixedCommand(text, j, separator)) return true
   if (hasPath && separator !== Separator.Start) return true
   if (!spaced && !isTerminator(next)) return false
   const shellArgument = spaced && !end && isShellArgument(text, j, word)
@@ -185,6 +187,7 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   if (separator === Separator.Pipe && SHELL_INTERPRETERS.has(word) && (end || isTerminator(next) || next === 45)) return true
   switch (separator) {
     case Separator.Start:
+    case Separator.PrefixedStart:
       // A whole value that is a command line is also how documentation and snippets look ("ls -la",
       // "curl -X POST https://…"): only a command aimed at the system itself, or one whose name is
       // no word, counts there.
@@ -228,7 +231,7 @@ function prefixedCommand(text: string, from: number, separator: Separator): bool
     while (i < text.length && codeAt(text, i) <= 32) i++
   }
   // Opening the value, the prefixed command must read as a command line on its own.
-  return commandAt(text, i, separator === Separator.Start ? Separator.Start : Separator.Prefixed)
+  return commandAt(text, i, separator === Separator.Start ? Separator.PrefixedStart : Separator.Prefixed)
 }
 
 function isShellArgument(text: string, j: number, word: string): boolean {
