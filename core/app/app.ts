@@ -1,7 +1,6 @@
 import { Router } from '../../router/router.js'
 import type { RouteMatch } from '../../router/route-match.js'
 import type { RouteParams } from '../../router/route-params.js'
-import type { RouteHandler } from './route-args.js'
 import { Waf } from '../../waf/waf.js'
 import type { WafEvent } from '../../waf/verdict.js'
 import type { Transport } from '../../transports/transport.js'
@@ -9,7 +8,7 @@ import { resolveConfig, type Config, type UserConfig } from '../config/config.js
 import type { ErrorHook, Handler } from '../route/handler.js'
 import { Request } from '../request/request.js'
 import type { Response } from '../response/response.js'
-import type { RouteEntry, RouteOptions } from '../route/route-entry.js'
+import type { RouteEntry } from '../route/route-entry.js'
 import type { SessionHost } from '../session/session-host.js'
 import { TimerLists } from '../session/stage-timer.js'
 import { Session } from '../session/session.js'
@@ -18,7 +17,8 @@ import { WafRequestBlockedError } from '../../waf/errors.js'
 import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { runChain } from './dispatch.js'
 import { ResponseRecord, type FinishedResponse, type LifecycleHooks } from './response-record.js'
-import { middlewareFor, middlewareForPath, type MiddlewareScope } from './middleware-scope.js'
+import { addMiddleware, middlewareFor, middlewareForPath, normalizePrefix, type MiddlewareScope } from './middleware-scope.js'
+import { RouteMethods } from './route-methods.js'
 import { validateRouteOptions } from './route-options.js'
 import { AddressInUseError, InvalidOptionError } from './errors.js'
 import { RouteGroup, type RouteRegistrar } from './route-group.js'
@@ -75,7 +75,7 @@ const notFoundDefault: Handler = (_req, res) => res.sendError(404, 'Not Found')
  * const server = await app.listen({ port: 8080 })
  * ```
  */
-export class App {
+export class App extends RouteMethods {
   /** The validated configuration, every default filled in. */
   readonly config: Config
   readonly #router: Router<RouteEntry>
@@ -112,6 +112,7 @@ export class App {
    * @throws UnknownConfigKeyError / InvalidConfigError naming the bad key
    */
   constructor(config?: UserConfig) {
+    super()
     this.config = resolveConfig(config ?? {})
     this.#lifecycle = { onResponse: [], onFinish: [], report: (err) => this.#reportError(err) }
     this.#router = new Router<RouteEntry>(this.config.router)
@@ -141,55 +142,6 @@ export class App {
     this.#sessionBinding = new SessionBinding(this.sessions, (err) => this.#reportError(err))
     sessionResourceRoutes(this, this.sessions)
     this.#webSockets = new WebSocketRoutes(this.sessions)
-  }
-
-  /** Registers a GET route (HEAD falls back to it). @returns this app */
-  get<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  get<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  get(path: string, ...args: unknown[]): this {
-    return this.#add('GET', path, args)
-  }
-  /** Registers a POST route. @returns this app */
-  post<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  post<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  post(path: string, ...args: unknown[]): this {
-    return this.#add('POST', path, args)
-  }
-  /** Registers a PUT route. @returns this app */
-  put<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  put<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  put(path: string, ...args: unknown[]): this {
-    return this.#add('PUT', path, args)
-  }
-  /** Registers a PATCH route. @returns this app */
-  patch<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  patch<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  patch(path: string, ...args: unknown[]): this {
-    return this.#add('PATCH', path, args)
-  }
-  /** Registers a DELETE route. @returns this app */
-  delete<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  delete<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  delete(path: string, ...args: unknown[]): this {
-    return this.#add('DELETE', path, args)
-  }
-  /** Registers a HEAD route (otherwise HEAD uses GET's). @returns this app */
-  head<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  head<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  head(path: string, ...args: unknown[]): this {
-    return this.#add('HEAD', path, args)
-  }
-  /** Registers an OPTIONS route (otherwise OPTIONS answers 204 with `Allow`). @returns this app */
-  options<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  options<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  options(path: string, ...args: unknown[]): this {
-    return this.#add('OPTIONS', path, args)
-  }
-  /** Registers a route for every method without a route of its own. @returns this app */
-  all<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  all<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  all(path: string, ...args: unknown[]): this {
-    return this.#add('*', path, args)
   }
 
   /**
@@ -229,7 +181,7 @@ export class App {
    * @returns this app
    */
   upgrade<Path extends string>(path: Path, handler: (req: Request<RouteParams<Path>>, connection: DetachedConnection) => unknown): this {
-    return this.#add('GET', path, [
+    return this.addRoute('GET', path, [
       async (req: Request<RouteParams<Path>>, res: Response) => {
         if (!req.isUpgrade) {
           res.sendError(426, 'Upgrade Required')
@@ -586,7 +538,8 @@ export class App {
     return redirect.#host
   }
 
-  #add(method: string, path: string, args: readonly unknown[]): this {
+  /** @internal */
+  protected override addRoute(method: string, path: string, args: readonly unknown[]): this {
     return this.#register({ kind: 'route', method, path, args, scope: this.#scope })
   }
 
@@ -742,29 +695,4 @@ export class App {
       }
     }
   }
-}
-
-/** Adds middleware given as `use([prefix], ...handlers)` to a scope, the prefix below `base`. @internal */
-export function addMiddleware(scope: MiddlewareScope, base: string, first: string | Handler, rest: readonly Handler[]): void {
-  const prefix = typeof first === 'string' ? normalizePrefix(first, 'use') : ''
-  const handlers = typeof first === 'string' ? rest : [first, ...rest]
-  if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) throw new InvalidOptionError('use', 'expected one or more middleware functions')
-  for (const handler of handlers) scope.middleware.push({ prefix: joinPaths(base, prefix), handler })
-}
-
-/**
- * @param prefix - a path prefix as given
- * @param key - the option's name, for the message
- * @returns it without a trailing slash (`''` for `/`)
- */
-export function normalizePrefix(prefix: string, key: string): string {
-  if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/'))) throw new InvalidOptionError(key, `expected a path starting with /, got ${JSON.stringify(prefix)}`)
-  if (/[?#]/.test(prefix)) throw new InvalidOptionError(key, `a prefix has no query or fragment: ${JSON.stringify(prefix)}`)
-  return prefix.replace(/\/+$/, '')
-}
-
-/** `/api` + `/todos` → `/api/todos`; a route path `/` under a prefix is the prefix itself. */
-export function joinPaths(prefix: string, path: string): string {
-  if (prefix === '') return path
-  return path === '/' || path === '' ? prefix : prefix + path
 }

@@ -1,4 +1,5 @@
 import type { Handler } from '../route/handler.js'
+import { InvalidOptionError } from './errors.js'
 
 /** A middleware with the path prefix it is limited to (`''` for every path). @internal */
 export interface ScopedMiddleware {
@@ -71,4 +72,29 @@ export function middlewareForPath(scope: MiddlewareScope, path: string): Handler
 
 function onlyUnder(entry: ScopedMiddleware): Handler {
   return (req, res, next) => (isUnder(req.path, entry.prefix) ? entry.handler(req, res, next) : next())
+}
+
+/** Adds middleware given as `use([prefix], ...handlers)` to a scope, the prefix below `base`. @internal */
+export function addMiddleware(scope: MiddlewareScope, base: string, first: string | Handler, rest: readonly Handler[]): void {
+  const prefix = typeof first === 'string' ? normalizePrefix(first, 'use') : ''
+  const handlers = typeof first === 'string' ? rest : [first, ...rest]
+  if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) throw new InvalidOptionError('use', 'expected one or more middleware functions')
+  for (const handler of handlers) scope.middleware.push({ prefix: joinPaths(base, prefix), handler })
+}
+
+/**
+ * @param prefix - a path prefix as given
+ * @param key - the option's name, for the message
+ * @returns it without a trailing slash (`''` for `/`)
+ */
+export function normalizePrefix(prefix: string, key: string): string {
+  if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/'))) throw new InvalidOptionError(key, `expected a path starting with /, got ${JSON.stringify(prefix)}`)
+  if (/[?#]/.test(prefix)) throw new InvalidOptionError(key, `a prefix has no query or fragment: ${JSON.stringify(prefix)}`)
+  return prefix.replace(/\/+$/, '')
+}
+
+/** `/api` + `/todos` → `/api/todos`; a route path `/` under a prefix is the prefix itself. */
+export function joinPaths(prefix: string, path: string): string {
+  if (prefix === '') return path
+  return path === '/' || path === '' ? prefix : prefix + path
 }

@@ -1,10 +1,8 @@
-import type { RouteParams } from '../../router/route-params.js'
-import type { RouteHandler } from './route-args.js'
 import type { Handler } from '../route/handler.js'
-import type { RouteOptions } from '../route/route-entry.js'
 import type { ConstantResponseInit } from '../response/constant-response.js'
 import type { MiddlewareScope } from './middleware-scope.js'
-import { addMiddleware, joinPaths, normalizePrefix } from './app.js'
+import { addMiddleware, joinPaths, normalizePrefix } from './middleware-scope.js'
+import { RouteMethods } from './route-methods.js'
 
 
 /** How a group hands its routes to its App. @internal */
@@ -24,7 +22,7 @@ export interface RouteRegistrar {
  * api.get('/todos/:id', (req, res) => res.json({ id: req.params.id }))
  * ```
  */
-export class RouteGroup {
+export class RouteGroup extends RouteMethods {
   readonly #registrar: RouteRegistrar
   readonly #scope: MiddlewareScope
 
@@ -34,6 +32,7 @@ export class RouteGroup {
    * @param prefix - its prefix below the parent's
    */
   constructor(registrar: RouteRegistrar, parent: MiddlewareScope, prefix: string) {
+    super()
     this.#registrar = registrar
     this.#scope = { prefix: joinPaths(parent.prefix, normalizePrefix(prefix, 'group')), middleware: [], parent }
   }
@@ -41,55 +40,6 @@ export class RouteGroup {
   /** The group's full path prefix. */
   get prefix(): string {
     return this.#scope.prefix
-  }
-
-  /** Registers a GET route under the prefix. @returns this group */
-  get<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  get<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  get(path: string, ...args: unknown[]): this {
-    return this.#add('GET', path, args)
-  }
-  /** Registers a POST route under the prefix. @returns this group */
-  post<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  post<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  post(path: string, ...args: unknown[]): this {
-    return this.#add('POST', path, args)
-  }
-  /** Registers a PUT route under the prefix. @returns this group */
-  put<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  put<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  put(path: string, ...args: unknown[]): this {
-    return this.#add('PUT', path, args)
-  }
-  /** Registers a PATCH route under the prefix. @returns this group */
-  patch<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  patch<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  patch(path: string, ...args: unknown[]): this {
-    return this.#add('PATCH', path, args)
-  }
-  /** Registers a DELETE route under the prefix. @returns this group */
-  delete<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  delete<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  delete(path: string, ...args: unknown[]): this {
-    return this.#add('DELETE', path, args)
-  }
-  /** Registers a HEAD route under the prefix. @returns this group */
-  head<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  head<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  head(path: string, ...args: unknown[]): this {
-    return this.#add('HEAD', path, args)
-  }
-  /** Registers an OPTIONS route under the prefix. @returns this group */
-  options<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  options<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  options(path: string, ...args: unknown[]): this {
-    return this.#add('OPTIONS', path, args)
-  }
-  /** Registers a route for every method under the prefix. @returns this group */
-  all<Path extends string, const O extends RouteOptions>(path: Path, options: O, ...handlers: RouteHandler<Path, O>[]): this
-  all<Path extends string>(path: Path, ...handlers: Handler<RouteParams<Path>>[]): this
-  all(path: string, ...args: unknown[]): this {
-    return this.#add('*', path, args)
   }
 
   /** Registers a fixed response under the prefix (no middleware runs for it). @returns this group */
@@ -141,7 +91,8 @@ export class RouteGroup {
     this.#registrar.register(kind, method, joinPaths(this.#scope.prefix, path), args, scope)
   }
 
-  #add(method: string, path: string, args: readonly unknown[]): this {
+  /** @internal */
+  protected override addRoute(method: string, path: string, args: readonly unknown[]): this {
     this.#registrar.register('route', method, joinPaths(this.#scope.prefix, path), args, this.#scope)
     return this
   }
