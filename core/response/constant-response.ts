@@ -1,8 +1,8 @@
 import { HeaderFlag, HeaderList } from '../wire/header-list.js'
-import { Framing, checkFramingFields, connectionLine, framingFor, lengthLine } from '../wire/response-head.js'
-import { isBodyless, statusLine } from '../wire/status-lines.js'
+import { connectionLine, framingForWholeBody, lengthLine } from '../wire/response-head.js'
+import { statusLine } from '../wire/status-lines.js'
 import { dateFieldLine } from '../wire/date-cache.js'
-import { ContentLengthMismatchError, InvalidStatusError } from '../errors.js'
+import { InvalidStatusError } from '../errors.js'
 import type { RequestHead } from '../wire/request-head.js'
 import type { ResponseSink } from './response-sink.js'
 
@@ -52,15 +52,7 @@ export function buildConstant(init: ConstantResponseInit): ConstantResponse {
   for (const [name, value] of Object.entries(init.headers ?? {})) headers.set(name, value)
   const body = init.body ?? ''
   const bodyBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length
-  // RFC 9110 §15.3.5, §15.4.5: the client would read these bytes as the next response.
-  if (isBodyless(status) && bodyBytes > 0)
-    throw new InvalidStatusError(status, `a ${status} response has no content, but a body was given`)
-  checkFramingFields(status, headers, false)
-  const hasLength = headers.has(HeaderFlag.ContentLength)
-  const framing = framingFor(status, false, 1, hasLength)
-  if (framing === Framing.Length && hasLength && Number(headers.get('content-length')) !== bodyBytes) {
-    throw new ContentLengthMismatchError(Number(headers.get('content-length')), bodyBytes)
-  }
+  const framing = framingForWholeBody(status, headers, bodyBytes)
   const length = lengthLine(headers, framing, bodyBytes)
   return {
     start: statusLine(status),

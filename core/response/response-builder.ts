@@ -1,7 +1,6 @@
-import { HeaderFlag, HeaderList } from '../wire/header-list.js'
-import { isBodyless } from '../wire/status-lines.js'
-import { Framing, buildHead, checkFramingFields, framingFor } from '../wire/response-head.js'
-import { ContentLengthMismatchError, InvalidStatusError } from '../errors.js'
+import { HeaderList } from '../wire/header-list.js'
+import { buildHead, framingForWholeBody } from '../wire/response-head.js'
+import { InvalidStatusError } from '../errors.js'
 
 /**
  * Builds pre-serialized response bytes for `res.sendRaw()`: status line, validated headers, a
@@ -63,14 +62,7 @@ export class ResponseBuilder {
     for (const chunk of this.#body) length += chunk.length
     const status = this.#status
     const headers = this.#headers
-    if (isBodyless(status) && length > 0)
-      throw new InvalidStatusError(status, `a ${status} response has no content, but a body was given`)
-    checkFramingFields(status, headers, false)
-    const hasLength = headers.has(HeaderFlag.ContentLength)
-    const framing = framingFor(status, false, 1, hasLength)
-    if (framing === Framing.Length && hasLength && Number(headers.get('content-length')) !== length) {
-      throw new ContentLengthMismatchError(Number(headers.get('content-length')), length)
-    }
+    const framing = framingForWholeBody(status, headers, length)
     const head = buildHead(status, headers, '', this.#withDate, framing, length, false, 1)
     return [Buffer.from(head, 'latin1'), ...this.#body]
   }

@@ -1,4 +1,4 @@
-import { InvalidHeaderError } from '../errors.js'
+import { ContentLengthMismatchError, InvalidHeaderError, InvalidStatusError } from '../errors.js'
 import { HeaderFlag, type HeaderList } from './header-list.js'
 import { statusLine, isBodyless } from './status-lines.js'
 import { dateFieldLine } from './date-cache.js'
@@ -83,6 +83,29 @@ export function checkFramingFields(status: number, headers: HeaderList, isStream
  * @param versionMinor - the request's minor version: an HTTP/1.0 client kept open is told so
  * @returns the head, ending with the empty line
  */
+/**
+ * The framing of a response whose whole body is known when it is built (`app.constant()`,
+ * `ResponseBuilder`), checked under the rules every head obeys.
+ * @param status - the status code
+ * @param headers - the fields the user set
+ * @param bodyBytes - the body's length in bytes
+ * @returns how the body is delimited
+ * @throws InvalidStatusError for a body with a status that has none (the client would read it as
+ *   the next response, RFC 9110 §15.3.5, §15.4.5); InvalidHeaderError for a framing field the
+ *   status or a whole body forbids; ContentLengthMismatchError for a Content-Length other than the body's
+ */
+export function framingForWholeBody(status: number, headers: HeaderList, bodyBytes: number): number {
+  if (isBodyless(status) && bodyBytes > 0)
+    throw new InvalidStatusError(status, `a ${status} response has no content, but a body was given`)
+  checkFramingFields(status, headers, false)
+  const hasLength = headers.has(HeaderFlag.ContentLength)
+  const framing = framingFor(status, false, 1, hasLength)
+  if (framing === Framing.Length && hasLength && Number(headers.get('content-length')) !== bodyBytes) {
+    throw new ContentLengthMismatchError(Number(headers.get('content-length')), bodyBytes)
+  }
+  return framing
+}
+
 export function buildHead(
   status: number,
   headers: HeaderList | null,
