@@ -17,7 +17,7 @@ import { WafRequestBlockedError } from '../../waf/errors.js'
 import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { runChain } from './dispatch.js'
 import { ResponseRecord, type FinishedResponse, type LifecycleHooks } from './response-record.js'
-import { addMiddleware, middlewareFor, middlewareForPath, normalizePrefix, type MiddlewareScope } from './middleware-scope.js'
+import { addMiddleware, chainForPath, middlewareFor, normalizePrefix, type MiddlewareScope } from './middleware-scope.js'
 import { RouteMethods } from './route-methods.js'
 import { validateRouteOptions } from './route-options.js'
 import { AddressInUseError, InvalidOptionError } from './errors.js'
@@ -611,17 +611,17 @@ export class App extends RouteMethods {
         return this.#runWithSession(this.#chain(match.store, match.store.handlers), req, res, param === undefined ? undefined : (match.params as Record<string, string>)[param])
       }
       case 404:
-        return this.#runWithSession([...middlewareForPath(this.#scope, req.path), this.#notFound], req, res, undefined)
+        return this.#runWithSession(chainForPath(this.#scope, req.path, this.#notFound), req, res, undefined)
       case 405: {
         const answer: Handler =
           req.method === 'OPTIONS'
             ? (_q, r) => r.status(204).header('Allow', match.allow).send()
             : (_q, r) => r.header('Allow', match.allow).sendError(405, 'Method Not Allowed')
-        return runChain([...middlewareForPath(this.#scope, req.path), answer], req, res, this.#notFound, this.#answerError)
+        return runChain(chainForPath(this.#scope, req.path, answer), req, res, this.#notFound, this.#answerError)
       }
       default:
         return runChain(
-          [...middlewareForPath(this.#scope, req.path), (_q, r) => r.sendError(400, 'Malformed request path')],
+          chainForPath(this.#scope, req.path, (_q, r) => r.sendError(400, 'Malformed request path')),
           req,
           res,
           this.#notFound,

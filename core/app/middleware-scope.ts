@@ -63,10 +63,14 @@ export function middlewareFor(scope: MiddlewareScope | undefined, pattern: strin
   return chain
 }
 
-/** The middleware that apply to a path no route matched: the App's own, by the path. */
-export function middlewareForPath(scope: MiddlewareScope, path: string): Handler[] {
+/**
+ * The chain for a path no route matched: the App's own middleware that apply to the path, then
+ * `answer` (the 404, 405 or 400), built as one array.
+ */
+export function chainForPath(scope: MiddlewareScope, path: string, answer: Handler): Handler[] {
   const chain: Handler[] = []
   for (const entry of scope.middleware) if (isUnder(path, entry.prefix)) chain.push(entry.handler)
+  chain.push(answer)
   return chain
 }
 
