@@ -326,7 +326,10 @@ function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: numb
   }
   head.valuesArePlain = (valueClasses & FIELD_VALUE_PERCENT) === 0
   head.keepAlive = !connectionClose && (http11 || connectionKeepAlive)
-  head.upgrade = connectionUpgrade && hasUpgradeField
+  // RFC 9110 §7.8: an Upgrade in an HTTP/1.0 request is ignored (no 101 to a 1.0 client), and
+  // §10.1.1: so is a 100-continue expectation (a 1.0 client may not understand an interim answer).
+  head.upgrade = http11 && connectionUpgrade && hasUpgradeField
+  if (!http11) head.expectContinue = false
   return ParseResult.Ok
 }
 

@@ -85,6 +85,11 @@ describe('Connection API: protocol upgrades (issue 6)', () => {
   })
 
   describe('app.upgrade()', () => {
+    it('never switches protocols for an HTTP/1.0 request, which must ignore Upgrade (RFC 9110 §7.8)', async () => {
+      const text = await servedText(app, 'GET /chat HTTP/1.0\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n')
+      expect(text).to.equal(jsonResponse('426 Upgrade Required', { message: 'Upgrade Required' }, 'Connection: close'))
+    })
+
     it('answers 426 JSON when the request has no Connection: upgrade', async () => {
       expect(await servedText(app, 'GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n')).to.equal(
         jsonResponse('426 Upgrade Required', { message: 'Upgrade Required' }),

@@ -24,7 +24,11 @@ describe('Session: request framing (RFC 9112)', () => {
       ['an origin-form target with a query', 'GET /hello?x=1 HTTP/1.1\r\nHost: a\r\n\r\n', textResponse('hello')],
       ['an extension method token', 'PURGE /hello HTTP/1.1\r\nHost: a\r\n\r\n', METHOD_NOT_ALLOWED],
       ['the asterisk-form target of OPTIONS (no route serves it)', 'OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n', NOT_FOUND],
-      ['the authority-form target of CONNECT (no route serves it)', 'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n', NOT_FOUND],
+      [
+        'the authority-form target of CONNECT, refused with 501 and a close: no tunnel is served, and nothing behind it is read as a request',
+        'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n' + NEXT,
+        jsonResponse('501 Not Implemented', { message: 'CONNECT is not supported' }, 'Connection: close'),
+      ],
       ['HTTP/1.0 without Host, closing after', 'GET /hello HTTP/1.0\r\n\r\n', textResponse('hello', 'Connection: close')],
     ]
     for (const [what, input, expected] of accepted) {
@@ -169,6 +173,15 @@ describe('Session: request framing (RFC 9112)', () => {
       t.end()
       await served
       expect(maskDates(t.outputText('latin1'))).to.equal(`HTTP/1.1 100 Continue\r\n\r\n${textResponse('hello')}`)
+    })
+
+    it('sends no 100 Continue to HTTP/1.0, which must ignore the expectation, and reads the body as it comes', async () => {
+      const t = new MemoryTransport({ input: ['POST /echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n'], endAfterInput: false })
+      const served = app.serve(t)
+      t.push('hello')
+      t.end()
+      await served
+      expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello', 'Connection: close'))
     })
 
     it('sends no 100 Continue when the body arrived with the head', async () => {
