@@ -64,6 +64,7 @@ interface Mount {
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(.*)$/i
 
 const notFoundDefault: Handler = (_req, res) => res.sendError(404, 'Not Found')
+const refuseConnect: Handler = (_req, res) => res.close().sendError(501, 'CONNECT is not supported')
 
 /**
  * A Gatehouse application: routes, middleware and hooks, served over any Transport.
@@ -611,6 +612,9 @@ export class App extends RouteMethods {
         return this.#runWithSession(this.#chain(match.store, match.store.handlers), req, res, param === undefined ? undefined : (match.params as Record<string, string>)[param])
       }
       case 404:
+        // CONNECT asks for a tunnel (RFC 9110 §9.3.6), which no route here provides: 501, and the
+        // connection closes, since a client may already be sending the tunnel's bytes behind it.
+        if (req.method === 'CONNECT') return runChain(chainForPath(this.#scope, req.path, refuseConnect), req, res, this.#notFound, this.#answerError)
         return this.#runWithSession(chainForPath(this.#scope, req.path, this.#notFound), req, res, undefined)
       case 405: {
         const answer: Handler =
