@@ -31,6 +31,8 @@ export async function serveWithBody(
   const config = core.host.config
   const limits = config.limits
   const entry = match.status === 200 ? match.store : undefined
+  if (head.method === 'HEAD') core.raise(Flag.HeadAwaitingBody)
+  else core.lower(Flag.HeadAwaitingBody)
   if (head.expectContinue && core.input.available === 0) {
     // RFC 9110 §10.1.1: answer a request that will be refused without inviting its body,
     // then close, since the client may or may not send the body anyway.

@@ -26,6 +26,8 @@ export const Flag = {
   Reading: 256,
   /** The request being answered is the connection's last (see `connection-fate.ts`). */
   LastRequest: 512,
+  /** The request whose body is awaited is a HEAD: a body-stage 408 is then sent without its body. */
+  HeadAwaitingBody: 1024,
 } as const
 
 /**

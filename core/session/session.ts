@@ -429,7 +429,10 @@ export class Session {
     if (expiry === Expiry.AnswerTimeout) {
       this.#stage = Stage.Write
       const close = (): void => this.#close()
-      const isHead = stage === Stage.Head && isHeadRequestLine(this.input.buf, this.input.pos, this.input.end)
+      // A HEAD gets the answer's head alone: known from its bytes while its head is incomplete,
+      // from its parsed head while its body is awaited.
+      const isHead =
+        stage === Stage.Head ? isHeadRequestLine(this.input.buf, this.input.pos, this.input.end) : this.has(Flag.HeadAwaitingBody)
       void writeAll(this.transport, [this.fixedAnswer(timeoutResponse(this.serverLine, isHead), undefined)]).then(close, close)
       return
     }

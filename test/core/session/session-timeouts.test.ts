@@ -99,6 +99,14 @@ describe('Session: timeouts', () => {
       expect(t.isOpen).to.equal(false)
     })
 
+    it('answers a HEAD whose body is late with the 408 head alone (RFC 9110 §9.3.2)', async () => {
+      const { t, served } = open(['HEAD /hello HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc'])
+      await clock.tickAsync(200)
+      await served
+      expect(maskDates(t.outputText('latin1'))).to.equal(REQUEST_TIMEOUT.slice(0, REQUEST_TIMEOUT.indexOf('\r\n\r\n') + 4))
+      expect(t.isOpen).to.equal(false)
+    })
+
     it('is a deadline for the whole body on a streamBody route too, however often bytes trickle in', async () => {
       const streaming = testApp({ timeouts: TIMEOUTS })
       const pieces: string[] = []
