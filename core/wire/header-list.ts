@@ -152,7 +152,8 @@ export class HeaderList {
   }
 
   /**
-   * @param omit - a {@link HeaderFlag} whose fields are left out (a chunked coding an HTTP/1.0 client cannot read)
+   * @param omit - {@link HeaderFlag}s whose fields are left out (a chunked coding an HTTP/1.0 client
+   *   cannot read, a Connection that the connection's fate overrides)
    * @returns the fields as `Name: value\r\n` lines
    */
   serialize(omit = 0): string {
@@ -160,7 +161,7 @@ export class HeaderList {
     let out = ''
     if (fields !== null) {
       for (let i = 0; i < fields.length; i += 2) {
-        if (omit !== 0 && FLAG_BY_NAME[fields[i]!.toLowerCase()] === omit) continue
+        if (omit !== 0 && ((FLAG_BY_NAME[fields[i]!.toLowerCase()] ?? 0) & omit) !== 0) continue
         out += `${fields[i]}: ${fields[i + 1]}\r\n`
       }
     }

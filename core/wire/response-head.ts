@@ -124,10 +124,9 @@ export function buildHead(
     if (!headers.has(HeaderFlag.Server)) head += serverLine
     if (withDate && !headers.has(HeaderFlag.Date)) head += dateFieldLine()
     // The handler's chunked coding cannot reach an HTTP/1.0 client: its body ends with the connection.
-    head +=
-      framing === Framing.CloseDelimited && headers.has(HeaderFlag.TransferEncoding)
-        ? headers.serialize(HeaderFlag.TransferEncoding)
-        : headers.serialize()
+    let omit = framing === Framing.CloseDelimited && headers.has(HeaderFlag.TransferEncoding) ? HeaderFlag.TransferEncoding : 0
+    if (!handlerConnectionStands(headers, close)) omit |= HeaderFlag.Connection
+    head += headers.serialize(omit)
   }
   return head + framingLines(headers, framing, length, close, versionMinor) + '\r\n'
 }
@@ -155,12 +154,21 @@ export function lengthLine(headers: HeaderList | null, framing: number, length: 
 }
 
 /**
- * The Connection line: none when the handler set a Connection (its own `close` closes the
- * connection too), else `close` for a closing response and `keep-alive` for an HTTP/1.0 client
+ * Whether a handler's own Connection field is sent as it is: always, except on a connection that
+ * closes after this response when the field does not say so. The connection's fate wins there
+ * (RFC 9112 §9.6): a client told `keep-alive` would send its next request into a closed socket.
+ */
+function handlerConnectionStands(headers: HeaderList, close: boolean): boolean {
+  return !close || !headers.has(HeaderFlag.Connection) || headers.saysClose()
+}
+
+/**
+ * The Connection line: none when the handler set a Connection that stands (its own `close` closes
+ * the connection too), else `close` for a closing response and `keep-alive` for an HTTP/1.0 client
  * kept open.
  */
 export function connectionLine(headers: HeaderList | null, close: boolean, versionMinor: number): string {
-  if (headers !== null && headers.has(HeaderFlag.Connection)) return ''
+  if (headers !== null && headers.has(HeaderFlag.Connection) && handlerConnectionStands(headers, close)) return ''
   if (close) return 'Connection: close\r\n'
   return versionMinor === 0 ? 'Connection: keep-alive\r\n' : ''
 }

@@ -55,9 +55,15 @@ describe('Session: responses', () => {
       )
     })
 
-    it("sends the handler's Connection instead of the default", async () => {
-      expect(await servedText(app, 'GET /own-connection HTTP/1.0\r\n\r\n')).to.equal(
+    it("sends the handler's Connection instead of the default on a connection that stays open", async () => {
+      expect(await servedText(app, 'GET /own-connection HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(
         'HTTP/1.1 200 OK\r\nServer: gatehouse\r\nDate: <date>\r\nConnection: keep-alive\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 1\r\n\r\nx',
+      )
+    })
+
+    it("replaces the handler's keep-alive with close on a connection that closes after the response (RFC 9112 §9.6)", async () => {
+      expect(await servedText(app, 'GET /own-connection HTTP/1.0\r\n\r\n')).to.equal(
+        'HTTP/1.1 200 OK\r\nServer: gatehouse\r\nDate: <date>\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx',
       )
     })
 
