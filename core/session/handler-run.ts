@@ -63,7 +63,7 @@ function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unkn
   if (core.has(Flag.Detached)) return
   if (core.timedOutStage === Stage.Handler && !res.headersSent) {
     res.seize()
-    core.output.pushBytes(core.fixedAnswer(handlerTimeoutResponse(core.serverLine, res.requestHead.method === 'HEAD'), res.requestHead))
+    core.output.pushBytes(core.fixedAnswer(handlerTimeoutResponse(core.serverLine), res.requestHead, res.requestHead.method === 'HEAD'))
     core.raise(Flag.Closing)
     // The handler runs on: its signal tells it that its answer is no longer awaited.
     core.abortRequests()

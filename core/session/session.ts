@@ -13,7 +13,7 @@ import { SessionOutput } from './session-output.js'
 import { StageTimer } from './stage-timer.js'
 import { HeadReader } from '../wire/head-reader.js'
 import { writeAll } from '../../transports/write-all.js'
-import { isHeadRequestLine, parseErrorResponse, timeoutResponse } from '../wire/error-responses.js'
+import { headOnly, isHeadRequestLine, parseErrorResponse, timeoutResponse } from '../wire/error-responses.js'
 import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { holdDateCache, releaseDateCache } from '../wire/date-cache.js'
 import { Connection, type CloseReason, type DetachedConnection } from '../request/connection.js'
@@ -342,7 +342,9 @@ export class Session {
 
   #responded(res: Response, keepAlive: boolean): boolean {
     this.#response = undefined
-    const open = keepAlive && res.keepAlive && !this.has(Flag.LastRequest)
+    // Closing is raised after the fate was decided (a handler timeout's 503, a shutdown): it ends
+    // the connection after this response just as the request's own fate does.
+    const open = keepAlive && res.keepAlive && !this.mustClose()
     if (!open && this.#stage !== Stage.Closed) this.endWith('completed')
     return open && !this.output.isBroken && this.#stage !== Stage.Closed && !this.has(Flag.Detached)
   }
@@ -409,14 +411,24 @@ export class Session {
     this.raise(Flag.Closing)
     // A HEAD request gets the answer's head alone, whether or not its own head could be parsed.
     const isHead = head !== undefined ? head.method === 'HEAD' : isHeadRequestLine(this.input.buf, this.input.pos, this.input.end)
-    this.output.pushBytes(this.fixedAnswer(parseErrorResponse(result, this.serverLine, isHead), head))
+    this.output.pushBytes(this.fixedAnswer(parseErrorResponse(result, this.serverLine), head, isHead))
     return null
   }
 
   /** A fixed answer of the Session's own, as the App's response hooks leave it. @internal */
-  fixedAnswer(bytes: Buffer, head: RequestHead | undefined): Buffer {
-    const answer = this.host.fixedAnswer
-    return answer === undefined ? bytes : answer(bytes, head, this)
+  fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean): Buffer {
+    const rebuild = this.host.fixedAnswer
+    let answer = bytes
+    if (rebuild !== undefined) {
+      // The App's response hooks run here, user code: should the rebuilt answer fail, the fixed
+      // one still goes out, so the request is never left unanswered.
+      try {
+        answer = rebuild(bytes, head, this)
+      } catch (err) {
+        this.reportError(err)
+      }
+    }
+    return isHead ? headOnly(answer) : answer
   }
 
   /** The armed stage's deadline passed. @internal */
@@ -433,7 +445,7 @@ export class Session {
       // from its parsed head while its body is awaited.
       const isHead =
         stage === Stage.Head ? isHeadRequestLine(this.input.buf, this.input.pos, this.input.end) : this.has(Flag.HeadAwaitingBody)
-      void writeAll(this.transport, [this.fixedAnswer(timeoutResponse(this.serverLine, isHead), undefined)]).then(close, close)
+      void writeAll(this.transport, [this.fixedAnswer(timeoutResponse(this.serverLine), undefined, isHead)]).then(close, close)
       return
     }
     this.#close()

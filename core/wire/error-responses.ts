@@ -7,10 +7,9 @@ import { Framing, framingLines } from './response-head.js'
 interface FixedResponse {
   readonly status: number
   readonly statusLine: Buffer
-  // Everything after Server and Date: type, length, Connection: close, and the JSON body.
+  // Everything after Server and Date: type, length, Connection: close, and the JSON body. A HEAD
+  // request gets it without the body (the Session cuts it, see `headOnly`).
   readonly rest: Buffer
-  // The same without the body, for HEAD (RFC 9110 §9.3.2): the length still says what GET gets.
-  readonly restOfHead: Buffer
 }
 
 function fixed(error: ProtocolError): FixedResponse {
@@ -20,7 +19,6 @@ function fixed(error: ProtocolError): FixedResponse {
     status: error.status,
     statusLine: Buffer.from(statusLine(error.status), 'latin1'),
     rest: Buffer.from(`${head}${body}`, 'utf8'),
-    restOfHead: Buffer.from(head, 'latin1'),
   }
 }
 
@@ -33,12 +31,18 @@ const BY_RESULT: Readonly<Record<number, FixedResponse>> = Object.fromEntries(
 /** `HTTP/1.1 100 Continue`, sent before reading a body the client is holding back. */
 export const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
 
-function assemble(response: FixedResponse, serverLine: string, isHead: boolean): Buffer {
-  return Buffer.concat([
-    response.statusLine,
-    Buffer.from(serverLine + dateFieldLine(), 'latin1'),
-    isHead ? response.restOfHead : response.rest,
-  ])
+function assemble(response: FixedResponse, serverLine: string): Buffer {
+  return Buffer.concat([response.statusLine, Buffer.from(serverLine + dateFieldLine(), 'latin1'), response.rest])
+}
+
+/**
+ * @param answer - a complete response
+ * @returns its head alone, as a HEAD request gets it (RFC 9110 §9.3.2): the length still says
+ *   what GET gets. A view, not a copy.
+ */
+export function headOnly(answer: Buffer): Buffer {
+  const headEnd = answer.indexOf('\r\n\r\n')
+  return headEnd < 0 ? answer : answer.subarray(0, headEnd + 4)
 }
 
 const HEAD_METHOD = Buffer.from('HEAD ', 'latin1')
@@ -61,19 +65,18 @@ export function isHeadRequestLine(buf: Buffer, pos: number, end: number): boolea
 /**
  * @param result - a negative `ParseResult`
  * @param serverLine - the `Server` field line or `''`
- * @param isHead - whether it answers HEAD (then without its body)
  * @returns the complete error response that closes the connection
  */
-export function parseErrorResponse(result: number, serverLine: string, isHead = false): Buffer {
-  return assemble(BY_RESULT[result] ?? BY_RESULT[PROTOCOL_ERRORS.Malformed.result]!, serverLine, isHead)
+export function parseErrorResponse(result: number, serverLine: string): Buffer {
+  return assemble(BY_RESULT[result] ?? BY_RESULT[PROTOCOL_ERRORS.Malformed.result]!, serverLine)
 }
 
 /** @returns the complete 408 response that closes the connection */
-export function timeoutResponse(serverLine: string, isHead = false): Buffer {
-  return assemble(BY_RESULT[PROTOCOL_ERRORS.RequestTimeout.result]!, serverLine, isHead)
+export function timeoutResponse(serverLine: string): Buffer {
+  return assemble(BY_RESULT[PROTOCOL_ERRORS.RequestTimeout.result]!, serverLine)
 }
 
 /** @returns the complete 503 response to a handler that did not answer in time; it closes the connection */
-export function handlerTimeoutResponse(serverLine: string, isHead = false): Buffer {
-  return assemble(BY_RESULT[PROTOCOL_ERRORS.HandlerTimeout.result]!, serverLine, isHead)
+export function handlerTimeoutResponse(serverLine: string): Buffer {
+  return assemble(BY_RESULT[PROTOCOL_ERRORS.HandlerTimeout.result]!, serverLine)
 }

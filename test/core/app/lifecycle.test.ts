@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import sinon from 'sinon'
 import { App } from '../../../core/app/app.js'
 import type { FinishedResponse } from '../../../core/app/response-record.js'
 import { MemoryTransport } from '../../../transports/memory-transport.js'
@@ -249,6 +250,40 @@ describe("the Session's own answers, with response hooks", () => {
     const res = await app.inject({ path: "/hello?id=1'%20OR%20'1'='1", headers: { Origin: 'http://a.test' } })
     expect([res.status, res.headers['access-control-allow-origin']]).to.deep.equal([400, 'http://a.test'])
     expect(finished).to.deep.equal([['GET', 400, false]])
+  })
+
+  it("answers a HEAD with the head alone, its hooks' headers included, whether or not its own head parsed", async () => {
+    const { app, finished } = hooked({ limits: { maxBodyBytes: 4 } })
+    const tooLarge = await exchange(app, 'HEAD /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n')
+    expect(tooLarge).to.equal(
+      'HTTP/1.1 413 Payload Too Large\r\nDate: *\r\nAccess-Control-Allow-Origin: *\r\n' +
+        `Content-Type: ${JSON_TYPE}\r\nContent-Length: 31\r\nConnection: close\r\n\r\n`,
+    )
+    const badVersion = await exchange(app, 'HEAD /hello HTTP/1.2\r\nHost: x\r\n\r\n')
+    expect(badVersion).to.equal(
+      'HTTP/1.1 505 HTTP Version Not Supported\r\nDate: *\r\nAccess-Control-Allow-Origin: *\r\n' +
+        `Content-Type: ${JSON_TYPE}\r\nContent-Length: 40\r\nConnection: close\r\n\r\n`,
+    )
+    expect(finished.map(([, status]) => status)).to.deep.equal([413, 505])
+  })
+
+  it('answers a HEAD whose handler timed out with the 503 head and closes, serving nothing pipelined behind it', async () => {
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    try {
+      const { app } = hooked({ timeouts: { handlerTimeoutMs: 300 } })
+      app.head('/slow', () => new Promise(() => undefined))
+      const transport = new MemoryTransport({ input: ['HEAD /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n'], endAfterInput: false })
+      const served = app.serve(transport)
+      await clock.tickAsync(300)
+      await served
+      expect(masked(transport.output)).to.equal(
+        'HTTP/1.1 503 Service Unavailable\r\nDate: *\r\nAccess-Control-Allow-Origin: *\r\n' +
+          `Content-Type: ${JSON_TYPE}\r\nContent-Length: 29\r\nConnection: close\r\n\r\n`,
+      )
+      expect(transport.isOpen).to.equal(false)
+    } finally {
+      clock.restore()
+    }
   })
 
   it('leaves the fixed answers untouched without hooks', async () => {

@@ -147,6 +147,15 @@ describe('Session: timeouts', () => {
       expect(t.isOpen).to.equal(false)
     })
 
+    it('serves nothing pipelined in the same read behind a request whose handler timed out (RFC 9112 §9.6)', async () => {
+      const t = new MemoryTransport({ input: ['GET /never HTTP/1.1\r\nHost: a\r\n\r\n' + GET], endAfterInput: false })
+      const served = app.serve(t)
+      await clock.tickAsync(300)
+      await served
+      expect(maskDates(t.outputText('latin1'))).to.equal(HANDLER_TIMEOUT)
+      expect(t.isOpen).to.equal(false)
+    })
+
     it('gives an async error hook the handler timeout: 503 and close when it has not answered', async () => {
       const hooked = testApp({ timeouts: TIMEOUTS })
       hooked.get('/throws', () => {
