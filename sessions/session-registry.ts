@@ -6,6 +6,9 @@ import type { JsonValue } from './json-value.js'
 import { MemorySessionStore } from './memory-store.js'
 import { readOnlySegments } from './patch-check.js'
 import { applyClientPatch } from './session-resource.js'
+
+/** What `receivePatch` answers for a session that is gone. */
+const SESSION_GONE = Object.freeze({ status: 410, message: 'Session is gone' })
 import { RunQueue } from './run-queue.js'
 import { newSessionId } from './session-id.js'
 import { DEFAULT_SESSIONS_OPTIONS, type SessionsOptions } from './sessions-options.js'
@@ -330,16 +333,26 @@ export class SessionRegistry implements SessionHost {
    * Applies a JSON Patch a client sent over a bound socket, in the session's turn, as the resource's
    * PATCH does; then every bound socket is sent what it has not seen, the sender only what the
    * server changed beyond its own patch (it applied that itself).
-   * @returns `undefined` when it applied, or the status and message of why it did not
+   * @returns `undefined` when it applied, or the status and message of why it did not: a session
+   *   that is gone (or none) is a refusal with 410, never a rejection, since this is called from
+   *   a socket's message listener where a rejection would go unhandled
    */
-  async receivePatch(session: ClientSession, text: string, from?: SessionSocket): Promise<{ status: number; message: string } | undefined> {
+  async receivePatch(session: ClientSession | undefined, text: string, from?: SessionSocket): Promise<{ status: number; message: string } | undefined> {
+    if (!(session instanceof ClientSession) || !session.isAlive()) return SESSION_GONE
     const state = stateOf(session)
-    const refused = await this.run(session, async () => {
-      const result = await applyClientPatch(this, session, text, Buffer.byteLength(text))
-      if (!('ops' in result)) return { status: result.status, message: result.message }
-      if (from !== undefined && state.sockets?.has(from) === true) state.sockets.set(from, result.clientJson)
-      return undefined
-    })
+    let refused: { status: number; message: string } | undefined
+    try {
+      refused = await this.run(session, async () => {
+        const result = await applyClientPatch(this, session, text, Buffer.byteLength(text))
+        if (!('ops' in result)) return { status: result.status, message: result.message }
+        if (from !== undefined && state.sockets?.has(from) === true) state.sockets.set(from, result.clientJson)
+        return undefined
+      })
+    } catch (err) {
+      // Destroyed while the patch waited for its turn.
+      if (err instanceof SessionDestroyedError) return SESSION_GONE
+      throw err
+    }
     if (refused === undefined) await this.push(session)
     return refused
   }

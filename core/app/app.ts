@@ -142,7 +142,7 @@ export class App extends RouteMethods {
     this.sessions = new SessionRegistry({ ...this.config.sessions, report: (err) => this.#reportError(err) })
     this.#sessionBinding = new SessionBinding(this.sessions, (err) => this.#reportError(err))
     sessionResourceRoutes(this, this.sessions)
-    this.#webSockets = new WebSocketRoutes(this.sessions)
+    this.#webSockets = new WebSocketRoutes(this.sessions, (err) => this.#reportError(err))
   }
 
   /**
@@ -211,7 +211,7 @@ export class App extends RouteMethods {
    */
   ws<Path extends string>(path: Path, handler: WebSocketHandler<Request<RouteParams<Path>>>, options: WebSocketRouteOptions & { session?: string } = {}): this {
     const { session, ...wsOptions } = options
-    const route = this.#webSockets.route(handler as WebSocketHandler, wsOptions)
+    const route = this.#webSockets.route(handler as WebSocketHandler, wsOptions, session !== undefined)
     return session === undefined ? this.get(path, route) : this.get(path, { session }, route)
   }
 

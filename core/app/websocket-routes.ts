@@ -26,10 +26,15 @@ const GOING_AWAY = 1001
 export class WebSocketRoutes {
   readonly #open = new Set<WebSocket>()
   readonly #registry: SessionRegistry
+  readonly #report: (err: unknown) => void
 
-  /** @param registry - the App's sessions, to which a socket opened with a session is bound */
-  constructor(registry: SessionRegistry) {
+  /**
+   * @param registry - the App's sessions, to which a socket opened with a session is bound
+   * @param report - where a socket's errors go (the App's error hooks)
+   */
+  constructor(registry: SessionRegistry, report: (err: unknown) => void) {
     this.#registry = registry
+    this.#report = report
   }
 
   /** Open WebSockets. */
@@ -41,13 +46,19 @@ export class WebSocketRoutes {
    * The route handler for one `app.ws()` route.
    * @param handler - called with each open WebSocket
    * @param options - `ws` server options
+   * @param needsSession - whether the route names a session param: an upgrade that carries no live
+   *   session is then refused before any handshake
    */
-  route(handler: WebSocketHandler, options: WebSocketRouteOptions): Handler {
+  route(handler: WebSocketHandler, options: WebSocketRouteOptions, needsSession: boolean): Handler {
     const server = new WebSocketServer({ ...options, noServer: true, clientTracking: false })
     return async (req: Request, res: Response) => {
       if (!req.isUpgrade || req.header('upgrade')?.toLowerCase() !== 'websocket') {
         // RFC 9110 §15.5.22: a 426 names the protocol to upgrade to.
         res.header('Upgrade', 'websocket').header('Connection', 'Upgrade').sendError(426, 'Upgrade Required')
+        return
+      }
+      if (needsSession && req.session?.isAlive() !== true) {
+        res.sendError(404, 'No such session')
         return
       }
       // The 101 is written by ws itself; the response's record says it was one.
@@ -62,6 +73,12 @@ export class WebSocketRoutes {
   #opened(ws: WebSocket, req: Request, handler: WebSocketHandler): void {
     this.#open.add(ws)
     ws.once('close', () => this.#open.delete(ws))
+    // Without a listener an 'error' event throws and ends the process. ws has already closed the
+    // socket with the right code for a protocol error (1009 for a message over maxPayload, 1002 …):
+    // that is the peer's fault, not worth a report. Anything else (a handler's failure) is reported.
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (!(typeof err.code === 'string' && err.code.startsWith('WS_ERR_'))) this.#report(err)
+    })
     const session = req.session
     if (session !== undefined && session.isAlive()) {
       // A socket opened with a session (by cookie or URI) is bound to it: push() reaches it.

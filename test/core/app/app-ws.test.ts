@@ -105,6 +105,34 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
     expect([res.status, res.headers.upgrade, res.json()]).to.deep.equal([426, 'websocket', { message: 'Upgrade Required' }])
   })
 
+  it('closes a socket whose message exceeds maxPayload with 1009 and keeps serving, reporting nothing', async () => {
+    const reported: unknown[] = []
+    const app = new App().ws('/small', (ws) => ws.on('message', (m) => ws.send(String(m))), { maxPayload: 16 })
+    app.onError((err) => void reported.push(err))
+    const server = await listen(app)
+    const big = connect(`ws://${HOST}:${server.port}/small`)
+    await once(big, 'open')
+    big.send('x'.repeat(64))
+    const [code] = (await once(big, 'close')) as [number]
+    const next = connect(`ws://${HOST}:${server.port}/small`)
+    await once(next, 'open')
+    next.send('hi')
+    expect([code, await nextMessage(next), reported]).to.deep.equal([1009, 'hi', []])
+  })
+
+  it("reports a handler's failure to onError instead of ending the process", async () => {
+    const reported: string[] = []
+    const app = new App().ws('/fails', async (ws) => {
+      ws.send('up')
+      throw new Error('handler failed')
+    })
+    app.onError((err) => void reported.push((err as Error).message))
+    const server = await listen(app)
+    await nextMessage(connect(`ws://${HOST}:${server.port}/fails`))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(reported).to.deep.equal(['handler failed'])
+  })
+
   it('records the upgrade as 101 for onFinish', async () => {
     const statuses: number[] = []
     const app = new App().ws('/echo', (ws) => ws.send('up'))
@@ -152,6 +180,25 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
       expect(JSON.parse(await nextMessage(ws))).to.deep.equal([{ op: 'replace', path: '', value: { messages: [] } }])
       await app.sessions.schedule(session, (s) => void (s.data as { messages: string[] }).messages.push('from a task'), { wait: true })
       expect(JSON.parse(await nextMessage(ws))).to.deep.equal([{ op: 'add', path: '/messages/-', value: 'from a task' }])
+    })
+
+    it('refuses an upgrade whose session param names no live session with 404, before any handshake', async () => {
+      const app = new App({ serverHeader: false })
+      app.ws('/live/:sid', () => {}, { session: 'sid' })
+      const res = await app.inject({
+        path: '/live/no-such-session',
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      })
+      expect([res.status, res.json()]).to.deep.equal([404, { message: 'No such session' }])
+    })
+
+    it('answers receivePatch for no session, or a destroyed one, with a 410 refusal, never a rejection', async () => {
+      const app = new App()
+      const session = app.sessions.create({ data: { n: 1 } })
+      session.destroy()
+      const patch = JSON.stringify([{ op: 'replace', path: '/n', value: 2 }])
+      const refusals = [await app.sessions.receivePatch(undefined, patch), await app.sessions.receivePatch(session, patch)]
+      expect(refusals).to.deep.equal([{ status: 410, message: 'Session is gone' }, { status: 410, message: 'Session is gone' }])
     })
 
     it('applies a JSON Patch the client sends, and pushes it to the other sockets of the session', async () => {
