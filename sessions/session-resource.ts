@@ -1,4 +1,5 @@
 import { applyPatch, createPatch, type Operation } from 'rfc6902'
+import { exceedsJsonBytes } from './json-size.js'
 import { stateOf, type ClientSession } from './client-session.js'
 import { checkPatch } from './patch-check.js'
 import type { SessionRegistry } from './session-registry.js'
@@ -76,15 +77,19 @@ export async function applyClientPatch(registry: SessionRegistry, session: Clien
   }
   const ops = checkPatch(parsed, registry.readOnly)
   if (!Array.isArray(ops)) return ops
-  // Applied to a copy: rfc6902 applies what it can and reports the rest, so atomicity is ours.
+  // Applied to a copy, one operation at a time: rfc6902 applies what it can and reports the rest,
+  // so atomicity is ours, and a `copy` can double the data, so its size is checked after each one
+  // (a short patch of copies would otherwise grow the data past any memory before the end).
   const copy: unknown = JSON.parse(state.json ?? 'null')
-  const results = applyPatch(copy, ops)
-  const failed = results.findIndex((r) => r !== null)
-  if (failed >= 0) {
-    const err = results[failed]!
-    const status = err.name === 'InvalidOperationError' ? 400 : 409
-    const what = err.name === 'TestError' ? 'test failed' : err.name === 'MissingError' ? 'path does not exist' : 'invalid'
-    return { status, message: `Operation ${failed} (${ops[failed]!.op} ${ops[failed]!.path}): ${what}` }
+  for (let index = 0; index < ops.length; index++) {
+    const op = ops[index]!
+    const err = applyPatch(copy, [op])[0]
+    if (err !== null && err !== undefined) {
+      const status = err.name === 'InvalidOperationError' ? 400 : 409
+      const what = err.name === 'TestError' ? 'test failed' : err.name === 'MissingError' ? 'path does not exist' : 'invalid'
+      return { status, message: `Operation ${index} (${op.op} ${op.path}): ${what}` }
+    }
+    if (op.op === 'copy' && exceedsJsonBytes(copy, maxDataBytes)) return { status: 413, message: `Session data is limited to ${maxDataBytes} bytes` }
   }
   const clientJson = JSON.stringify(copy)
   if (Buffer.byteLength(clientJson) > maxDataBytes) return { status: 413, message: `Session data is limited to ${maxDataBytes} bytes` }

@@ -165,5 +165,13 @@ describe('session data as a JSON resource', () => {
       expect(await patch([{ op: 'add', path: '/x', value: 'y'.repeat(100) }])).to.deep.include({ status: 413, body: '{"message":"Session data is limited to 100 bytes"}' })
       expect(session.data).to.not.have.property('x')
     })
+
+    it('answers 413 as soon as copy operations grow the data past maxDataBytes, before the rest of the patch runs', async () => {
+      setUp({ maxDataBytes: 1024 })
+      // Each copy doubles /c: 40 of them would hold 8 × 2^40 numbers, far past any memory.
+      const doubling = [{ op: 'add', path: '/c', value: [1, 2, 3, 4, 5, 6, 7, 8] }, ...Array.from({ length: 40 }, () => ({ op: 'copy', from: '/c', path: '/c/-' }))]
+      expect(await patch(doubling)).to.deep.include({ status: 413, body: '{"message":"Session data is limited to 1024 bytes"}' })
+      expect(session.data).to.not.have.property('c')
+    })
   })
 })
