@@ -64,6 +64,7 @@ interface Mount {
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(.*)$/i
 
 const notFoundDefault: Handler = (_req, res) => res.sendError(404, 'Not Found')
+const serverOptions: Handler = (_req, res) => res.status(204).send()
 const refuseConnect: Handler = (_req, res) => res.close().sendError(501, 'CONNECT is not supported')
 
 /**
@@ -615,6 +616,8 @@ export class App extends RouteMethods {
         // CONNECT asks for a tunnel (RFC 9110 §9.3.6), which no route here provides: 501, and the
         // connection closes, since a client may already be sending the tunnel's bytes behind it.
         if (req.method === 'CONNECT') return runChain(chainForPath(this.#scope, req.path, refuseConnect), req, res, this.#notFound, this.#answerError)
+        // `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7): it is there, 204.
+        if (req.path === '*') return runChain(chainForPath(this.#scope, req.path, serverOptions), req, res, this.#notFound, this.#answerError)
         return this.#runWithSession(chainForPath(this.#scope, req.path, this.#notFound), req, res, undefined)
       case 405: {
         const answer: Handler =

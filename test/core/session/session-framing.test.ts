@@ -9,7 +9,6 @@ import { errorResponse, jsonResponse, response, textResponse } from '../../helpe
 const app = testApp({ waf: { mode: 'off' } })
 const MALFORMED = errorResponse('400 Bad Request', 'Malformed HTTP request')
 const NEXT = 'GET /hello HTTP/1.1\r\nHost: a\r\n\r\n'
-const NOT_FOUND = jsonResponse('404 Not Found', { message: 'Not Found' })
 const METHOD_NOT_ALLOWED = response(
   '405 Method Not Allowed',
   ['Allow: GET, HEAD, OPTIONS', 'Content-Type: application/json; charset=utf-8', 'Content-Length: 32'],
@@ -23,7 +22,7 @@ describe('Session: request framing (RFC 9112)', () => {
       ['an absolute-form target, routed by its path', 'GET http://a.example/hello HTTP/1.1\r\nHost: a.example\r\n\r\n', textResponse('hello')],
       ['an origin-form target with a query', 'GET /hello?x=1 HTTP/1.1\r\nHost: a\r\n\r\n', textResponse('hello')],
       ['an extension method token', 'PURGE /hello HTTP/1.1\r\nHost: a\r\n\r\n', METHOD_NOT_ALLOWED],
-      ['the asterisk-form target of OPTIONS (no route serves it)', 'OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n', NOT_FOUND],
+      ['the asterisk-form target of OPTIONS, about the server as a whole (RFC 9110 §9.3.7)', 'OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n', response('204 No Content', [], '')],
       [
         'the authority-form target of CONNECT, refused with 501 and a close: no tunnel is served, and nothing behind it is read as a request',
         'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n' + NEXT,
