@@ -35,18 +35,7 @@ RAW_DIR=${RAW_DIR:-"$ROOT/.build/bench/http-raw"}
 PROFILE_DIR=${PROFILE_DIR:-}
 # wrk gets this much longer than DURATION before it is killed; a server this long to start is broken.
 WRK_GRACE_S=20
-START_TRIES=100
-
-server_pid=""
-
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    # SIGTERM makes the servers exit through process.exit (so --cpu-prof writes); give it 5 s.
-    timeout 5 tail --pid="$server_pid" -f /dev/null || kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
+source "$ROOT/bench/server-process.sh"
 trap stop_server EXIT
 trap 'stop_server; exit 130' INT TERM
 
@@ -64,13 +53,7 @@ start_server() {
   if [[ -n "$PROFILE_DIR" && $script == gatehouse ]]; then flags=(--cpu-prof "--cpu-prof-dir=$PROFILE_DIR"); fi
   PORT=$PORT WAF_MODE=$waf taskset -c 0 node "${flags[@]}" "$out/bench/http/servers/$script.js" >/dev/null &
   server_pid=$!
-  for ((try = 0; try < START_TRIES; try++)); do
-    if curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/plaintext"; then return 0; fi
-    kill -0 "$server_pid" 2>/dev/null || { echo "server $name exited before answering" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "server $name did not answer after $START_TRIES tries" >&2
-  return 1
+  await_server "$name" "http://127.0.0.1:$PORT/plaintext" -f
 }
 
 # run_wrk PATH MODE DURATION: prints wrk's output for one measurement.

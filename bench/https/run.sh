@@ -25,18 +25,9 @@ SERVERS=${SERVERS:-"gatehouse-https node-https bare-tls"}
 LOAD_MAX=${LOAD_MAX:-1.5}
 LOAD_WAIT_S=${LOAD_WAIT_S:-90}
 RESULTS="$OUT/https-results.tsv"
-START_TRIES=100
 
-server_pid=""
+source "$ROOT/bench/server-process.sh"
 cert_dir=$(mktemp -d)
-
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    timeout 5 tail --pid="$server_pid" -f /dev/null || kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
 trap 'stop_server; rm -rf "$cert_dir"' EXIT
 trap 'exit 130' INT TERM
 
@@ -57,13 +48,7 @@ start_server() {
   CERT="$cert_dir/localhost.crt" KEY="$cert_dir/localhost.key" PORT=$PORT \
     taskset -c 0 node "$OUT/bench/https/servers/$name.js" >/dev/null &
   server_pid=$!
-  for ((try = 0; try < START_TRIES; try++)); do
-    if curl -skf -o /dev/null --max-time 1 "https://127.0.0.1:$PORT/plaintext"; then return 0; fi
-    kill -0 "$server_pid" 2>/dev/null || { echo "server $name exited before answering" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "server $name did not answer after $START_TRIES tries" >&2
-  return 1
+  await_server "$name" "https://127.0.0.1:$PORT/plaintext" -kf
 }
 
 run_wrk() {

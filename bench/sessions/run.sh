@@ -22,27 +22,14 @@ CONNECTIONS=${CONNECTIONS:-50}
 PORT=${PORT:-18090}
 SERVERS=${SERVERS:-"gatehouse fastify express"}
 
-server_pid=""
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    timeout 5 tail --pid="$server_pid" -f /dev/null || kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
+source "$ROOT/bench/server-process.sh"
 trap stop_server EXIT
 trap 'stop_server; exit 130' INT TERM
 
 start_server() {
   PORT=$PORT taskset -c 0 node "$DIST/$1.js" >/dev/null &
   server_pid=$!
-  for ((try = 0; try < 100; try++)); do
-    if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/"; then return 0; fi
-    kill -0 "$server_pid" 2>/dev/null || { echo "server $1 exited before answering" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "server $1 did not answer" >&2
-  return 1
+  await_server "$1" "http://127.0.0.1:$PORT/"
 }
 
 declare -A results
