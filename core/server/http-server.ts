@@ -224,7 +224,7 @@ export class HttpServer {
     this.tlsHandshakeFailures++
     // `_parent` is the raw socket a server-side TLSSocket wraps.
     const raw = (socket as TLSSocket & { _parent?: Socket | null })._parent
-    const remoteAddress = socket.remoteAddress ?? (raw == null ? undefined : this.#tlsPeers.get(raw))
+    const remoteAddress = socket.remoteAddress ?? (raw === null || raw === undefined ? undefined : this.#tlsPeers.get(raw))
     socket.destroy()
     try {
       this.#onTlsError?.(err, remoteAddress)

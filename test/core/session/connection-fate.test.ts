@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import type { UserConfig } from '../../../core/config/config.js'
 import { App } from '../../../core/app/app.js'
+import type { Response } from '../../../core/response/response.js'
 import { serveInput } from '../../helpers/serve-input.js'
 
 /** Why the connection must close after the first request. */
@@ -23,7 +24,7 @@ function fateApp(config: UserConfig): { app: App; after: () => number } {
     after++
     res.text('after')
   })
-  const answer = async (kind: string, closes: boolean, res: import('../../../core/response/response.js').Response, body: string): Promise<void> => {
+  const answer = async (kind: string, closes: boolean, res: Response, body: string): Promise<void> => {
     if (closes) res.close()
     if (kind === 'sync') return res.text(`got ${body}`)
     if (kind === 'async') {

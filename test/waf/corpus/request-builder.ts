@@ -1,5 +1,5 @@
 import type { WafMode, WafRequestHead } from '../../../waf/waf.js'
-import { Waf } from '../../../waf/waf.js'
+import type { Waf } from '../../../waf/waf.js'
 import type { WafVerdict } from '../../../waf/verdict.js'
 import type { AttackSample } from './attacks.js'
 
