@@ -18,8 +18,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name=/^(it|describe|context)$/][callee.property.name='only']", message: 'no focused specs' },
-        { selector: "CallExpression[callee.object.name=/^(it|describe|context)$/][callee.property.name='skip']", message: 'no skipped specs' },
+        {
+          selector: "CallExpression[callee.object.name=/^(it|describe|context)$/][callee.property.name='only']",
+          message: 'no focused specs',
+        },
+        {
+          selector: "CallExpression[callee.object.name=/^(it|describe|context)$/][callee.property.name='skip']",
+          message: 'no skipped specs',
+        },
       ],
     },
   },

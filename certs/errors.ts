@@ -47,7 +47,11 @@ export class CertificateUnreadableError extends CertificateError {
    * @param source - the file path, or undefined when the value was PEM text
    * @param reason - what went wrong, in plain words
    */
-  constructor(readonly what: string, readonly source: string | undefined, reason: string) {
+  constructor(
+    readonly what: string,
+    readonly source: string | undefined,
+    reason: string,
+  ) {
     super(`${what}${source === undefined ? '' : ` (${source})`} cannot be read: ${reason}`)
     this.name = 'CertificateUnreadableError'
   }
@@ -61,11 +65,12 @@ export class CertificateExpiredError extends CertificateError {
    * @param validTo - its notAfter date
    * @param now - the time it was checked against
    */
-  constructor(readonly subject: string, readonly validTo: Date, now: Date) {
-    super(
-      `certificate ${subject} expired on ${validTo.toISOString()} ` +
-        `(checked at ${now.toISOString()}); renew it`,
-    )
+  constructor(
+    readonly subject: string,
+    readonly validTo: Date,
+    now: Date,
+  ) {
+    super(`certificate ${subject} expired on ${validTo.toISOString()} ` + `(checked at ${now.toISOString()}); renew it`)
     this.name = 'CertificateExpiredError'
   }
 }
@@ -78,7 +83,11 @@ export class CertificateNotYetValidError extends CertificateError {
    * @param validFrom - its notBefore date
    * @param now - the time it was checked against
    */
-  constructor(readonly subject: string, readonly validFrom: Date, now: Date) {
+  constructor(
+    readonly subject: string,
+    readonly validFrom: Date,
+    now: Date,
+  ) {
     super(
       `certificate ${subject} is not valid until ${validFrom.toISOString()} ` +
         `(checked at ${now.toISOString()}); check the system clock`,
@@ -105,7 +114,11 @@ export class CertificateNameMismatchError extends CertificateError {
    * @param subject - the certificate's subject
    * @param names - the names the certificate does cover
    */
-  constructor(readonly hostname: string, subject: string, readonly names: readonly string[]) {
+  constructor(
+    readonly hostname: string,
+    subject: string,
+    readonly names: readonly string[],
+  ) {
     super(
       `certificate ${subject} does not cover host name ${JSON.stringify(hostname)}; ` +
         `it covers ${names.length === 0 ? 'no names' : names.join(', ')}`,

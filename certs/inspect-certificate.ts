@@ -196,9 +196,7 @@ const SAN_PREFIX: Readonly<Record<string, string>> = { dns: 'DNS', ip: 'IP', ema
 
 function describe(certificate: X509.X509Certificate): CertificateInfo {
   const san = certificate.getExtension(x509Library().SubjectAlternativeNameExtension)
-  const subjectAltNames = (san?.names.items ?? []).map(
-    (name) => `${SAN_PREFIX[name.type] ?? name.type}:${name.value}`,
-  )
+  const subjectAltNames = (san?.names.items ?? []).map((name) => `${SAN_PREFIX[name.type] ?? name.type}:${name.value}`)
   const digest = createHash('sha256').update(new Uint8Array(certificate.rawData)).digest('hex')
   return {
     subject: certificate.subject,

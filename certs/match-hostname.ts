@@ -31,8 +31,7 @@ export function matchHostname(names: CertificateNames, hostname: string): boolea
   if (family !== 0) return names.ipAddresses.some((ip) => sameAddress(ip, hostname, family))
   const host = normalize(hostname)
   // RFC 6125 §6.4.4: the CN is a fallback only for certificates without any dNSName.
-  const candidates =
-    names.dnsNames.length > 0 || names.commonName === undefined ? names.dnsNames : [names.commonName]
+  const candidates = names.dnsNames.length > 0 || names.commonName === undefined ? names.dnsNames : [names.commonName]
   return candidates.some((pattern) => matchDnsName(normalize(pattern), host))
 }
 

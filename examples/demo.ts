@@ -21,15 +21,20 @@ app.post('/api/echo', (req, res) => {
 })
 
 // PORT and HOST choose where it listens (default 8080 on localhost).
-const server = await app.listen({ port: Number(process.env.PORT ?? 8080), host: process.env.HOST ?? 'localhost' }).catch((err: unknown) => {
-  // A taken port is one line, not a stack trace.
-  console.error(err instanceof Error && 'code' in err && err.code === 'ERR_ADDRESS_IN_USE' ? err.message : err)
-  process.exit(1)
-})
+const server = await app
+  .listen({ port: Number(process.env.PORT ?? 8080), host: process.env.HOST ?? 'localhost' })
+  .catch((err: unknown) => {
+    // A taken port is one line, not a stack trace.
+    console.error(err instanceof Error && 'code' in err && err.code === 'ERR_ADDRESS_IN_USE' ? err.message : err)
+    process.exit(1)
+  })
 console.log(`Gatehouse demo: ${server.url} and ${server.tlsUrl}`)
 
 const stop = (): void => {
-  server.close().then(() => process.exit(0), () => process.exit(1))
+  server.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  )
 }
 process.once('SIGINT', stop)
 process.once('SIGTERM', stop)

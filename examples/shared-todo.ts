@@ -106,6 +106,9 @@ export function createTodoApp(): App {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const server = await createTodoApp().listen({ port: Number(process.env.PORT ?? 8080), host: process.env.HOST ?? 'localhost' })
+  const server = await createTodoApp().listen({
+    port: Number(process.env.PORT ?? 8080),
+    host: process.env.HOST ?? 'localhost',
+  })
   console.log(`shared to-do on ${server.url}`)
 }

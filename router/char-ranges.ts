@@ -18,8 +18,8 @@ export const DIGIT: CharRanges = [48, 57]
 export const WORD: CharRanges = [48, 57, 65, 90, 95, 95, 97, 122]
 /** `\s`: ECMAScript's WhiteSpace and LineTerminator code points, all in the BMP. */
 export const SPACE: CharRanges = [
-  9, 13, 32, 32, 0xa0, 0xa0, 0x1680, 0x1680, 0x2000, 0x200a, 0x2028, 0x2029, 0x202f, 0x202f, 0x205f, 0x205f, 0x3000, 0x3000,
-  0xfeff, 0xfeff,
+  9, 13, 32, 32, 0xa0, 0xa0, 0x1680, 0x1680, 0x2000, 0x200a, 0x2028, 0x2029, 0x202f, 0x202f, 0x205f, 0x205f, 0x3000,
+  0x3000, 0xfeff, 0xfeff,
 ]
 /** `.` without the `s` flag: every code unit but the line terminators. */
 export const ANY_BUT_NEWLINE: CharRanges = [0, 9, 11, 12, 14, 0x2027, 0x202a, MAX_CODE_UNIT]

@@ -51,7 +51,11 @@ const HELPERS: MatcherHelpers = {
  * match('GET', '/users/42', '/users/42')
  * ```
  */
-export function compileMatcher<T>(root: RadixNode<T>, maxParamLength: number, maxSteps = lookupBudget.maxSteps): Matcher<T> | null {
+export function compileMatcher<T>(
+  root: RadixNode<T>,
+  maxParamLength: number,
+  maxSteps = lookupBudget.maxSteps,
+): Matcher<T> | null {
   const { source, data } = matcherSource(root, maxParamLength, maxSteps)
   let factory: (helpers: MatcherHelpers, data: readonly unknown[]) => Matcher<T>
   try {

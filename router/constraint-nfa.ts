@@ -73,7 +73,8 @@ export function buildNfa(tree: ConstraintTree, maxStates: number): ConstraintNfa
       }
       case 'choice': {
         let entry = build(node.options[node.options.length - 1] as ConstraintTree, to)
-        for (let i = node.options.length - 2; i >= 0; i--) entry = add(StateKind.Split, build(node.options[i] as ConstraintTree, to), entry)
+        for (let i = node.options.length - 2; i >= 0; i--)
+          entry = add(StateKind.Split, build(node.options[i] as ConstraintTree, to), entry)
         return entry
       }
       case 'repeat': {

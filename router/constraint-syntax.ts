@@ -206,7 +206,8 @@ class ConstraintParser {
         return this.#refuse('uses a backreference')
       case 'c': {
         const letter = this.#peek()
-        if (!CONTROL_LETTER.test(letter)) return this.#refuse(`uses a "\\c" without a control letter at ${this.#at - 2}`)
+        if (!CONTROL_LETTER.test(letter))
+          return this.#refuse(`uses a "\\c" without a control letter at ${this.#at - 2}`)
         this.#at++
         return single(letter.charCodeAt(0) % 32)
       }
@@ -222,7 +223,8 @@ class ConstraintParser {
           return this.#refuse(inClass ? `uses a legacy octal escape at ${this.#at - 2}` : 'uses a backreference')
         }
         // Without the `u` flag an unknown letter is itself (`\p` is `p`): refused rather than guessed at.
-        if (/[A-Za-z]/.test(char)) return this.#refuse(`uses the escape \\${char}, which means only "${char}" without the u flag`)
+        if (/[A-Za-z]/.test(char))
+          return this.#refuse(`uses the escape \\${char}, which means only "${char}" without the u flag`)
         return single(char.charCodeAt(0))
     }
   }

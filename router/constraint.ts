@@ -122,7 +122,14 @@ function classesIn(set: CharRanges, bounds: Uint32Array): Uint8Array {
  * Adds to `into` the states reachable from `state` without consuming: the `Char` and `Match`
  * states, and the `End` states when the value's end is not known yet (`atEnd` false).
  */
-function close(nfa: ConstraintNfa, state: number, atStart: boolean, atEnd: boolean, seen: Uint8Array, into: number[]): void {
+function close(
+  nfa: ConstraintNfa,
+  state: number,
+  atStart: boolean,
+  atEnd: boolean,
+  seen: Uint8Array,
+  into: number[],
+): void {
   const stack = [state]
   while (stack.length !== 0) {
     const s = stack.pop() as number
@@ -154,7 +161,11 @@ function accepting(nfa: ConstraintNfa, set: readonly number[], atStart: boolean)
 }
 
 /** Subset construction, or `null` past `MAX_DFA_STATES`. */
-function buildDfa(nfa: ConstraintNfa, holds: readonly (Uint8Array | null)[], classes: number): { next: Int32Array; accepts: Uint8Array } | null {
+function buildDfa(
+  nfa: ConstraintNfa,
+  holds: readonly (Uint8Array | null)[],
+  classes: number,
+): { next: Int32Array; accepts: Uint8Array } | null {
   const sets: number[][] = []
   const ids = new Map<string, number>()
   const rows: number[] = []
@@ -180,7 +191,8 @@ function buildDfa(nfa: ConstraintNfa, holds: readonly (Uint8Array | null)[], cla
       const seen = new Uint8Array(nfa.kinds.length)
       const to: number[] = []
       for (const s of sets[d] as number[]) {
-        if (nfa.kinds[s] === StateKind.Char && (holds[s] as Uint8Array)[k] === 1) close(nfa, nfa.next[s] as number, false, false, seen, to)
+        if (nfa.kinds[s] === StateKind.Char && (holds[s] as Uint8Array)[k] === 1)
+          close(nfa, nfa.next[s] as number, false, false, seen, to)
       }
       rows.push(idOf(to))
     }

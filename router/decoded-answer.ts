@@ -21,7 +21,8 @@ export function decodedAnswer<T>(hit: RouteHit<T>, names: readonly string[], par
     const name = names[k] as string
     const raw = params[name] as string
     const value = decodeParam(raw)
-    if (value === null) return { status: 400, reason: `param "${name}" is not valid percent-encoding: ${JSON.stringify(raw)}` }
+    if (value === null)
+      return { status: 400, reason: `param "${name}" is not valid percent-encoding: ${JSON.stringify(raw)}` }
     // Overwriting a key keeps the object's hidden class.
     params[name] = value
   }

@@ -52,7 +52,11 @@ export class RouteDuplicateError extends RouterError {
    * @param route - the pattern being registered
    * @param existing - the pattern registered first for the same place in the tree
    */
-  constructor(readonly method: string, readonly route: string, readonly existing: string) {
+  constructor(
+    readonly method: string,
+    readonly route: string,
+    readonly existing: string,
+  ) {
     super(`route ${method} ${route} duplicates ${method} ${existing}`)
     this.name = 'RouteDuplicateError'
   }
@@ -103,7 +107,10 @@ export class RouteInvalidPatternError extends RouterError {
    * @param route - the rejected pattern
    * @param reason - what is wrong with it
    */
-  constructor(readonly route: string, readonly reason: string) {
+  constructor(
+    readonly route: string,
+    readonly reason: string,
+  ) {
     super(`invalid route pattern ${JSON.stringify(route)}: ${reason}`)
     this.name = 'RouteInvalidPatternError'
   }
@@ -124,7 +131,10 @@ export class RouteInvalidMethodError extends RouterError {
    * @param method - the rejected method
    * @param route - the pattern it was registered with
    */
-  constructor(readonly method: string, readonly route: string) {
+  constructor(
+    readonly method: string,
+    readonly route: string,
+  ) {
     super(`invalid method ${JSON.stringify(method)} for route ${route}`)
     this.name = 'RouteInvalidMethodError'
   }
@@ -146,7 +156,11 @@ export class RouterInvalidOptionError extends RouterError {
    * @param value - the rejected value
    * @param expected - what the option accepts
    */
-  constructor(readonly key: string, readonly value: unknown, expected: string) {
+  constructor(
+    readonly key: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
     super(`router option ${key} must be ${expected}; got ${describe(value)}`)
     this.name = 'RouterInvalidOptionError'
   }

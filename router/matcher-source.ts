@@ -58,7 +58,11 @@ const CHUNK_MIN_CHARS = 512
  * const match = new Function('H', 'D', source)(helpers, data)
  * ```
  */
-export function matcherSource<T>(root: RadixNode<T>, maxParamLength: number, maxSteps = lookupBudget.maxSteps): MatcherSource {
+export function matcherSource<T>(
+  root: RadixNode<T>,
+  maxParamLength: number,
+  maxSteps = lookupBudget.maxSteps,
+): MatcherSource {
   const tables = new TableSource<T>(root)
   const statics = new StaticSource(tables)
   const writer = new NodeWriter(tables, statics, maxParamLength, maxSteps, countInnerParams(root))
@@ -83,7 +87,13 @@ class NodeWriter<T> {
   #innerWritten = 0
   readonly #chunks: string[] = []
 
-  constructor(tables: TableSource<T>, statics: StaticSource<T>, maxParamLength: number, maxSteps: number, innerParams: number) {
+  constructor(
+    tables: TableSource<T>,
+    statics: StaticSource<T>,
+    maxParamLength: number,
+    maxSteps: number,
+    innerParams: number,
+  ) {
     this.#tables = tables
     this.#statics = statics
     this.#max = maxParamLength
@@ -114,7 +124,9 @@ class NodeWriter<T> {
     const statics: RadixNode<T>[] = []
     const params: RadixNode<T>[] = []
     for (const child of node.children) (child.param === null ? statics : params).push(child)
-    const staticPieces = statics.map((child) => this.#piece(child, advance(at, child.prefix.length), bounds, text === null ? null : text + child.prefix))
+    const staticPieces = statics.map((child) =>
+      this.#piece(child, advance(at, child.prefix.length), bounds, text === null ? null : text + child.prefix),
+    )
     const paramPieces = params.map((child) => {
       const bound = `s${bounds.length},${valueEnd(child, bounds.length)}`
       return this.#piece(child, { base: valueEnd(child, bounds.length), offset: 0 }, [...bounds, bound], null)
@@ -125,7 +137,8 @@ class NodeWriter<T> {
     const table = node.table
     // A route without params is answered by the lookup of whole static paths, before the tree.
     if (table !== null && text !== null) this.#statics.add(text, table)
-    else if (table !== null) code = `if(${expression(at)}===l){${this.#tables.answer(table, bounds)}}${below === '' ? '' : `else{${below}}`}`
+    else if (table !== null)
+      code = `if(${expression(at)}===l){${this.#tables.answer(table, bounds)}}${below === '' ? '' : `else{${below}}`}`
     const wildcard = node.wildcardTable
     if (wildcard !== null) code += this.#tables.answer(wildcard, [...bounds, `${expression(at)},l`])
     return code
@@ -155,7 +168,9 @@ class NodeWriter<T> {
   // 1. Static: at most one child starts with the char at `at`. Children with nothing below but
   //    routes without params are left out: the static lookup answered those already.
   #staticChildren(children: readonly RadixNode<T>[], pieces: readonly Piece[], at: Position): string {
-    const kept = children.flatMap((child, n) => ((pieces[n] as Piece).code === '' ? [] : [[child, (pieces[n] as Piece).code] as const]))
+    const kept = children.flatMap((child, n) =>
+      (pieces[n] as Piece).code === '' ? [] : [[child, (pieces[n] as Piece).code] as const],
+    )
     const only = kept[0]
     if (only === undefined) return ''
     if (kept.length === 1) return `if(${edge(only[0].prefix, at, 0)}){${only[1]}}`
@@ -185,7 +200,8 @@ class NodeWriter<T> {
     const end = `e${index}`
     const constraint = child.param?.constraint ?? null
     // Constraints are tested on the matched text, case-folded or not, as the walk does.
-    const test = (stop: string): string => (constraint === null ? '' : `${this.#tables.ref(constraint)}.matches(k,${start},${stop})`)
+    const test = (stop: string): string =>
+      constraint === null ? '' : `${this.#tables.ref(constraint)}.matches(k,${start},${stop})`
     const inner = innerStatics(child)
     if (inner.length === 0) {
       // The value runs to the end of the segment: one candidate only.
@@ -197,7 +213,10 @@ class NodeWriter<T> {
     const starts = inner.map((next) => `c!==${next.prefix.charCodeAt(0)}`).join('&&')
     // As the walk does: each place is a step, and so is each code unit the constraint reads; a
     // place where what follows failed once is not tried again; past the budget, 404.
-    const check = constraint === null ? '' : `W+=${stop}-${start};if(W>${this.#maxSteps})return $notFound;if(!${test(stop)})continue;`
+    const check =
+      constraint === null
+        ? ''
+        : `W+=${stop}-${start};if(W>${this.#maxSteps})return $notFound;if(!${test(stop)})continue;`
     const place = `${stop}*${this.#inner}+${this.#innerWritten++}`
     return (
       `{const ${last}=Math.min(${end},${start}+${this.#max});for(let ${stop}=${start}+1;${stop}<=${last};${stop}++){` +

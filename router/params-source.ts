@@ -69,7 +69,11 @@ export class ParamsSource {
     let code = ''
     for (const [arity, shapes] of this.#shapes) {
       for (let group = 0; group * SHAPES_PER_BUILDER < shapes.names.length; group++) {
-        code += builder(arity, `${arity}_${group}`, shapes.names.slice(group * SHAPES_PER_BUILDER, (group + 1) * SHAPES_PER_BUILDER))
+        code += builder(
+          arity,
+          `${arity}_${group}`,
+          shapes.names.slice(group * SHAPES_PER_BUILDER, (group + 1) * SHAPES_PER_BUILDER),
+        )
       }
     }
     return code

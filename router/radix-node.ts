@@ -62,18 +62,26 @@ export class RadixNode<T> {
   }
 
   /** The param this node matches, or `null` for a static node. */
-  get param(): Readonly<ParamSpec> | null { return this.#param }
+  get param(): Readonly<ParamSpec> | null {
+    return this.#param
+  }
   /** The text of the edge leading here (`''` for the root and param nodes): for `printTree`. */
-  get prefix(): string { return this.#prefix }
+  get prefix(): string {
+    return this.#prefix
+  }
   /** Static children sorted by edge text, then param children in the order they are tried. */
   get children(): RadixNode<T>[] {
     const statics = [...this.#statics].sort((a, b) => (a.#prefix < b.#prefix ? -1 : 1))
     return [...statics, ...this.#params]
   }
   /** The routes ending exactly here, or `null`. */
-  get table(): MethodTable<T> | null { return this.#table }
+  get table(): MethodTable<T> | null {
+    return this.#table
+  }
   /** The wildcard routes hanging from here, or `null`. */
-  get wildcardTable(): MethodTable<T> | null { return this.#wildcard }
+  get wildcardTable(): MethodTable<T> | null {
+    return this.#wildcard
+  }
 
   /**
    * Walks static text down from this node, creating and splitting edges as needed.
@@ -257,7 +265,9 @@ export class RadixNode<T> {
     const next = this.#byCode[SLASH]
     if (next === undefined) return null
     const nextEnd = end + next.#prefixLength
-    return nextEnd <= path.length && (nextEnd === end + 1 || edgeMatches(next.#prefix, path, end)) ? next.lookup(path, nextEnd, state) : null
+    return nextEnd <= path.length && (nextEnd === end + 1 || edgeMatches(next.#prefix, path, end))
+      ? next.lookup(path, nextEnd, state)
+      : null
   }
 
   /**

@@ -86,7 +86,8 @@ export class Router<T> {
    */
   constructor(options: RouterOptions = {}) {
     for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) throw new RouterInvalidOptionError(key, 'unknown', `one of ${OPTION_KEYS.join(', ')}`)
+      if (!OPTION_KEYS.includes(key))
+        throw new RouterInvalidOptionError(key, 'unknown', `one of ${OPTION_KEYS.join(', ')}`)
     }
     this.#caseSensitive = booleanOption('caseSensitive', options.caseSensitive, true)
     this.#ignoreTrailingSlash = booleanOption('ignoreTrailingSlash', options.ignoreTrailingSlash, false)

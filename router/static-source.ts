@@ -50,7 +50,9 @@ export class StaticSource<T> {
 
   #compared(entries: readonly [string, MethodTable<T>][]): string {
     // Texts are written as JSON string literals, so no route can change the generated code.
-    return entries.map(([text, table]) => `if(k===${JSON.stringify(text)}){${this.#tables.answer(table, [])}}`).join('else ')
+    return entries
+      .map(([text, table]) => `if(k===${JSON.stringify(text)}){${this.#tables.answer(table, [])}}`)
+      .join('else ')
   }
 
   #hashed(entries: readonly [string, MethodTable<T>][]): string {

@@ -67,7 +67,8 @@ export class TableSource<T> {
    *   and the misses `x` declared, shared by the matcher and its chunks
    */
   preamble(): string {
-    const helpers = '$notFound=H.notFound,$notAllowed=H.notAllowed,$miss=H.miss,$decoded=H.decodedAnswer,$proto=H.paramsPrototype'
+    const helpers =
+      '$notFound=H.notFound,$notAllowed=H.notAllowed,$miss=H.miss,$decoded=H.decodedAnswer,$proto=H.paramsPrototype'
     const data = this.data.map((_, n) => `,$${n}=D[${n}]`).join('')
     // One `x` for the matcher and its chunks: a lookup runs no user code, so lookups never interleave.
     return `const ${helpers}${data};let x=null;${this.#params.declarations()}`
@@ -114,7 +115,8 @@ export class TableSource<T> {
    */
   answer(table: MethodTable<T>, bounds: readonly string[]): string {
     const names = table.names
-    if (names.length !== bounds.length) throw new Error(`matcher source: ${bounds.length} param bounds for ${names.length} names`)
+    if (names.length !== bounds.length)
+      throw new Error(`matcher source: ${bounds.length} param bounds for ${names.length} names`)
     const hits = this.#methods.map((method) => table.get(method)?.hit ?? null)
     if (names.length === 0) {
       return `{const h=${this.ref(hits)}[M];if(h!==null)return h}${hits.includes(null) ? `x=$miss(x,${this.ref(table)});` : ''}`

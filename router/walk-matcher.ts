@@ -21,7 +21,11 @@ import type { RouteMatch } from './route-match.js'
  * match('GET', '/users/42', '/users/42') // { status: 200, store, params: { id: '42' }, pattern }
  * ```
  */
-export function walkMatcher<T>(root: RadixNode<T>, maxParamLength: number, maxSteps = lookupBudget.maxSteps): Matcher<T> {
+export function walkMatcher<T>(
+  root: RadixNode<T>,
+  maxParamLength: number,
+  maxSteps = lookupBudget.maxSteps,
+): Matcher<T> {
   // One scratch state per matcher: a lookup allocates nothing until it builds params.
   const state = new MatchState<T>(maxParamLength, maxSteps)
   const failed = state.failed

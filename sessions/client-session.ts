@@ -132,7 +132,8 @@ export class ClientSession {
   }
 
   set timeoutMinutes(minutes: number) {
-    if (!(Number.isFinite(minutes) && minutes > 0)) throw new SessionInvalidOptionError('timeoutMinutes', minutes, 'a number of minutes > 0')
+    if (!(Number.isFinite(minutes) && minutes > 0))
+      throw new SessionInvalidOptionError('timeoutMinutes', minutes, 'a number of minutes > 0')
     this.#state.timeoutMinutes = minutes
     this.#state.isRecordDirty = true
   }
@@ -173,7 +174,12 @@ export class ClientSession {
     const state = this.#state
     if (!state.alive) return this
     if (typeof callback === 'string') {
-      if (!state.host.hasDestroyCallback(callback)) throw new SessionInvalidOptionError('onDestroy', callback, 'the name of a callback registered with sessions.onDestroy(name, fn)')
+      if (!state.host.hasDestroyCallback(callback))
+        throw new SessionInvalidOptionError(
+          'onDestroy',
+          callback,
+          'the name of a callback registered with sessions.onDestroy(name, fn)',
+        )
       if (!state.callbackNames.includes(callback)) {
         state.callbackNames = [...state.callbackNames, callback]
         state.isRecordDirty = true

@@ -98,7 +98,11 @@ export class SessionInvalidOptionError extends SessionError {
    * @param value - the value given
    * @param expected - what it must be, in plain words
    */
-  constructor(readonly option: string, readonly value: unknown, expected: string) {
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
     super(`session option ${option}: expected ${expected}, got ${String(value)}`)
     this.name = 'SessionInvalidOptionError'
   }
@@ -123,7 +127,10 @@ export class SessionDataTooLargeError extends SessionError {
    * @param limit - the configured maximum
    * @param bytes - the size the change would have made it
    */
-  constructor(readonly limit: number, readonly bytes: number) {
+  constructor(
+    readonly limit: number,
+    readonly bytes: number,
+  ) {
     super(`session data would be ${bytes} bytes; sessions.maxDataBytes is ${limit}`)
     this.name = 'SessionDataTooLargeError'
   }

@@ -183,7 +183,8 @@ export class MemorySessionStore implements SessionStore {
 
   async renewLease(lease: SessionLease, nowMs: number, ttlMs: number): Promise<SessionLease | undefined> {
     const entry = this.#entries.get(lease.id)
-    if (entry === undefined || entry.fencingToken !== lease.fencingToken || entry.leaseExpiresMs <= nowMs) return undefined
+    if (entry === undefined || entry.fencingToken !== lease.fencingToken || entry.leaseExpiresMs <= nowMs)
+      return undefined
     entry.leaseExpiresMs = nowMs + ttlMs
     return { id: lease.id, fencingToken: lease.fencingToken, expiresMs: entry.leaseExpiresMs }
   }

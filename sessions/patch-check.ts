@@ -21,14 +21,23 @@ function hasProtoKey(value: unknown, depth: number): boolean {
   return false
 }
 
-function checkPath(op: Record<string, unknown>, field: 'path' | 'from', readOnly: readonly (readonly string[])[], modifies: boolean): PatchProblem | undefined {
+function checkPath(
+  op: Record<string, unknown>,
+  field: 'path' | 'from',
+  readOnly: readonly (readonly string[])[],
+  modifies: boolean,
+): PatchProblem | undefined {
   const pointer = op[field]
-  if (typeof pointer !== 'string') return { status: 400, message: `operation ${String(op.op)} needs a string "${field}"` }
+  if (typeof pointer !== 'string')
+    return { status: 400, message: `operation ${String(op.op)} needs a string "${field}"` }
   const segments = pointerSegments(pointer)
-  if (segments === undefined) return { status: 400, message: `"${field}" ${JSON.stringify(pointer)} is not a JSON Pointer` }
-  if (segments.some((s) => PROTOTYPE_KEYS.has(s))) return { status: 400, message: `"${field}" ${JSON.stringify(pointer)} names a prototype key` }
+  if (segments === undefined)
+    return { status: 400, message: `"${field}" ${JSON.stringify(pointer)} is not a JSON Pointer` }
+  if (segments.some((s) => PROTOTYPE_KEYS.has(s)))
+    return { status: 400, message: `"${field}" ${JSON.stringify(pointer)} names a prototype key` }
   // Changing a parent of a read-only path changes it too.
-  if (modifies && readOnly.some((r) => pointersOverlap(r, segments))) return { status: 403, message: `${JSON.stringify(pointer)} is read-only` }
+  if (modifies && readOnly.some((r) => pointersOverlap(r, segments)))
+    return { status: 403, message: `${JSON.stringify(pointer)} is read-only` }
   return undefined
 }
 
@@ -45,13 +54,19 @@ export function readOnlySegments(paths: readonly string[]): (readonly string[])[
 export function checkPatch(patch: unknown, readOnly: readonly (readonly string[])[]): Operation[] | PatchProblem {
   if (!Array.isArray(patch)) return { status: 400, message: 'a JSON Patch is an array of operations' }
   for (const op of patch as unknown[]) {
-    if (op === null || typeof op !== 'object' || Array.isArray(op)) return { status: 400, message: 'each operation is an object' }
+    if (op === null || typeof op !== 'object' || Array.isArray(op))
+      return { status: 400, message: 'each operation is an object' }
     const fields = op as Record<string, unknown>
     const name = fields.op
-    if (typeof name !== 'string' || !OPS.has(name)) return { status: 400, message: `unknown operation ${JSON.stringify(name)}` }
+    if (typeof name !== 'string' || !OPS.has(name))
+      return { status: 400, message: `unknown operation ${JSON.stringify(name)}` }
     const problem =
       checkPath(fields, 'path', readOnly, name !== 'test') ??
-      (name === 'move' ? checkPath(fields, 'from', readOnly, true) : name === 'copy' ? checkPath(fields, 'from', readOnly, false) : undefined)
+      (name === 'move'
+        ? checkPath(fields, 'from', readOnly, true)
+        : name === 'copy'
+          ? checkPath(fields, 'from', readOnly, false)
+          : undefined)
     if (problem !== undefined) return problem
     if (name === 'add' || name === 'replace' || name === 'test') {
       if (!('value' in fields)) return { status: 400, message: `operation ${name} needs a "value"` }

@@ -1,7 +1,15 @@
 import { createClient, type RedisClientType } from 'redis'
 import { SessionExistsError } from './errors.js'
 import * as scripts from './redis-scripts.js'
-import type { LeaseOptions, SaveOutcome, SessionLease, SessionMessage, SessionRecord, SessionStore, SessionUpdate } from './store.js'
+import type {
+  LeaseOptions,
+  SaveOutcome,
+  SessionLease,
+  SessionMessage,
+  SessionRecord,
+  SessionStore,
+  SessionUpdate,
+} from './store.js'
 
 /** Options of {@link redisStore}: a URL to connect to, or a node-redis client of your own. */
 export type RedisStoreOptions = ({ readonly url: string } | { readonly client: RedisClientType }) & {
@@ -62,10 +70,21 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async create(record: SessionRecord): Promise<void> {
-    const created = await this.#run(scripts.CREATE, [this.#key(record.id)], [
-      record.id, record.createdMs, record.lastActiveMs, record.timeoutMinutes, record.data ?? '', record.data === undefined ? 0 : 1,
-      record.version, JSON.stringify(record.destroyCallbacks), record.timeoutMinutes * 60_000 + TTL_MARGIN_MS,
-    ])
+    const created = await this.#run(
+      scripts.CREATE,
+      [this.#key(record.id)],
+      [
+        record.id,
+        record.createdMs,
+        record.lastActiveMs,
+        record.timeoutMinutes,
+        record.data ?? '',
+        record.data === undefined ? 0 : 1,
+        record.version,
+        JSON.stringify(record.destroyCallbacks),
+        record.timeoutMinutes * 60_000 + TTL_MARGIN_MS,
+      ],
+    )
     if (created === 0) throw new SessionExistsError(record.id)
   }
 
@@ -75,10 +94,21 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async save(update: SessionUpdate): Promise<SaveOutcome> {
-    const [status, version] = (await this.#run(scripts.SAVE, [this.#key(update.id)], [
-      update.id, update.expectedVersion, update.data ?? '', update.data === undefined ? 0 : 1, update.lastActiveMs, update.timeoutMinutes,
-      JSON.stringify(update.destroyCallbacks), update.fencingToken ?? '', update.timeoutMinutes * 60_000 + TTL_MARGIN_MS,
-    ])) as [string, number | undefined]
+    const [status, version] = (await this.#run(
+      scripts.SAVE,
+      [this.#key(update.id)],
+      [
+        update.id,
+        update.expectedVersion,
+        update.data ?? '',
+        update.data === undefined ? 0 : 1,
+        update.lastActiveMs,
+        update.timeoutMinutes,
+        JSON.stringify(update.destroyCallbacks),
+        update.fencingToken ?? '',
+        update.timeoutMinutes * 60_000 + TTL_MARGIN_MS,
+      ],
+    )) as [string, number | undefined]
     if (status === 'saved' || status === 'stale') return { status, version: Number(version) }
     return { status: status as 'missing' | 'fenced' }
   }
@@ -115,7 +145,13 @@ export class RedisSessionStore implements SessionStore {
   async *ids(): AsyncIterable<string> {
     let cursor = '0'
     do {
-      const [next, page] = (await this.#client.sendCommand(['ZSCAN', `${this.#prefix}deadlines`, cursor, 'COUNT', '500'])) as [string, string[]]
+      const [next, page] = (await this.#client.sendCommand([
+        'ZSCAN',
+        `${this.#prefix}deadlines`,
+        cursor,
+        'COUNT',
+        '500',
+      ])) as [string, string[]]
       for (let i = 0; i < page.length; i += 2) yield page[i]!
       cursor = next
     } while (cursor !== '0')
@@ -172,7 +208,9 @@ export class RedisSessionStore implements SessionStore {
 function pairsOf(reply: unknown): string[] {
   if (Array.isArray(reply)) return reply.map(String)
   if (reply instanceof Map) return [...reply].flat().map(String)
-  return Object.entries(reply as Record<string, unknown>).flat().map(String)
+  return Object.entries(reply as Record<string, unknown>)
+    .flat()
+    .map(String)
 }
 
 function recordOf(fields: string[]): SessionRecord {

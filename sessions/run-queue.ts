@@ -23,7 +23,8 @@ export class RunQueue {
    */
   run<T>(work: () => T | Promise<T>, timeoutMs: number): Promise<T> {
     this.#pending++
-    const result = this.#tail === null ? this.#start(work, timeoutMs) : this.#tail.then(() => this.#start(work, timeoutMs))
+    const result =
+      this.#tail === null ? this.#start(work, timeoutMs) : this.#tail.then(() => this.#start(work, timeoutMs))
     this.#tail = result.then(this.#settle, this.#settle)
     return result
   }

@@ -1,7 +1,22 @@
 import { createPatch } from 'rfc6902'
-import { ClientSession, stateOf, type DestroyCallback, type DestroyReason, type SessionHost, type SessionSocket, type SessionState } from './client-session.js'
+import {
+  ClientSession,
+  stateOf,
+  type DestroyCallback,
+  type DestroyReason,
+  type SessionHost,
+  type SessionSocket,
+  type SessionState,
+} from './client-session.js'
 import { currentSessions } from './current-session.js'
-import { SessionDataInvalidError, SessionDataTooLargeError, SessionDestroyedError, SessionInvalidOptionError, SessionLimitError, SessionUnknownTaskError } from './errors.js'
+import {
+  SessionDataInvalidError,
+  SessionDataTooLargeError,
+  SessionDestroyedError,
+  SessionInvalidOptionError,
+  SessionLimitError,
+  SessionUnknownTaskError,
+} from './errors.js'
 import type { JsonValue } from './json-value.js'
 import { MemorySessionStore } from './memory-store.js'
 import { readOnlySegments } from './patch-check.js'
@@ -31,7 +46,11 @@ export interface SessionCarrier {
 }
 
 /** Work scheduled on a session: gets the session, its id and the schedule's argument. */
-export type SessionTask<T = unknown> = (session: ClientSession, id: string, argument: JsonValue | undefined) => T | Promise<T>
+export type SessionTask<T = unknown> = (
+  session: ClientSession,
+  id: string,
+  argument: JsonValue | undefined,
+) => T | Promise<T>
 
 /**
  * What became of a task for one session: `queued` (not waited for), `done` with its value,
@@ -126,7 +145,8 @@ export class SessionRegistry implements SessionHost {
     const carrier = first !== undefined && 'session' in first ? first : undefined
     const options = (carrier === undefined ? (first as CreateSessionOptions | undefined) : second) ?? {}
     const timeoutMinutes = options.timeoutMinutes ?? this.options.defaultTimeoutMinutes
-    if (!(Number.isFinite(timeoutMinutes) && timeoutMinutes > 0)) throw new SessionInvalidOptionError('timeoutMinutes', timeoutMinutes, 'a number of minutes > 0')
+    if (!(Number.isFinite(timeoutMinutes) && timeoutMinutes > 0))
+      throw new SessionInvalidOptionError('timeoutMinutes', timeoutMinutes, 'a number of minutes > 0')
     const json = this.#serialize(options.data)
     this.#makeRoom()
     const now = this.#now()
@@ -219,7 +239,10 @@ export class SessionRegistry implements SessionHost {
     const state = stateOf(session)
     if (!state.alive) return Promise.reject(new SessionDestroyedError(state.id))
     const queue = (state.queue ??= new RunQueue())
-    return queue.run(() => currentSessions.run(session, () => this.#runNow(session, state, work)), this.options.runTimeoutMs)
+    return queue.run(
+      () => currentSessions.run(session, () => this.#runNow(session, state, work)),
+      this.options.runTimeoutMs,
+    )
   }
 
   async #runNow<T>(session: ClientSession, state: SessionState, work: () => T | Promise<T>): Promise<T> {
@@ -275,8 +298,16 @@ export class SessionRegistry implements SessionHost {
    * gone are skipped and say so in the outcome; with `wait` the outcomes carry values and errors.
    * Each session's changes are pushed to its sockets when its task ends.
    */
-  schedule<T>(target: string | ClientSession, task: SessionTask<T> | string, options?: ScheduleOptions): Promise<TaskOutcome<T>>
-  schedule<T>(targets: readonly (string | ClientSession)[], task: SessionTask<T> | string, options?: ScheduleOptions): Promise<TaskOutcome<T>[]>
+  schedule<T>(
+    target: string | ClientSession,
+    task: SessionTask<T> | string,
+    options?: ScheduleOptions,
+  ): Promise<TaskOutcome<T>>
+  schedule<T>(
+    targets: readonly (string | ClientSession)[],
+    task: SessionTask<T> | string,
+    options?: ScheduleOptions,
+  ): Promise<TaskOutcome<T>[]>
   async schedule<T>(
     target: string | ClientSession | readonly (string | ClientSession)[],
     task: SessionTask<T> | string,
@@ -284,9 +315,12 @@ export class SessionRegistry implements SessionHost {
   ): Promise<TaskOutcome<T> | TaskOutcome<T>[]> {
     const fn = typeof task === 'string' ? (this.#tasks.get(task) as SessionTask<T> | undefined) : task
     if (fn === undefined) throw new SessionUnknownTaskError(task as string)
-    const targets = Array.isArray(target) ? (target as readonly (string | ClientSession)[]) : [target as string | ClientSession]
+    const targets = Array.isArray(target)
+      ? (target as readonly (string | ClientSession)[])
+      : [target as string | ClientSession]
     const outcomes = targets.map((one) => this.#scheduleOne(one, fn, options))
-    const settled = options.wait === true ? await Promise.all(outcomes) : outcomes.map((o) => (o instanceof Promise ? undefined : o))
+    const settled =
+      options.wait === true ? await Promise.all(outcomes) : outcomes.map((o) => (o instanceof Promise ? undefined : o))
     const result = settled.map((o, i) => o ?? ({ id: idOf(targets[i]!), status: 'queued' } as const))
     return Array.isArray(target) ? result : result[0]!
   }
@@ -296,7 +330,11 @@ export class SessionRegistry implements SessionHost {
     return this.schedule([...this.#live.keys()], task, options)
   }
 
-  #scheduleOne<T>(target: string | ClientSession, task: SessionTask<T>, options: ScheduleOptions): TaskOutcome<T> | Promise<TaskOutcome<T>> {
+  #scheduleOne<T>(
+    target: string | ClientSession,
+    task: SessionTask<T>,
+    options: ScheduleOptions,
+  ): TaskOutcome<T> | Promise<TaskOutcome<T>> {
     const session = typeof target === 'string' ? this.#live.get(target) : target
     const id = idOf(target)
     if (session === undefined || !session.isAlive()) return { id, status: 'skipped' }
@@ -337,7 +375,11 @@ export class SessionRegistry implements SessionHost {
    *   that is gone (or none) is a refusal with 410, never a rejection, since this is called from
    *   a socket's message listener where a rejection would go unhandled
    */
-  async receivePatch(session: ClientSession | undefined, text: string, from?: SessionSocket): Promise<{ status: number; message: string } | undefined> {
+  async receivePatch(
+    session: ClientSession | undefined,
+    text: string,
+    from?: SessionSocket,
+  ): Promise<{ status: number; message: string } | undefined> {
     if (!(session instanceof ClientSession) || !session.isAlive()) return SESSION_GONE
     const state = stateOf(session)
     let refused: { status: number; message: string } | undefined
@@ -430,7 +472,8 @@ export class SessionRegistry implements SessionHost {
     const session = this.#live.get(record.id)
     const state = session === undefined ? undefined : stateOf(session)
     if (state !== undefined) this.#end(state)
-    const names = state === undefined ? record.destroyCallbacks : [...new Set([...record.destroyCallbacks, ...state.callbackNames])]
+    const names =
+      state === undefined ? record.destroyCallbacks : [...new Set([...record.destroyCallbacks, ...state.callbackNames])]
     await this.#runCallbacks(session ?? this.#detached(record), state?.callbacks ?? null, names, 'timeout')
   }
 
@@ -449,7 +492,12 @@ export class SessionRegistry implements SessionHost {
     if (sockets !== null) for (const socket of sockets.keys()) closeSocket(socket)
   }
 
-  async #runCallbacks(session: ClientSession, closures: DestroyCallback[] | null, names: readonly string[], reason: DestroyReason): Promise<void> {
+  async #runCallbacks(
+    session: ClientSession,
+    closures: DestroyCallback[] | null,
+    names: readonly string[],
+    reason: DestroyReason,
+  ): Promise<void> {
     const state = stateOf(session)
     state.callbacks = null
     const callbacks = [...names.flatMap((name) => this.#namedCallbacks.get(name) ?? []), ...(closures ?? [])]

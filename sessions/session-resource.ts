@@ -57,7 +57,8 @@ export function readResource(session: ClientSession, ifNoneMatch: string | undef
   const etag = etagOf(session)
   state.resourceView = state.json
   const headers = { 'Content-Type': 'application/json', ETag: etag, 'Cache-Control': 'no-store' }
-  if (ifNoneMatch !== undefined && matchesAny(ifNoneMatch, etag)) return { status: 304, headers: { ETag: etag, 'Cache-Control': 'no-store' }, body: '' }
+  if (ifNoneMatch !== undefined && matchesAny(ifNoneMatch, etag))
+    return { status: 304, headers: { ETag: etag, 'Cache-Control': 'no-store' }, body: '' }
   return { status: 200, headers, body: state.json }
 }
 
@@ -65,7 +66,12 @@ export function readResource(session: ClientSession, ifNoneMatch: string | undef
  * Applies a client's JSON Patch to the session's data, all operations or none, then the
  * registry's patch hooks. Run it inside the session's turn (`registry.run`).
  */
-export async function applyClientPatch(registry: SessionRegistry, session: ClientSession, body: string, byteLength: number): Promise<ClientPatchResult> {
+export async function applyClientPatch(
+  registry: SessionRegistry,
+  session: ClientSession,
+  body: string,
+  byteLength: number,
+): Promise<ClientPatchResult> {
   const state = stateOf(session)
   const { maxPatchBytes, maxDataBytes } = registry.options
   if (byteLength > maxPatchBytes) return { status: 413, message: `A patch is limited to ${maxPatchBytes} bytes` }
@@ -86,13 +92,16 @@ export async function applyClientPatch(registry: SessionRegistry, session: Clien
     const err = applyPatch(copy, [op])[0]
     if (err !== null && err !== undefined) {
       const status = err.name === 'InvalidOperationError' ? 400 : 409
-      const what = err.name === 'TestError' ? 'test failed' : err.name === 'MissingError' ? 'path does not exist' : 'invalid'
+      const what =
+        err.name === 'TestError' ? 'test failed' : err.name === 'MissingError' ? 'path does not exist' : 'invalid'
       return { status, message: `Operation ${index} (${op.op} ${op.path}): ${what}` }
     }
-    if (op.op === 'copy' && exceedsJsonBytes(copy, maxDataBytes)) return { status: 413, message: `Session data is limited to ${maxDataBytes} bytes` }
+    if (op.op === 'copy' && exceedsJsonBytes(copy, maxDataBytes))
+      return { status: 413, message: `Session data is limited to ${maxDataBytes} bytes` }
   }
   const clientJson = JSON.stringify(copy)
-  if (Buffer.byteLength(clientJson) > maxDataBytes) return { status: 413, message: `Session data is limited to ${maxDataBytes} bytes` }
+  if (Buffer.byteLength(clientJson) > maxDataBytes)
+    return { status: 413, message: `Session data is limited to ${maxDataBytes} bytes` }
   state.data = copy as typeof state.data
   for (const hook of registry.patchHooks) await hook(session, ops)
   const json = state.data === undefined ? 'null' : JSON.stringify(state.data)
@@ -104,12 +113,18 @@ export async function applyClientPatch(registry: SessionRegistry, session: Clien
 }
 
 /** The JSON Patch from the client's view, with its own patch applied, to the data now. */
-function replyPatch(view: string | undefined, ops: readonly Operation[], clientJson: string, json: string): Operation[] {
+function replyPatch(
+  view: string | undefined,
+  ops: readonly Operation[],
+  clientJson: string,
+  json: string,
+): Operation[] {
   let base: unknown = JSON.parse(clientJson)
   if (view !== undefined) {
     base = JSON.parse(view)
     // The client applied its own patch to what it last saw; where that does not apply, it gets the whole document.
-    if (applyPatch(base, ops as Operation[]).some((r) => r !== null)) return [{ op: 'replace', path: '', value: JSON.parse(json) }]
+    if (applyPatch(base, ops as Operation[]).some((r) => r !== null))
+      return [{ op: 'replace', path: '', value: JSON.parse(json) }]
   }
   return createPatch(base, JSON.parse(json))
 }
@@ -122,17 +137,27 @@ function replyPatch(view: string | undefined, ops: readonly Operation[], clientJ
  * an invalid patch or a prototype key, 403 for a read-only path, 409 for a failed `test` or a path
  * that does not exist.
  */
-export async function patchResource(registry: SessionRegistry, session: ClientSession, request: PatchRequest): Promise<ResourceReply> {
+export async function patchResource(
+  registry: SessionRegistry,
+  session: ClientSession,
+  request: PatchRequest,
+): Promise<ResourceReply> {
   const state = stateOf(session)
   if (state.json === undefined) return problem(404, 'This session has no data')
   const mediaType = request.contentType?.split(';', 1)[0]!.trim().toLowerCase()
-  if (mediaType !== JSON_PATCH_TYPE) return problem(415, `A session is patched with ${JSON_PATCH_TYPE}`, { 'Accept-Patch': JSON_PATCH_TYPE })
-  if (request.ifMatch !== undefined && !matchesAny(request.ifMatch, etagOf(session))) return problem(412, 'The session changed since that version')
+  if (mediaType !== JSON_PATCH_TYPE)
+    return problem(415, `A session is patched with ${JSON_PATCH_TYPE}`, { 'Accept-Patch': JSON_PATCH_TYPE })
+  if (request.ifMatch !== undefined && !matchesAny(request.ifMatch, etagOf(session)))
+    return problem(412, 'The session changed since that version')
   const view = state.resourceView
   const result = await applyClientPatch(registry, session, request.body, request.byteLength)
   if (!('ops' in result)) return problem(result.status, result.message)
   await registry.commit(session)
   state.resourceView = result.json
   const reply = replyPatch(view, result.ops, result.clientJson, result.json)
-  return { status: 200, headers: { 'Content-Type': JSON_PATCH_TYPE, ETag: etagOf(session), 'Cache-Control': 'no-store' }, body: JSON.stringify(reply) }
+  return {
+    status: 200,
+    headers: { 'Content-Type': JSON_PATCH_TYPE, ETag: etagOf(session), 'Cache-Control': 'no-store' },
+    body: JSON.stringify(reply),
+  }
 }

@@ -107,7 +107,12 @@ export interface LeaseOptions {
  *   session in hand drops it and runs the callbacks that were registered there as closures.
  */
 export type SessionMessage =
-  | { readonly kind: 'task'; readonly name: string; readonly argument: JsonValue; readonly ids: readonly string[] | 'all' }
+  | {
+      readonly kind: 'task'
+      readonly name: string
+      readonly argument: JsonValue
+      readonly ids: readonly string[] | 'all'
+    }
   | { readonly kind: 'push'; readonly id: string }
   | { readonly kind: 'destroyed'; readonly id: string; readonly reason: 'timeout' | 'destroyed' | 'evicted' }
 

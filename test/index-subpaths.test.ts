@@ -31,7 +31,7 @@ describe('package entry points', () => {
   it('importing the root installs no global polyfill and loads no certificate library', () => {
     const out = runFresh(
       "await import('gatehouse'); const { createRequire } = await import('node:module');" +
-        " const cache = Object.keys(createRequire(import.meta.url).cache);" +
+        ' const cache = Object.keys(createRequire(import.meta.url).cache);' +
         " console.log(typeof Reflect.getMetadata, cache.some((p) => p.includes('@peculiar') || p.includes('reflect-metadata')))",
     )
     expect(out).to.equal('undefined false')

@@ -49,10 +49,13 @@ describe('root index', () => {
   const exports = api as Readonly<Record<string, unknown>>
 
   for (const [name, kind] of Object.entries(DOCUMENTED)) {
-    it(`exports ${name} as ${kind === "object" ? "an" : "a"} ${kind}`, () => {
+    it(`exports ${name} as ${kind === 'object' ? 'an' : 'a'} ${kind}`, () => {
       const value = exports[name]
       if (kind === 'class') expect(isClass(value)).to.equal(true)
-      else if (kind === 'function') expect(value).to.be.a('function').and.satisfy((f: unknown) => !isClass(f))
+      else if (kind === 'function')
+        expect(value)
+          .to.be.a('function')
+          .and.satisfy((f: unknown) => !isClass(f))
       else if (kind === 'string') expect(value).to.be.a('string')
       else if (kind === 'symbol') expect(value).to.be.a('symbol')
       else expect(value).to.be.an('object')

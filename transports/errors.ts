@@ -52,7 +52,11 @@ export class InvalidTransportOptionError extends TransportError {
    * @param value - the value that was given
    * @param expected - what the option accepts, in plain words
    */
-  constructor(readonly option: string, readonly value: unknown, expected: string) {
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
     super(`transport option ${option} is ${String(value)}; expected ${expected}`)
     this.name = 'InvalidTransportOptionError'
   }
@@ -75,8 +79,13 @@ export class ConcurrentReadError extends TransportError {
    * @param transport - class name of the transport, e.g. `PlainTransport`
    * @param waiting - what is already waiting for input
    */
-  constructor(readonly transport: string, waiting: 'read()' | 'a readable listener' = 'read()') {
-    super(`${transport}.read() called while ${waiting === 'read()' ? 'another read is pending' : 'a readable listener is registered'}`)
+  constructor(
+    readonly transport: string,
+    waiting: 'read()' | 'a readable listener' = 'read()',
+  ) {
+    super(
+      `${transport}.read() called while ${waiting === 'read()' ? 'another read is pending' : 'a readable listener is registered'}`,
+    )
     this.name = 'ConcurrentReadError'
   }
 }
@@ -115,7 +124,10 @@ export class OutputNotReachedError extends TransportError {
    * @param expected - what was awaited, e.g. `1000 bytes` or `a matching predicate`
    * @param received - bytes written when the transport closed
    */
-  constructor(readonly expected: string, readonly received: number) {
+  constructor(
+    readonly expected: string,
+    readonly received: number,
+  ) {
     super(`transport closed after ${received} bytes of output while waiting for ${expected}`)
     this.name = 'OutputNotReachedError'
   }

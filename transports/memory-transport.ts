@@ -137,7 +137,10 @@ export class MemoryTransport implements Transport {
    * await b.read() // <Buffer 70 69 6e 67>
    * ```
    */
-  static pair(optionsA: MemoryTransportOptions = {}, optionsB: MemoryTransportOptions = {}): [MemoryTransport, MemoryTransport] {
+  static pair(
+    optionsA: MemoryTransportOptions = {},
+    optionsB: MemoryTransportOptions = {},
+  ): [MemoryTransport, MemoryTransport] {
     const a = new MemoryTransport({ endAfterInput: false, ...optionsA })
     const b = new MemoryTransport({ endAfterInput: false, ...optionsB })
     a.#peer = b
@@ -181,7 +184,10 @@ export class MemoryTransport implements Transport {
    * @throws InputEndedError after `end()` (or after the input of `endAfterInput`)
    */
   push(bytes: MemoryInput): void {
-    const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    const buffer =
+      typeof bytes === 'string'
+        ? Buffer.from(bytes, 'utf8')
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     if (this.#state !== 'open') return
     if (this.#isInputEnded) throw new InputEndedError(buffer.length)
     const size = this.#chunkSize ?? buffer.length
@@ -204,7 +210,8 @@ export class MemoryTransport implements Transport {
    */
   read(): Promise<Buffer | null> {
     if (this.#pendingRead !== null) return Promise.reject(new ConcurrentReadError('MemoryTransport'))
-    if (this.#listener !== null) return Promise.reject(new ConcurrentReadError('MemoryTransport', 'a readable listener'))
+    if (this.#listener !== null)
+      return Promise.reject(new ConcurrentReadError('MemoryTransport', 'a readable listener'))
     const chunk = this.#takeNow()
     return chunk === undefined ? new Promise(this.#awaitChunk) : Promise.resolve(chunk)
   }
@@ -351,7 +358,10 @@ export class MemoryTransport implements Transport {
   #accept(bytes: Buffer, isOwnCopy: boolean): Promise<number> {
     const count = this.#room(bytes.length)
     if (count === -1) {
-      const err = Object.assign(new Error(`write EPIPE: failWriteAfterBytes ${this.#failWriteAfterBytes} reached`), { code: 'EPIPE', syscall: 'write' })
+      const err = Object.assign(new Error(`write EPIPE: failWriteAfterBytes ${this.#failWriteAfterBytes} reached`), {
+        code: 'EPIPE',
+        syscall: 'write',
+      })
       this.#lastError = err
       return Promise.reject(err)
     }
@@ -368,7 +378,8 @@ export class MemoryTransport implements Transport {
     const failAt = this.#failWriteAfterBytes
     if (failAt !== undefined && written >= failAt) return -1
     let count = Math.min(length, this.#maxWriteBytes ?? Infinity, (failAt ?? Infinity) - written)
-    if (this.#zeroWriteAfterBytes !== undefined) count = Math.min(count, Math.max(0, this.#zeroWriteAfterBytes - written))
+    if (this.#zeroWriteAfterBytes !== undefined)
+      count = Math.min(count, Math.max(0, this.#zeroWriteAfterBytes - written))
     return count
   }
 

@@ -67,7 +67,8 @@ function startsWith(bytes: Buffer, prefix: Buffer): boolean | undefined {
 
 function parseV1(bytes: Buffer): ProxyHeaderParse {
   const lf = bytes.indexOf(0x0a)
-  if (lf === -1) return bytes.length >= V1_MAX_BYTES ? invalid(`a version 1 header longer than ${V1_MAX_BYTES} bytes`) : INCOMPLETE
+  if (lf === -1)
+    return bytes.length >= V1_MAX_BYTES ? invalid(`a version 1 header longer than ${V1_MAX_BYTES} bytes`) : INCOMPLETE
   if (lf + 1 > V1_MAX_BYTES) return invalid(`a version 1 header longer than ${V1_MAX_BYTES} bytes`)
   if (bytes[lf - 1] !== 0x0d) return invalid('a version 1 header must end with CRLF')
   const line = bytes.toString('latin1', 0, lf - 1)
@@ -75,11 +76,24 @@ function parseV1(bytes: Buffer): ProxyHeaderParse {
   const length = lf + 1
   if (fields[1] === 'UNKNOWN') return complete(1, 'proxy', 'unknown', [], length)
   if (fields.length !== 6) return invalid(`a version 1 header has 6 fields, got ${JSON.stringify(line)}`)
-  const [, protocol, source, destination, sourcePort, destinationPort] = fields as [string, string, string, string, string, string]
+  const [, protocol, source, destination, sourcePort, destinationPort] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ]
   const family = protocol === 'TCP4' ? 4 : protocol === 'TCP6' ? 6 : 0
   if (family === 0) return invalid(`unknown version 1 protocol ${JSON.stringify(protocol)}`)
-  if (isIP(source) !== family || isIP(destination) !== family) return invalid(`addresses that are not ${protocol}: ${source}, ${destination}`)
-  if (!PORT.test(sourcePort) || !PORT.test(destinationPort) || Number(sourcePort) > 65535 || Number(destinationPort) > 65535) {
+  if (isIP(source) !== family || isIP(destination) !== family)
+    return invalid(`addresses that are not ${protocol}: ${source}, ${destination}`)
+  if (
+    !PORT.test(sourcePort) ||
+    !PORT.test(destinationPort) ||
+    Number(sourcePort) > 65535 ||
+    Number(destinationPort) > 65535
+  ) {
     return invalid(`ports out of 0..65535 or with leading zeros: ${sourcePort}, ${destinationPort}`)
   }
   return {
@@ -107,22 +121,44 @@ function parseV2(bytes: Buffer): ProxyHeaderParse {
   const command = commandBits === 0 ? 'local' : 'proxy'
   const familyBits = bytes[13]! >> 4
   const transportBits = bytes[13]! & 0x0f
-  if (familyBits > 3 || transportBits > 2) return invalid(`unknown address family or transport 0x${bytes[13]!.toString(16)}`)
+  if (familyBits > 3 || transportBits > 2)
+    return invalid(`unknown address family or transport 0x${bytes[13]!.toString(16)}`)
   const length = 16 + bytes.readUInt16BE(14)
   if (bytes.length < length) return INCOMPLETE
   // LOCAL ignores the address block; PROXY over a stream with a known family must carry one.
   const addressBytes = familyBits === 1 ? 12 : familyBits === 2 ? 36 : familyBits === 3 ? 216 : 0
-  if (16 + addressBytes > length) return invalid(`an address block of ${length - 16} bytes, shorter than the family's ${addressBytes}`)
+  if (16 + addressBytes > length)
+    return invalid(`an address block of ${length - 16} bytes, shorter than the family's ${addressBytes}`)
   const tlvs = parseTlvs(bytes, 16 + addressBytes, length)
   if (tlvs === undefined) return invalid('TLVs that do not fill the header exactly')
-  if (command === 'local' || familyBits === 0 || transportBits === 0) return complete(2, command, 'unknown', tlvs, length)
+  if (command === 'local' || familyBits === 0 || transportBits === 0)
+    return complete(2, command, 'unknown', tlvs, length)
   if (transportBits !== 1) return invalid('a datagram connection where a stream was expected')
   if (familyBits === 3) {
-    const path = (at: number): string => bytes.toString('latin1', at, bytes.indexOf(0, at) === -1 || bytes.indexOf(0, at) > at + 108 ? at + 108 : bytes.indexOf(0, at))
-    return { status: 'complete', length, header: { version: 2, command, family: 'unix', sourceAddress: path(16), sourcePort: undefined, destinationAddress: path(124), destinationPort: undefined, tlvs } }
+    const path = (at: number): string =>
+      bytes.toString(
+        'latin1',
+        at,
+        bytes.indexOf(0, at) === -1 || bytes.indexOf(0, at) > at + 108 ? at + 108 : bytes.indexOf(0, at),
+      )
+    return {
+      status: 'complete',
+      length,
+      header: {
+        version: 2,
+        command,
+        family: 'unix',
+        sourceAddress: path(16),
+        sourcePort: undefined,
+        destinationAddress: path(124),
+        destinationPort: undefined,
+        tlvs,
+      },
+    }
   }
   const size = familyBits === 1 ? 4 : 16
-  const address = (at: number): string => (size === 4 ? Array.from(bytes.subarray(at, at + 4)).join('.') : ipv6(bytes.subarray(at, at + 16)))
+  const address = (at: number): string =>
+    size === 4 ? Array.from(bytes.subarray(at, at + 4)).join('.') : ipv6(bytes.subarray(at, at + 16))
   return {
     status: 'complete',
     length,
@@ -163,8 +199,23 @@ function ipv6(raw: Buffer): string {
   return text.replace(longest, '::')
 }
 
-function complete(version: 1 | 2, command: 'proxy' | 'local', family: 'unknown', tlvs: ProxyTlv[], length: number): ProxyHeaderParse {
-  const header: ProxyHeader = { version, command, family, sourceAddress: undefined, sourcePort: undefined, destinationAddress: undefined, destinationPort: undefined, tlvs }
+function complete(
+  version: 1 | 2,
+  command: 'proxy' | 'local',
+  family: 'unknown',
+  tlvs: ProxyTlv[],
+  length: number,
+): ProxyHeaderParse {
+  const header: ProxyHeader = {
+    version,
+    command,
+    family,
+    sourceAddress: undefined,
+    sourcePort: undefined,
+    destinationAddress: undefined,
+    destinationPort: undefined,
+    tlvs,
+  }
   return { status: 'complete', header, length }
 }
 

@@ -86,12 +86,16 @@ export class ProxyProtocolTransport implements Transport {
 
   /** The client's address from the header, or the real peer's when the header gives none. */
   get remoteAddress(): string | undefined {
-    return this.proxy.command === 'proxy' && this.proxy.sourceAddress !== undefined ? this.proxy.sourceAddress : this.#inner.remoteAddress
+    return this.proxy.command === 'proxy' && this.proxy.sourceAddress !== undefined
+      ? this.proxy.sourceAddress
+      : this.#inner.remoteAddress
   }
 
   /** The client's port from the header, or the real peer's. */
   get remotePort(): number | undefined {
-    return this.proxy.command === 'proxy' && this.proxy.sourceAddress !== undefined ? this.proxy.sourcePort : this.#inner.remotePort
+    return this.proxy.command === 'proxy' && this.proxy.sourceAddress !== undefined
+      ? this.proxy.sourcePort
+      : this.#inner.remotePort
   }
 
   get isOpen(): boolean {

@@ -56,7 +56,6 @@ interface LateWrite {
  * ```
  */
 export abstract class SocketTransport implements Transport {
-
   readonly #socket: Socket
   readonly #maxQueuedBytes: number
   readonly #closeGraceMs: number
@@ -132,7 +131,8 @@ export abstract class SocketTransport implements Transport {
    */
   read(): Promise<Buffer | null> {
     if (this.#pendingRead !== null) return Promise.reject(new ConcurrentReadError(this.constructor.name))
-    if (this.#listener !== null) return Promise.reject(new ConcurrentReadError(this.constructor.name, 'a readable listener'))
+    if (this.#listener !== null)
+      return Promise.reject(new ConcurrentReadError(this.constructor.name, 'a readable listener'))
     if (this.#first !== undefined) return Promise.resolve(this.#dequeue())
     if (this.#isInputEnded || this.#isClosed) return NO_MORE_BYTES
     const promise = new Promise<Buffer | null>(captureResolver)
@@ -379,7 +379,6 @@ export abstract class SocketTransport implements Transport {
     this.#endRead()
     this.#settleLateWrites('gone')
   }
-
 }
 
 // A shared executor for read(): it parks the resolver here for read() to take, so a waiting read

@@ -16,7 +16,9 @@ import { writeAll } from './write-all.js'
  * })
  * ```
  */
-export function transportDuplex(transport: Transport): Duplex & { setTimeout(): void; setNoDelay(): void; setKeepAlive(): void; remoteAddress: string | undefined } {
+export function transportDuplex(
+  transport: Transport,
+): Duplex & { setTimeout(): void; setNoDelay(): void; setKeepAlive(): void; remoteAddress: string | undefined } {
   const stream = new Duplex({
     read(): void {
       transport.read().then(
@@ -26,7 +28,8 @@ export function transportDuplex(transport: Transport): Duplex & { setTimeout(): 
     },
     write(chunk: Buffer, _encoding, callback): void {
       writeAll(transport, [chunk]).then(
-        (ok) => callback(ok ? null : Object.assign(new Error('the transport accepted no more bytes'), { code: 'EPIPE' })),
+        (ok) =>
+          callback(ok ? null : Object.assign(new Error('the transport accepted no more bytes'), { code: 'EPIPE' })),
         (err: Error) => callback(err),
       )
     },

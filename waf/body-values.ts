@@ -37,7 +37,8 @@ export function visitBody(body: Buffer, contentType: string | undefined, visit: 
     const root = parseJson(text)
     if (root !== NOT_JSON) return visitJson(root, '', visit)
   }
-  if (media === 'application/x-www-form-urlencoded' || readsAsForm(body)) return visitPairs(body.toString('utf8'), 0, Place.Body, visit)
+  if (media === 'application/x-www-form-urlencoded' || readsAsForm(body))
+    return visitPairs(body.toString('utf8'), 0, Place.Body, visit)
   if (body.indexOf(0) !== -1) return false
   const text = body.toString('utf8')
   if (visit(text, Place.Body, false, '')) return true
@@ -69,7 +70,18 @@ function readsAsForm(body: Buffer): boolean {
   for (let i = 0; i < end; i++) {
     const b = body[i]
     if (b === 0x3d) equals = true
-    else if (b <= 0x20 || b >= 0x7f || b === 0x22 || b === 0x3c || b === 0x3e || b === 0x7b || b === 0x7d || b === 0x5c || b === 0x60) return false
+    else if (
+      b <= 0x20 ||
+      b >= 0x7f ||
+      b === 0x22 ||
+      b === 0x3c ||
+      b === 0x3e ||
+      b === 0x7b ||
+      b === 0x7d ||
+      b === 0x5c ||
+      b === 0x60
+    )
+      return false
   }
   return equals || end > 0
 }
@@ -147,5 +159,11 @@ function visitPart(body: Buffer, head: string, from: number, to: number, visit: 
 }
 
 function isText(media: string): boolean {
-  return media.startsWith('text/') || media.endsWith('/xml') || media.endsWith('+xml') || media === 'application/javascript' || media === 'application/graphql'
+  return (
+    media.startsWith('text/') ||
+    media.endsWith('/xml') ||
+    media.endsWith('+xml') ||
+    media === 'application/javascript' ||
+    media === 'application/graphql'
+  )
 }

@@ -52,7 +52,11 @@ export class WafInvalidOptionError extends WafError {
    * throw new WafInvalidOptionError('mode', 'paranoid', "'off', 'monitor', 'basic' or 'strict'")
    * ```
    */
-  constructor(readonly key: string, value: unknown, expected: string) {
+  constructor(
+    readonly key: string,
+    value: unknown,
+    expected: string,
+  ) {
     super(`waf option ${key} is ${describe(value)}; expected ${expected}`)
     this.name = 'WafInvalidOptionError'
   }
@@ -77,7 +81,10 @@ export class WafInvalidRuleError extends WafError {
    * throw new WafInvalidRuleError('no-admin', 'needs a pattern or a test function')
    * ```
    */
-  constructor(readonly ruleId: string, reason: string) {
+  constructor(
+    readonly ruleId: string,
+    reason: string,
+  ) {
     super(`waf rule ${JSON.stringify(ruleId)}: ${reason}`)
     this.name = 'WafInvalidRuleError'
   }

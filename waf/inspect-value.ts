@@ -93,14 +93,40 @@ const BRACKET = 1 << 25
 const CLASS = new Uint32Array(128)
 for (let c = 0; c < 32; c++) CLASS[c] = CTRL
 const CLASS_OF: Record<string, number> = {
-  '%': PCT, '+': PLUS, '.': DOT, '\\': BSLASH, "'": QUOTE, '"': QUOTE, '`': QUOTE | BACKTICK, '<': LT, ';': SEMI,
-  '|': PIPE, '&': PIPE, '$': DOLLAR, '{': BRACE, '(': PAREN, '=': EQ, '#': HASH, ':': COLON, ' ': SPACE, '\t': SPACE | CTRL,
-  '@': AT, '-': DASH, '*': STAR, '/': SLASH, '?': QMARK, '>': GT, _: UNDERSCORE, '\x7f': CTRL, '[': BRACKET,
+  '%': PCT,
+  '+': PLUS,
+  '.': DOT,
+  '\\': BSLASH,
+  "'": QUOTE,
+  '"': QUOTE,
+  '`': QUOTE | BACKTICK,
+  '<': LT,
+  ';': SEMI,
+  '|': PIPE,
+  '&': PIPE,
+  $: DOLLAR,
+  '{': BRACE,
+  '(': PAREN,
+  '=': EQ,
+  '#': HASH,
+  ':': COLON,
+  ' ': SPACE,
+  '\t': SPACE | CTRL,
+  '@': AT,
+  '-': DASH,
+  '*': STAR,
+  '/': SLASH,
+  '?': QMARK,
+  '>': GT,
+  _: UNDERSCORE,
+  '\x7f': CTRL,
+  '[': BRACKET,
 }
 for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[codeAt(char, 0)] = bits
 
 /** A server-side script extension, alone or before another one (Apache runs `x.php.png`), or a `.ht*` file. */
-const SCRIPT_UPLOAD = /\.(?:php[0-9]{0,4}|phps|phpt|phtml|phar|pht|inc|jspx?|jspf|jsw|jsv|jtml|aspx?|asa|asax|ascx|ashx|asmx|axd|cer|cfml?|cfc|shtml|stm|cgi|pl)(?:\.|$)|^\.ht/
+const SCRIPT_UPLOAD =
+  /\.(?:php[0-9]{0,4}|phps|phpt|phtml|phar|pht|inc|jspx?|jspf|jsw|jsv|jtml|aspx?|asa|asax|ascx|ashx|asmx|axd|cer|cfml?|cfc|shtml|stm|cgi|pl)(?:\.|$)|^\.ht/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
 const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT | BRACKET
 const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH
@@ -170,7 +196,8 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   }
   const hits = scanSignatures(text)
   if (detectJava(text, cased)) return 12
-  if ((mask & LFI_GATE) !== 0 && (detectLocalFile(text, hits) || (place === Place.Path && hasHiddenSegment(text)))) return 5
+  if ((mask & LFI_GATE) !== 0 && (detectLocalFile(text, hits) || (place === Place.Path && hasHiddenSegment(text))))
+    return 5
   if ((mask & (COLON | BSLASH)) !== 0 && place !== Place.Path && detectRfi(text, name)) return 6
   if ((mask & SSTI_GATE) !== 0 && detectSsti(text)) return 7
   if (detectCodeInjection(text, hits)) return 8
@@ -179,7 +206,12 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   if (place === Place.FileName && SCRIPT_UPLOAD.test(text.replace(/\s/g, '').replace(/[.\s]+$/, ''))) return 8
   if ((mask & EQ) !== 0 && setsCookie(text)) return 13
   if ((mask & XSS_GATE) !== 0 && detectXss(text, hits)) return 9
-  if ((mask & (SQLI_GATE | DOLLAR | UNDERSCORE | DOT | COLON)) !== 0 && text.length > 1 && (place === Place.Path ? sqliInPath(text) : detectSqli(text, hits))) return 10
+  if (
+    (mask & (SQLI_GATE | DOLLAR | UNDERSCORE | DOT | COLON)) !== 0 &&
+    text.length > 1 &&
+    (place === Place.Path ? sqliInPath(text) : detectSqli(text, hits))
+  )
+    return 10
   if ((mask & CMDI_GATE) !== 0 && detectCmdi(text, place !== Place.Body, hits)) return 11
   return 0
 }

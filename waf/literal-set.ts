@@ -53,7 +53,8 @@ export class LiteralSet {
     let all = 0
     for (const entry of entries) {
       const literal = entry[0]
-      if (literal.length < 3 || literal !== literal.toLowerCase()) throw new RangeError(`literal ${JSON.stringify(literal)} must be lower-case and at least 3 characters`)
+      if (literal.length < 3 || literal !== literal.toLowerCase())
+        throw new RangeError(`literal ${JSON.stringify(literal)} must be lower-case and at least 3 characters`)
       const slot = hash(codeAt(literal, 0), codeAt(literal, 1), codeAt(literal, 2))
       if (this.#table[slot] === 0) {
         this.#buckets.push([])

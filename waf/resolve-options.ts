@@ -25,7 +25,10 @@ const OPTION_KEYS: ReadonlySet<string> = new Set(['mode', 'maxTargetLength', 'ma
 /** Ids of the built-in rules; custom rules may not take them. */
 const RESERVED_IDS: ReadonlySet<string> = new Set([
   ...BUILTIN_RULES.map(([id]) => id).filter((id) => id !== ''),
-  'target-length', 'target-chars', 'body-size', 'header-injection',
+  'target-length',
+  'target-chars',
+  'body-size',
+  'header-injection',
 ])
 
 /**
@@ -43,14 +46,18 @@ const RESERVED_IDS: ReadonlySet<string> = new Set([
 export function resolveOptions(options: WafOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw new WafInvalidOptionError('options', options, 'an object')
   for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new WafInvalidOptionError(key, (options as Record<string, unknown>)[key], 'no such option')
+    if (!OPTION_KEYS.has(key))
+      throw new WafInvalidOptionError(key, (options as Record<string, unknown>)[key], 'no such option')
   }
   const { mode = 'basic', maxTargetLength = 8192, maxBodyBytes = 10 * 1024 * 1024, rules = [], onBlock } = options
   assertMode(mode)
-  if (!Number.isSafeInteger(maxTargetLength) || maxTargetLength < 1) throw new WafInvalidOptionError('maxTargetLength', maxTargetLength, 'a positive integer')
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new WafInvalidOptionError('maxBodyBytes', maxBodyBytes, 'a non-negative integer')
+  if (!Number.isSafeInteger(maxTargetLength) || maxTargetLength < 1)
+    throw new WafInvalidOptionError('maxTargetLength', maxTargetLength, 'a positive integer')
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0)
+    throw new WafInvalidOptionError('maxBodyBytes', maxBodyBytes, 'a non-negative integer')
   if (!Array.isArray(rules)) throw new WafInvalidOptionError('rules', rules, 'an array of rules')
-  if (onBlock !== undefined && typeof onBlock !== 'function') throw new WafInvalidOptionError('onBlock', onBlock, 'a function')
+  if (onBlock !== undefined && typeof onBlock !== 'function')
+    throw new WafInvalidOptionError('onBlock', onBlock, 'a function')
   return { mode, maxTargetLength, maxBodyBytes, rules: compileRules(rules, RESERVED_IDS), onBlock }
 }
 
@@ -63,5 +70,6 @@ export function resolveOptions(options: WafOptions): ResolvedOptions {
  * ```
  */
 export function assertMode(mode: unknown): asserts mode is WafMode {
-  if (typeof mode !== 'string' || !MODES.has(mode)) throw new WafInvalidOptionError('mode', mode, "'off', 'monitor', 'basic' or 'strict'")
+  if (typeof mode !== 'string' || !MODES.has(mode))
+    throw new WafInvalidOptionError('mode', mode, "'off', 'monitor', 'basic' or 'strict'")
 }

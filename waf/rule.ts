@@ -86,7 +86,8 @@ export function compileRules(rules: readonly CustomRule[], reservedIds: Readonly
     }
     const modes = rule.modes ?? ['monitor', 'basic', 'strict']
     for (const mode of modes) {
-      if (!MODES.has(mode)) throw new WafInvalidRuleError(id, `modes has ${JSON.stringify(mode)}; use monitor, basic or strict`)
+      if (!MODES.has(mode))
+        throw new WafInvalidRuleError(id, `modes has ${JSON.stringify(mode)}; use monitor, basic or strict`)
     }
     return {
       id,
@@ -101,7 +102,8 @@ export function compileRules(rules: readonly CustomRule[], reservedIds: Readonly
 
 function toMatcher(id: string, rule: CustomRule): (value: string) => boolean {
   const { pattern, test } = rule
-  if (pattern !== undefined && test !== undefined) throw new WafInvalidRuleError(id, 'has both a pattern and a test; give one')
+  if (pattern !== undefined && test !== undefined)
+    throw new WafInvalidRuleError(id, 'has both a pattern and a test; give one')
   if (pattern instanceof RegExp) {
     // A global or sticky pattern keeps lastIndex between calls; reset it so every value is read from the start.
     return (value) => {

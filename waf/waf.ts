@@ -162,7 +162,12 @@ export class Waf {
    * waf.checkBody(head, Buffer.from('q=%3Cscript%3E'), 'application/x-www-form-urlencoded', 'strict') // xss
    * ```
    */
-  checkBody(head: WafRequestHead, body: Buffer, contentType: string | undefined, mode: WafMode = this.#mode): WafVerdict | null {
+  checkBody(
+    head: WafRequestHead,
+    body: Buffer,
+    contentType: string | undefined,
+    mode: WafMode = this.#mode,
+  ): WafVerdict | null {
     if (mode === 'off') return null
     this.#begin(head, mode)
     if (body.length > this.#maxBodyBytes) {
@@ -186,7 +191,11 @@ export class Waf {
 
   #checkTarget(target: string, isPlain: boolean): boolean {
     if (target.length > this.#maxTargetLength) {
-      return this.#found('target-length', 'protocol', `${target.length} characters; maxTargetLength is ${this.#maxTargetLength}`)
+      return this.#found(
+        'target-length',
+        'protocol',
+        `${target.length} characters; maxTargetLength is ${this.#maxTargetLength}`,
+      )
     }
     // What basic mode looks for (below) can only be where the parser saw `%`, `.`, `\` or a raw byte.
     if (isPlain && !this.#strict) return false
@@ -275,7 +284,8 @@ export class Waf {
   #checkCustom(place: 'target' | 'header' | 'body', value: string): boolean {
     for (const rule of this.#rules) {
       const applies = place === 'target' ? rule.inTarget : place === 'header' ? rule.inHeader : rule.inBody
-      if (applies && rule.modes.has(this.#checkMode) && rule.matches(value) && this.#found(rule.id, 'custom', value)) return true
+      if (applies && rule.modes.has(this.#checkMode) && rule.matches(value) && this.#found(rule.id, 'custom', value))
+        return true
     }
     return false
   }
@@ -284,7 +294,14 @@ export class Waf {
   #inspect(value: string, place: Place, plusAsSpace: boolean, name: string): boolean {
     const hit = inspectValue(value, place, plusAsSpace, this.#strict, name)
     if (hit === 0) {
-      if (place !== Place.Name || !this.#strict || !this.#ownParameters || !isSessionName(inspectedText) || this.#refererIsSameSite()) return false
+      if (
+        place !== Place.Name ||
+        !this.#strict ||
+        !this.#ownParameters ||
+        !isSessionName(inspectedText) ||
+        this.#refererIsSameSite()
+      )
+        return false
       return this.#found('session-fixation', 'session-fixation', inspectedText)
     }
     const [id, category] = BUILTIN_RULES[hit]

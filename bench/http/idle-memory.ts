@@ -76,14 +76,20 @@ async function serve(kind: Kind): Promise<void> {
     port = server.port
     connections = async () => server.connections
   } else if (kind === 'bare-net') {
-    const canned = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(PLAINTEXT_BODY)}\r\n\r\n${PLAINTEXT_BODY}`)
+    const canned = Buffer.from(
+      `HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(PLAINTEXT_BODY)}\r\n\r\n${PLAINTEXT_BODY}`,
+    )
     const server = createNetServer((socket) => socket.on('data', () => socket.write(canned)))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     port = (server.address() as { port: number }).port
     connections = () => countConnections(server)
   } else {
     const server = createServer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': TEXT_TYPE, 'Content-Length': Buffer.byteLength(PLAINTEXT_BODY), Server: 'node' })
+      res.writeHead(200, {
+        'Content-Type': TEXT_TYPE,
+        'Content-Length': Buffer.byteLength(PLAINTEXT_BODY),
+        Server: 'node',
+      })
       res.end(PLAINTEXT_BODY)
     })
     server.keepAliveTimeout = NODE_KEEP_ALIVE_MS
@@ -166,7 +172,9 @@ async function runOnce(kind: Kind): Promise<PerConnection> {
     sockets.push(...(await deadline(openIdle(port, MORE), `opening ${MORE} more connections`)))
     const more = await measure(child)
     if (after.connections !== CONNECTIONS + 1 || more.connections !== CONNECTIONS + MORE + 1) {
-      throw new Error(`${kind} holds ${after.connections} and ${more.connections} connections; expected ${CONNECTIONS + 1} and ${CONNECTIONS + MORE + 1}`)
+      throw new Error(
+        `${kind} holds ${after.connections} and ${more.connections} connections; expected ${CONNECTIONS + 1} and ${CONNECTIONS + MORE + 1}`,
+      )
     }
     return {
       heapAndExternal: (after.heapUsed + after.external - before.heapUsed - before.external) / CONNECTIONS,
@@ -222,7 +230,9 @@ async function main(): Promise<void> {
   })
   const [gatehouse, nodeHttp] = summary
   console.log(`\nMedian of ${RUNS} runs: the first ${CONNECTIONS} idle keep-alive connections, then ${MORE} more:\n`)
-  console.log('| server | heap+external, first | heap+external, marginal | RSS, first | RSS, marginal | RSS − young gen., first | RSS − young gen., marginal |')
+  console.log(
+    '| server | heap+external, first | heap+external, marginal | RSS, first | RSS, marginal | RSS − young gen., first | RSS − young gen., marginal |',
+  )
   console.log('| --- | --- | --- | --- | --- | --- | --- |')
   for (const s of summary) console.log(`| ${s.kind} | ${s.cells.map(kib).join(' | ')} |`)
   const ratios = gatehouse.cells.map((cell, i) => (cell / nodeHttp.cells[i]).toFixed(2))

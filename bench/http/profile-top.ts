@@ -48,5 +48,7 @@ console.log(`| # | self ms | self % | function | location |`)
 console.log(`| --- | --- | --- | --- | --- |`)
 top.forEach(([key, micros], i) => {
   const [name, where] = key.split('\t')
-  console.log(`| ${i + 1} | ${(micros / 1000).toFixed(1)} | ${((100 * micros) / totalMicros).toFixed(1)} | ${name} | ${where} |`)
+  console.log(
+    `| ${i + 1} | ${(micros / 1000).toFixed(1)} | ${((100 * micros) / totalMicros).toFixed(1)} | ${name} | ${where} |`,
+  )
 })

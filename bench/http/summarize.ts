@@ -73,7 +73,10 @@ console.log(
   ),
 )
 
-for (const [label, peer] of [['node:http', BASELINE], ['the bare-net ceiling', CEILING]] as const) {
+for (const [label, peer] of [
+  ['node:http', BASELINE],
+  ['the bare-net ceiling', CEILING],
+] as const) {
   if (!servers.includes(peer)) continue
   console.log(`\nRatio of medians to ${label}:\n`)
   console.log(
@@ -88,7 +91,10 @@ console.log('\nMedian latency p50 / p99 (ms):\n')
 console.log(
   table(
     header,
-    servers.map((s) => [s, ...tests.map((t) => `${medianOf(s, t, 'p50Ms').toFixed(2)} / ${medianOf(s, t, 'p99Ms').toFixed(2)}`)]),
+    servers.map((s) => [
+      s,
+      ...tests.map((t) => `${medianOf(s, t, 'p50Ms').toFixed(2)} / ${medianOf(s, t, 'p99Ms').toFixed(2)}`),
+    ]),
   ),
 )
 
@@ -100,10 +106,17 @@ if (servers.includes('gatehouse-off')) {
   const paired = (s: string, t: string): number =>
     median(
       rounds.map(
-        (r) => (pick(s, t).find((m) => m.round === r)?.rps ?? NaN) / (pick('gatehouse-off', t).find((m) => m.round === r)?.rps ?? NaN),
+        (r) =>
+          (pick(s, t).find((m) => m.round === r)?.rps ?? NaN) /
+          (pick('gatehouse-off', t).find((m) => m.round === r)?.rps ?? NaN),
       ),
     )
-  console.log(table(header, modes.map((s) => [s, ...tests.map((t) => `${paired(s, t).toFixed(3)}`)])))
+  console.log(
+    table(
+      header,
+      modes.map((s) => [s, ...tests.map((t) => `${paired(s, t).toFixed(3)}`)]),
+    ),
+  )
 }
 
 const failed = results.filter((m) => m.errors !== '-' && m.errors !== '')

@@ -22,9 +22,24 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { name: 'five params in a segment, no match', pattern: '/u/:a-:b-:c-:d-:e.json', sizes: [10, 20, 40, 80, 150, 1000], path: (n) => `/u/${'a-'.repeat(n)}x` },
-  { name: 'overlapping alternation (\\w|\\d)+, failing value', pattern: '/x/:v((\\w|\\d)+)', sizes: [16, 20, 24, 28, 90], path: (n) => `/x/${'1'.repeat(n)}!` },
-  { name: 'quantifiers in sequence \\d+\\d+\\d+, failing value', pattern: '/x/:v(\\d+\\d+\\d+)', sizes: [25, 50, 90], path: (n) => `/x/${'1'.repeat(n)}!` },
+  {
+    name: 'five params in a segment, no match',
+    pattern: '/u/:a-:b-:c-:d-:e.json',
+    sizes: [10, 20, 40, 80, 150, 1000],
+    path: (n) => `/u/${'a-'.repeat(n)}x`,
+  },
+  {
+    name: 'overlapping alternation (\\w|\\d)+, failing value',
+    pattern: '/x/:v((\\w|\\d)+)',
+    sizes: [16, 20, 24, 28, 90],
+    path: (n) => `/x/${'1'.repeat(n)}!`,
+  },
+  {
+    name: 'quantifiers in sequence \\d+\\d+\\d+, failing value',
+    pattern: '/x/:v(\\d+\\d+\\d+)',
+    sizes: [25, 50, 90],
+    path: (n) => `/x/${'1'.repeat(n)}!`,
+  },
 ]
 
 type Lookup = (path: string) => unknown

@@ -208,10 +208,13 @@ function median(values: number[]): number {
 }
 
 const names = Object.keys(RUNNERS)
-console.log(`node ${process.version}, ${GITHUB_ROUTES.length} routes, ${ROUNDS} rounds of ${SLICE_MS} ms of CPU per router and list`)
+console.log(
+  `node ${process.version}, ${GITHUB_ROUTES.length} routes, ${ROUNDS} rounds of ${SLICE_MS} ms of CPU per router and list`,
+)
 console.log(`gatehouse matcher compiled at the first lookup in ${compileMs.toFixed(1)} ms`)
 for (const name of names) {
-  for (const list of Object.values(LISTS)) opsPerSecond(RUNNERS[name] as (list: readonly Request[]) => number, list, WARMUP_MS)
+  for (const list of Object.values(LISTS))
+    opsPerSecond(RUNNERS[name] as (list: readonly Request[]) => number, list, WARMUP_MS)
 }
 console.log(`warm-up: ${WARMUP_MS} ms of CPU per router and list, untimed`)
 for (const [listName, list] of Object.entries(LISTS)) {
@@ -231,6 +234,7 @@ for (const [listName, list] of Object.entries(LISTS)) {
     const value = medians[name] as number
     const ratio = OURS.includes(name) ? ` (${(value / bestPeer).toFixed(2)}x best peer)` : ''
     console.log(`  ${name.padEnd(16)} ${(value / 1e6).toFixed(2).padStart(6)} M lookups/s${ratio}`)
-    if (process.env.SAMPLES) console.log(`      ${(samples[name] as number[]).map((v) => (v / 1e6).toFixed(2)).join(' ')}`)
+    if (process.env.SAMPLES)
+      console.log(`      ${(samples[name] as number[]).map((v) => (v / 1e6).toFixed(2)).join(' ')}`)
   }
 }

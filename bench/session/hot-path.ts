@@ -145,7 +145,9 @@ for (let run = 0; run < RUNS; run++) {
     results.set(name, list)
   }
 }
-console.log(`| case | ns per request (median of ${RUNS} × ${REQUESTS.toLocaleString('en')}) | runs | bytes allocated per request |`)
+console.log(
+  `| case | ns per request (median of ${RUNS} × ${REQUESTS.toLocaleString('en')}) | runs | bytes allocated per request |`,
+)
 console.log('| --- | --- | --- | --- |')
 for (const [name, list] of results) {
   const sorted = [...list].sort((a, b) => a - b)

@@ -77,6 +77,8 @@ for (let run = 0; run < RUNS; run++) {
 const perSession = median(idle.map((r) => r.perSession))
 const dataAlone = median(idle.map((r) => r.dataAlone))
 console.log(`${SESSIONS} sessions, median of ${RUNS} runs, Node ${process.version}`)
-console.log(`idle session: ${perSession.toFixed(0)} bytes of heap, of which its data ${dataAlone.toFixed(0)}: ${(perSession - dataAlone).toFixed(0)} bytes besides the data`)
+console.log(
+  `idle session: ${perSession.toFixed(0)} bytes of heap, of which its data ${dataAlone.toFixed(0)}: ${(perSession - dataAlone).toFixed(0)} bytes besides the data`,
+)
 console.log(`schedule(ids, task, { wait: true }): ${median(rates.map((r) => r.schedule)).toFixed(0)} tasks/s`)
 console.log(`forAll(task, { wait: true }):        ${median(rates.map((r) => r.forAll)).toFixed(0)} tasks/s`)

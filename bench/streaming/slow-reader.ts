@@ -111,7 +111,9 @@ async function main(): Promise<void> {
       const m = await measure(kind)
       results[kind].push(m)
       const mib = (bytes: number): string => (bytes / MIB).toFixed(1)
-      console.log(`${kind} run ${run + 1}: start ${mib(m.startRss)} MiB, peak ${mib(m.peakRss)} MiB, growth ${mib(m.peakRss - m.startRss)} MiB, ${(TOTAL_BYTES / MIB / m.seconds).toFixed(1)} MiB/s`)
+      console.log(
+        `${kind} run ${run + 1}: start ${mib(m.startRss)} MiB, peak ${mib(m.peakRss)} MiB, growth ${mib(m.peakRss - m.startRss)} MiB, ${(TOTAL_BYTES / MIB / m.seconds).toFixed(1)} MiB/s`,
+      )
     }
   }
   for (const kind of ['gatehouse', 'node:http'] as const) {

@@ -22,7 +22,12 @@ const log = process.argv.includes('--log')
 const app = new App({
   waf: {
     mode,
-    ...(log ? { onBlock: (e) => console.log(`${e.ruleId}\t${e.category}\t${JSON.stringify(e.matched)}\t${e.requestLine.slice(0, 200)}`) } : {}),
+    ...(log
+      ? {
+          onBlock: (e) =>
+            console.log(`${e.ruleId}\t${e.category}\t${JSON.stringify(e.matched)}\t${e.requestLine.slice(0, 200)}`),
+        }
+      : {}),
   },
 })
 app.all('/*', (_req, res) => res.status(200).text('ok'))

@@ -10,8 +10,27 @@
 import { Waf, type WafRequestHead } from '../../waf/waf.js'
 
 const SECONDS = Number(process.argv[2] ?? '2')
-const HEAD: WafRequestHead = { method: 'POST', target: '/api/v1/orders', headers: ['Host', 'api.example.com', 'Content-Type', 'application/json'] }
-const WORDS = ['order', 'select', 'shipping', "it's", 'union', 'address', 'note', 'gift', 'wrap', 'Leeds', 'O\'Neill', 'café', 'price', 'total']
+const HEAD: WafRequestHead = {
+  method: 'POST',
+  target: '/api/v1/orders',
+  headers: ['Host', 'api.example.com', 'Content-Type', 'application/json'],
+}
+const WORDS = [
+  'order',
+  'select',
+  'shipping',
+  "it's",
+  'union',
+  'address',
+  'note',
+  'gift',
+  'wrap',
+  'Leeds',
+  "O'Neill",
+  'café',
+  'price',
+  'total',
+]
 
 function document(bytes: number): Buffer {
   const items: unknown[] = []
@@ -50,5 +69,7 @@ for (const size of [16 * 1024, 256 * 1024, 4 * 1024 * 1024]) {
   if (waf.checkBody(HEAD, body, 'application/json') !== null) throw new Error('the benchmark document must be clean')
   const parse = rate(body, () => JSON.parse(body.toString('utf8')))
   const strict = rate(body, () => waf.checkBody(HEAD, body, 'application/json'))
-  console.log(`${(body.length / 1024).toFixed(0).padStart(6)} KiB JSON: strict checkBody ${strict.toFixed(1).padStart(6)} MB/s   JSON.parse alone ${parse.toFixed(1).padStart(6)} MB/s`)
+  console.log(
+    `${(body.length / 1024).toFixed(0).padStart(6)} KiB JSON: strict checkBody ${strict.toFixed(1).padStart(6)} MB/s   JSON.parse alone ${parse.toFixed(1).padStart(6)} MB/s`,
+  )
 }

@@ -17,12 +17,18 @@ const GET: WafRequestHead = {
   method: 'GET',
   target: '/api/v1/users/42?page=2&sort=name',
   headers: [
-    'Host', 'api.example.com',
-    'User-Agent', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
-    'Accept', 'application/json',
-    'Accept-Encoding', 'gzip, deflate, br',
-    'Accept-Language', 'en-US,en;q=0.9',
-    'Connection', 'keep-alive',
+    'Host',
+    'api.example.com',
+    'User-Agent',
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+    'Accept',
+    'application/json',
+    'Accept-Encoding',
+    'gzip, deflate, br',
+    'Accept-Language',
+    'en-US,en;q=0.9',
+    'Connection',
+    'keep-alive',
   ],
 }
 
@@ -66,9 +72,13 @@ function jsonBody(bytes: number): Buffer {
   let size = 2
   for (let id = 0; size < bytes; id++) {
     const item = {
-      id, name: `Customer O'Brien #${id}`, email: `user${id}@example.com`,
+      id,
+      name: `Customer O'Brien #${id}`,
+      email: `user${id}@example.com`,
       comment: "It's great -- we'll select the best plan; 50% off & free shipping (see ../faq).",
-      tags: ['new', 'vip', `tier-${id % 3}`], price: 19.99 + id, active: id % 2 === 0,
+      tags: ['new', 'vip', `tier-${id % 3}`],
+      price: 19.99 + id,
+      active: id % 2 === 0,
     }
     items.push(item)
     size += JSON.stringify(item).length + 1
@@ -86,7 +96,10 @@ const rows: [string, number][] = [
   ['waf off', nsPerOp(GET_ITERATIONS, () => off.checkHead(GET))],
   ['waf basic', nsPerOp(GET_ITERATIONS, () => basic.checkHead(GET))],
   ['waf strict', nsPerOp(GET_ITERATIONS, () => strict.checkHead(GET))],
-  ['peer: new URL(target)', nsPerOp(GET_ITERATIONS, () => (new URL(GET.target, 'http://x').searchParams.size > 9 ? 1 : null))],
+  [
+    'peer: new URL(target)',
+    nsPerOp(GET_ITERATIONS, () => (new URL(GET.target, 'http://x').searchParams.size > 9 ? 1 : null)),
+  ],
   ['peer: naive regex WAF', nsPerOp(GET_ITERATIONS, () => (naiveCheck(GET) ? 1 : null))],
 ]
 for (const [name, ns] of rows) console.log(`  ${name.padEnd(24)} ${ns.toFixed(0).padStart(6)} ns`)
@@ -99,5 +112,7 @@ for (const bytes of [1024, 64 * 1024, 1024 * 1024]) {
   const wafNs = nsPerOp(iterations, () => strict.checkBody(post, body, 'application/json'))
   const parseNs = nsPerOp(iterations, () => (JSON.parse(body.toString('utf8')) === 0 ? 1 : null))
   const mbps = (ns: number): string => ((body.length / ns) * 1e3).toFixed(1)
-  console.log(`  ${String(body.length).padStart(8)} B  waf ${mbps(wafNs).padStart(6)} MB/s (${(wafNs / 1e3).toFixed(1)} µs)  JSON.parse ${mbps(parseNs).padStart(6)} MB/s  ratio ${(wafNs / parseNs).toFixed(2)}`)
+  console.log(
+    `  ${String(body.length).padStart(8)} B  waf ${mbps(wafNs).padStart(6)} MB/s (${(wafNs / 1e3).toFixed(1)} µs)  JSON.parse ${mbps(parseNs).padStart(6)} MB/s  ratio ${(wafNs / parseNs).toFixed(2)}`,
+  )
 }

@@ -17,7 +17,13 @@ import { WafRequestBlockedError } from '../../waf/errors.js'
 import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { runChain } from './dispatch.js'
 import { ResponseRecord, type FinishedResponse, type LifecycleHooks } from './response-record.js'
-import { addMiddleware, chainForPath, middlewareFor, normalizePrefix, type MiddlewareScope } from './middleware-scope.js'
+import {
+  addMiddleware,
+  chainForPath,
+  middlewareFor,
+  normalizePrefix,
+  type MiddlewareScope,
+} from './middleware-scope.js'
 import { RouteMethods } from './route-methods.js'
 import { validateRouteOptions } from './route-options.js'
 import { AddressInUseError, InvalidOptionError } from './errors.js'
@@ -182,7 +188,10 @@ export class App extends RouteMethods {
    * @param handler - takes over the connection
    * @returns this app
    */
-  upgrade<Path extends string>(path: Path, handler: (req: Request<RouteParams<Path>>, connection: DetachedConnection) => unknown): this {
+  upgrade<Path extends string>(
+    path: Path,
+    handler: (req: Request<RouteParams<Path>>, connection: DetachedConnection) => unknown,
+  ): this {
     return this.addRoute('GET', path, [
       async (req: Request<RouteParams<Path>>, res: Response) => {
         if (!req.isUpgrade) {
@@ -210,7 +219,11 @@ export class App extends RouteMethods {
    * app.ws('/chat', (ws, req) => ws.on('message', (m) => ws.send(String(m))), { maxPayload: 64 * 1024 })
    * ```
    */
-  ws<Path extends string>(path: Path, handler: WebSocketHandler<Request<RouteParams<Path>>>, options: WebSocketRouteOptions & { session?: string } = {}): this {
+  ws<Path extends string>(
+    path: Path,
+    handler: WebSocketHandler<Request<RouteParams<Path>>>,
+    options: WebSocketRouteOptions & { session?: string } = {},
+  ): this {
     const { session, ...wsOptions } = options
     const route = this.#webSockets.route(handler as WebSocketHandler, wsOptions, session !== undefined)
     return session === undefined ? this.get(path, route) : this.get(path, { session }, route)
@@ -372,7 +385,14 @@ export class App extends RouteMethods {
     if (app === this) throw new InvalidOptionError('mount', 'an App cannot be mounted under itself')
     const group = this.group(prefix)
     for (const entry of app.#scope.middleware) group.use(entry.prefix, entry.handler)
-    for (const registration of app.#registrations) group.replay(registration.kind, registration.method, registration.path, registration.args, registration.scope === app.#scope ? undefined : registration.scope)
+    for (const registration of app.#registrations)
+      group.replay(
+        registration.kind,
+        registration.method,
+        registration.path,
+        registration.args,
+        registration.scope === app.#scope ? undefined : registration.scope,
+      )
     app.#mounts.push({ group })
     return this
   }
@@ -419,7 +439,8 @@ export class App extends RouteMethods {
       report: lifecycle.report,
     }
     this.#host.fixedAnswer = (bytes, head, connection) => rebuildFixedAnswer(fixed, bytes, head, connection)
-    this.#host.ownAnswer = (res, head, connection) => res.attachHooks(new ResponseRecord(lifecycle, new Request(head, undefined, EMPTY_PARAMS, connection)))
+    this.#host.ownAnswer = (res, head, connection) =>
+      res.attachHooks(new ResponseRecord(lifecycle, new Request(head, undefined, EMPTY_PARAMS, connection)))
   }
 
   /**
@@ -491,16 +512,28 @@ export class App extends RouteMethods {
   listen(options?: ListenOptions): Promise<HttpServer>
   listen(options: ListenOptions | ClusterListenOptions = {}): Promise<HttpServer | ClusterServer> {
     if ('workers' in options && options.workers !== undefined) {
-      return listenClustered(options, (own) => this.#listenHere(own), this.config.shutdownTimeoutMs, (err) => this.#reportError(err))
+      return listenClustered(
+        options,
+        (own) => this.#listenHere(own),
+        this.config.shutdownTimeoutMs,
+        (err) => this.#reportError(err),
+      )
     }
     return this.#listenHere(options)
   }
 
   async #listenHere(options: ListenOptions): Promise<HttpServer> {
-    const redirect = this.config.tls?.redirectHttp === true ? this.#redirectHost(() => server.tlsPort, () => new URL(server.url).hostname) : undefined
+    const redirect =
+      this.config.tls?.redirectHttp === true
+        ? this.#redirectHost(
+            () => server.tlsPort,
+            () => new URL(server.url).hostname,
+          )
+        : undefined
     const server: HttpServer = new HttpServer(
       this.config,
-      (transport, secure, registry) => Session.open(!secure && redirect !== undefined ? redirect : this.#host, transport, registry),
+      (transport, secure, registry) =>
+        Session.open(!secure && redirect !== undefined ? redirect : this.#host, transport, registry),
       (err) => this.#reportError(err),
     )
     server.onShutdown((deadlineMs) => this.#webSockets.closeAll(deadlineMs))
@@ -509,7 +542,11 @@ export class App extends RouteMethods {
     } catch (err) {
       const failure = err as NodeJS.ErrnoException & { address?: string; port?: number }
       if (failure.code === 'EADDRINUSE') {
-        throw new AddressInUseError(options.host ?? failure.address ?? 'every interface', failure.port ?? options.port ?? 8080, { cause: err })
+        throw new AddressInUseError(
+          options.host ?? failure.address ?? 'every interface',
+          failure.port ?? options.port ?? 8080,
+          { cause: err },
+        )
       }
       throw err
     }
@@ -549,11 +586,24 @@ export class App extends RouteMethods {
   #register(registration: Registration): this {
     this.#registrations.push(registration)
     this.#apply(registration.kind, registration.method, registration.path, registration.args, registration.scope)
-    for (const mount of this.#mounts) mount.group.replay(registration.kind, registration.method, registration.path, registration.args, registration.scope === this.#scope ? undefined : registration.scope)
+    for (const mount of this.#mounts)
+      mount.group.replay(
+        registration.kind,
+        registration.method,
+        registration.path,
+        registration.args,
+        registration.scope === this.#scope ? undefined : registration.scope,
+      )
     return this
   }
 
-  #apply(kind: 'route' | 'constant', method: string, path: string, args: readonly unknown[], scope: MiddlewareScope): void {
+  #apply(
+    kind: 'route' | 'constant',
+    method: string,
+    path: string,
+    args: readonly unknown[],
+    scope: MiddlewareScope,
+  ): void {
     if (kind === 'constant') return this.#addConstant(method, path, args[0] as ConstantResponseInit)
     const route = `${method === '*' ? 'ALL' : method} ${path}`
     const options = typeof args[0] === 'function' ? {} : validateRouteOptions(route, args[0])
@@ -602,7 +652,8 @@ export class App extends RouteMethods {
 
   #handle(req: Request, res: Response, match: RouteMatch<RouteEntry>): unknown {
     const lifecycle = this.#lifecycle
-    if (lifecycle.onResponse.length !== 0 || lifecycle.onFinish.length !== 0 || responseFinish.hasSubscribers) res.attachHooks(new ResponseRecord(lifecycle, req))
+    if (lifecycle.onResponse.length !== 0 || lifecycle.onFinish.length !== 0 || responseFinish.hasSubscribers)
+      res.attachHooks(new ResponseRecord(lifecycle, req))
     if (requestStart.hasSubscribers) requestStart.publish({ req, res })
     if (this.#onRequest !== undefined) this.#onRequest(req, res)
     if (this.#encoder !== undefined) res.setBodyEncoder(this.#encoder)
@@ -610,14 +661,33 @@ export class App extends RouteMethods {
     switch (match.status) {
       case 200: {
         const param = match.store.sessionParam
-        return this.#runWithSession(this.#chain(match.store, match.store.handlers), req, res, param === undefined ? undefined : (match.params as Record<string, string>)[param])
+        return this.#runWithSession(
+          this.#chain(match.store, match.store.handlers),
+          req,
+          res,
+          param === undefined ? undefined : (match.params as Record<string, string>)[param],
+        )
       }
       case 404:
         // CONNECT asks for a tunnel (RFC 9110 §9.3.6), which no route here provides: 501, and the
         // connection closes, since a client may already be sending the tunnel's bytes behind it.
-        if (req.method === 'CONNECT') return runChain(chainForPath(this.#scope, req.path, refuseConnect), req, res, this.#notFound, this.#answerError)
+        if (req.method === 'CONNECT')
+          return runChain(
+            chainForPath(this.#scope, req.path, refuseConnect),
+            req,
+            res,
+            this.#notFound,
+            this.#answerError,
+          )
         // `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7): it is there, 204.
-        if (req.path === '*') return runChain(chainForPath(this.#scope, req.path, serverOptions), req, res, this.#notFound, this.#answerError)
+        if (req.path === '*')
+          return runChain(
+            chainForPath(this.#scope, req.path, serverOptions),
+            req,
+            res,
+            this.#notFound,
+            this.#answerError,
+          )
         return this.#runWithSession(chainForPath(this.#scope, req.path, this.#notFound), req, res, undefined)
       case 405: {
         const answer: Handler =
@@ -646,7 +716,8 @@ export class App extends RouteMethods {
     // Before the first session exists there is nothing to find: no header is read for it.
     const session = binding.isInUse ? binding.find(req, undefined, paramId) : undefined
     attachSession(req, session, binding, res)
-    if (session !== undefined) return this.sessions.run(session, () => runChain(chain, req, res, this.#notFound, this.#answerError))
+    if (session !== undefined)
+      return this.sessions.run(session, () => runChain(chain, req, res, this.#notFound, this.#answerError))
     const outer = currentSessions.getStore()
     const value = runChain(chain, req, res, this.#notFound, this.#answerError)
     // A handler that assigned req.session before its first await entered the session into this,

@@ -1,4 +1,12 @@
-import { brotliCompressSync, constants, createBrotliCompress, createDeflate, createGzip, deflateSync, gzipSync } from 'node:zlib'
+import {
+  brotliCompressSync,
+  constants,
+  createBrotliCompress,
+  createDeflate,
+  createGzip,
+  deflateSync,
+  gzipSync,
+} from 'node:zlib'
 import type { Transform } from 'node:stream'
 import type { BodyEncoder } from '../response/body-encoder.js'
 import type { Response } from '../response/response.js'
@@ -20,7 +28,8 @@ export interface CompressionOptions {
 }
 
 /** Types worth compressing; images, archives and media are compressed already. */
-const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded|wasm)|image\/svg\+xml|[^;]*\+(json|xml)\s*(;|$))/i
+const COMPRESSIBLE =
+  /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded|wasm)|image\/svg\+xml|[^;]*\+(json|xml)\s*(;|$))/i
 
 /**
  * The coding to use for an `Accept-Encoding` value (RFC 9110 §12.5.3): the highest q-value among
@@ -54,13 +63,20 @@ export function negotiate(header: string | undefined, offered: readonly Coding[]
 }
 
 function check(options: CompressionOptions): Required<CompressionOptions> {
-  for (const key of Object.keys(options)) if (!['threshold', 'codings', 'brotliQuality', 'level'].includes(key)) throw new InvalidOptionError(`compression.${key}`, 'unknown option')
+  for (const key of Object.keys(options))
+    if (!['threshold', 'codings', 'brotliQuality', 'level'].includes(key))
+      throw new InvalidOptionError(`compression.${key}`, 'unknown option')
   const int = (key: keyof CompressionOptions, value: unknown, min: number, max: number): number => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new InvalidOptionError(`compression.${key}`, `expected an integer from ${min} to ${max}, got ${String(value)}`)
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+      throw new InvalidOptionError(
+        `compression.${key}`,
+        `expected an integer from ${min} to ${max}, got ${String(value)}`,
+      )
     return value
   }
   const codings = options.codings ?? ['br', 'gzip', 'deflate']
-  if (!Array.isArray(codings) || codings.some((c) => !['br', 'gzip', 'deflate'].includes(c))) throw new InvalidOptionError('compression.codings', 'expected a list of br, gzip, deflate')
+  if (!Array.isArray(codings) || codings.some((c) => !['br', 'gzip', 'deflate'].includes(c)))
+    throw new InvalidOptionError('compression.codings', 'expected a list of br, gzip, deflate')
   return {
     threshold: int('threshold', options.threshold ?? 1024, 0, Number.MAX_SAFE_INTEGER),
     codings,
@@ -85,7 +101,8 @@ export function compressionEncoder(options: CompressionOptions = {}): BodyEncode
   const brotliParams = { params: { [constants.BROTLI_PARAM_QUALITY]: config.brotliQuality } }
   const choose = (res: Response): Coding | undefined => {
     const status = res.statusCode
-    if (status < 200 || status === 204 || status === 304 || res.getHeader('content-encoding') !== undefined) return undefined
+    if (status < 200 || status === 204 || status === 304 || res.getHeader('content-encoding') !== undefined)
+      return undefined
     const type = res.getHeader('content-type')
     if (type === undefined || !COMPRESSIBLE.test(type)) return undefined
     res.appendHeader('Vary', 'Accept-Encoding')
@@ -94,7 +111,8 @@ export function compressionEncoder(options: CompressionOptions = {}): BodyEncode
   return {
     whole(res, body) {
       if (body.length < config.threshold) {
-        if (res.getHeader('content-type') !== undefined && COMPRESSIBLE.test(res.getHeader('content-type')!)) res.appendHeader('Vary', 'Accept-Encoding')
+        if (res.getHeader('content-type') !== undefined && COMPRESSIBLE.test(res.getHeader('content-type')!))
+          res.appendHeader('Vary', 'Accept-Encoding')
         return undefined
       }
       const coding = choose(res)

@@ -37,15 +37,20 @@ interface Resolved {
 function tokens(value: unknown, key: string): string | undefined {
   if (value === undefined) return undefined
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v))) {
-    throw new InvalidOptionError(`cors.${key}`, `expected a list of header names or methods (tokens), got ${JSON.stringify(value)}`)
+    throw new InvalidOptionError(
+      `cors.${key}`,
+      `expected a list of header names or methods (tokens), got ${JSON.stringify(value)}`,
+    )
   }
   return (value as string[]).join(', ')
 }
 
 function resolve(options: CorsOptions): Resolved {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('cors', 'expected an options object')
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidOptionError('cors', 'expected an options object')
   const known = ['origin', 'credentials', 'methods', 'allowedHeaders', 'exposedHeaders', 'maxAge']
-  for (const key of Object.keys(options)) if (!known.includes(key)) throw new InvalidOptionError(`cors.${key}`, 'unknown option')
+  for (const key of Object.keys(options))
+    if (!known.includes(key)) throw new InvalidOptionError(`cors.${key}`, 'unknown option')
   const origin = options.origin ?? '*'
   let allows: Resolved['allows']
   if (origin === '*') allows = () => true
@@ -56,9 +61,11 @@ function resolve(options: CorsOptions): Resolved {
   } else if (origin instanceof RegExp) allows = (o) => origin.test(o)
   else if (typeof origin === 'function') allows = origin as (o: string, req: Request) => boolean
   else throw new InvalidOptionError('cors.origin', 'expected "*", an origin, a list of origins, a RegExp or a function')
-  if (options.credentials !== undefined && typeof options.credentials !== 'boolean') throw new InvalidOptionError('cors.credentials', 'expected true or false')
+  if (options.credentials !== undefined && typeof options.credentials !== 'boolean')
+    throw new InvalidOptionError('cors.credentials', 'expected true or false')
   const maxAge = options.maxAge ?? 600
-  if (!Number.isSafeInteger(maxAge) || maxAge < 0) throw new InvalidOptionError('cors.maxAge', `expected whole seconds >= 0, got ${String(maxAge)}`)
+  if (!Number.isSafeInteger(maxAge) || maxAge < 0)
+    throw new InvalidOptionError('cors.maxAge', `expected whole seconds >= 0, got ${String(maxAge)}`)
   const credentials = options.credentials === true
   return {
     allows,
@@ -82,7 +89,10 @@ function resolve(options: CorsOptions): Resolved {
  *   runs the check before any middleware, so other requests pay nothing for it
  * @throws InvalidOptionError for a bad option
  */
-export function corsParts(options: CorsOptions = {}): { preflight: (req: Request, res: Response) => boolean; onResponse: (req: Request, res: Response) => void } {
+export function corsParts(options: CorsOptions = {}): {
+  preflight: (req: Request, res: Response) => boolean
+  onResponse: (req: Request, res: Response) => void
+} {
   const cors = resolve(options)
   const onResponse = (req: Request, res: Response): void => {
     if (!cors.wildcard) res.appendHeader('Vary', 'Origin')
@@ -94,12 +104,19 @@ export function corsParts(options: CorsOptions = {}): { preflight: (req: Request
     if (!cors.allows(origin, req)) return
     res.header('Access-Control-Allow-Origin', cors.wildcard ? '*' : origin)
     if (cors.credentials) res.header('Access-Control-Allow-Credentials', 'true')
-    if (cors.exposedHeaders !== undefined && req.method !== 'OPTIONS') res.header('Access-Control-Expose-Headers', cors.exposedHeaders)
+    if (cors.exposedHeaders !== undefined && req.method !== 'OPTIONS')
+      res.header('Access-Control-Expose-Headers', cors.exposedHeaders)
   }
   const preflight = (req: Request, res: Response): boolean => {
-    if (req.method !== 'OPTIONS' || req.header('origin') === undefined || req.header('access-control-request-method') === undefined) return false
+    if (
+      req.method !== 'OPTIONS' ||
+      req.header('origin') === undefined ||
+      req.header('access-control-request-method') === undefined
+    )
+      return false
     const headers = cors.allowedHeaders ?? req.header('access-control-request-headers')
-    if (cors.allowedHeaders === undefined && headers !== undefined) res.appendHeader('Vary', 'Access-Control-Request-Headers')
+    if (cors.allowedHeaders === undefined && headers !== undefined)
+      res.appendHeader('Vary', 'Access-Control-Request-Headers')
     res.status(204).header('Access-Control-Allow-Methods', cors.methods).header('Access-Control-Max-Age', cors.maxAge)
     if (headers !== undefined && headers !== '') res.header('Access-Control-Allow-Headers', headers)
     res.send()

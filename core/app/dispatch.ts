@@ -29,19 +29,39 @@ export type ChainErrorAnswer = (err: unknown, req: Request, res: Response) => un
  * @param answerError - turns an error below a `next()` into its response
  * @returns the single handler's return value, or a promise settling when the chain has run
  */
-export function runChain(chain: readonly Handler[], req: Request, res: Response, fallback: Handler, answerError: ChainErrorAnswer): unknown {
+export function runChain(
+  chain: readonly Handler[],
+  req: Request,
+  res: Response,
+  fallback: Handler,
+  answerError: ChainErrorAnswer,
+): unknown {
   if (chain.length === 1) return chain[0]!(req, res, NEXT_DONE)
   return runFrom(chain, 0, req, res, fallback, answerError)
 }
 
-async function runFrom(chain: readonly Handler[], index: number, req: Request, res: Response, fallback: Handler, answerError: ChainErrorAnswer): Promise<void> {
+async function runFrom(
+  chain: readonly Handler[],
+  index: number,
+  req: Request,
+  res: Response,
+  fallback: Handler,
+  answerError: ChainErrorAnswer,
+): Promise<void> {
   const handler = index < chain.length ? chain[index]! : fallback
   const next: Next = index < chain.length ? () => runNext(chain, index + 1, req, res, fallback, answerError) : NEXT_DONE
   const value = await handler(req, res, next)
   if (value !== undefined && value !== res && !res.headersSent) sendReturnValue(res, value, req.target)
 }
 
-async function runNext(chain: readonly Handler[], index: number, req: Request, res: Response, fallback: Handler, answerError: ChainErrorAnswer): Promise<void> {
+async function runNext(
+  chain: readonly Handler[],
+  index: number,
+  req: Request,
+  res: Response,
+  fallback: Handler,
+  answerError: ChainErrorAnswer,
+): Promise<void> {
   try {
     await runFrom(chain, index, req, res, fallback, answerError)
   } catch (err) {

@@ -9,7 +9,11 @@ export class InvalidRouteOptionError extends GatehouseError {
    * @param key - the option, e.g. `bodyLimit`
    * @param reason - what is wrong with its value
    */
-  constructor(readonly route: string, readonly key: string, reason: string) {
+  constructor(
+    readonly route: string,
+    readonly key: string,
+    reason: string,
+  ) {
     super(`route ${route}: option ${key}: ${reason}`)
     this.name = 'InvalidRouteOptionError'
   }
@@ -23,7 +27,10 @@ export class UnknownRouteOptionError extends GatehouseError {
    * @param route - `METHOD /pattern`
    * @param key - the unknown option
    */
-  constructor(readonly route: string, readonly key: string) {
+  constructor(
+    readonly route: string,
+    readonly key: string,
+  ) {
     super(`route ${route}: unknown option ${key}`)
     this.name = 'UnknownRouteOptionError'
   }
@@ -37,7 +44,10 @@ export class InvalidOptionError extends GatehouseError {
    * @param key - dotted name of the option, e.g. `cors.origin`
    * @param reason - what is wrong with its value
    */
-  constructor(readonly key: string, reason: string) {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
     super(`${key}: ${reason}`)
     this.name = 'InvalidOptionError'
   }
@@ -52,7 +62,11 @@ export class AddressInUseError extends GatehouseError {
    * @param port - the port asked for
    * @param options - `cause`: the system's error
    */
-  constructor(readonly host: string, readonly port: number, options?: ErrorOptions) {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
     super(`port ${port} on ${host} is already in use: stop the other server or choose another port (PORT=…)`, options)
     this.name = 'AddressInUseError'
   }
@@ -74,7 +88,10 @@ export class ValidationFailedError extends GatehouseError {
    * @param part - `body`, `query` or `params`
    * @param issues - what the validator found
    */
-  constructor(readonly part: string, readonly issues: readonly ValidationIssue[]) {
+  constructor(
+    readonly part: string,
+    readonly issues: readonly ValidationIssue[],
+  ) {
     super(`invalid request ${part}`)
     this.name = 'ValidationFailedError'
   }

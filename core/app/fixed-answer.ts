@@ -12,7 +12,11 @@ class CapturingSink implements ResponseSink {
   readonly chunks: Buffer[] = []
   readonly #report: (err: unknown) => void
 
-  constructor(readonly serverLine: string, readonly smallWriteBytes: number, report: (err: unknown) => void) {
+  constructor(
+    readonly serverLine: string,
+    readonly smallWriteBytes: number,
+    report: (err: unknown) => void,
+  ) {
     this.#report = report
   }
 
@@ -59,7 +63,12 @@ export interface FixedAnswerHost {
  * @param connection - the connection it came on
  * @returns the bytes to send instead
  */
-export function rebuildFixedAnswer(host: FixedAnswerHost, bytes: Buffer, head: RequestHead | undefined, connection: RequestConnection): Buffer {
+export function rebuildFixedAnswer(
+  host: FixedAnswerHost,
+  bytes: Buffer,
+  head: RequestHead | undefined,
+  connection: RequestConnection,
+): Buffer {
   const headEnd = bytes.indexOf('\r\n\r\n')
   const status = Number(bytes.latin1Slice(9, 12))
   if (headEnd < 0 || !Number.isInteger(status)) return bytes

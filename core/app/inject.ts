@@ -67,20 +67,33 @@ function serialize(request: InjectRequest): Buffer {
  * @returns the parsed response
  * @throws Error when the Session wrote no complete response
  */
-export async function inject(serve: (transport: Transport) => Promise<void>, request: InjectRequest | string | Buffer): Promise<InjectResponse> {
-  const bytes = typeof request === 'string' ? Buffer.from(request, 'latin1') : Buffer.isBuffer(request) ? request : serialize(request)
-  const method = typeof request === 'object' && !Buffer.isBuffer(request) ? (request.method ?? 'GET') : bytes.latin1Slice(0, Math.max(0, bytes.indexOf(32)))
+export async function inject(
+  serve: (transport: Transport) => Promise<void>,
+  request: InjectRequest | string | Buffer,
+): Promise<InjectResponse> {
+  const bytes =
+    typeof request === 'string'
+      ? Buffer.from(request, 'latin1')
+      : Buffer.isBuffer(request)
+        ? request
+        : serialize(request)
+  const method =
+    typeof request === 'object' && !Buffer.isBuffer(request)
+      ? (request.method ?? 'GET')
+      : bytes.latin1Slice(0, Math.max(0, bytes.indexOf(32)))
   const remote = typeof request === 'object' && !Buffer.isBuffer(request) ? request.remoteAddress : undefined
   const transport = new MemoryTransport({ input: [bytes], ...(remote === undefined ? {} : { remoteAddress: remote }) })
   await serve(transport)
   const raw = transport.output
   const final = parseResponses(raw, [method]).find((r) => r.status >= 200)
-  if (final === undefined) throw new Error(`no complete response; the session wrote ${JSON.stringify(raw.latin1Slice(0, raw.length))}`)
+  if (final === undefined)
+    throw new Error(`no complete response; the session wrote ${JSON.stringify(raw.latin1Slice(0, raw.length))}`)
   const headers = Object.create(null) as Record<string, string | string[]>
   for (const [name, value] of final.rawHeaders) {
     const lower = name.toLowerCase()
     const existing = headers[lower]
-    headers[lower] = existing === undefined ? value : typeof existing === 'string' ? [existing, value] : [...existing, value]
+    headers[lower] =
+      existing === undefined ? value : typeof existing === 'string' ? [existing, value] : [...existing, value]
   }
   return {
     ...final,

@@ -41,7 +41,8 @@ export function prefixRelation(pattern: string, prefix: string): 'always' | 'nev
   if (prefix === '' || prefix === '/') return 'always'
   const dynamic = pattern.search(/[:*]/)
   const literal = dynamic < 0 ? pattern : pattern.slice(0, dynamic)
-  if (dynamic < 0 || literal.length > prefix.length) return isUnder(literal, prefix) || (dynamic < 0 && isUnder(pattern, prefix)) ? 'always' : 'never'
+  if (dynamic < 0 || literal.length > prefix.length)
+    return isUnder(literal, prefix) || (dynamic < 0 && isUnder(pattern, prefix)) ? 'always' : 'never'
   return prefix.startsWith(literal) ? 'maybe' : 'never'
 }
 
@@ -79,10 +80,16 @@ function onlyUnder(entry: ScopedMiddleware): Handler {
 }
 
 /** Adds middleware given as `use([prefix], ...handlers)` to a scope, the prefix below `base`. @internal */
-export function addMiddleware(scope: MiddlewareScope, base: string, first: string | Handler, rest: readonly Handler[]): void {
+export function addMiddleware(
+  scope: MiddlewareScope,
+  base: string,
+  first: string | Handler,
+  rest: readonly Handler[],
+): void {
   const prefix = typeof first === 'string' ? normalizePrefix(first, 'use') : ''
   const handlers = typeof first === 'string' ? rest : [first, ...rest]
-  if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) throw new InvalidOptionError('use', 'expected one or more middleware functions')
+  if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function'))
+    throw new InvalidOptionError('use', 'expected one or more middleware functions')
   for (const handler of handlers) scope.middleware.push({ prefix: joinPaths(base, prefix), handler })
 }
 
@@ -92,8 +99,10 @@ export function addMiddleware(scope: MiddlewareScope, base: string, first: strin
  * @returns it without a trailing slash (`''` for `/`)
  */
 export function normalizePrefix(prefix: string, key: string): string {
-  if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/'))) throw new InvalidOptionError(key, `expected a path starting with /, got ${JSON.stringify(prefix)}`)
-  if (/[?#]/.test(prefix)) throw new InvalidOptionError(key, `a prefix has no query or fragment: ${JSON.stringify(prefix)}`)
+  if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/')))
+    throw new InvalidOptionError(key, `expected a path starting with /, got ${JSON.stringify(prefix)}`)
+  if (/[?#]/.test(prefix))
+    throw new InvalidOptionError(key, `a prefix has no query or fragment: ${JSON.stringify(prefix)}`)
   return prefix.replace(/\/+$/, '')
 }
 

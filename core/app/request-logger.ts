@@ -29,15 +29,24 @@ const ID = /^[A-Za-z0-9._:@+=/-]{1,128}$/
  * 5xx, an abort or an error, `info` otherwise.
  * @internal
  */
-export function requestLogging(logger: RequestLogger, options: LoggerOptions = {}): {
+export function requestLogging(
+  logger: RequestLogger,
+  options: LoggerOptions = {},
+): {
   readonly start: ((req: Request, res: Response) => void) | undefined
   readonly finish: (req: Request, res: Response, info: FinishedResponse) => void
 } {
-  if (typeof logger !== 'object' || logger === null || typeof logger.info !== 'function' || typeof logger.error !== 'function') {
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.info !== 'function' ||
+    typeof logger.error !== 'function'
+  ) {
     throw new InvalidOptionError('logger', 'expected a logger with info() and error(), such as pino()')
   }
   const header = options.requestIdHeader ?? 'X-Request-Id'
-  if (typeof header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) throw new InvalidOptionError('logger.requestIdHeader', 'expected a header name')
+  if (typeof header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header))
+    throw new InvalidOptionError('logger.requestIdHeader', 'expected a header name')
   const lower = header.toLowerCase()
   const withId = options.requestId !== false
   const start = withId

@@ -4,10 +4,15 @@ import type { MiddlewareScope } from './middleware-scope.js'
 import { addMiddleware, joinPaths, normalizePrefix } from './middleware-scope.js'
 import { RouteMethods } from './route-methods.js'
 
-
 /** How a group hands its routes to its App. @internal */
 export interface RouteRegistrar {
-  register(kind: 'route' | 'constant', method: string, path: string, args: readonly unknown[], scope: MiddlewareScope): void
+  register(
+    kind: 'route' | 'constant',
+    method: string,
+    path: string,
+    args: readonly unknown[],
+    scope: MiddlewareScope,
+  ): void
   middlewareChanged(): void
 }
 
@@ -74,7 +79,13 @@ export class RouteGroup extends RouteMethods {
    * Registers a route of a mounted App here. @internal
    * @param from - the scope it had in its own App below that App's own, if any
    */
-  replay(kind: 'route' | 'constant', method: string, path: string, args: readonly unknown[], from: MiddlewareScope | undefined): void {
+  replay(
+    kind: 'route' | 'constant',
+    method: string,
+    path: string,
+    args: readonly unknown[],
+    from: MiddlewareScope | undefined,
+  ): void {
     let scope = this.#scope
     if (from !== undefined) {
       // The mounted App's groups between its root and the route, re-based under this prefix.
@@ -83,7 +94,10 @@ export class RouteGroup extends RouteMethods {
       for (const level of levels) {
         scope = {
           prefix: joinPaths(this.#scope.prefix, level.prefix),
-          middleware: level.middleware.map((m) => ({ prefix: joinPaths(this.#scope.prefix, m.prefix), handler: m.handler })),
+          middleware: level.middleware.map((m) => ({
+            prefix: joinPaths(this.#scope.prefix, m.prefix),
+            handler: m.handler,
+          })),
           parent: scope,
         }
       }

@@ -6,15 +6,23 @@ const SCHEMA_PARTS = ['body', 'query', 'params']
 
 /** Each known option and the check of its value; a value of `undefined` means the default. */
 const CHECKS: Readonly<Record<string, (value: unknown) => string | undefined>> = {
-  bodyLimit: (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? undefined : `expected an integer >= 0 (bytes), got ${describe(v)}`),
+  bodyLimit: (v) =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+      ? undefined
+      : `expected an integer >= 0 (bytes), got ${describe(v)}`,
   waf: (v) => (WAF_MODES.includes(v) ? undefined : `expected one of ${WAF_MODES.join(', ')}, got ${describe(v)}`),
   streamBody: (v) => (typeof v === 'boolean' ? undefined : `expected true or false, got ${describe(v)}`),
-  session: (v) => (typeof v === 'string' && /^[A-Za-z_$][\w$]*$/.test(v) ? undefined : `expected the name of one of the route's params, got ${describe(v)}`),
+  session: (v) =>
+    typeof v === 'string' && /^[A-Za-z_$][\w$]*$/.test(v)
+      ? undefined
+      : `expected the name of one of the route's params, got ${describe(v)}`,
   schema: (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return `expected { body?, query?, params? } of Standard Schema validators, got ${describe(v)}`
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      return `expected { body?, query?, params? } of Standard Schema validators, got ${describe(v)}`
     for (const [part, schema] of Object.entries(v)) {
       if (!SCHEMA_PARTS.includes(part)) return `unknown part ${JSON.stringify(part)}: expected body, query or params`
-      if (schema !== undefined && !isStandardSchema(schema)) return `${part}: expected a Standard Schema validator (zod, valibot, arktype …), got ${describe(schema)}`
+      if (schema !== undefined && !isStandardSchema(schema))
+        return `${part}: expected a Standard Schema validator (zod, valibot, arktype …), got ${describe(schema)}`
     }
     return undefined
   },

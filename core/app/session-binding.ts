@@ -55,17 +55,31 @@ export class SessionBinding implements RequestSessionSink {
   }
 
   /** `req.session` was assigned: the response carries the new session's cookie or `Location`. @internal */
-  assigned(req: Request, response: unknown, session: ClientSession | undefined, previous: ClientSession | undefined): void {
+  assigned(
+    req: Request,
+    response: unknown,
+    session: ClientSession | undefined,
+    previous: ClientSession | undefined,
+  ): void {
     const res = response as Response
     if (session === undefined) {
       // Logged out: a cookie the browser holds for a session that is gone is cleared (Max-Age=0).
-      if (previous?.useCookie === true) res.appendHeader('Set-Cookie', serialize(this.#cookieName, '', this.#cookieOptions(req, 0)))
+      if (previous?.useCookie === true)
+        res.appendHeader('Set-Cookie', serialize(this.#cookieName, '', this.#cookieOptions(req, 0)))
       return
     }
     // A session new to this request is held until its response ends, then its changes are saved,
     // as for a session the request arrived with.
     if (session !== previous) this.#registry.run(session, () => res.finished()).catch(this.#report)
-    if (session.useCookie) res.appendHeader('Set-Cookie', serialize(this.#cookieName, session.id, this.#cookieOptions(req, this.#cookieMaxAgeSeconds > 0 ? this.#cookieMaxAgeSeconds : undefined)))
+    if (session.useCookie)
+      res.appendHeader(
+        'Set-Cookie',
+        serialize(
+          this.#cookieName,
+          session.id,
+          this.#cookieOptions(req, this.#cookieMaxAgeSeconds > 0 ? this.#cookieMaxAgeSeconds : undefined),
+        ),
+      )
     else res.header('Location', session.uri)
   }
 
@@ -114,4 +128,3 @@ export class SessionBinding implements RequestSessionSink {
     return this.#live(uri.slice(start, end))
   }
 }
-

@@ -39,7 +39,9 @@ function named(req: Request): boolean {
  */
 export function sessionResourceRoutes(app: RouteTarget, registry: SessionRegistry): void {
   const path = `${registry.options.resourcePrefix}/:sid`
-  app.get(path, { session: 'sid' }, (req, res) => send(res, named(req) ? readResource(req.session!, req.header('if-none-match')) : NO_SESSION))
+  app.get(path, { session: 'sid' }, (req, res) =>
+    send(res, named(req) ? readResource(req.session!, req.header('if-none-match')) : NO_SESSION),
+  )
   app.patch(path, { session: 'sid', bodyLimit: registry.options.maxPatchBytes }, async (req, res) => {
     if (!named(req)) return send(res, NO_SESSION)
     const reply = await patchResource(registry, req.session!, {

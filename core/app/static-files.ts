@@ -31,15 +31,21 @@ const SIBLINGS: readonly (readonly [coding: string, suffix: string])[] = [
 
 function resolveOptions(dir: string, options: StaticOptions): Resolved {
   if (typeof dir !== 'string' || dir === '') throw new InvalidOptionError('static.dir', 'expected a folder path')
-  for (const key of Object.keys(options)) if (!['index', 'cacheControl', 'precompressed'].includes(key)) throw new InvalidOptionError(`static.${key}`, 'unknown option')
+  for (const key of Object.keys(options))
+    if (!['index', 'cacheControl', 'precompressed'].includes(key))
+      throw new InvalidOptionError(`static.${key}`, 'unknown option')
   const index = options.index === false ? [] : (options.index ?? ['index.html'])
   if (!Array.isArray(index) || index.some((name) => typeof name !== 'string' || name === '' || /[\\/\0]/.test(name))) {
     throw new InvalidOptionError('static.index', 'expected a list of file names, or false')
   }
-  if (options.cacheControl !== undefined && (typeof options.cacheControl !== 'string' || /[\0-\x1f\x7f]/.test(options.cacheControl))) {
+  if (
+    options.cacheControl !== undefined &&
+    (typeof options.cacheControl !== 'string' || /[\0-\x1f\x7f]/.test(options.cacheControl))
+  ) {
     throw new InvalidOptionError('static.cacheControl', 'expected a Cache-Control value')
   }
-  if (options.precompressed !== undefined && typeof options.precompressed !== 'boolean') throw new InvalidOptionError('static.precompressed', 'expected true or false')
+  if (options.precompressed !== undefined && typeof options.precompressed !== 'boolean')
+    throw new InvalidOptionError('static.precompressed', 'expected true or false')
   return {
     root: isAbsolute(dir) ? resolve(dir) : resolve(process.cwd(), dir),
     index,

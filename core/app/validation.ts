@@ -53,13 +53,19 @@ export function validating(schema: RouteSchema, handler: Handler): Handler {
   return (req, res, next) => {
     for (let i = 0; i < parts.length; i++) {
       const pending = check(req, parts[i]!, schema[parts[i]!]!)
-      if (pending !== undefined) return finishAsync(pending, req, parts.slice(i + 1), schema).then(() => handler(req, res, next))
+      if (pending !== undefined)
+        return finishAsync(pending, req, parts.slice(i + 1), schema).then(() => handler(req, res, next))
     }
     return handler(req, res, next)
   }
 }
 
-async function finishAsync(pending: Promise<void>, req: Request, rest: readonly Part[], schema: RouteSchema): Promise<void> {
+async function finishAsync(
+  pending: Promise<void>,
+  req: Request,
+  rest: readonly Part[],
+  schema: RouteSchema,
+): Promise<void> {
   await pending
   for (const part of rest) await check(req, part, schema[part]!)
 }

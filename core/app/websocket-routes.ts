@@ -65,7 +65,14 @@ export class WebSocketRoutes {
       res.status(101)
       const { transport, buffered } = await req.connection.detach()
       const socket = Object.assign(transportDuplex(transport), socketDetails(req))
-      const incoming = { method: req.method, url: req.target, headers: req.headers, httpVersion: req.httpVersion, socket, connection: socket }
+      const incoming = {
+        method: req.method,
+        url: req.target,
+        headers: req.headers,
+        httpVersion: req.httpVersion,
+        socket,
+        connection: socket,
+      }
       server.handleUpgrade(incoming as never, socket as never, buffered, (ws) => this.#opened(ws, req, handler))
     }
   }
@@ -100,10 +107,13 @@ export class WebSocketRoutes {
    */
   async closeAll(deadlineMs: number): Promise<void> {
     if (this.#open.size === 0) return
-    const closed = [...this.#open].map((ws) => new Promise<void>((resolve) => {
-      ws.once('close', () => resolve())
-      ws.close(GOING_AWAY, 'server shutting down')
-    }))
+    const closed = [...this.#open].map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          ws.once('close', () => resolve())
+          ws.close(GOING_AWAY, 'server shutting down')
+        }),
+    )
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)))
     await Promise.race([Promise.all(closed), deadline])

@@ -88,7 +88,9 @@ export interface Config {
 /** What `new App(config)` accepts: any part of {@link Config}, the rest defaulted. */
 export type UserConfig = {
   [K in keyof Config]?: Config[K] extends object | undefined
-    ? Config[K] extends readonly unknown[] | ((...args: never[]) => unknown) ? Config[K] : Partial<Config[K]>
+    ? Config[K] extends readonly unknown[] | ((...args: never[]) => unknown)
+      ? Config[K]
+      : Partial<Config[K]>
     : Config[K]
 }
 
@@ -157,7 +159,8 @@ function numbers<T extends object>(value: unknown, defaults: T, key: string, min
 
 function boolean(value: unknown, key: string, fallback: boolean): boolean {
   if (value === undefined) return fallback
-  if (typeof value !== 'boolean') throw new InvalidConfigError(key, `expected true or false, got ${JSON.stringify(value)}`)
+  if (typeof value !== 'boolean')
+    throw new InvalidConfigError(key, `expected true or false, got ${JSON.stringify(value)}`)
   return value
 }
 
@@ -183,7 +186,9 @@ function routerConfig(value: unknown): Required<RouterOptions> {
     caseSensitive: boolean(given.caseSensitive, 'router.caseSensitive', defaults.caseSensitive),
     ignoreTrailingSlash: boolean(given.ignoreTrailingSlash, 'router.ignoreTrailingSlash', defaults.ignoreTrailingSlash),
     maxParamLength:
-      given.maxParamLength === undefined ? defaults.maxParamLength : integer(given.maxParamLength, 'router.maxParamLength', 1),
+      given.maxParamLength === undefined
+        ? defaults.maxParamLength
+        : integer(given.maxParamLength, 'router.maxParamLength', 1),
   }
 }
 
@@ -193,7 +198,10 @@ function serverHeader(value: unknown): string | false {
   // RFC 9110 §10.2.4: product tokens and comments. Printable ASCII, space and tab only: CR, LF or NUL
   // would split the response, and other bytes would be encoded differently by different paths.
   if (typeof value !== 'string' || !/^[\t\x20-\x7e]+$/.test(value)) {
-    throw new InvalidConfigError('serverHeader', `expected a non-empty string of printable ASCII (space and tab allowed), or false; got ${JSON.stringify(value)}`)
+    throw new InvalidConfigError(
+      'serverHeader',
+      `expected a non-empty string of printable ASCII (space and tab allowed), or false; got ${JSON.stringify(value)}`,
+    )
   }
   return value
 }
@@ -229,9 +237,14 @@ export function resolveConfig(input: unknown = {}): Config {
     waf: wafConfig(input.waf),
     router: routerConfig(input.router),
     serverHeader: serverHeader(input.serverHeader),
-    smallWriteBytes: input.smallWriteBytes === undefined ? DEFAULT_CONFIG.smallWriteBytes : integer(input.smallWriteBytes, 'smallWriteBytes', 0),
+    smallWriteBytes:
+      input.smallWriteBytes === undefined
+        ? DEFAULT_CONFIG.smallWriteBytes
+        : integer(input.smallWriteBytes, 'smallWriteBytes', 0),
     shutdownTimeoutMs:
-      input.shutdownTimeoutMs === undefined ? DEFAULT_CONFIG.shutdownTimeoutMs : integer(input.shutdownTimeoutMs, 'shutdownTimeoutMs', 0),
+      input.shutdownTimeoutMs === undefined
+        ? DEFAULT_CONFIG.shutdownTimeoutMs
+        : integer(input.shutdownTimeoutMs, 'shutdownTimeoutMs', 0),
     tls: input.tls === undefined ? undefined : validateTlsConfig(input.tls, 'tls'),
     sessions: resolveSessionsConfig(input.sessions),
     trustProxy: trustProxy(input.trustProxy),

@@ -2,7 +2,24 @@ import { DEFAULT_SESSIONS_OPTIONS, type SessionsOptions } from '../../sessions/s
 import { pointerSegments } from '../../sessions/json-pointer.js'
 import { InvalidConfigError, UnknownConfigKeyError } from '../errors.js'
 
-const STORE_METHODS = ['create', 'get', 'save', 'touch', 'delete', 'rename', 'claimExpired', 'count', 'leastRecentlyActive', 'ids', 'acquireLease', 'renewLease', 'releaseLease', 'publish', 'subscribe', 'close'] as const
+const STORE_METHODS = [
+  'create',
+  'get',
+  'save',
+  'touch',
+  'delete',
+  'rename',
+  'claimExpired',
+  'count',
+  'leastRecentlyActive',
+  'ids',
+  'acquireLease',
+  'renewLease',
+  'releaseLease',
+  'publish',
+  'subscribe',
+  'close',
+] as const
 
 function integer(value: unknown, key: string, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
@@ -14,7 +31,10 @@ function integer(value: unknown, key: string, min: number): number {
 function path(value: unknown, key: string): string {
   // A path prefix of one or more segments: it becomes a route, and a Referer is matched against it.
   if (typeof value !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
-    throw new InvalidConfigError(key, `expected a path such as "/__session" (segments of letters, digits, . _ ~ -), got ${JSON.stringify(value)}`)
+    throw new InvalidConfigError(
+      key,
+      `expected a path such as "/__session" (segments of letters, digits, . _ ~ -), got ${JSON.stringify(value)}`,
+    )
   }
   return value
 }
@@ -22,16 +42,23 @@ function path(value: unknown, key: string): string {
 function cookieName(value: unknown): string {
   // RFC 6265 §4.1.1: a cookie-name is an RFC 2616 token.
   if (typeof value !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) {
-    throw new InvalidConfigError('sessions.cookieName', `expected a token (RFC 6265 cookie-name), got ${JSON.stringify(value)}`)
+    throw new InvalidConfigError(
+      'sessions.cookieName',
+      `expected a token (RFC 6265 cookie-name), got ${JSON.stringify(value)}`,
+    )
   }
   return value
 }
 
 function readOnlyPaths(value: unknown): readonly string[] {
-  if (!Array.isArray(value)) throw new InvalidConfigError('sessions.readOnlyPaths', 'expected an array of JSON Pointers')
+  if (!Array.isArray(value))
+    throw new InvalidConfigError('sessions.readOnlyPaths', 'expected an array of JSON Pointers')
   for (const pointer of value) {
     if (typeof pointer !== 'string' || pointer === '' || pointerSegments(pointer) === undefined) {
-      throw new InvalidConfigError('sessions.readOnlyPaths', `expected JSON Pointers such as "/user/id", got ${JSON.stringify(pointer)}`)
+      throw new InvalidConfigError(
+        'sessions.readOnlyPaths',
+        `expected JSON Pointers such as "/user/id", got ${JSON.stringify(pointer)}`,
+      )
     }
   }
   return Object.freeze([...(value as string[])])
@@ -39,8 +66,11 @@ function readOnlyPaths(value: unknown): readonly string[] {
 
 function store(value: unknown): SessionsOptions['store'] {
   if (value === undefined) return undefined
-  const missing = STORE_METHODS.filter((name) => typeof (value as Record<string, unknown> | null)?.[name] !== 'function')
-  if (missing.length > 0) throw new InvalidConfigError('sessions.store', `expected a SessionStore; missing ${missing.join(', ')}`)
+  const missing = STORE_METHODS.filter(
+    (name) => typeof (value as Record<string, unknown> | null)?.[name] !== 'function',
+  )
+  if (missing.length > 0)
+    throw new InvalidConfigError('sessions.store', `expected a SessionStore; missing ${missing.join(', ')}`)
   return value as SessionsOptions['store']
 }
 
@@ -52,16 +82,23 @@ function store(value: unknown): SessionsOptions['store'] {
  */
 export function resolveSessionsConfig(value: unknown): SessionsOptions {
   if (value === undefined) return DEFAULT_SESSIONS_OPTIONS
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidConfigError('sessions', `expected an object, got ${JSON.stringify(value)}`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidConfigError('sessions', `expected an object, got ${JSON.stringify(value)}`)
   const given = value as Record<string, unknown>
-  for (const key of Object.keys(given)) if (!Object.hasOwn(DEFAULT_SESSIONS_OPTIONS, key) && key !== 'store') throw new UnknownConfigKeyError(`sessions.${key}`)
+  for (const key of Object.keys(given))
+    if (!Object.hasOwn(DEFAULT_SESSIONS_OPTIONS, key) && key !== 'store')
+      throw new UnknownConfigKeyError(`sessions.${key}`)
   const d = DEFAULT_SESSIONS_OPTIONS
   const timeout = given.defaultTimeoutMinutes ?? d.defaultTimeoutMinutes
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-    throw new InvalidConfigError('sessions.defaultTimeoutMinutes', `expected a number of minutes > 0, got ${JSON.stringify(timeout)}`)
+    throw new InvalidConfigError(
+      'sessions.defaultTimeoutMinutes',
+      `expected a number of minutes > 0, got ${JSON.stringify(timeout)}`,
+    )
   }
   const whenFull = given.whenFull ?? d.whenFull
-  if (whenFull !== 'evict' && whenFull !== 'refuse') throw new InvalidConfigError('sessions.whenFull', `expected "evict" or "refuse", got ${JSON.stringify(whenFull)}`)
+  if (whenFull !== 'evict' && whenFull !== 'refuse')
+    throw new InvalidConfigError('sessions.whenFull', `expected "evict" or "refuse", got ${JSON.stringify(whenFull)}`)
   const resolved: SessionsOptions = {
     defaultTimeoutMinutes: timeout,
     maxSessions: integer(given.maxSessions ?? d.maxSessions, 'sessions.maxSessions', 0),

@@ -61,8 +61,19 @@ export interface TlsConfig {
 }
 
 const TLS_KEYS = new Set([
-  'cert', 'key', 'ca', 'passphrase', 'port', 'redirectHttp', 'sni', 'requestCert',
-  'rejectUnauthorized', 'minVersion', 'handshakeTimeoutMs', 'watch', 'hostnames',
+  'cert',
+  'key',
+  'ca',
+  'passphrase',
+  'port',
+  'redirectHttp',
+  'sni',
+  'requestCert',
+  'rejectUnauthorized',
+  'minVersion',
+  'handshakeTimeoutMs',
+  'watch',
+  'hostnames',
 ])
 const SNI_KEYS = new Set(['cert', 'key', 'passphrase'])
 const MIN_VERSIONS = new Set(['TLSv1.2', 'TLSv1.3'])
@@ -100,7 +111,10 @@ export function validateTlsConfig(value: unknown, keyPrefix = 'tls'): TlsConfig 
     if (input[key] !== undefined) config[key] = requireBoolean(input[key], at(key))
   }
   if (config.redirectHttp === true && config.port === undefined) {
-    throw new InvalidConfigError(at('redirectHttp'), `needs ${at('port')}: HTTP and HTTPS must listen on different ports`)
+    throw new InvalidConfigError(
+      at('redirectHttp'),
+      `needs ${at('port')}: HTTP and HTTPS must listen on different ports`,
+    )
   }
   if (input.minVersion !== undefined) {
     if (typeof input.minVersion !== 'string' || !MIN_VERSIONS.has(input.minVersion)) {
@@ -111,7 +125,10 @@ export function validateTlsConfig(value: unknown, keyPrefix = 'tls'): TlsConfig 
   if (input.handshakeTimeoutMs !== undefined) {
     const ms = input.handshakeTimeoutMs
     if (typeof ms !== 'number' || !Number.isInteger(ms) || ms <= 0) {
-      throw new InvalidConfigError(at('handshakeTimeoutMs'), `must be a positive integer of milliseconds, got ${show(ms)}`)
+      throw new InvalidConfigError(
+        at('handshakeTimeoutMs'),
+        `must be a positive integer of milliseconds, got ${show(ms)}`,
+      )
     }
     config.handshakeTimeoutMs = ms
   }
@@ -134,9 +151,10 @@ function requireSni(value: unknown, key: string): Record<string, SniCertificateC
     }
     const cert = requireText(fields.cert, `${entryKey}.cert`)
     const keyText = requireText(fields.key, `${entryKey}.key`)
-    sni[name] = fields.passphrase === undefined
-      ? { cert, key: keyText }
-      : { cert, key: keyText, passphrase: requirePassphrase(fields.passphrase, `${entryKey}.passphrase`) }
+    sni[name] =
+      fields.passphrase === undefined
+        ? { cert, key: keyText }
+        : { cert, key: keyText, passphrase: requirePassphrase(fields.passphrase, `${entryKey}.passphrase`) }
   }
   return sni
 }

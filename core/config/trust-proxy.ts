@@ -9,7 +9,8 @@ import { InvalidConfigError } from '../errors.js'
  *   the names `loopback`, `linklocal` and `uniquelocal` for those ranges;
  * - a function `(address, hop) => boolean`, `hop` 0 being the socket's peer.
  */
-export type TrustProxySetting = boolean | number | string | readonly string[] | ((address: string, hop: number) => boolean)
+export type TrustProxySetting =
+  boolean | number | string | readonly string[] | ((address: string, hop: number) => boolean)
 
 /** The compiled form: whether the address at `hop` (0 = the socket's peer) is a trusted proxy. */
 export type ProxyTrust = (address: string, hop: number) => boolean
@@ -28,7 +29,9 @@ const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {
  * @returns the address, unmapped
  */
 export function plainAddress(address: string): string {
-  return address.length > 7 && address.slice(0, 7).toLowerCase() === '::ffff:' && isIP(address.slice(7)) === 4 ? address.slice(7) : address
+  return address.length > 7 && address.slice(0, 7).toLowerCase() === '::ffff:' && isIP(address.slice(7)) === 4
+    ? address.slice(7)
+    : address
 }
 
 /**
@@ -43,14 +46,20 @@ export function compileTrustProxy(value: unknown, key = 'trustProxy'): ProxyTrus
   if (value === true) return () => true
   if (typeof value === 'function') return value as ProxyTrust
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 0) throw new InvalidConfigError(key, `expected a hop count >= 0, got ${value}`)
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new InvalidConfigError(key, `expected a hop count >= 0, got ${value}`)
     return value === 0 ? undefined : (_address, hop) => hop < value
   }
   const entries = typeof value === 'string' ? value.split(',') : value
-  if (!Array.isArray(entries)) throw new InvalidConfigError(key, `expected a boolean, a hop count, addresses or a function, got ${JSON.stringify(value)}`)
+  if (!Array.isArray(entries))
+    throw new InvalidConfigError(
+      key,
+      `expected a boolean, a hop count, addresses or a function, got ${JSON.stringify(value)}`,
+    )
   const list = new BlockList()
   for (const raw of entries) {
-    if (typeof raw !== 'string') throw new InvalidConfigError(key, `expected an address or CIDR, got ${JSON.stringify(raw)}`)
+    if (typeof raw !== 'string')
+      throw new InvalidConfigError(key, `expected an address or CIDR, got ${JSON.stringify(raw)}`)
     const entry = raw.trim()
     for (const range of NAMED_RANGES[entry] ?? [entry]) addRange(list, range, key)
   }
@@ -66,7 +75,13 @@ function addRange(list: BlockList, range: string, key: string): void {
   const address = plainAddress(slash === -1 ? range : range.slice(0, slash))
   const family = isIP(address)
   const bits = slash === -1 ? (family === 4 ? 32 : 128) : Number(range.slice(slash + 1))
-  if (family === 0 || !Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128) || (slash !== -1 && !/^\d+$/.test(range.slice(slash + 1)))) {
+  if (
+    family === 0 ||
+    !Number.isInteger(bits) ||
+    bits < 0 ||
+    bits > (family === 4 ? 32 : 128) ||
+    (slash !== -1 && !/^\d+$/.test(range.slice(slash + 1)))
+  ) {
     throw new InvalidConfigError(key, `expected an IP address or CIDR, got ${JSON.stringify(range)}`)
   }
   list.addSubnet(address, bits, family === 4 ? 'ipv4' : 'ipv6')

@@ -3,7 +3,13 @@ import type { RequestHead } from '../wire/request-head.js'
 import { BodyCollector } from '../wire/body-collector.js'
 import { ChunkedDecoder } from '../wire/chunked-decoder.js'
 import { ParseResult } from '../wire/parse-result.js'
-import { BodyTooLargeError, HeadTooLargeError, MalformedRequestError, RequestAbortedError, type GatehouseError } from '../errors.js'
+import {
+  BodyTooLargeError,
+  HeadTooLargeError,
+  MalformedRequestError,
+  RequestAbortedError,
+  type GatehouseError,
+} from '../errors.js'
 
 /**
  * A request body read while the handler consumes it, for routes with `streamBody: true`. The
@@ -126,10 +132,13 @@ export class BodyStream implements AsyncIterable<Buffer> {
 
   #fail(result: number): GatehouseError {
     this.#failure =
-      result === ParseResult.BodyTooLarge ? new BodyTooLargeError(this.#limit)
-      : result === ParseResult.HeadTooLarge ? new HeadTooLargeError(this.#maxTrailerBytes)
-      : result === ParseResult.Incomplete ? new RequestAbortedError(this.#received)
-      : new MalformedRequestError('invalid chunked body')
+      result === ParseResult.BodyTooLarge
+        ? new BodyTooLargeError(this.#limit)
+        : result === ParseResult.HeadTooLarge
+          ? new HeadTooLargeError(this.#maxTrailerBytes)
+          : result === ParseResult.Incomplete
+            ? new RequestAbortedError(this.#received)
+            : new MalformedRequestError('invalid chunked body')
     this.#done = true
     this.#onFailure()
     return this.#failure

@@ -23,9 +23,11 @@ export class CookieSigner {
    * @throws TypeError when there is no key or one is too short
    */
   constructor(keys: readonly string[]) {
-    if (!Array.isArray(keys) || keys.length === 0) throw new TypeError('CookieSigner: expected a list of one or more keys, newest first')
+    if (!Array.isArray(keys) || keys.length === 0)
+      throw new TypeError('CookieSigner: expected a list of one or more keys, newest first')
     for (const key of keys) {
-      if (typeof key !== 'string' || key.length < 16) throw new TypeError('CookieSigner: every key must be a string of at least 16 characters')
+      if (typeof key !== 'string' || key.length < 16)
+        throw new TypeError('CookieSigner: every key must be a string of at least 16 characters')
     }
     this.#keys = [...keys]
   }

@@ -62,8 +62,15 @@ const MIB = 1024 * 1024
  * @throws UnsupportedMediaTypeError (415) for another type, InvalidFormError (400) for a broken
  *   form, FormTooLargeError (413) over a limit
  */
-export async function readForm(contentType: string | undefined, body: AsyncIterable<Buffer>, options: FormOptions = {}): Promise<FormBody> {
-  if (contentType === undefined || !/^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i.test(contentType)) {
+export async function readForm(
+  contentType: string | undefined,
+  body: AsyncIterable<Buffer>,
+  options: FormOptions = {},
+): Promise<FormBody> {
+  if (
+    contentType === undefined ||
+    !/^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i.test(contentType)
+  ) {
     throw new UnsupportedMediaTypeError(contentType)
   }
   const limits = {

@@ -19,7 +19,10 @@ export class FormTooLargeError extends GatehouseError {
    * @param limit - the limit's name, e.g. `fileBytes`
    * @param value - its value
    */
-  constructor(readonly limit: string, readonly value: number) {
+  constructor(
+    readonly limit: string,
+    readonly value: number,
+  ) {
     super(`form body over its limit: ${limit} is ${value}`)
     this.name = 'FormTooLargeError'
   }
@@ -31,7 +34,9 @@ export class UnsupportedMediaTypeError extends GatehouseError {
   readonly status = 415
   /** @param contentType - the request's Content-Type, or `undefined` when it had none */
   constructor(readonly contentType: string | undefined) {
-    super(`expected a form (application/x-www-form-urlencoded or multipart/form-data), got ${contentType === undefined ? 'no Content-Type' : JSON.stringify(contentType)}`)
+    super(
+      `expected a form (application/x-www-form-urlencoded or multipart/form-data), got ${contentType === undefined ? 'no Content-Type' : JSON.stringify(contentType)}`,
+    )
     this.name = 'UnsupportedMediaTypeError'
   }
 }

@@ -64,9 +64,15 @@ export function resolveForwarded(
 }
 
 function xForwardedHops(header: (name: string) => string | undefined): Hop[] | undefined {
-  const fors = header('x-forwarded-for')?.split(',').map((s) => s.trim())
-  const protos = header('x-forwarded-proto')?.split(',').map((s) => s.trim())
-  const hosts = header('x-forwarded-host')?.split(',').map((s) => s.trim())
+  const fors = header('x-forwarded-for')
+    ?.split(',')
+    .map((s) => s.trim())
+  const protos = header('x-forwarded-proto')
+    ?.split(',')
+    .map((s) => s.trim())
+  const hosts = header('x-forwarded-host')
+    ?.split(',')
+    .map((s) => s.trim())
   if (fors === undefined) {
     if (protos === undefined && hosts === undefined) return undefined
     // Proto or host without a chain: the peer (trusted) says so for the client it faced.

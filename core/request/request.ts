@@ -13,7 +13,12 @@ import { currentSessions } from '../../sessions/current-session.js'
 
 /** Told when a handler assigns `req.session`, so the response can carry the session's cookie or URI. @internal */
 export interface RequestSessionSink {
-  assigned(req: Request, response: unknown, session: ClientSession | undefined, previous: ClientSession | undefined): void
+  assigned(
+    req: Request,
+    response: unknown,
+    session: ClientSession | undefined,
+    previous: ClientSession | undefined,
+  ): void
 }
 
 let setSession: (req: Request, session: ClientSession | undefined, sink: RequestSessionSink, response: unknown) => void
@@ -22,7 +27,12 @@ let setSession: (req: Request, session: ClientSession | undefined, sink: Request
  * Gives a request the session it arrived with, without telling the sink (nothing to send for it),
  * and the sink to tell when a handler assigns another. @internal
  */
-export function attachSession(req: Request, session: ClientSession | undefined, sink: RequestSessionSink, response: unknown): void {
+export function attachSession(
+  req: Request,
+  session: ClientSession | undefined,
+  sink: RequestSessionSink,
+  response: unknown,
+): void {
   setSession(req, session, sink, response)
 }
 
@@ -55,7 +65,11 @@ export interface RequestConnection {
  * })
  * ```
  */
-export class Request<P extends object = Record<string, string>, D = unknown, Q extends object = Record<string, string>> {
+export class Request<
+  P extends object = Record<string, string>,
+  D = unknown,
+  Q extends object = Record<string, string>,
+> {
   readonly #head: RequestHead
   readonly #connection: RequestConnection
   #forwardedView: ForwardedView | undefined
@@ -157,7 +171,8 @@ export class Request<P extends object = Record<string, string>, D = unknown, Q e
   get query(): Q {
     if (this.#query === undefined) {
       const query = Object.create(null) as Record<string, string>
-      if (this.#head.query !== '') for (const [name, value] of new URLSearchParams(this.#head.query)) query[name] = value
+      if (this.#head.query !== '')
+        for (const [name, value] of new URLSearchParams(this.#head.query)) query[name] = value
       this.#query = query as Q
     }
     return this.#query
@@ -321,7 +336,9 @@ export class Request<P extends object = Record<string, string>, D = unknown, Q e
 
   /** Whether the request arrived over TLS: the socket's, or with `trustProxy` the client's (`protocol` is `https`). */
   get secure(): boolean {
-    return this.#connection.trustProxy === undefined ? this.#connection.tls !== undefined : this.#forwarded().protocol === 'https'
+    return this.#connection.trustProxy === undefined
+      ? this.#connection.tls !== undefined
+      : this.#forwarded().protocol === 'https'
   }
 
   /** TLS details (protocol, cipher, servername, ALPN, peer certificate), or `undefined` over plain TCP. */

@@ -8,7 +8,10 @@ export class InvalidCookieError extends GatehouseError {
    * @param cookieName - the cookie's name
    * @param reason - what is wrong
    */
-  constructor(readonly cookieName: string, reason: string) {
+  constructor(
+    readonly cookieName: string,
+    reason: string,
+  ) {
     super(`cookie ${JSON.stringify(cookieName)}: ${reason}`)
     this.name = 'InvalidCookieError'
   }

@@ -19,11 +19,11 @@ export type Next = () => Promise<void>
  * const handler: Handler<{ id: string }> = (req, res) => res.json({ id: req.params.id })
  * ```
  */
-export type Handler<P extends object = Record<string, string>, D = unknown, Q extends object = Record<string, string>> = (
-  req: Request<P, D, Q>,
-  res: Response,
-  next: Next,
-) => unknown
+export type Handler<
+  P extends object = Record<string, string>,
+  D = unknown,
+  Q extends object = Record<string, string>,
+> = (req: Request<P, D, Q>, res: Response, next: Next) => unknown
 
 /**
  * Called when a handler throws or rejects. It may send a response; if it does not, the default

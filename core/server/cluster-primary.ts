@@ -110,7 +110,13 @@ export class ClusterPrimary implements ClusterServer {
       for (const member of this.#members) {
         if (member.slot !== slot) continue
         found = true
-        infos.push({ slot: slot.index, id: member.worker.id, pid: member.worker.process.pid, state: member.state, restarts: slot.restarts })
+        infos.push({
+          slot: slot.index,
+          id: member.worker.id,
+          pid: member.worker.process.pid,
+          state: member.state,
+          restarts: slot.restarts,
+        })
       }
       const state: WorkerState = slot.idle
       if (!found) infos.push({ slot: slot.index, id: undefined, pid: undefined, state, restarts: slot.restarts })
@@ -211,7 +217,9 @@ export class ClusterPrimary implements ClusterServer {
     if (!decision.restart) {
       slot.idle = 'stopped'
       this.#options.report(new WorkerExitedError(worker.id, worker.process.pid, code, signal, undefined))
-      this.#options.report(new WorkerCrashLoopError(slot.index, decision.exits, this.#options.restart.crashLoopWindowMs))
+      this.#options.report(
+        new WorkerCrashLoopError(slot.index, decision.exits, this.#options.restart.crashLoopWindowMs),
+      )
       return
     }
     slot.idle = 'restarting'

@@ -1,4 +1,10 @@
-import { createServer as createNetServer, type Server as NetServer, type Socket, type AddressInfo, type ListenOptions as NetListenOptions } from 'node:net'
+import {
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+  type AddressInfo,
+  type ListenOptions as NetListenOptions,
+} from 'node:net'
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls'
 import type { Transport } from '../../transports/transport.js'
 import { PlainTransport } from '../../transports/plain-transport.js'
@@ -116,7 +122,8 @@ export class HttpServer {
     const reusePort = options.reusePort === true
     if (reusePort) assertReusePort()
     this.#onTlsError = options.onTlsError
-    this.#host = host === undefined || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+    this.#host =
+      host === undefined || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
     const tlsConfig = this.#config.tls
     if (tlsConfig !== undefined) {
       this.#tls = createTlsSetup(tlsConfig)
@@ -130,8 +137,12 @@ export class HttpServer {
     if (tlsConfig === undefined || tlsConfig.port !== undefined) {
       const plain = createNetServer({ noDelay: true })
       const proxy = options.proxyProtocol
-      if (proxy === undefined || proxy === false) plain.on('connection', (socket: Socket) => this.#accept(new PlainTransport(socket), false))
-      else plain.on('connection', (socket: Socket) => this.#acceptProxied(new PlainTransport(socket), proxy === true ? {} : proxy))
+      if (proxy === undefined || proxy === false)
+        plain.on('connection', (socket: Socket) => this.#accept(new PlainTransport(socket), false))
+      else
+        plain.on('connection', (socket: Socket) =>
+          this.#acceptProxied(new PlainTransport(socket), proxy === true ? {} : proxy),
+        )
       this.#plain = plain
     }
     try {
@@ -224,7 +235,8 @@ export class HttpServer {
     this.tlsHandshakeFailures++
     // `_parent` is the raw socket a server-side TLSSocket wraps.
     const raw = (socket as TLSSocket & { _parent?: Socket | null })._parent
-    const remoteAddress = socket.remoteAddress ?? (raw === null || raw === undefined ? undefined : this.#tlsPeers.get(raw))
+    const remoteAddress =
+      socket.remoteAddress ?? (raw === null || raw === undefined ? undefined : this.#tlsPeers.get(raw))
     socket.destroy()
     try {
       this.#onTlsError?.(err, remoteAddress)
@@ -243,7 +255,9 @@ export class HttpServer {
 function bind(server: NetServer, port: number, host: string | undefined, reusePort: boolean): Promise<void> {
   // `reusePort` is Node 22.12+; a cluster worker then binds its own socket (`exclusive`) rather
   // than share the primary's.
-  const listenOptions: NetListenOptions & { reusePort?: boolean } = reusePort ? { port, host, reusePort, exclusive: true } : { port, host }
+  const listenOptions: NetListenOptions & { reusePort?: boolean } = reusePort
+    ? { port, host, reusePort, exclusive: true }
+    : { port, host }
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(listenOptions, () => {

@@ -39,7 +39,8 @@ export async function listenClustered(
   }
   // Port 0 is chosen here, once, for every worker: Node's cluster closes a shared socket when its
   // last worker leaves, and a replacement's `listen(0)` would then pick another port.
-  const env: Record<string, string> = options.port === 0 ? { [CLUSTER_PORT_ENV]: String(await freePort(options.host)) } : {}
+  const env: Record<string, string> =
+    options.port === 0 ? { [CLUSTER_PORT_ENV]: String(await freePort(options.host)) } : {}
   const primary = new ClusterPrimary({ workers, restart, shutdownTimeoutMs, report, env })
   await primary.start()
   return primary

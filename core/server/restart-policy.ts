@@ -19,7 +19,8 @@ export const DEFAULT_RESTART: Readonly<RestartOptions> = Object.freeze({
 })
 
 /** What to do after an unexpected exit: restart after `delayMs`, or stop (a crash loop). */
-export type RestartDecision = { readonly restart: true; readonly delayMs: number } | { readonly restart: false; readonly exits: number }
+export type RestartDecision =
+  { readonly restart: true; readonly delayMs: number } | { readonly restart: false; readonly exits: number }
 
 /**
  * The back-off of one worker slot: exponential in the exits seen within the window, so a worker

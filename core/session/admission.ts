@@ -25,7 +25,12 @@ export function bodyLimitFor(entry: RouteEntry | undefined, limits: Limits): num
  * @returns a negative {@link ParseResult} refusing it (its fixed answer then closes the
  *   connection), or the WAF's verdict on the head (`null`: nothing found)
  */
-export function admit(head: RequestHead, entry: RouteEntry | undefined, limits: Limits, waf: Waf): WafVerdict | null | number {
+export function admit(
+  head: RequestHead,
+  entry: RouteEntry | undefined,
+  limits: Limits,
+  waf: Waf,
+): WafVerdict | null | number {
   if (head.contentLength > bodyLimitFor(entry, limits)) return ParseResult.BodyTooLarge
   return waf.checkHead(head, entry?.wafMode)
 }

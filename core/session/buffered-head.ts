@@ -22,7 +22,8 @@ export function takeBufferedSafeHead(input: InputBuffer, limits: HeadLimits): Re
   const head = new RequestHead()
   if (parseHead(input.buf, start, end, limits, head) !== ParseResult.Ok) return null
   // Unsafe methods must not run ahead of an earlier response (RFC 9112 §9.3.2).
-  if ((head.method !== 'GET' && head.method !== 'HEAD') || head.hasBody || head.upgrade || head.expectContinue) return null
+  if ((head.method !== 'GET' && head.method !== 'HEAD') || head.hasBody || head.upgrade || head.expectContinue)
+    return null
   input.pos = end
   return head
 }

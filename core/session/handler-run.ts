@@ -18,7 +18,12 @@ import { Stage } from './stages.js'
  * @param res - its response
  * @param match - the route lookup
  */
-export function runHandler(core: SessionCore, req: Request, res: Response, match: RouteMatch<RouteEntry>): Promise<void> | undefined {
+export function runHandler(
+  core: SessionCore,
+  req: Request,
+  res: Response,
+  match: RouteMatch<RouteEntry>,
+): Promise<void> | undefined {
   try {
     const result = core.host.handle(req, res, match)
     if (isThenable(result)) return awaitHandler(core, result, req, res)
@@ -31,7 +36,12 @@ export function runHandler(core: SessionCore, req: Request, res: Response, match
   }
 }
 
-async function awaitHandler(core: SessionCore, pending: PromiseLike<unknown>, req: Request, res: Response): Promise<void> {
+async function awaitHandler(
+  core: SessionCore,
+  pending: PromiseLike<unknown>,
+  req: Request,
+  res: Response,
+): Promise<void> {
   core.enterStage(Stage.Handler, core.host.config.timeouts.handlerTimeoutMs)
   core.raise(Flag.HandlerPending)
   try {
@@ -63,7 +73,9 @@ function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unkn
   if (core.has(Flag.Detached)) return
   if (core.timedOutStage === Stage.Handler && !res.headersSent) {
     res.seize()
-    core.output.pushBytes(core.fixedAnswer(handlerTimeoutResponse(core.serverLine), res.requestHead, res.requestHead.method === 'HEAD'))
+    core.output.pushBytes(
+      core.fixedAnswer(handlerTimeoutResponse(core.serverLine), res.requestHead, res.requestHead.method === 'HEAD'),
+    )
     core.raise(Flag.Closing)
     // The handler runs on: its signal tells it that its answer is no longer awaited.
     core.abortRequests()

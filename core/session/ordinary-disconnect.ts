@@ -7,5 +7,8 @@ import { ORDINARY_DISCONNECT_CODES } from '../../transports/disconnect-codes.js'
  */
 export function isOrdinaryDisconnect(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
-  return typeof code === 'string' && (ORDINARY_DISCONNECT_CODES.has(code) || code === 'ABORT_ERR' || code === 'ERR_REQUEST_ABORTED')
+  return (
+    typeof code === 'string' &&
+    (ORDINARY_DISCONNECT_CODES.has(code) || code === 'ABORT_ERR' || code === 'ERR_REQUEST_ABORTED')
+  )
 }

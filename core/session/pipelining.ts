@@ -34,7 +34,12 @@ export async function overlap(core: SessionCore, first: Promise<void>, firstResp
   let held = 0
   // Nothing is started behind a request after which the connection closes (RFC 9112 §9.6).
   let last = core.has(Flag.LastRequest)
-  while (!last && started.length + 1 < limits.maxConcurrentRequests && held <= limits.maxBufferedResponseBytes && !core.has(Flag.Closing)) {
+  while (
+    !last &&
+    started.length + 1 < limits.maxConcurrentRequests &&
+    held <= limits.maxBufferedResponseBytes &&
+    !core.has(Flag.Closing)
+  ) {
     const head = takeBufferedSafeHead(core.input, limits)
     if (head === null) break
     const number = core.countRequest()
@@ -49,9 +54,14 @@ export async function overlap(core: SessionCore, first: Promise<void>, firstResp
     if (verdict !== null && verdict.blocked) {
       host.ownAnswer?.(res, head, core)
       res.sendError(400, REQUEST_BLOCKED, { rule: verdict.ruleId })
-    }
-    else if (entry?.constant !== undefined) keepAlive = sendConstant(slot, entry.constant, head)
-    else done = runHandler(core, new Request(head, undefined, match.status === 200 ? match.params : EMPTY_PARAMS, core), res, match)
+    } else if (entry?.constant !== undefined) keepAlive = sendConstant(slot, entry.constant, head)
+    else
+      done = runHandler(
+        core,
+        new Request(head, undefined, match.status === 200 ? match.params : EMPTY_PARAMS, core),
+        res,
+        match,
+      )
     started.push({ slot, res, done, keepAlive })
     held = 0
     for (const s of started) held += s.slot.heldBytes

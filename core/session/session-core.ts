@@ -67,5 +67,10 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   /** A fixed answer of the Session's own, as the App's response hooks leave it. */
   fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean): Buffer
   /** Answers one request whose body is read (or streamed). @returns whether the connection stays open */
-  respond(head: RequestHead, match: RouteMatch<RouteEntry>, verdict: WafVerdict | null, body: Buffer | BodyStream | undefined): boolean | Promise<boolean>
+  respond(
+    head: RequestHead,
+    match: RouteMatch<RouteEntry>,
+    verdict: WafVerdict | null,
+    body: Buffer | BodyStream | undefined,
+  ): boolean | Promise<boolean>
 }

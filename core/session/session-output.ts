@@ -74,7 +74,12 @@ export class SessionOutput extends OutputQueue implements TurnEndTask {
    */
   flushAtTurnEnd(): boolean {
     const transport = this.#transport
-    if (this.#flushing !== undefined || this.isBroken || (transport.tryWrite === undefined && transport.tryWriteText === undefined)) return false
+    if (
+      this.#flushing !== undefined ||
+      this.isBroken ||
+      (transport.tryWrite === undefined && transport.tryWriteText === undefined)
+    )
+      return false
     if ((this.#state & State.Deferred) === 0) {
       if (claimTurnStart()) return false
       this.#state |= State.Deferred

@@ -159,7 +159,8 @@ export class Session {
    */
   shutdown(): void {
     this.raise(Flag.Closing)
-    if (this.#stage === Stage.Idle || (this.#stage === Stage.Head && this.input.available === 0)) this.destroyWithReason('shutdown')
+    if (this.#stage === Stage.Idle || (this.#stage === Stage.Head && this.input.available === 0))
+      this.destroyWithReason('shutdown')
   }
 
   /** Closes the transport now, with `shutdown` as the reason; the loop ends at its next step. */
@@ -293,7 +294,8 @@ export class Session {
   #serve(head: RequestHead): boolean | Promise<boolean> {
     const host = this.host
     // The connection's fate is decided here, once, before anything of the request is read or run.
-    if (closesAfter(head, ++this.#requestCount, host.config.limits.maxRequestsPerConnection, this.has(Flag.Closing))) this.raise(Flag.LastRequest)
+    if (closesAfter(head, ++this.#requestCount, host.config.limits.maxRequestsPerConnection, this.has(Flag.Closing)))
+      this.raise(Flag.LastRequest)
     this.#stage = Stage.Serving
     this.#bodyFrom = 0
     this.#lastActiveAt = loopNow()
@@ -306,15 +308,30 @@ export class Session {
     }
     if (!head.hasBody) return this.respond(head, match, verdict, undefined)
     const input = this.input
-    if (!head.chunked && input.available >= head.contentLength && entry?.streamBody !== true && verdict?.blocked !== true) {
+    if (
+      !head.chunked &&
+      input.available >= head.contentLength &&
+      entry?.streamBody !== true &&
+      verdict?.blocked !== true
+    ) {
       const body = input.take(head.contentLength)
-      return this.respond(head, match, host.waf.checkBody(head, body, head.header('content-type'), entry?.wafMode) ?? verdict, body)
+      return this.respond(
+        head,
+        match,
+        host.waf.checkBody(head, body, head.header('content-type'), entry?.wafMode) ?? verdict,
+        body,
+      )
     }
     return serveWithBody(this, head, match, verdict, bodyLimitFor(entry, host.config.limits))
   }
 
   /** Answers one request. @returns whether the connection stays open, or a promise of it @internal */
-  respond(head: RequestHead, match: RouteMatch<RouteEntry>, verdict: WafVerdict | null, body: Buffer | BodyStream | undefined): boolean | Promise<boolean> {
+  respond(
+    head: RequestHead,
+    match: RouteMatch<RouteEntry>,
+    verdict: WafVerdict | null,
+    body: Buffer | BodyStream | undefined,
+  ): boolean | Promise<boolean> {
     const constant = match.status === 200 ? match.store.constant : undefined
     if (constant !== undefined && verdict?.blocked !== true) {
       return sendConstant(this, constant, head) && !this.output.isBroken && !this.has(Flag.LastRequest)
@@ -410,7 +427,8 @@ export class Session {
     this.endWith('error')
     this.raise(Flag.Closing)
     // A HEAD request gets the answer's head alone, whether or not its own head could be parsed.
-    const isHead = head !== undefined ? head.method === 'HEAD' : isHeadRequestLine(this.input.buf, this.input.pos, this.input.end)
+    const isHead =
+      head !== undefined ? head.method === 'HEAD' : isHeadRequestLine(this.input.buf, this.input.pos, this.input.end)
     this.output.pushBytes(this.fixedAnswer(parseErrorResponse(result, this.serverLine), head, isHead))
     return null
   }
@@ -444,8 +462,13 @@ export class Session {
       // A HEAD gets the answer's head alone: known from its bytes while its head is incomplete,
       // from its parsed head while its body is awaited.
       const isHead =
-        stage === Stage.Head ? isHeadRequestLine(this.input.buf, this.input.pos, this.input.end) : this.has(Flag.HeadAwaitingBody)
-      void writeAll(this.transport, [this.fixedAnswer(timeoutResponse(this.serverLine), undefined, isHead)]).then(close, close)
+        stage === Stage.Head
+          ? isHeadRequestLine(this.input.buf, this.input.pos, this.input.end)
+          : this.has(Flag.HeadAwaitingBody)
+      void writeAll(this.transport, [this.fixedAnswer(timeoutResponse(this.serverLine), undefined, isHead)]).then(
+        close,
+        close,
+      )
       return
     }
     this.#close()
@@ -475,7 +498,8 @@ export class Session {
     releaseDateCache()
     this.#registry?.delete(this)
     try {
-      if (this.host.connectionClosed !== undefined) this.host.connectionClosed(this.connection, this.#closeReason ?? 'completed')
+      if (this.host.connectionClosed !== undefined)
+        this.host.connectionClosed(this.connection, this.#closeReason ?? 'completed')
     } catch (err) {
       this.host.reportError(err)
     }

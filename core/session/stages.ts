@@ -23,7 +23,11 @@ export const Expiry = {
  * @returns the timeout of that wait: for the next request, the rest of a head, or a body
  */
 export function readTimeoutMs(stage: number, timeouts: Timeouts): number {
-  return stage === Stage.Idle ? timeouts.idleTimeoutMs : stage === Stage.Head ? timeouts.headerTimeoutMs : timeouts.bodyTimeoutMs
+  return stage === Stage.Idle
+    ? timeouts.idleTimeoutMs
+    : stage === Stage.Head
+      ? timeouts.headerTimeoutMs
+      : timeouts.bodyTimeoutMs
 }
 
 /**

@@ -133,7 +133,10 @@ export class ChunkedDecoder {
   }
 
   #step(state: number, b: number): number {
-    if (state < TRAILER_START && ++this.#framingBytes > FRAMING_ALLOWANCE_BYTES + FRAMING_BYTES_PER_DATA_BYTE * this.#total) {
+    if (
+      state < TRAILER_START &&
+      ++this.#framingBytes > FRAMING_ALLOWANCE_BYTES + FRAMING_BYTES_PER_DATA_BYTE * this.#total
+    ) {
       return ParseResult.Malformed
     }
     if (state > SIZE_DIGITS && state < SIZE_LF && b !== CR && ++this.#extensionBytes > MAX_CHUNK_EXTENSION_BYTES) {

@@ -1,4 +1,15 @@
-import { CR, HTAB, LF, SP, FIELD_VALUE_CLASS, FIELD_VALUE_PERCENT, TARGET_CLASS, TARGET_ESCAPE, TARGET_QUERY, TCHAR } from './char-tables.js'
+import {
+  CR,
+  HTAB,
+  LF,
+  SP,
+  FIELD_VALUE_CLASS,
+  FIELD_VALUE_PERCENT,
+  TARGET_CLASS,
+  TARGET_ESCAPE,
+  TARGET_QUERY,
+  TCHAR,
+} from './char-tables.js'
 import { type RequestHead } from './request-head.js'
 import { ParseResult } from './parse-result.js'
 import type {} from './buffer-slices.js'
@@ -48,7 +59,9 @@ export function scanHead(buf: Buffer, from: number, end: number, headStart: numb
       i += 4
     }
   }
-  return hasBareLineEnd(buf, from > headStart ? from : headStart, end < checkEnd ? end : checkEnd, headStart) ? ParseResult.Malformed : ParseResult.Incomplete
+  return hasBareLineEnd(buf, from > headStart ? from : headStart, end < checkEnd ? end : checkEnd, headStart)
+    ? ParseResult.Malformed
+    : ParseResult.Incomplete
 }
 
 /**
@@ -137,15 +150,23 @@ export function parseHead(buf: Buffer, start: number, headEnd: number, limits: H
   let classes = 0
   // `> 0` rather than `!== 0`: past the buffer's end a lookup is undefined, which must stop the scan too.
   for (let k = TARGET_CLASS[buf[i]!]!; k > 0; k = TARGET_CLASS[buf[++i]!]!) classes |= k
-  if (i === targetStart || buf[i] !== SP) return i - targetStart > limits.maxTargetBytes ? ParseResult.TargetTooLong : ParseResult.Malformed
+  if (i === targetStart || buf[i] !== SP)
+    return i - targetStart > limits.maxTargetBytes ? ParseResult.TargetTooLong : ParseResult.Malformed
   if (i - targetStart > limits.maxTargetBytes) return ParseResult.TargetTooLong
   head.target = text.slice(targetStart - start, i - start)
   i++
   // HTTP-version = "HTTP/" DIGIT "." DIGIT, then CRLF (RFC 9112 §2.3).
   if (
-    buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
-    buf[i + 6] !== 46 || buf[i + 8] !== CR || buf[i + 9] !== LF
-  ) return ParseResult.Malformed
+    buf[i] !== 72 ||
+    buf[i + 1] !== 84 ||
+    buf[i + 2] !== 84 ||
+    buf[i + 3] !== 80 ||
+    buf[i + 4] !== 47 ||
+    buf[i + 6] !== 46 ||
+    buf[i + 8] !== CR ||
+    buf[i + 9] !== LF
+  )
+    return ParseResult.Malformed
   const major = buf[i + 5]! - 48
   const minor = buf[i + 7]! - 48
   if (major < 0 || major > 9 || minor < 0 || minor > 9) return ParseResult.Malformed
@@ -170,7 +191,8 @@ function splitTarget(head: RequestHead, hasQuestionMark: boolean): number {
   if (head.method === 'CONNECT') {
     // uri-host ":" port and nothing else.
     const colon = target.lastIndexOf(':')
-    if (colon <= 0 || colon === target.length - 1 || !isHostAndPort(target, 0, target.length)) return ParseResult.Malformed
+    if (colon <= 0 || colon === target.length - 1 || !isHostAndPort(target, 0, target.length))
+      return ParseResult.Malformed
     if (target.charCodeAt(0) === 91 && target.charCodeAt(colon - 1) !== 93) return ParseResult.Malformed
     head.authority = target
     head.path = ''
@@ -187,7 +209,14 @@ function splitTarget(head: RequestHead, hasQuestionMark: boolean): number {
     if (scheme <= 0 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(target.slice(0, scheme))) return ParseResult.Malformed
     const slash = target.indexOf('/', scheme + 3)
     const question = target.indexOf('?', scheme + 3)
-    const authorityEnd = slash === -1 ? (question === -1 ? target.length : question) : question !== -1 && question < slash ? question : slash
+    const authorityEnd =
+      slash === -1
+        ? question === -1
+          ? target.length
+          : question
+        : question !== -1 && question < slash
+          ? question
+          : slash
     // RFC 9110 §4.2.4: userinfo in an http(s) URI is an error, and so is an empty or invalid host.
     if (!isHostAndPort(target, scheme + 3, authorityEnd)) return ParseResult.Malformed
     head.authority = target.slice(scheme + 3, authorityEnd)
@@ -212,7 +241,15 @@ function splitTarget(head: RequestHead, hasQuestionMark: boolean): number {
  * Parses the field lines between `pos` and `fieldsEnd` (the start of the final CRLF); `text` is the
  * head decoded from `buf[textStart]` on.
  */
-function parseFields(buf: Buffer, pos: number, fieldsEnd: number, maxCount: number, head: RequestHead, text: string, textStart: number): number {
+function parseFields(
+  buf: Buffer,
+  pos: number,
+  fieldsEnd: number,
+  maxCount: number,
+  head: RequestHead,
+  text: string,
+  textStart: number,
+): number {
   // Made by the first field, at its size: a list grown from empty by push() reserves 16 slots.
   let headers: string[] | undefined
   let hosts = 0

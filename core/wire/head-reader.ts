@@ -54,7 +54,8 @@ export class HeadReader extends InputBuffer {
     // that may never come arrives (a TLS ClientHello sent to the plain port, for one).
     if (!isRequestLinePrefix(this.buf, this.pos, this.end)) return ParseResult.Malformed
     if (this.available > limits.maxHeaderBytes) return ParseResult.HeadTooLarge
-    if (this.available > limits.maxTargetBytes + 1024 && this.buf.indexOf(10, this.pos) === -1) return ParseResult.TargetTooLong
+    if (this.available > limits.maxTargetBytes + 1024 && this.buf.indexOf(10, this.pos) === -1)
+      return ParseResult.TargetTooLong
     this.#scanFrom = this.end
     return undefined
   }

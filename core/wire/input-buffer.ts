@@ -51,7 +51,6 @@ export class InputBuffer {
     return moved
   }
 
-
   /**
    * Drops the fully consumed buffer, so an idle connection holds no request bytes. The offsets
    * stay, so the next `append` reports the same shift as it would have.

@@ -124,7 +124,8 @@ export function buildHead(
     if (!headers.has(HeaderFlag.Server)) head += serverLine
     if (withDate && !headers.has(HeaderFlag.Date)) head += dateFieldLine()
     // The handler's chunked coding cannot reach an HTTP/1.0 client: its body ends with the connection.
-    let omit = framing === Framing.CloseDelimited && headers.has(HeaderFlag.TransferEncoding) ? HeaderFlag.TransferEncoding : 0
+    let omit =
+      framing === Framing.CloseDelimited && headers.has(HeaderFlag.TransferEncoding) ? HeaderFlag.TransferEncoding : 0
     if (!handlerConnectionStands(headers, close)) omit |= HeaderFlag.Connection
     head += headers.serialize(omit)
   }

@@ -20,7 +20,10 @@ describe('Memory per body byte for the worst chunking', function () {
 
   for (const path of ['/upload', '/unrouted']) {
     it(`holds under 2 bytes per body byte while a body of 1-byte chunks arrives (${path})`, async () => {
-      const t = new MemoryTransport({ input: [`POST ${path} HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n`], endAfterInput: false })
+      const t = new MemoryTransport({
+        input: [`POST ${path} HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n`],
+        endAfterInput: false,
+      })
       const served = app.serve(t)
       await turn()
       const before = retainedBytes()
@@ -33,7 +36,10 @@ describe('Memory per body byte for the worst chunking', function () {
       t.end()
       await served
       const output = t.outputText('latin1')
-      if (path === '/upload') expect(output).to.match(/^HTTP\/1\.1 200 OK\r\n/).and.to.satisfy((text: string) => text.endsWith(`\r\n\r\n{"bytes":${BODY_BYTES}}`))
+      if (path === '/upload')
+        expect(output)
+          .to.match(/^HTTP\/1\.1 200 OK\r\n/)
+          .and.to.satisfy((text: string) => text.endsWith(`\r\n\r\n{"bytes":${BODY_BYTES}}`))
       else expect(output).to.match(/^HTTP\/1\.1 404 Not Found\r\n/)
       // Before: about 107 bytes of heap per byte, a Buffer view kept for every chunk until the body ended.
       expect(held / BODY_BYTES, `${held} bytes held for ${BODY_BYTES} body bytes`).to.be.below(2)

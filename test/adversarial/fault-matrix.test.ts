@@ -5,7 +5,13 @@ import { App, MemoryTransport, type MemoryTransportOptions, type Request, type R
 
 // Every stage times out after a second of fake time, so a stalled case ends in a few ticks.
 const TIMEOUT_MS = 1000
-const TIMEOUTS = { headerTimeoutMs: TIMEOUT_MS, bodyTimeoutMs: TIMEOUT_MS, handlerTimeoutMs: TIMEOUT_MS, idleTimeoutMs: TIMEOUT_MS, writeTimeoutMs: TIMEOUT_MS }
+const TIMEOUTS = {
+  headerTimeoutMs: TIMEOUT_MS,
+  bodyTimeoutMs: TIMEOUT_MS,
+  handlerTimeoutMs: TIMEOUT_MS,
+  idleTimeoutMs: TIMEOUT_MS,
+  writeTimeoutMs: TIMEOUT_MS,
+}
 // Ticks of fake time a case may take before it counts as a hang.
 const MAX_TICKS = 20
 // Body bytes between two cuts tried inside a long run of data; every framing byte is cut at.
@@ -31,22 +37,39 @@ interface Scenario {
 }
 
 const SCENARIOS: readonly Scenario[] = [
-  { name: 'a keep-alive GET', parts: (kind) => [frame(`GET /${kind}/text HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n`), NEXT_GET(kind)] },
+  {
+    name: 'a keep-alive GET',
+    parts: (kind) => [frame(`GET /${kind}/text HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n`), NEXT_GET(kind)],
+  },
   {
     name: 'a 64 KiB POST',
-    parts: (kind) => [frame(`POST /${kind}/body HTTP/1.1\r\nHost: a\r\nContent-Length: ${BODY_64K.length}\r\n\r\n`), data(BODY_64K), NEXT_GET(kind)],
+    parts: (kind) => [
+      frame(`POST /${kind}/body HTTP/1.1\r\nHost: a\r\nContent-Length: ${BODY_64K.length}\r\n\r\n`),
+      data(BODY_64K),
+      NEXT_GET(kind),
+    ],
   },
   {
     name: 'a chunked POST',
     parts: (kind) => [
       frame(`POST /${kind}/body HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n`),
-      ...CHUNKS.flatMap((chunk, n) => [frame(`${chunk.length.toString(16)}${n === 1 ? ';x=y' : ''}\r\n`), data(chunk), frame('\r\n')]),
+      ...CHUNKS.flatMap((chunk, n) => [
+        frame(`${chunk.length.toString(16)}${n === 1 ? ';x=y' : ''}\r\n`),
+        data(chunk),
+        frame('\r\n'),
+      ]),
       frame('0\r\nTrailer-Field: t\r\n\r\n'),
       NEXT_GET(kind),
     ],
   },
-  { name: 'a response written with start/write/end', parts: (kind) => [frame(`GET /${kind}/written HTTP/1.1\r\nHost: a\r\n\r\n`), NEXT_GET(kind)] },
-  { name: 'a response streamed from a Readable', parts: (kind) => [frame(`GET /${kind}/streamed HTTP/1.1\r\nHost: a\r\n\r\n`), NEXT_GET(kind)] },
+  {
+    name: 'a response written with start/write/end',
+    parts: (kind) => [frame(`GET /${kind}/written HTTP/1.1\r\nHost: a\r\n\r\n`), NEXT_GET(kind)],
+  },
+  {
+    name: 'a response streamed from a Readable',
+    parts: (kind) => [frame(`GET /${kind}/streamed HTTP/1.1\r\nHost: a\r\n\r\n`), NEXT_GET(kind)],
+  },
 ]
 
 const PIECES = ['first piece '.repeat(200), 'second piece '.repeat(300), 'third piece '.repeat(100)]
@@ -59,7 +82,8 @@ function routes(app: App): void {
     for (const piece of PIECES) void res.write(piece)
     return res.end()
   }
-  const streamed = (_req: Request, res: Response): Promise<boolean> => res.stream(Readable.from(PIECES.map((piece) => Buffer.from(piece))))
+  const streamed = (_req: Request, res: Response): Promise<boolean> =>
+    res.stream(Readable.from(PIECES.map((piece) => Buffer.from(piece))))
   app.get('/sync/text', text)
   app.post('/sync/body', body)
   app.get('/sync/written', (req, res) => void written(req, res))
@@ -125,16 +149,22 @@ describe('Fault matrix: every request cut at every offset class, every response 
   before(() => process.on('unhandledRejection', onUnhandled))
   after(() => process.off('unhandledRejection', onUnhandled))
   beforeEach(() => {
-    clock = sinon.useFakeTimers({ now: Date.UTC(2026, 11, 1, 12, 0, 0), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    clock = sinon.useFakeTimers({
+      now: Date.UTC(2026, 11, 1, 12, 0, 0),
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    })
   })
   afterEach(() => clock.restore())
 
   const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
   // Timers are counted on the fake clock, which holds every timer a Session arms; the real
   // `Timeout` and `Immediate` handles come and go with the fake clock's own ticking.
-  const handles = (): string[] => process.getActiveResourcesInfo().filter((name) => name !== 'Immediate' && name !== 'Timeout')
+  const handles = (): string[] =>
+    process.getActiveResourcesInfo().filter((name) => name !== 'Immediate' && name !== 'Timeout')
 
-  async function run(options: MemoryTransportOptions): Promise<Outcome & { output: Buffer; writes: readonly Buffer[] }> {
+  async function run(
+    options: MemoryTransportOptions,
+  ): Promise<Outcome & { output: Buffer; writes: readonly Buffer[] }> {
     const resourcesBefore = handles()
     const timersBefore = clock.countTimers()
     closes = 0
@@ -192,7 +222,10 @@ describe('Fault matrix: every request cut at every offset class, every response 
             expectClean(await run({ input: input.subarray(0, offset) }), `end at ${offset}`)
             expectClean(await run({ input, resetAfterInputBytes: offset }), `reset at ${offset}`)
             // The same cut with the bytes arriving in small reads.
-            expectClean(await run({ input: input.subarray(0, offset), chunkSize: 7 }), `end at ${offset} in 7-byte reads`)
+            expectClean(
+              await run({ input: input.subarray(0, offset), chunkSize: 7 }),
+              `end at ${offset} in 7-byte reads`,
+            )
           }
         })
 
@@ -209,7 +242,10 @@ describe('Fault matrix: every request cut at every offset class, every response 
           for (const mark of marks) {
             expectClean(await run({ input, failWriteAfterBytes: mark }), `write fails at ${mark}`)
             expectClean(await run({ input, zeroWriteAfterBytes: mark }), `write stalls at ${mark}`)
-            expectClean(await run({ input, maxWriteBytes: 1000, failWriteAfterBytes: mark }), `short writes, failing at ${mark}`)
+            expectClean(
+              await run({ input, maxWriteBytes: 1000, failWriteAfterBytes: mark }),
+              `short writes, failing at ${mark}`,
+            )
           }
         })
       })

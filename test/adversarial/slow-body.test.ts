@@ -19,13 +19,19 @@ describe('Slow-body connections', () => {
 
   beforeEach(() => {
     bodyBytesRead = 0
-    clock = sinon.useFakeTimers({ now: Date.UTC(2026, 11, 1, 12, 0, 0), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    clock = sinon.useFakeTimers({
+      now: Date.UTC(2026, 11, 1, 12, 0, 0),
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    })
   })
   afterEach(() => clock.restore())
 
   for (const path of ['/buffered', '/streamed']) {
     it(`ends a ${path.slice(1)} body that drips one byte every ${DRIP_MS} ms at bodyTimeoutMs after its head: a deadline for the whole body`, async () => {
-      const t = new MemoryTransport({ input: [`POST ${path} HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n`], endAfterInput: false })
+      const t = new MemoryTransport({
+        input: [`POST ${path} HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n`],
+        endAfterInput: false,
+      })
       let ended = false
       const served = app.serve(t).then(() => (ended = true))
       let elapsed = 0

@@ -11,11 +11,16 @@ describe('Slow-read connections that stall', () => {
   let clock: sinon.SinonFakeTimers
   const app = new App({ timeouts: { writeTimeoutMs: WRITE_TIMEOUT_MS } })
   app.get('/sent', (_req, res) => res.send(BIG))
-  app.get('/streamed', (_req, res) => res.stream(Readable.from([BIG.subarray(0, BIG.length / 2), BIG.subarray(BIG.length / 2)])))
+  app.get('/streamed', (_req, res) =>
+    res.stream(Readable.from([BIG.subarray(0, BIG.length / 2), BIG.subarray(BIG.length / 2)])),
+  )
   app.onError(() => undefined)
 
   beforeEach(() => {
-    clock = sinon.useFakeTimers({ now: Date.UTC(2026, 11, 1, 12, 0, 0), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    clock = sinon.useFakeTimers({
+      now: Date.UTC(2026, 11, 1, 12, 0, 0),
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    })
   })
   afterEach(() => clock.restore())
 

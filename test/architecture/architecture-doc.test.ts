@@ -25,7 +25,9 @@ describe('docs/architecture.md', () => {
   })
 
   it('names no file that does not exist', () => {
-    const named = [...doc.matchAll(/\b((?:core|router|waf|certs|transports|sessions)\/[\w/.-]+\.ts)\b/g)].map((m) => m[1]!)
+    const named = [...doc.matchAll(/\b((?:core|router|waf|certs|transports|sessions)\/[\w/.-]+\.ts)\b/g)].map(
+      (m) => m[1]!,
+    )
     const files = new Set(DOCUMENTED.flatMap(sourceFiles))
     expect([...new Set(named)].filter((file) => !files.has(file))).to.deep.equal([])
   })

@@ -7,7 +7,17 @@ import { repositoryRoot } from '../helpers/repository-root.js'
  * The layers of `core/`, lowest first. A file may import from its own layer and from the layers
  * before it, never from one after it: that is what lets a newcomer read the folders bottom-up.
  */
-const CORE_LAYERS = ['core/errors.ts', 'core/config', 'core/wire', 'core/request', 'core/response', 'core/route', 'core/session', 'core/server', 'core/app']
+const CORE_LAYERS = [
+  'core/errors.ts',
+  'core/config',
+  'core/wire',
+  'core/request',
+  'core/response',
+  'core/route',
+  'core/session',
+  'core/server',
+  'core/app',
+]
 
 /** Folders that are leaves: each can be used alone and imports nothing else of the project. */
 const LEAVES = ['router', 'waf', 'certs', 'transports', 'sessions']

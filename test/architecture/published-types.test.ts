@@ -20,16 +20,23 @@ function declarations(dir: string): string[] {
 function membersOf(file: string, className: string): string[] {
   const text = readFileSync(join(root, 'dist', file), 'utf8')
   const body = text.slice(text.indexOf(`export declare class ${className} {`))
-  const members = body.slice(0, body.indexOf('\n}')).matchAll(/^ {4}(?:readonly |static |get |set |private )*(#?[A-Za-z]+)[(:;?]/gm)
+  const members = body
+    .slice(0, body.indexOf('\n}'))
+    .matchAll(/^ {4}(?:readonly |static |get |set |private )*(#?[A-Za-z]+)[(:;?]/gm)
   return Array.from(members, (match) => match[1]!)
 }
 
 describe('published types', () => {
-  const files = [join(root, 'dist/index.d.ts'), ...PUBLISHED.flatMap((folder) => declarations(join(root, 'dist', folder)))]
+  const files = [
+    join(root, 'dist/index.d.ts'),
+    ...PUBLISHED.flatMap((folder) => declarations(join(root, 'dist', folder))),
+  ]
 
   it('emit no member marked @internal (stripInternal)', () => {
     expect(files.length).to.be.greaterThan(50)
-    const marked = files.filter((file) => readFileSync(file, 'utf8').includes('@internal')).map((file) => relative(root, file))
+    const marked = files
+      .filter((file) => readFileSync(file, 'utf8').includes('@internal'))
+      .map((file) => relative(root, file))
     expect(marked).to.deep.equal([])
   })
 
@@ -50,6 +57,8 @@ describe('published types', () => {
       'shutdown',
       'destroy',
     ])
-    expect(readFileSync(join(root, 'dist/core/session/session.d.ts'), 'utf8')).to.include('    private constructor();\n')
+    expect(readFileSync(join(root, 'dist/core/session/session.d.ts'), 'utf8')).to.include(
+      '    private constructor();\n',
+    )
   })
 })

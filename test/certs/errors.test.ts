@@ -47,8 +47,6 @@ describe('certs/errors', () => {
 
   it('lists the covered names when a host name is not covered', () => {
     const err = new CertificateNameMismatchError('b.test', 'CN=a', ['a.test', '10.0.0.1'])
-    expect(err.message).to.equal(
-      'certificate CN=a does not cover host name "b.test"; it covers a.test, 10.0.0.1',
-    )
+    expect(err.message).to.equal('certificate CN=a does not cover host name "b.test"; it covers a.test, 10.0.0.1')
   })
 })

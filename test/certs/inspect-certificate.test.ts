@@ -58,8 +58,10 @@ describe('inspectCertificate()', () => {
 
   it('throws ERR_CERT_UNREADABLE for a certificate block that is not X.509', () => {
     const garbage = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'
-    expect(() => inspectCertificate(garbage))
-      .to.throw(CertificateUnreadableError, 'certificate cannot be read: not a valid X.509 certificate')
+    expect(() => inspectCertificate(garbage)).to.throw(
+      CertificateUnreadableError,
+      'certificate cannot be read: not a valid X.509 certificate',
+    )
   })
 })
 
@@ -74,7 +76,12 @@ describe('verifyCertificate()', () => {
   before(async () => {
     const notBefore = daysFromNow(-10)
     ;[good, other, expired, future, expiring, encrypted] = await Promise.all([
-      makeCertificate({ cn: 'api.example.com', dns: ['api.example.com', '*.cdn.example.com'], ips: ['::1'], notBefore }),
+      makeCertificate({
+        cn: 'api.example.com',
+        dns: ['api.example.com', '*.cdn.example.com'],
+        ips: ['::1'],
+        notBefore,
+      }),
       makeCertificate({ cn: 'api.example.com', notBefore }),
       makeCertificate({ notBefore: daysFromNow(-40), notAfter: new Date('2026-11-20T00:00:00.000Z') }),
       makeCertificate({ notBefore: new Date('2026-12-01T00:00:00.000Z'), notAfter: daysFromNow(60) }),
@@ -146,20 +153,24 @@ describe('verifyCertificate()', () => {
   })
 
   it('throws ERR_CERT_UNREADABLE when an encrypted key comes without a passphrase', () => {
-    expect(() => verifyCertificate({ cert: encrypted.cert, key: encrypted.key, now: NOW, label: 'tls.sni["a.test"]' }))
-      .to.throw(
-        CertificateUnreadableError,
-        'tls.sni["a.test"].key cannot be read: the private key is encrypted and no passphrase was given',
-      )
+    expect(() =>
+      verifyCertificate({ cert: encrypted.cert, key: encrypted.key, now: NOW, label: 'tls.sni["a.test"]' }),
+    ).to.throw(
+      CertificateUnreadableError,
+      'tls.sni["a.test"].key cannot be read: the private key is encrypted and no passphrase was given',
+    )
   })
 
   it('throws ERR_CERT_UNREADABLE when the passphrase is wrong', () => {
-    expect(() => verifyCertificate({ cert: encrypted.cert, key: encrypted.key, passphrase: 'nope', now: NOW }))
-      .to.throw(CertificateUnreadableError, 'tls.key cannot be read: the passphrase does not decrypt the private key')
+    expect(() =>
+      verifyCertificate({ cert: encrypted.cert, key: encrypted.key, passphrase: 'nope', now: NOW }),
+    ).to.throw(CertificateUnreadableError, 'tls.key cannot be read: the passphrase does not decrypt the private key')
   })
 
   it('throws ERR_CERT_UNREADABLE when the key and certificate are swapped', () => {
-    expect(() => verifyCertificate({ cert: good.key, key: good.cert, now: NOW }))
-      .to.throw(CertificateUnreadableError, 'tls.cert cannot be read: no CERTIFICATE block')
+    expect(() => verifyCertificate({ cert: good.key, key: good.cert, now: NOW })).to.throw(
+      CertificateUnreadableError,
+      'tls.cert cannot be read: no CERTIFICATE block',
+    )
   })
 })

@@ -38,8 +38,10 @@ describe('loadPem()', () => {
   it('throws ERR_CERT_UNREADABLE when the path is a directory', () => {
     const path = join(dir, 'a-folder')
     mkdirSync(path)
-    expect(() => loadPem(path, 'tls.key'))
-      .to.throw(CertificateUnreadableError, `tls.key (${path}) cannot be read: it is a directory, not a file`)
+    expect(() => loadPem(path, 'tls.key')).to.throw(
+      CertificateUnreadableError,
+      `tls.key (${path}) cannot be read: it is a directory, not a file`,
+    )
   })
 
   it('throws ERR_CERT_UNREADABLE when the file holds no PEM block', () => {

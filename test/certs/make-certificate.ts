@@ -63,7 +63,9 @@ export async function makeCertificate(options: TestCertificateOptions = {}): Pro
         ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }
         : { name: 'keyUsage', digitalSignature: true, critical: true },
       // OpenSSL applies extKeyUsage along the whole chain, so a CA carries none.
-      ...(options.isCa === true ? [] : [{ name: 'extKeyUsage' as const, serverAuth: !options.isClient, clientAuth: options.isClient === true }]),
+      ...(options.isCa === true
+        ? []
+        : [{ name: 'extKeyUsage' as const, serverAuth: !options.isClient, clientAuth: options.isClient === true }]),
       ...(altNames.length > 0 ? [{ name: 'subjectAltName' as const, altNames }] : []),
     ],
   })

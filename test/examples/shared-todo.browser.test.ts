@@ -7,12 +7,16 @@ import { createTodoApp } from '../../examples/shared-todo.js'
 import type { HttpServer } from '../../core/server/http-server.js'
 
 // The page's globals, for the functions that run in it (the project compiles without the DOM's types).
-declare const document: { body: { dataset: Record<string, string | undefined> }; querySelectorAll(selector: string): Iterable<{ textContent: string | null }> }
+declare const document: {
+  body: { dataset: Record<string, string | undefined> }
+  querySelectorAll(selector: string): Iterable<{ textContent: string | null }>
+}
 
 const CHROMIUM = '/usr/bin/chromium'
 const hasChromium = existsSync(CHROMIUM)
 
-if (!hasChromium) console.log(`shared to-do browser spec: no Chromium at ${CHROMIUM}, so it does not run (apt-get install chromium)`)
+if (!hasChromium)
+  console.log(`shared to-do browser spec: no Chromium at ${CHROMIUM}, so it does not run (apt-get install chromium)`)
 
 /** The items a page shows. */
 function items(page: Page): Promise<string[]> {
@@ -20,7 +24,11 @@ function items(page: Page): Promise<string[]> {
 }
 
 async function waitForItem(page: Page, text: string): Promise<void> {
-  await page.waitForFunction((wanted: string) => [...document.querySelectorAll('#todos li')].some((li) => li.textContent === wanted), { timeout: 20_000 }, text)
+  await page.waitForFunction(
+    (wanted: string) => [...document.querySelectorAll('#todos li')].some((li) => li.textContent === wanted),
+    { timeout: 20_000 },
+    text,
+  )
 }
 
 if (hasChromium) {
@@ -36,7 +44,15 @@ if (hasChromium) {
         executablePath: CHROMIUM,
         headless: true,
         userDataDir: profile,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       })
       server = await createTodoApp().listen({ port: 0, host: '127.0.0.1' })
     })

@@ -5,7 +5,10 @@
  */
 export function clientHello(): Buffer {
   const sni = Buffer.from('localhost', 'latin1')
-  const serverName = Buffer.concat([Buffer.from([0x00, 0x00, 0x00, sni.length + 5, 0x00, sni.length + 3, 0x00, 0x00, sni.length]), sni])
+  const serverName = Buffer.concat([
+    Buffer.from([0x00, 0x00, 0x00, sni.length + 5, 0x00, sni.length + 3, 0x00, 0x00, sni.length]),
+    sni,
+  ])
   const body = Buffer.concat([
     Buffer.from([0x03, 0x03]), // client version TLS 1.2
     Buffer.alloc(32, 0x11), // random

@@ -59,7 +59,10 @@ export class ClusterFixture {
    * @returns the fixture, or the primary's start failure as `{ startFailed }`
    */
   static async start(options: ClusterAppOptions): Promise<ClusterFixture> {
-    const primary = fork(FIXTURE, [], { env: { ...process.env, GATEHOUSE_CLUSTER_TEST: JSON.stringify(options) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const primary = fork(FIXTURE, [], {
+      env: { ...process.env, GATEHOUSE_CLUSTER_TEST: JSON.stringify(options) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
     const early: Message[] = []
     const [ready] = await new Promise<[Message]>((resolve, reject) => {
       const onMessage = (message: Message): void => {
@@ -145,7 +148,10 @@ export class ClusterFixture {
   /** Kills the primary and its workers, whatever state they are in (for `after` hooks). */
   async kill(): Promise<void> {
     if (this.primary.exitCode !== null || this.primary.signalCode !== null) return
-    const workers = await Promise.race([this.workers(), new Promise<WorkerInfo[]>((resolve) => setTimeout(() => resolve([]), 500))])
+    const workers = await Promise.race([
+      this.workers(),
+      new Promise<WorkerInfo[]>((resolve) => setTimeout(() => resolve([]), 500)),
+    ])
     for (const worker of workers) if (worker.pid !== undefined) killQuietly(worker.pid)
     this.primary.kill('SIGKILL')
     await once(this.primary, 'exit').catch(() => undefined)

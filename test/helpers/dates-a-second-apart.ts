@@ -18,7 +18,10 @@ import { maskDates } from './mask-dates.js'
  * ```
  */
 export async function datesASecondApart(app: App, request: string, response: string): Promise<string[] | null> {
-  const clock = sinon.useFakeTimers({ now: Date.UTC(2026, 10, 24, 12, 0, 0), toFake: ['Date', 'setInterval', 'clearInterval'] })
+  const clock = sinon.useFakeTimers({
+    now: Date.UTC(2026, 10, 24, 12, 0, 0),
+    toFake: ['Date', 'setInterval', 'clearInterval'],
+  })
   try {
     const t = new MemoryTransport({ endAfterInput: false })
     const served = app.serve(t)

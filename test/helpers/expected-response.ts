@@ -30,7 +30,11 @@ export function response(status: string, fields: readonly string[], body = ''): 
  * ```
  */
 export function textResponse(body: string, ...fields: string[]): string {
-  return response('200 OK', ['Content-Type: text/plain; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, ...fields], body)
+  return response(
+    '200 OK',
+    ['Content-Type: text/plain; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, ...fields],
+    body,
+  )
 }
 
 /**
@@ -45,7 +49,11 @@ export function textResponse(body: string, ...fields: string[]): string {
  */
 export function jsonResponse(status: string, value: unknown, ...fields: string[]): string {
   const body = JSON.stringify(value)
-  return response(status, ['Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, ...fields], body)
+  return response(
+    status,
+    ['Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, ...fields],
+    body,
+  )
 }
 
 /**

@@ -37,7 +37,8 @@ export class RawClient {
     this.#ended = new Promise((resolve) => {
       socket.on('close', () => {
         this.#isEnded = true
-        for (const waiter of this.#waiters) waiter.reject(new Error(`connection closed after ${this.received.length} bytes`))
+        for (const waiter of this.#waiters)
+          waiter.reject(new Error(`connection closed after ${this.received.length} bytes`))
         this.#waiters = []
         resolve(this.received)
       })
@@ -86,7 +87,10 @@ export class RawClient {
    * @returns the bytes received at that moment
    */
   waitFor(target: number | ((text: string) => boolean)): Promise<Buffer> {
-    const test = typeof target === 'number' ? (out: Buffer) => out.length >= target : (out: Buffer) => target(out.toString('latin1'))
+    const test =
+      typeof target === 'number'
+        ? (out: Buffer) => out.length >= target
+        : (out: Buffer) => target(out.toString('latin1'))
     if (test(this.received)) return Promise.resolve(this.received)
     if (this.#isEnded) return Promise.reject(new Error(`connection closed after ${this.received.length} bytes`))
     return new Promise((resolve, reject) => this.#waiters.push({ test, resolve, reject }))

@@ -43,7 +43,11 @@ export class RedisServer {
     const { port } = probe.address() as AddressInfo
     await new Promise((resolve) => probe.close(resolve))
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-redis-'))
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
     await new Promise<void>((resolve, reject) => {
       let out = ''
       child.stdout!.on('data', (chunk: Buffer) => {

@@ -17,7 +17,9 @@ async function failOnUnhandledRejections(): Promise<void> {
   // After the turn's end Node has reported the rejections still pending.
   await turnEnded()
   if (unhandled.length === 0) return
-  const reasons = unhandled.splice(0).map((reason) => (reason instanceof Error ? reason.stack ?? reason.message : String(reason)))
+  const reasons = unhandled
+    .splice(0)
+    .map((reason) => (reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)))
   throw new Error(`unhandled promise rejection(s):\n${reasons.join('\n')}`)
 }
 

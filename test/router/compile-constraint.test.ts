@@ -38,8 +38,24 @@ describe('compileConstraint', () => {
   })
 
   const ACCEPTED = [
-    '\\d+', '[a-z]{2}(-[A-Z]{2})?', '(?:jpg|png)', '(ab)+', '(a+)?', '(a{2}){3}', '[(+]+', '\\(a+\\)+',
-    '(a+)+', '(\\w*)*', '(\\w|\\d)+', '\\d+\\d+\\d+', '(?<year>\\d{4})', '^v\\d+$', '[^]', '[]', 'a{,2}', '\\u00e9|\\x41',
+    '\\d+',
+    '[a-z]{2}(-[A-Z]{2})?',
+    '(?:jpg|png)',
+    '(ab)+',
+    '(a+)?',
+    '(a{2}){3}',
+    '[(+]+',
+    '\\(a+\\)+',
+    '(a+)+',
+    '(\\w*)*',
+    '(\\w|\\d)+',
+    '\\d+\\d+\\d+',
+    '(?<year>\\d{4})',
+    '^v\\d+$',
+    '[^]',
+    '[]',
+    'a{,2}',
+    '\\u00e9|\\x41',
   ]
   for (const source of ACCEPTED) {
     it(`accepts ${JSON.stringify(source)}, which no value can make backtrack`, () => {
@@ -67,7 +83,9 @@ describe('compileConstraint', () => {
   }
 
   it('refuses what is not a regular expression with the reason JavaScript gives', () => {
-    expect(refusal('a**')).to.match(/^constraint "a\*\*" is not a regular expression \(Invalid regular expression: .*Nothing to repeat\)$/)
+    expect(refusal('a**')).to.match(
+      /^constraint "a\*\*" is not a regular expression \(Invalid regular expression: .*Nothing to repeat\)$/,
+    )
   })
 
   const LINEAR = ['(\\w|\\d)+', '(a+)+', '(\\w*)*', '\\d+\\d+\\d+', '(a|a)*b', '(a|b)*a(a|b){12}']
@@ -88,7 +106,24 @@ describe('compileConstraint', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31
       return seed % n
     }
-    const ATOMS = ['a', 'b', '.', '\\d', '\\w', '\\s', '\\W', '[ab]', '[^a]', '[a-c-]', '[\\d-]', '\\.', '-', 'é', '^', '$']
+    const ATOMS = [
+      'a',
+      'b',
+      '.',
+      '\\d',
+      '\\w',
+      '\\s',
+      '\\W',
+      '[ab]',
+      '[^a]',
+      '[a-c-]',
+      '[\\d-]',
+      '\\.',
+      '-',
+      'é',
+      '^',
+      '$',
+    ]
     const QUANTIFIERS = ['', '', '*', '+', '?', '{2}', '{1,3}', '{2,}', '*?']
     const piece = (depth: number): string => {
       const kind = random(depth > 2 ? 2 : 4)
@@ -109,7 +144,9 @@ describe('compileConstraint', () => {
       const expected = new RegExp(`^(?:${source})$`)
       for (let v = 0; v < 30; v++) {
         const value = Array.from({ length: random(7) }, () => VALUE_CHARS[random(VALUE_CHARS.length)]).join('')
-        expect(constraint.matches(value, 0, value.length), `${source} on ${JSON.stringify(value)}`).to.equal(expected.test(value))
+        expect(constraint.matches(value, 0, value.length), `${source} on ${JSON.stringify(value)}`).to.equal(
+          expected.test(value),
+        )
         compared++
       }
     }

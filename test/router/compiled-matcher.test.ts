@@ -20,7 +20,18 @@ function compiled(root: RadixNode<string>): Matcher<string> {
 }
 
 // Text that would change the generated code if it were pasted into it unquoted.
-const HOSTILE = ['a"]){}//', "a'];globalThis.pwned=1;//", '__proto__', 'constructor', '\\', '${globalThis.pwned=1}', '\u2028', '*/', '</script>', '"\\"']
+const HOSTILE = [
+  'a"]){}//',
+  "a'];globalThis.pwned=1;//",
+  '__proto__',
+  'constructor',
+  '\\',
+  '${globalThis.pwned=1}',
+  '\u2028',
+  '*/',
+  '</script>',
+  '"\\"',
+]
 
 describe('compileMatcher', () => {
   afterEach(() => {
@@ -44,7 +55,12 @@ describe('compileMatcher', () => {
     const router = new Router<string>()
     const text = `/q"uote/'/back\\slash/\${globalThis.pwned=1}/\`/\u2028\u2029/</script>/`
     router.on('GET', `${text}:id`, 'hostile')
-    expect(comparable(router.find('GET', `${text}7`))).to.deep.equal({ status: 200, store: 'hostile', params: { id: '7' }, pattern: `${text}:id` })
+    expect(comparable(router.find('GET', `${text}7`))).to.deep.equal({
+      status: 200,
+      store: 'hostile',
+      params: { id: '7' },
+      pattern: `${text}:id`,
+    })
     expect(router.find('GET', `${text.replace('uote', 'uotE')}7`).status).to.equal(404)
     expect(globalThis).to.not.have.property('pwned')
   })
@@ -84,32 +100,48 @@ describe('compileMatcher', () => {
         ['GET', `/r${i % 23}/s${i}/a.b.c`],
         ['GET', `/r${i % 23}/s${i}/42/t${(i + 1) % 7}`],
       ] as const) {
-        expect(comparable(match(method, path, path)), `${method} ${path}`).to.deep.equal(comparable(walk(method, path, path)))
+        expect(comparable(match(method, path, path)), `${method} ${path}`).to.deep.equal(
+          comparable(walk(method, path, path)),
+        )
       }
     }
   })
 
   it('answers routes without params like the walk, one length at a time or by hash when many share a length', () => {
-    const routes: [string, string][] = [['GET', '/a'], ['PUT', '/ab'], ['*', '/abc'], ['GET', '/abc/:x']]
+    const routes: [string, string][] = [
+      ['GET', '/a'],
+      ['PUT', '/ab'],
+      ['*', '/abc'],
+      ['GET', '/abc/:x'],
+    ]
     for (let i = 10; i < 30; i++) routes.push([i % 2 === 0 ? 'GET' : 'POST', `/s${i}`])
     const root = buildTree(routes)
     const match = compiled(root)
     const walk = walkMatcher(root, 100)
     for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PURGE']) {
       for (const path of ['/a', '/ab', '/abc', '/abc/1', '/abd', '/s10', '/s11', '/s29', '/s30', '/s1', '/']) {
-        expect(comparable(match(method, path, path)), `${method} ${path}`).to.deep.equal(comparable(walk(method, path, path)))
+        expect(comparable(match(method, path, path)), `${method} ${path}`).to.deep.equal(
+          comparable(walk(method, path, path)),
+        )
       }
     }
   })
 
   it('returns null when new Function throws an EvalError, as with --disallow-code-generation-from-strings', () => {
     const root = buildTree([['GET', '/users/:id']])
-    expect(withoutCodeGeneration(new EvalError('Code generation from strings disallowed for this context'), () => compileMatcher(root, 100))).to.equal(null)
+    expect(
+      withoutCodeGeneration(new EvalError('Code generation from strings disallowed for this context'), () =>
+        compileMatcher(root, 100),
+      ),
+    ).to.equal(null)
   })
 
   it('lets any other failure of code generation surface', () => {
     const root = buildTree([['GET', '/users/:id']])
-    expect(() => withoutCodeGeneration(new SyntaxError('bad source'), () => compileMatcher(root, 100))).to.throw(SyntaxError, 'bad source')
+    expect(() => withoutCodeGeneration(new SyntaxError('bad source'), () => compileMatcher(root, 100))).to.throw(
+      SyntaxError,
+      'bad source',
+    )
   })
 })
 
@@ -121,10 +153,17 @@ describe('Router without code generation', () => {
       // Names no other test uses, so that their params constructor is not cached already.
       router.on('GET', '/walk/:walkOwner/:walkRepo', 'repo')
       router.on('POST', '/walk/:walkOwner', 'owner')
-      return [router.find('GET', '/walk/octo/hi'), router.find('GET', '/walk/octo'), router.find('GET', '/nope')].map(comparable)
+      return [router.find('GET', '/walk/octo/hi'), router.find('GET', '/walk/octo'), router.find('GET', '/nope')].map(
+        comparable,
+      )
     })
     expect(answers).to.deep.equal([
-      { status: 200, store: 'repo', params: { walkOwner: 'octo', walkRepo: 'hi' }, pattern: '/walk/:walkOwner/:walkRepo' },
+      {
+        status: 200,
+        store: 'repo',
+        params: { walkOwner: 'octo', walkRepo: 'hi' },
+        pattern: '/walk/:walkOwner/:walkRepo',
+      },
       { status: 405, allow: 'OPTIONS, POST' },
       { status: 404 },
     ])

@@ -8,7 +8,12 @@ const MATCHERS = [
   { name: 'walking', compiles: false },
 ] as const
 
-function router(compiles: boolean, routes: readonly string[], options: RouterOptions, maxSteps = lookupBudget.maxSteps): Router<string> {
+function router(
+  compiles: boolean,
+  routes: readonly string[],
+  options: RouterOptions,
+  maxSteps = lookupBudget.maxSteps,
+): Router<string> {
   const budget = lookupBudget.maxSteps
   const enabled = matcherCompilation.enabled
   lookupBudget.maxSteps = maxSteps
@@ -62,17 +67,30 @@ describe('Router work per lookup', () => {
       it(`answers the worst paths for ${FIVE} with a 404 within the budget`, () => {
         const found = router(compiles, [FIVE], {})
         // 7.4 s for this one 304-byte path when each split of the segment was tried.
-        const worst = [`/u/${'-'.repeat(301)}`, `/u/${'a-'.repeat(150)}x`, `/u/${'-'.repeat(300)}.jso`, `/u/${'a-'.repeat(4000)}`]
+        const worst = [
+          `/u/${'-'.repeat(301)}`,
+          `/u/${'a-'.repeat(150)}x`,
+          `/u/${'-'.repeat(300)}.jso`,
+          `/u/${'a-'.repeat(4000)}`,
+        ]
         for (const path of worst) expect(found.find('GET', path).status, path.slice(0, 20)).to.equal(404)
         const match = found.find('GET', `/u/${'-'.repeat(100)}.json`)
-        expect(match.status === 200 && { ...match.params }).to.deep.equal({ a: '-', b: '-', c: '-', d: '-', e: '-'.repeat(92) })
+        expect(match.status === 200 && { ...match.params }).to.deep.equal({
+          a: '-',
+          b: '-',
+          c: '-',
+          d: '-',
+          e: '-'.repeat(92),
+        })
       })
 
       it('needs steps growing with the square of the segment, not its fifth power, when the match comes last', () => {
         // Only the last split of the segment has digits alone in :e, so every earlier one fails first.
         const routes = ['/u/:a-:b-:c-:d-:e(\\d+).json']
         const options = { maxParamLength: 10_000 }
-        const work = [40, 80, 160].map((pairs) => stepsNeeded(compiles, routes, options, `/u/${'a-'.repeat(pairs)}1.json`))
+        const work = [40, 80, 160].map((pairs) =>
+          stepsNeeded(compiles, routes, options, `/u/${'a-'.repeat(pairs)}1.json`),
+        )
         const [small, middle, large] = work as [number, number, number]
         expect(middle / small, `steps ${work.join(', ')}`).to.be.below(4.5)
         expect(large / middle, `steps ${work.join(', ')}`).to.be.below(4.5)

@@ -19,10 +19,23 @@ describe('Router under node --disallow-code-generation-from-strings', () => {
     this.timeout(120_000)
     const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js')
     const files = SPECS.map((name) => fileURLToPath(new URL(name, import.meta.url)))
-    const run = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', mocha, '--no-config', '--timeout', '20000', '--reporter', 'dot', ...files], {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-    })
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--disallow-code-generation-from-strings',
+        mocha,
+        '--no-config',
+        '--timeout',
+        '20000',
+        '--reporter',
+        'dot',
+        ...files,
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    )
     expect(run.status, `${run.stdout}\n${run.stderr}`).to.equal(0)
     expect(run.stdout).to.match(/\b\d+ passing\b/)
   })

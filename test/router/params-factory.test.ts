@@ -35,8 +35,9 @@ describe('compileParamsFactory', () => {
 
   it('builds the same params with a loop over the names when code generation is disallowed', () => {
     // Names no other test uses, so that no constructor for them is cached yet.
-    const Factory = withoutCodeGeneration(new EvalError('Code generation from strings disallowed for this context'), () =>
-      compileParamsFactory(['loopOwner', '__proto__']),
+    const Factory = withoutCodeGeneration(
+      new EvalError('Code generation from strings disallowed for this context'),
+      () => compileParamsFactory(['loopOwner', '__proto__']),
     )
     const params = new Factory('/repos/octocat/hi', [7, 15], [14, 17])
     expect(Object.entries(params)).to.deep.equal([

@@ -61,9 +61,14 @@ export class ReferenceMatcher {
    * @param pattern - the route pattern
    */
   add(method: string, pattern: string): void {
-    const trimmed = this.#ignoreTrailingSlash && pattern.length > 1 && pattern.endsWith('/') ? pattern.slice(0, -1) : pattern
-    const tokens = parsePattern(trimmed).map((token) => (token.kind === 'static' ? { kind: 'static' as const, text: this.#fold(token.text) } : token))
-    const pieces = tokens.map((token) => (token.kind === 'static' ? token.text : token.kind === 'param' ? `\0${token.constraint ?? ''}\0` : '\0*'))
+    const trimmed =
+      this.#ignoreTrailingSlash && pattern.length > 1 && pattern.endsWith('/') ? pattern.slice(0, -1) : pattern
+    const tokens = parsePattern(trimmed).map((token) =>
+      token.kind === 'static' ? { kind: 'static' as const, text: this.#fold(token.text) } : token,
+    )
+    const pieces = tokens.map((token) =>
+      token.kind === 'static' ? token.text : token.kind === 'param' ? `\0${token.constraint ?? ''}\0` : '\0*',
+    )
     // Constrained params at one place are tried in the order their constraints first appeared
     // there, each with everything below it before the next.
     const ranks = tokens.map((token, t) => {
@@ -109,14 +114,19 @@ export class ReferenceMatcher {
       }
       if (answer !== trace.route) continue // the same shape is listed once per sibling route
       // Values were found in the folded path; they are cut from the path as received.
-      return build(answer, trace.bounds.map(([start, end]) => path.slice(start, end)))
+      return build(
+        answer,
+        trace.bounds.map(([start, end]) => path.slice(start, end)),
+      )
     }
     return allowed.size === 0 ? { status: 404 } : { status: 405, allow: [...allowed].sort().join(', ') }
   }
 }
 
 function build(route: ReferenceRoute, values: readonly string[]): RouteMatch<string> {
-  const names = route.tokens.flatMap((token) => (token.kind === 'param' ? [token.name] : token.kind === 'wildcard' ? ['*'] : []))
+  const names = route.tokens.flatMap((token) =>
+    token.kind === 'param' ? [token.name] : token.kind === 'wildcard' ? ['*'] : [],
+  )
   const params: Record<string, string> = {}
   for (let k = 0; k < names.length; k++) {
     const raw = values[k] as string
@@ -138,7 +148,8 @@ function tracesOf(route: ReferenceRoute, path: string, maxParamLength: number): 
       return
     }
     if (token.kind === 'static') {
-      if (path.startsWith(token.text, at)) walk(t + 1, at + token.text.length, [...steps, ...token.text.split('').map(() => STATIC)], bounds)
+      if (path.startsWith(token.text, at))
+        walk(t + 1, at + token.text.length, [...steps, ...token.text.split('').map(() => STATIC)], bounds)
     } else if (token.kind === 'wildcard') {
       walk(t + 1, path.length, [...steps, WILDCARD, 0, 0], [...bounds, [at, path.length]])
     } else {

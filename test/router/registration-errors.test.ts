@@ -86,7 +86,9 @@ describe('Router registration errors', () => {
   it('refuses a constraint that is not a regular expression', () => {
     const error = thrownBy(() => new Router<number>().on('GET', '/a/:x(+)', 1))
     expect(error.code).to.equal('ERR_ROUTE_INVALID_PATTERN')
-    expect(error.message).to.match(/^invalid route pattern "\/a\/:x\(\+\)": constraint "\+" is not a regular expression \(/)
+    expect(error.message).to.match(
+      /^invalid route pattern "\/a\/:x\(\+\)": constraint "\+" is not a regular expression \(/,
+    )
   })
 
   it('refuses a method that is not a token, and an empty method list', () => {

@@ -56,7 +56,10 @@ describe('Router options', () => {
     [{ ignoreTrailingSlash: 1 as unknown as boolean }, 'router option ignoreTrailingSlash must be a boolean; got 1'],
     [{ maxParamLength: 0 }, 'router option maxParamLength must be a positive integer; got 0'],
     [{ maxParamLength: 1.5 }, 'router option maxParamLength must be a positive integer; got 1.5'],
-    [{ maxParamLenght: 5 } as RouterOptions, 'router option maxParamLenght must be one of caseSensitive, ignoreTrailingSlash, maxParamLength; got "unknown"'],
+    [
+      { maxParamLenght: 5 } as RouterOptions,
+      'router option maxParamLenght must be one of caseSensitive, ignoreTrailingSlash, maxParamLength; got "unknown"',
+    ],
   ]
   for (const [options, message] of BAD) {
     it(`refuses ${JSON.stringify(options)} with ERR_ROUTER_INVALID_OPTION naming the key`, () => {

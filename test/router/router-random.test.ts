@@ -18,7 +18,26 @@ function generator(seed: number): () => number {
 }
 
 const WORDS = ['a', 'b', 'ab', 'ba', 'x1', 'Ab']
-const PATH_PIECES = ['a', 'b', 'ab', 'ba', 'x1', '1', '12', 'a.b', '1-2', 'a.1', 'ab.x1', '%41', '%zz', '', 'a-b.1', 'AB', 'aB.1', '123']
+const PATH_PIECES = [
+  'a',
+  'b',
+  'ab',
+  'ba',
+  'x1',
+  '1',
+  '12',
+  'a.b',
+  '1-2',
+  'a.1',
+  'ab.x1',
+  '%41',
+  '%zz',
+  '',
+  'a-b.1',
+  'AB',
+  'aB.1',
+  '123',
+]
 // Constraints run on the matched text, case-folded when the router ignores case.
 const CONSTRAINTS = ['(\\d+)', '([a-z]+)', '(a|ab)']
 const ROUTE_METHODS = ['GET', 'GET', 'POST', 'PUT', '*']

@@ -21,7 +21,12 @@ interface Scenario {
 const SCENARIOS: readonly Scenario[] = [
   {
     rule: 'static routes match exactly',
-    routes: [['GET', '/'], ['GET', '/users'], ['GET', '/users/me'], ['GET', '/user']],
+    routes: [
+      ['GET', '/'],
+      ['GET', '/users'],
+      ['GET', '/users/me'],
+      ['GET', '/user'],
+    ],
     cases: [
       ['GET', '/', { store: '/' }],
       ['GET', '/users', { store: '/users' }],
@@ -36,7 +41,10 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'a param takes one non-empty segment',
-    routes: [['GET', '/users/:id'], ['GET', '/users/:id/posts/:post']],
+    routes: [
+      ['GET', '/users/:id'],
+      ['GET', '/users/:id/posts/:post'],
+    ],
     cases: [
       ['GET', '/users/42', { store: '/users/:id', params: { id: '42' } }],
       ['GET', '/users/42/posts/7', { store: '/users/:id/posts/:post', params: { id: '42', post: '7' } }],
@@ -47,7 +55,11 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'several params share a segment, split at the first static text that lets the rest match',
-    routes: [['GET', '/files/:name.:ext'], ['GET', '/range/:from-:to'], ['GET', '/v/:major.:minor.:patch']],
+    routes: [
+      ['GET', '/files/:name.:ext'],
+      ['GET', '/range/:from-:to'],
+      ['GET', '/v/:major.:minor.:patch'],
+    ],
     cases: [
       ['GET', '/files/report.pdf', { store: '/files/:name.:ext', params: { name: 'report', ext: 'pdf' } }],
       ['GET', '/files/archive.tar.gz', { store: '/files/:name.:ext', params: { name: 'archive', ext: 'tar.gz' } }],
@@ -61,7 +73,11 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'a constrained param matches only values its anchored expression accepts',
-    routes: [['GET', '/orders/:id(\\d+)'], ['GET', '/orders/:slug'], ['GET', '/codes/:code([a-z]{2}(-[A-Z]{2})?)']],
+    routes: [
+      ['GET', '/orders/:id(\\d+)'],
+      ['GET', '/orders/:slug'],
+      ['GET', '/codes/:code([a-z]{2}(-[A-Z]{2})?)'],
+    ],
     cases: [
       ['GET', '/orders/123', { store: '/orders/:id(\\d+)', params: { id: '123' } }],
       ['GET', '/orders/12a', { store: '/orders/:slug', params: { slug: '12a' } }],
@@ -72,7 +88,11 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'a wildcard takes the rest of the path, possibly empty',
-    routes: [['GET', '/assets/*'], ['GET', '/assets/logo.png'], ['GET', '/dl-*']],
+    routes: [
+      ['GET', '/assets/*'],
+      ['GET', '/assets/logo.png'],
+      ['GET', '/dl-*'],
+    ],
     cases: [
       ['GET', '/assets/css/site.css', { store: '/assets/*', params: { '*': 'css/site.css' } }],
       ['GET', '/assets/', { store: '/assets/*', params: { '*': '' } }],
@@ -83,7 +103,12 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'static beats a constrained param, which beats a param, which beats a wildcard',
-    routes: [['GET', '/p/me'], ['GET', '/p/:id(\\d+)'], ['GET', '/p/:name'], ['GET', '/p/*']],
+    routes: [
+      ['GET', '/p/me'],
+      ['GET', '/p/:id(\\d+)'],
+      ['GET', '/p/:name'],
+      ['GET', '/p/*'],
+    ],
     cases: [
       ['GET', '/p/me', { store: '/p/me' }],
       ['GET', '/p/7', { store: '/p/:id(\\d+)', params: { id: '7' } }],
@@ -94,7 +119,14 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'a failed static branch backtracks into the param branch',
-    routes: [['GET', '/a/:x/c'], ['GET', '/a/b/d'], ['GET', '/users/me'], ['GET', '/users/:id'], ['GET', '/s/static/x'], ['GET', '/s/*']],
+    routes: [
+      ['GET', '/a/:x/c'],
+      ['GET', '/a/b/d'],
+      ['GET', '/users/me'],
+      ['GET', '/users/:id'],
+      ['GET', '/s/static/x'],
+      ['GET', '/s/*'],
+    ],
     cases: [
       ['GET', '/a/b/c', { store: '/a/:x/c', params: { x: 'b' } }],
       ['GET', '/a/b/d', { store: '/a/b/d' }],
@@ -105,7 +137,10 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'matching is method-aware: a path routed for other methods falls through to the next route',
-    routes: [['POST', '/users/me'], ['GET', '/users/:id']],
+    routes: [
+      ['POST', '/users/me'],
+      ['GET', '/users/:id'],
+    ],
     cases: [
       ['GET', '/users/me', { store: '/users/:id', params: { id: 'me' } }],
       ['POST', '/users/me', { store: 'POST /users/me' }],
@@ -113,7 +148,10 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'the query string never takes part in matching',
-    routes: [['GET', '/search'], ['GET', '/items/:id']],
+    routes: [
+      ['GET', '/search'],
+      ['GET', '/items/:id'],
+    ],
     cases: [
       ['GET', '/search?q=a/b', { store: '/search' }],
       ['GET', '/items/9?x=1', { store: '/items/:id', params: { id: '9' } }],
@@ -123,7 +161,11 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'params are percent-decoded; static text is compared as received',
-    routes: [['GET', '/users/me'], ['GET', '/users/:id'], ['GET', '/files/*']],
+    routes: [
+      ['GET', '/users/me'],
+      ['GET', '/users/:id'],
+      ['GET', '/files/*'],
+    ],
     cases: [
       ['GET', '/users/caf%C3%A9', { store: '/users/:id', params: { id: 'café' } }],
       ['GET', '/users/a%2Fb', { store: '/users/:id', params: { id: 'a/b' } }],
@@ -135,7 +177,11 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'a path routed only for other methods answers 405 with the Allow value',
-    routes: [[['GET', 'PUT'], '/users/:id'], ['POST', '/users'], ['DELETE', '/users/me']],
+    routes: [
+      [['GET', 'PUT'], '/users/:id'],
+      ['POST', '/users'],
+      ['DELETE', '/users/me'],
+    ],
     cases: [
       ['PATCH', '/users/42', { status: 405, allow: 'GET, HEAD, OPTIONS, PUT' }],
       ['GET', '/users', { status: 405, allow: 'OPTIONS, POST' }],
@@ -145,7 +191,12 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: 'HEAD falls back to GET; OPTIONS is answered with Allow unless routed',
-    routes: [['GET', '/a'], [['HEAD', 'GET'], '/b'], ['OPTIONS', '/c'], ['GET', '/c']],
+    routes: [
+      ['GET', '/a'],
+      [['HEAD', 'GET'], '/b'],
+      ['OPTIONS', '/c'],
+      ['GET', '/c'],
+    ],
     cases: [
       ['HEAD', '/a', { store: '/a' }],
       ['HEAD', '/b', { store: 'HEAD,GET /b' }],
@@ -155,7 +206,11 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     rule: "'*' answers every method without a route of its own",
-    routes: [['*', '/any'], ['GET', '/any'], ['*', '/w/*']],
+    routes: [
+      ['*', '/any'],
+      ['GET', '/any'],
+      ['*', '/w/*'],
+    ],
     cases: [
       ['GET', '/any', { store: '/any' }],
       ['HEAD', '/any', { store: '/any' }],
@@ -167,7 +222,9 @@ const SCENARIOS: readonly Scenario[] = [
   {
     rule: 'params named like Object.prototype members are plain keys',
     routes: [['GET', '/o/:__proto__/:constructor']],
-    cases: [['GET', '/o/a/b', { store: '/o/:__proto__/:constructor', params: { ['__proto__']: 'a', constructor: 'b' } }]],
+    cases: [
+      ['GET', '/o/a/b', { store: '/o/:__proto__/:constructor', params: { ['__proto__']: 'a', constructor: 'b' } }],
+    ],
   },
 ]
 

@@ -24,7 +24,13 @@ export function buildTree(routes: readonly (readonly [method: string, pattern: s
       if (token.kind === 'static') node = node.staticPath(token.text)
       else if (token.kind === 'param') {
         const constraint = token.constraint === null ? null : compileConstraint(token.constraint)
-        node = node.paramChild({ name: token.name, source: token.constraint, constraint, index: names.length, origin: pattern })
+        node = node.paramChild({
+          name: token.name,
+          source: token.constraint,
+          constraint,
+          index: names.length,
+          origin: pattern,
+        })
         names.push(token.name)
       } else {
         names.push('*')
@@ -45,7 +51,12 @@ export function buildTree(routes: readonly (readonly [method: string, pattern: s
  * addRouteWithNames(root, 'GET', '/h/', ['a"]){}//'])
  * ```
  */
-export function addRouteWithNames(root: RadixNode<string>, method: string, prefix: string, names: readonly string[]): void {
+export function addRouteWithNames(
+  root: RadixNode<string>,
+  method: string,
+  prefix: string,
+  names: readonly string[],
+): void {
   let node = root.staticPath(prefix)
   names.forEach((name, index) => {
     if (index > 0) node = node.staticPath('/')

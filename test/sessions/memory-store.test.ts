@@ -13,7 +13,15 @@ describe('MemorySessionStore', () => {
 
   it('meets a deadline late by at most its resolution, never early', async () => {
     const store = new MemorySessionStore({ resolutionMs: 60_000 })
-    const record = { id: 'a', createdMs: T0, lastActiveMs: T0 + 1000, timeoutMinutes: 1, data: undefined, version: 1, destroyCallbacks: [] }
+    const record = {
+      id: 'a',
+      createdMs: T0,
+      lastActiveMs: T0 + 1000,
+      timeoutMinutes: 1,
+      data: undefined,
+      version: 1,
+      destroyCallbacks: [],
+    }
     await store.create(record)
     expect(await store.claimExpired(T0 + 61_000, 10)).to.deep.equal([])
     expect(await store.claimExpired(T0 + 119_999, 10)).to.deep.equal([])
@@ -22,7 +30,15 @@ describe('MemorySessionStore', () => {
 
   it('hands out copies, so a record it returned does not change with the session', async () => {
     const store = new MemorySessionStore()
-    await store.create({ id: 'a', createdMs: T0, lastActiveMs: T0, timeoutMinutes: 20, data: '1', version: 1, destroyCallbacks: [] })
+    await store.create({
+      id: 'a',
+      createdMs: T0,
+      lastActiveMs: T0,
+      timeoutMinutes: 20,
+      data: '1',
+      version: 1,
+      destroyCallbacks: [],
+    })
     const before = await store.get('a')
     await store.touch('a', T0 + 5000)
     expect(before?.lastActiveMs).to.equal(T0)

@@ -29,7 +29,15 @@ if (!HAS_REDIS_SERVER) {
       await admin.sendCommand(['FLUSHALL'])
       const store = await redisStore({ url: redis.url, prefix: 'app1:' })
       const now = Date.now()
-      await store.create({ id: 'a', createdMs: now, lastActiveMs: now, timeoutMinutes: 1, data: '{}', version: 1, destroyCallbacks: [] })
+      await store.create({
+        id: 'a',
+        createdMs: now,
+        lastActiveMs: now,
+        timeoutMinutes: 1,
+        data: '{}',
+        version: 1,
+        destroyCallbacks: [],
+      })
       const ttl = Number(await admin.sendCommand(['PTTL', 'app1:r:a']))
       expect(ttl).to.be.within(100_000, 120_000)
       expect(store.isShared).to.equal(true)
@@ -40,7 +48,15 @@ if (!HAS_REDIS_SERVER) {
       await admin.sendCommand(['FLUSHALL'])
       const [one, two] = await Promise.all([redisStore({ url: redis.url }), redisStore({ url: redis.url })])
       const t0 = Date.UTC(2026, 0, 1)
-      await one.create({ id: 's', createdMs: t0, lastActiveMs: t0, timeoutMinutes: 1, data: '{"n":1}', version: 1, destroyCallbacks: ['cart'] })
+      await one.create({
+        id: 's',
+        createdMs: t0,
+        lastActiveMs: t0,
+        timeoutMinutes: 1,
+        data: '{"n":1}',
+        version: 1,
+        destroyCallbacks: ['cart'],
+      })
       expect((await two.get('s'))?.data).to.equal('{"n":1}')
       const lease = await one.acquireLease('s', { nowMs: t0, ttlMs: 5000, waitMs: 0 })
       expect(await two.acquireLease('s', { nowMs: t0, ttlMs: 5000, waitMs: 0 })).to.equal(undefined)

@@ -1,7 +1,14 @@
 import { expect } from 'chai'
 import sinon from 'sinon'
 import { ClientSession, type DestroyReason } from '../../sessions/client-session.js'
-import { SessionDataTooLargeError, SessionDestroyedError, SessionInvalidOptionError, SessionLimitError, SessionRunTimeoutError, SessionUnknownTaskError } from '../../sessions/errors.js'
+import {
+  SessionDataTooLargeError,
+  SessionDestroyedError,
+  SessionInvalidOptionError,
+  SessionLimitError,
+  SessionRunTimeoutError,
+  SessionUnknownTaskError,
+} from '../../sessions/errors.js'
 import { SessionRegistry, type SessionRegistryOptions } from '../../sessions/session-registry.js'
 
 const T0 = Date.UTC(2026, 0, 1, 12)
@@ -63,7 +70,7 @@ describe('SessionRegistry', () => {
       expect(() => registry.create({ timeoutMinutes: 0 })).to.throw(SessionInvalidOptionError, /timeoutMinutes/)
     })
 
-    it('keeps a copy of the data it was given, not the caller\'s object', () => {
+    it("keeps a copy of the data it was given, not the caller's object", () => {
       const { registry } = make()
       const data = { items: [1] }
       const session = registry.create({ data })
@@ -71,7 +78,7 @@ describe('SessionRegistry', () => {
       expect(session.data).to.deep.equal({ items: [1] })
     })
 
-    it('sets a carrier\'s session', () => {
+    it("sets a carrier's session", () => {
       const { registry } = make()
       const req = { session: undefined as ClientSession | undefined }
       const session = registry.create(req, { useCookie: true })
@@ -119,7 +126,10 @@ describe('SessionRegistry', () => {
     })
 
     it('uses one interval timer for the registry, not one per session', () => {
-      const clock = sinon.useFakeTimers({ now: T0, toFake: ['setInterval', 'setTimeout', 'clearInterval', 'clearTimeout'] })
+      const clock = sinon.useFakeTimers({
+        now: T0,
+        toFake: ['setInterval', 'setTimeout', 'clearInterval', 'clearTimeout'],
+      })
       try {
         const registry = new SessionRegistry()
         for (let i = 0; i < 100; i++) registry.create()
@@ -265,7 +275,9 @@ describe('SessionRegistry', () => {
     it('undoes a change that makes the data larger than maxDataBytes', async () => {
       const { registry } = make({ maxDataBytes: 64 })
       const session = registry.create({ data: { s: '' } })
-      const err = await registry.run(session, () => void ((session.data as { s: string }).s = 'x'.repeat(100))).catch((e: unknown) => e)
+      const err = await registry
+        .run(session, () => void ((session.data as { s: string }).s = 'x'.repeat(100)))
+        .catch((e: unknown) => e)
       expect(err).to.be.instanceOf(SessionDataTooLargeError)
       expect(session.data).to.deep.equal({ s: '' })
     })
@@ -285,7 +297,9 @@ describe('SessionRegistry', () => {
     it('runs a task on one session and, with wait, resolves with its value', async () => {
       const { registry } = make()
       const session = registry.create({ data: { n: 1 } })
-      const outcome = await registry.schedule(session.id, (s, id) => `${id === s.id} ${(s.data as { n: number }).n}`, { wait: true })
+      const outcome = await registry.schedule(session.id, (s, id) => `${id === s.id} ${(s.data as { n: number }).n}`, {
+        wait: true,
+      })
       expect(outcome).to.deep.equal({ id: session.id, status: 'done', value: 'true 1' })
     })
 
@@ -330,7 +344,7 @@ describe('SessionRegistry', () => {
       expect(reported).to.deep.equal([broken])
     })
 
-    it('runs a task in the session\'s turn, after a handler already running on it', async () => {
+    it("runs a task in the session's turn, after a handler already running on it", async () => {
       const { registry } = make()
       const session = registry.create({ data: [] })
       const gate = deferred()
@@ -355,7 +369,11 @@ describe('SessionRegistry', () => {
       const { registry } = make()
       registry.task('add', (s, _id, argument) => ((s.data as number) += argument as number))
       const session = registry.create({ data: 40 })
-      expect(await registry.schedule(session, 'add', { wait: true, argument: 2 })).to.deep.equal({ id: session.id, status: 'done', value: 42 })
+      expect(await registry.schedule(session, 'add', { wait: true, argument: 2 })).to.deep.equal({
+        id: session.id,
+        status: 'done',
+        value: 42,
+      })
       const err = await registry.schedule(session, 'nope').catch((e: unknown) => e)
       expect(err).to.be.instanceOf(SessionUnknownTaskError)
     })
@@ -390,7 +408,9 @@ describe('SessionRegistry', () => {
     it('refuses one more session with ERR_SESSION_LIMIT when whenFull is refuse', () => {
       const { registry } = make({ maxSessions: 1, whenFull: 'refuse' })
       registry.create()
-      expect(() => registry.create()).to.throw(SessionLimitError).with.property('status', 503)
+      expect(() => registry.create())
+        .to.throw(SessionLimitError)
+        .with.property('status', 503)
     })
   })
 
@@ -418,7 +438,9 @@ describe('SessionRegistry', () => {
       const session = registry.create({ data: { messages: [] } })
       const sent: unknown[] = []
       registry.bind(session, { send: (text) => void sent.push(JSON.parse(text)) })
-      await registry.schedule(session, (s) => void (s.data as { messages: string[] }).messages.push('hi'), { wait: true })
+      await registry.schedule(session, (s) => void (s.data as { messages: string[] }).messages.push('hi'), {
+        wait: true,
+      })
       expect(await session.push()).to.equal(0)
       expect(sent).to.deep.equal([
         [{ op: 'replace', path: '', value: { messages: [] } }],

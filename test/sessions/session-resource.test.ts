@@ -11,14 +11,24 @@ describe('session data as a JSON resource', () => {
   let session: ClientSession
 
   function setUp(options: SessionRegistryOptions = {}, withData = true) {
-    registry = new SessionRegistry({ report: (err) => { throw err }, ...options })
+    registry = new SessionRegistry({
+      report: (err) => {
+        throw err
+      },
+      ...options,
+    })
     session = registry.create(withData ? { data: { title: 'Groceries', items: ['milk'], owner: { id: 7 } } } : {})
   }
 
   function patch(body: unknown, headers: { contentType?: string; ifMatch?: string } = {}): Promise<ResourceReply> {
     const text = typeof body === 'string' ? body : JSON.stringify(body)
     return registry.run(session, () =>
-      patchResource(registry, session, { contentType: 'contentType' in headers ? headers.contentType : PATCH_TYPE, ifMatch: headers.ifMatch, body: text, byteLength: Buffer.byteLength(text) }),
+      patchResource(registry, session, {
+        contentType: 'contentType' in headers ? headers.contentType : PATCH_TYPE,
+        ifMatch: headers.ifMatch,
+        body: text,
+        byteLength: Buffer.byteLength(text),
+      }),
     )
   }
 
@@ -50,7 +60,10 @@ describe('session data as a JSON resource', () => {
 
     it('answers 404 for a session without data', () => {
       setUp({}, false)
-      expect(readResource(session, undefined)).to.deep.include({ status: 404, body: '{"message":"This session has no data"}' })
+      expect(readResource(session, undefined)).to.deep.include({
+        status: 404,
+        body: '{"message":"This session has no data"}',
+      })
     })
   })
 
@@ -59,7 +72,11 @@ describe('session data as a JSON resource', () => {
       setUp()
       readResource(session, undefined)
       const reply = await patch([{ op: 'add', path: '/items/-', value: 'eggs' }])
-      expect(reply).to.deep.equal({ status: 200, headers: { 'Content-Type': PATCH_TYPE, ETag: '"v2"', 'Cache-Control': 'no-store' }, body: '[]' })
+      expect(reply).to.deep.equal({
+        status: 200,
+        headers: { 'Content-Type': PATCH_TYPE, ETag: '"v2"', 'Cache-Control': 'no-store' },
+        body: '[]',
+      })
       expect(session.data).to.deep.include({ items: ['milk', 'eggs'] })
     })
 
@@ -112,23 +129,46 @@ describe('session data as a JSON resource', () => {
       ['a bad ~ escape', [{ op: 'add', path: '/a~2', value: 1 }], '"path" "/a~2" is not a JSON Pointer'],
       ['an add without a value', [{ op: 'add', path: '/a' }], 'operation add needs a "value"'],
       ['a move without from', [{ op: 'move', path: '/a' }], 'operation move needs a string "from"'],
-      ['a __proto__ path', [{ op: 'add', path: '/__proto__/polluted', value: true }], '"path" "/__proto__/polluted" names a prototype key'],
-      ['a constructor/prototype path', [{ op: 'add', path: '/owner/constructor/prototype/polluted', value: true }], '"path" "/owner/constructor/prototype/polluted" names a prototype key'],
-      ['a prototype key in from', [{ op: 'copy', from: '/__proto__', path: '/x' }], '"from" "/__proto__" names a prototype key'],
-      ['a value holding __proto__', '[{"op":"add","path":"/x","value":{"__proto__":{"polluted":true}}}]', 'a value holds a "__proto__" key'],
+      [
+        'a __proto__ path',
+        [{ op: 'add', path: '/__proto__/polluted', value: true }],
+        '"path" "/__proto__/polluted" names a prototype key',
+      ],
+      [
+        'a constructor/prototype path',
+        [{ op: 'add', path: '/owner/constructor/prototype/polluted', value: true }],
+        '"path" "/owner/constructor/prototype/polluted" names a prototype key',
+      ],
+      [
+        'a prototype key in from',
+        [{ op: 'copy', from: '/__proto__', path: '/x' }],
+        '"from" "/__proto__" names a prototype key',
+      ],
+      [
+        'a value holding __proto__',
+        '[{"op":"add","path":"/x","value":{"__proto__":{"polluted":true}}}]',
+        'a value holds a "__proto__" key',
+      ],
     ]
     for (const [what, body, message] of invalid) {
       it(`answers 400 for ${what}`, async () => {
         setUp()
         const reply = await patch(body)
-        expect(reply).to.deep.equal({ status: 400, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message }) })
+        expect(reply).to.deep.equal({
+          status: 400,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ message }),
+        })
         expect(({} as Record<string, unknown>).polluted).to.equal(undefined)
       })
     }
 
     it('answers 403 for a path marked read-only, for a parent of it, and lets test read it', async () => {
       setUp({ readOnlyPaths: ['/owner/id'] })
-      expect(await patch([{ op: 'replace', path: '/owner/id', value: 1 }])).to.deep.include({ status: 403, body: '{"message":"\\"/owner/id\\" is read-only"}' })
+      expect(await patch([{ op: 'replace', path: '/owner/id', value: 1 }])).to.deep.include({
+        status: 403,
+        body: '{"message":"\\"/owner/id\\" is read-only"}',
+      })
       expect(await patch([{ op: 'replace', path: '/owner', value: {} }])).to.deep.include({ status: 403 })
       expect(await patch([{ op: 'move', from: '/owner/id', path: '/x' }])).to.deep.include({ status: 403 })
       expect(await patch([{ op: 'test', path: '/owner/id', value: 7 }])).to.deep.include({ status: 200 })
@@ -147,30 +187,49 @@ describe('session data as a JSON resource', () => {
 
     it('accepts the media type with parameters and in any case', async () => {
       setUp()
-      expect(await patch([], { contentType: 'Application/JSON-Patch+JSON; charset=utf-8' })).to.deep.include({ status: 200 })
+      expect(await patch([], { contentType: 'Application/JSON-Patch+JSON; charset=utf-8' })).to.deep.include({
+        status: 200,
+      })
     })
 
     it('answers 412 for an If-Match with a stale ETag, and applies with the current one', async () => {
       setUp()
       await registry.run(session, () => void ((session.data as { title: string }).title = 'New'))
-      expect(await patch([{ op: 'replace', path: '/title', value: 'Mine' }], { ifMatch: '"v1"' })).to.deep.include({ status: 412, body: '{"message":"The session changed since that version"}' })
+      expect(await patch([{ op: 'replace', path: '/title', value: 'Mine' }], { ifMatch: '"v1"' })).to.deep.include({
+        status: 412,
+        body: '{"message":"The session changed since that version"}',
+      })
       expect(session.data).to.deep.include({ title: 'New' })
-      expect(await patch([{ op: 'replace', path: '/title', value: 'Mine' }], { ifMatch: '"v2"' })).to.deep.include({ status: 200 })
+      expect(await patch([{ op: 'replace', path: '/title', value: 'Mine' }], { ifMatch: '"v2"' })).to.deep.include({
+        status: 200,
+      })
     })
 
     it('answers 413 for a patch over maxPatchBytes and for data it would make over maxDataBytes', async () => {
       setUp({ maxPatchBytes: 100, maxDataBytes: 200 })
-      expect(await patch([{ op: 'add', path: '/x', value: 'y'.repeat(100) }])).to.deep.include({ status: 413, body: '{"message":"A patch is limited to 100 bytes"}' })
+      expect(await patch([{ op: 'add', path: '/x', value: 'y'.repeat(100) }])).to.deep.include({
+        status: 413,
+        body: '{"message":"A patch is limited to 100 bytes"}',
+      })
       setUp({ maxDataBytes: 100 })
-      expect(await patch([{ op: 'add', path: '/x', value: 'y'.repeat(100) }])).to.deep.include({ status: 413, body: '{"message":"Session data is limited to 100 bytes"}' })
+      expect(await patch([{ op: 'add', path: '/x', value: 'y'.repeat(100) }])).to.deep.include({
+        status: 413,
+        body: '{"message":"Session data is limited to 100 bytes"}',
+      })
       expect(session.data).to.not.have.property('x')
     })
 
     it('answers 413 as soon as copy operations grow the data past maxDataBytes, before the rest of the patch runs', async () => {
       setUp({ maxDataBytes: 1024 })
       // Each copy doubles /c: 40 of them would hold 8 × 2^40 numbers, far past any memory.
-      const doubling = [{ op: 'add', path: '/c', value: [1, 2, 3, 4, 5, 6, 7, 8] }, ...Array.from({ length: 40 }, () => ({ op: 'copy', from: '/c', path: '/c/-' }))]
-      expect(await patch(doubling)).to.deep.include({ status: 413, body: '{"message":"Session data is limited to 1024 bytes"}' })
+      const doubling = [
+        { op: 'add', path: '/c', value: [1, 2, 3, 4, 5, 6, 7, 8] },
+        ...Array.from({ length: 40 }, () => ({ op: 'copy', from: '/c', path: '/c/-' })),
+      ]
+      expect(await patch(doubling)).to.deep.include({
+        status: 413,
+        body: '{"message":"Session data is limited to 1024 bytes"}',
+      })
       expect(session.data).to.not.have.property('c')
     })
   })

@@ -78,7 +78,13 @@ export function sessionStoreContract(name: string, makeStore: () => Promise<Sess
         })
         expect(outcome).to.deep.equal({ status: 'saved', version: 2 })
         expect(await store.get('a')).to.deep.equal(
-          recordAt('a', { data: '{"n":1}', version: 2, lastActiveMs: T0 + 5000, timeoutMinutes: 30, destroyCallbacks: ['cart', 'audit'] }),
+          recordAt('a', {
+            data: '{"n":1}',
+            version: 2,
+            lastActiveMs: T0 + 5000,
+            timeoutMinutes: 30,
+            destroyCallbacks: ['cart', 'audit'],
+          }),
         )
       })
 
@@ -86,12 +92,22 @@ export function sessionStoreContract(name: string, makeStore: () => Promise<Sess
         await store.create(recordAt('a'))
         const update = { id: 'a', data: '{"n":1}', lastActiveMs: T0, timeoutMinutes: 20, destroyCallbacks: [] }
         await store.save({ ...update, expectedVersion: 1 })
-        expect(await store.save({ ...update, expectedVersion: 1, data: '{"n":9}' })).to.deep.equal({ status: 'stale', version: 2 })
+        expect(await store.save({ ...update, expectedVersion: 1, data: '{"n":9}' })).to.deep.equal({
+          status: 'stale',
+          version: 2,
+        })
         expect((await store.get('a'))?.data).to.equal('{"n":1}')
       })
 
       it('answers missing for a session it does not hold', async () => {
-        const outcome = await store.save({ id: 'x', expectedVersion: 1, data: '1', lastActiveMs: T0, timeoutMinutes: 20, destroyCallbacks: [] })
+        const outcome = await store.save({
+          id: 'x',
+          expectedVersion: 1,
+          data: '1',
+          lastActiveMs: T0,
+          timeoutMinutes: 20,
+          destroyCallbacks: [],
+        })
         expect(outcome).to.deep.equal({ status: 'missing' })
       })
     })
@@ -171,7 +187,10 @@ export function sessionStoreContract(name: string, makeStore: () => Promise<Sess
 
       it('hands each expired record to one of two concurrent claimers', async () => {
         for (let i = 0; i < 20; i++) await store.create(recordAt(`s${i}`))
-        const [a, b] = await Promise.all([store.claimExpired(T0 + 60 * MINUTE, 100), store.claimExpired(T0 + 60 * MINUTE, 100)])
+        const [a, b] = await Promise.all([
+          store.claimExpired(T0 + 60 * MINUTE, 100),
+          store.claimExpired(T0 + 60 * MINUTE, 100),
+        ])
         const ids = [...a, ...b].map((r) => r.id).sort()
         expect(ids).to.deep.equal([...Array(20).keys()].map((i) => `s${i}`).sort())
       })
@@ -222,9 +241,19 @@ export function sessionStoreContract(name: string, makeStore: () => Promise<Sess
         const old = (await store.acquireLease('a', options))!
         const next = await store.acquireLease('a', { ...options, nowMs: T0 + 5000 })
         expect(next).to.not.equal(undefined)
-        const update = { id: 'a', expectedVersion: 1, data: '2', lastActiveMs: T0, timeoutMinutes: 20, destroyCallbacks: [] }
+        const update = {
+          id: 'a',
+          expectedVersion: 1,
+          data: '2',
+          lastActiveMs: T0,
+          timeoutMinutes: 20,
+          destroyCallbacks: [],
+        }
         expect(await store.save({ ...update, fencingToken: old.fencingToken })).to.deep.equal({ status: 'fenced' })
-        expect(await store.save({ ...update, fencingToken: next!.fencingToken })).to.deep.equal({ status: 'saved', version: 2 })
+        expect(await store.save({ ...update, fencingToken: next!.fencingToken })).to.deep.equal({
+          status: 'saved',
+          version: 2,
+        })
         expect(await store.renewLease(old, T0 + 5001, 5000)).to.equal(undefined)
       })
 

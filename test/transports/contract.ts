@@ -103,7 +103,10 @@ export function transportContract(name: string, makePair: () => Promise<Transpor
 
     it('refuses tryWrite and tryWriteText after close, writing nothing', async () => {
       pair.a.close()
-      expect([pair.a.tryWrite?.(Buffer.from('late')), pair.a.tryWriteText?.('late', 'latin1')]).to.deep.equal([false, false])
+      expect([pair.a.tryWrite?.(Buffer.from('late')), pair.a.tryWriteText?.('late', 'latin1')]).to.deep.equal([
+        false,
+        false,
+      ])
       expect(await readToEnd(pair.b)).to.deep.equal(Buffer.alloc(0))
     })
 

@@ -10,10 +10,25 @@ import {
 } from '../../transports/errors.js'
 
 const CATALOG: ReadonlyArray<[TransportError, TransportErrorCode, string, string]> = [
-  [new InvalidTransportOptionError('chunkSize', 0, 'an integer ≥ 1'), 'ERR_TRANSPORT_OPTION_INVALID', 'InvalidTransportOptionError', 'transport option chunkSize is 0; expected an integer ≥ 1'],
-  [new ConcurrentReadError('TlsTransport'), 'ERR_TRANSPORT_CONCURRENT_READ', 'ConcurrentReadError', 'TlsTransport.read() called while another read is pending'],
+  [
+    new InvalidTransportOptionError('chunkSize', 0, 'an integer ≥ 1'),
+    'ERR_TRANSPORT_OPTION_INVALID',
+    'InvalidTransportOptionError',
+    'transport option chunkSize is 0; expected an integer ≥ 1',
+  ],
+  [
+    new ConcurrentReadError('TlsTransport'),
+    'ERR_TRANSPORT_CONCURRENT_READ',
+    'ConcurrentReadError',
+    'TlsTransport.read() called while another read is pending',
+  ],
   [new InputEndedError(12), 'ERR_TRANSPORT_INPUT_ENDED', 'InputEndedError', 'push of 12 bytes after the input ended'],
-  [new OutputNotReachedError('20 bytes', 7), 'ERR_TRANSPORT_OUTPUT_NOT_REACHED', 'OutputNotReachedError', 'transport closed after 7 bytes of output while waiting for 20 bytes'],
+  [
+    new OutputNotReachedError('20 bytes', 7),
+    'ERR_TRANSPORT_OUTPUT_NOT_REACHED',
+    'OutputNotReachedError',
+    'transport closed after 7 bytes of output while waiting for 20 bytes',
+  ],
 ]
 
 describe('transport errors', () => {

@@ -36,10 +36,21 @@ export async function makeTestCertificate(): Promise<TestCertificate> {
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   })
-  return { key: pems.private, cert: pems.cert, clientKey: pems.clientprivate as string, clientCert: pems.clientcert as string }
+  return {
+    key: pems.private,
+    cert: pems.cert,
+    clientKey: pems.clientprivate as string,
+    clientCert: pems.clientcert as string,
+  }
 }
 
 async function closeAll(server: net.Server, sockets: readonly net.Socket[]): Promise<void> {
@@ -77,7 +88,10 @@ export interface TlsLoopbackOptions {
  * @param options - SNI, ALPN and client-certificate choices
  * @returns both sockets, secure
  */
-export async function tlsLoopback(pems: TestCertificate, options: TlsLoopbackOptions = {}): Promise<Loopback<tls.TLSSocket>> {
+export async function tlsLoopback(
+  pems: TestCertificate,
+  options: TlsLoopbackOptions = {},
+): Promise<Loopback<tls.TLSSocket>> {
   const server = tls.createServer({
     key: pems.key,
     cert: pems.cert,

@@ -1,6 +1,11 @@
 import { expect } from 'chai'
 import { MemoryTransport } from '../../transports/memory-transport.js'
-import { ConcurrentReadError, InputEndedError, InvalidTransportOptionError, OutputNotReachedError } from '../../transports/errors.js'
+import {
+  ConcurrentReadError,
+  InputEndedError,
+  InvalidTransportOptionError,
+  OutputNotReachedError,
+} from '../../transports/errors.js'
 import { readToEnd } from './contract.js'
 
 const REQUEST = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'
@@ -73,7 +78,10 @@ describe('MemoryTransport', () => {
     it('rejects a second read while the first is pending with ConcurrentReadError', async () => {
       const t = new MemoryTransport()
       const first = t.read()
-      const err = await t.read().then(() => null, (e: unknown) => e)
+      const err = await t.read().then(
+        () => null,
+        (e: unknown) => e,
+      )
       expect(err).to.be.instanceOf(ConcurrentReadError)
       expect((err as ConcurrentReadError).code).to.equal('ERR_TRANSPORT_CONCURRENT_READ')
       t.push('a')
@@ -103,7 +111,10 @@ describe('MemoryTransport', () => {
       const t = new MemoryTransport({ failWriteAfterBytes: 3 })
       expect(t.lastError).to.equal(undefined)
       expect(await t.write(Buffer.from('abcd'))).to.equal(3)
-      const err = await t.write(Buffer.from('d')).then(() => null, (e: unknown) => e as NodeJS.ErrnoException)
+      const err = await t.write(Buffer.from('d')).then(
+        () => null,
+        (e: unknown) => e as NodeJS.ErrnoException,
+      )
       expect(err?.code).to.equal('EPIPE')
       expect(err?.message).to.equal('write EPIPE: failWriteAfterBytes 3 reached')
       expect(t.lastError).to.equal(err)
@@ -112,12 +123,18 @@ describe('MemoryTransport', () => {
 
     it('rejects the first write when failWriteAfterBytes is 0', async () => {
       const t = new MemoryTransport({ failWriteAfterBytes: 0 })
-      const err = await t.write(Buffer.from('x')).then(() => null, (e: unknown) => e as NodeJS.ErrnoException)
+      const err = await t.write(Buffer.from('x')).then(
+        () => null,
+        (e: unknown) => e as NodeJS.ErrnoException,
+      )
       expect(err?.code).to.equal('EPIPE')
     })
 
     it('resets after delivering resetAfterInputBytes, cutting the chunk that crosses the mark', async () => {
-      const t = new MemoryTransport({ input: ['POST / HTTP/1.1\r\n', 'Content-Length: 5\r\n\r\nhel', 'lo'], resetAfterInputBytes: 20 })
+      const t = new MemoryTransport({
+        input: ['POST / HTTP/1.1\r\n', 'Content-Length: 5\r\n\r\nhel', 'lo'],
+        resetAfterInputBytes: 20,
+      })
       expect((await t.read())?.toString()).to.equal('POST / HTTP/1.1\r\n')
       expect(t.isOpen).to.equal(true)
       expect((await t.read())?.toString()).to.equal('Con')
@@ -152,9 +169,21 @@ describe('MemoryTransport', () => {
     const invalidOptions: ReadonlyArray<[string, Record<string, number>, string]> = [
       ['chunkSize', { chunkSize: 0 }, 'transport option chunkSize is 0; expected an integer ≥ 1'],
       ['maxWriteBytes', { maxWriteBytes: 1.5 }, 'transport option maxWriteBytes is 1.5; expected an integer ≥ 1'],
-      ['zeroWriteAfterBytes', { zeroWriteAfterBytes: -1 }, 'transport option zeroWriteAfterBytes is -1; expected an integer ≥ 0'],
-      ['failWriteAfterBytes', { failWriteAfterBytes: NaN }, 'transport option failWriteAfterBytes is NaN; expected an integer ≥ 0'],
-      ['resetAfterInputBytes', { resetAfterInputBytes: -2 }, 'transport option resetAfterInputBytes is -2; expected an integer ≥ 0'],
+      [
+        'zeroWriteAfterBytes',
+        { zeroWriteAfterBytes: -1 },
+        'transport option zeroWriteAfterBytes is -1; expected an integer ≥ 0',
+      ],
+      [
+        'failWriteAfterBytes',
+        { failWriteAfterBytes: NaN },
+        'transport option failWriteAfterBytes is NaN; expected an integer ≥ 0',
+      ],
+      [
+        'resetAfterInputBytes',
+        { resetAfterInputBytes: -2 },
+        'transport option resetAfterInputBytes is -2; expected an integer ≥ 0',
+      ],
     ]
     for (const [option, options, message] of invalidOptions) {
       it(`throws InvalidTransportOptionError for an out-of-range ${option}`, () => {
@@ -216,11 +245,21 @@ describe('MemoryTransport', () => {
       const waiting = t.waitForOutput(10)
       await t.write(Buffer.from('abc'))
       t.close()
-      const err = await waiting.then(() => null, (e: unknown) => e)
+      const err = await waiting.then(
+        () => null,
+        (e: unknown) => e,
+      )
       expect(err).to.be.instanceOf(OutputNotReachedError)
       expect((err as Error).message).to.equal('transport closed after 3 bytes of output while waiting for 10 bytes')
-      const late = await t.waitForOutput((out) => out.length > 3).then(() => null, (e: unknown) => e)
-      expect((late as Error).message).to.equal('transport closed after 3 bytes of output while waiting for a matching predicate')
+      const late = await t
+        .waitForOutput((out) => out.length > 3)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        )
+      expect((late as Error).message).to.equal(
+        'transport closed after 3 bytes of output while waiting for a matching predicate',
+      )
     })
 
     it('resolves closed with "close" on close(), which is idempotent', async () => {
@@ -241,7 +280,7 @@ describe('MemoryTransport', () => {
   })
 
   describe('pair()', () => {
-    it('carries bytes each way, re-split by the reader\'s chunkSize', async () => {
+    it("carries bytes each way, re-split by the reader's chunkSize", async () => {
       const [client, server] = MemoryTransport.pair({}, { chunkSize: 2 })
       await client.write(Buffer.from('hello'))
       expect((await server.read())?.toString()).to.equal('he')
@@ -251,7 +290,7 @@ describe('MemoryTransport', () => {
       expect(server.outputText()).to.equal('world')
     })
 
-    it('ends the peer\'s input on close() and answers later writes to the closed side with 0', async () => {
+    it("ends the peer's input on close() and answers later writes to the closed side with 0", async () => {
       const [client, server] = MemoryTransport.pair()
       await client.write(Buffer.from('bye'))
       client.close()
@@ -269,7 +308,7 @@ describe('MemoryTransport', () => {
       expect(await client.closed).to.equal('reset')
     })
 
-    it('applies each side\'s write faults to what its peer receives', async () => {
+    it("applies each side's write faults to what its peer receives", async () => {
       const [client, server] = MemoryTransport.pair({ maxWriteBytes: 2 })
       expect(await client.write(Buffer.from('abc'))).to.equal(2)
       expect((await server.read())?.toString()).to.equal('ab')

@@ -13,7 +13,10 @@ const BIG = 32 * 1024 * 1024
 
 function settledFlag(promise: Promise<unknown>): { readonly isSettled: boolean } {
   const flag = { isSettled: false }
-  promise.then(() => (flag.isSettled = true), () => (flag.isSettled = true))
+  promise.then(
+    () => (flag.isSettled = true),
+    () => (flag.isSettled = true),
+  )
   return flag
 }
 
@@ -65,7 +68,10 @@ describe('PlainTransport', () => {
 
   it('rejects a second read while the first is pending with ConcurrentReadError', async () => {
     const first = pair.b.read()
-    const err = await pair.b.read().then(() => null, (e: unknown) => e)
+    const err = await pair.b.read().then(
+      () => null,
+      (e: unknown) => e,
+    )
     expect(err).to.be.instanceOf(ConcurrentReadError)
     expect((err as Error).message).to.equal('PlainTransport.read() called while another read is pending')
     pair.client.write('x')
@@ -122,7 +128,10 @@ describe('PlainTransport', () => {
     const writing = pair.b.write(Buffer.alloc(BIG))
     const boom = errnoError('unexpected failure', 'EPROTO')
     pair.server.destroy(boom)
-    const err = await writing.then(() => null, (e: unknown) => e)
+    const err = await writing.then(
+      () => null,
+      (e: unknown) => e,
+    )
     expect(err).to.equal(boom)
     expect(pair.b.lastError).to.equal(boom)
   })

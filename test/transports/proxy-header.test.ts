@@ -15,7 +15,11 @@ function tlv(type: number, value: string): Buffer {
 }
 
 const INET = Buffer.from([192, 0, 2, 1, 10, 0, 0, 1, 0x30, 0x39, 0x01, 0xbb]) // 192.0.2.1:12345 → 10.0.0.1:443
-const INET6 = Buffer.concat([Buffer.from('20010db8000000000000000000000001', 'hex'), Buffer.from('fe800000000000000000000000000002', 'hex'), Buffer.from([0x1f, 0x90, 0x00, 0x50])])
+const INET6 = Buffer.concat([
+  Buffer.from('20010db8000000000000000000000001', 'hex'),
+  Buffer.from('fe800000000000000000000000000002', 'hex'),
+  Buffer.from([0x1f, 0x90, 0x00, 0x50]),
+])
 
 describe('PROXY protocol header parsing (HAProxy specification, v1 and v2)', () => {
   it('reads a version 1 TCP4 header and its length', () => {
@@ -23,7 +27,16 @@ describe('PROXY protocol header parsing (HAProxy specification, v1 and v2)', () 
     expect(parseProxyHeader(bytes)).to.deep.equal({
       status: 'complete',
       length: 41,
-      header: { version: 1, command: 'proxy', family: 'tcp4', sourceAddress: '192.0.2.1', sourcePort: 56324, destinationAddress: '10.0.0.1', destinationPort: 443, tlvs: [] },
+      header: {
+        version: 1,
+        command: 'proxy',
+        family: 'tcp4',
+        sourceAddress: '192.0.2.1',
+        sourcePort: 56324,
+        destinationAddress: '10.0.0.1',
+        destinationPort: 443,
+        tlvs: [],
+      },
     })
   })
 
@@ -54,7 +67,8 @@ describe('PROXY protocol header parsing (HAProxy specification, v1 and v2)', () 
 
   it('answers incomplete at every split of a version 1 header, then complete', () => {
     const bytes = Buffer.from('PROXY TCP4 192.0.2.1 10.0.0.1 56324 443\r\n')
-    for (let i = 0; i < bytes.length; i++) expect(parseProxyHeader(bytes.subarray(0, i)), `at ${i}`).to.deep.equal({ status: 'incomplete' })
+    for (let i = 0; i < bytes.length; i++)
+      expect(parseProxyHeader(bytes.subarray(0, i)), `at ${i}`).to.deep.equal({ status: 'incomplete' })
     expect(parseProxyHeader(bytes)).to.have.property('status', 'complete')
   })
 
@@ -65,9 +79,18 @@ describe('PROXY protocol header parsing (HAProxy specification, v1 and v2)', () 
       status: 'complete',
       length: bytes.length,
       header: {
-        version: 2, command: 'proxy', family: 'tcp4',
-        sourceAddress: '192.0.2.1', sourcePort: 12345, destinationAddress: '10.0.0.1', destinationPort: 443,
-        tlvs: [{ type: 1, value: Buffer.from('h2') }, { type: 2, value: Buffer.from('shop.example') }, { type: 4, value: Buffer.alloc(0) }],
+        version: 2,
+        command: 'proxy',
+        family: 'tcp4',
+        sourceAddress: '192.0.2.1',
+        sourcePort: 12345,
+        destinationAddress: '10.0.0.1',
+        destinationPort: 443,
+        tlvs: [
+          { type: 1, value: Buffer.from('h2') },
+          { type: 2, value: Buffer.from('shop.example') },
+          { type: 4, value: Buffer.alloc(0) },
+        ],
       },
     })
   })
@@ -102,7 +125,8 @@ describe('PROXY protocol header parsing (HAProxy specification, v1 and v2)', () 
 
   it('answers incomplete at every split of a version 2 header, then complete', () => {
     const bytes = v2(1, 0x11, INET, tlv(0x02, 'shop.example'))
-    for (let i = 0; i < bytes.length; i++) expect(parseProxyHeader(bytes.subarray(0, i)), `at ${i}`).to.deep.equal({ status: 'incomplete' })
+    for (let i = 0; i < bytes.length; i++)
+      expect(parseProxyHeader(bytes.subarray(0, i)), `at ${i}`).to.deep.equal({ status: 'incomplete' })
     expect(parseProxyHeader(bytes)).to.have.property('status', 'complete')
   })
 })

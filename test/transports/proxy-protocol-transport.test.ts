@@ -14,7 +14,10 @@ function whoApp(): App {
 
 describe('ProxyProtocolTransport: the PROXY protocol as a transport wrapper', () => {
   it('hands the Session the bytes after the header, with the client address from it', async () => {
-    const inner = new MemoryTransport({ input: [`PROXY TCP4 203.0.113.9 10.0.0.1 5000 80\r\n${REQUEST.slice(0, 9)}`, REQUEST.slice(9)], remoteAddress: '10.0.0.2' })
+    const inner = new MemoryTransport({
+      input: [`PROXY TCP4 203.0.113.9 10.0.0.1 5000 80\r\n${REQUEST.slice(0, 9)}`, REQUEST.slice(9)],
+      remoteAddress: '10.0.0.2',
+    })
     const proxied = await ProxyProtocolTransport.accept(inner)
     expect(proxied).to.be.instanceOf(ProxyProtocolTransport)
     await whoApp().serve(proxied as ProxyProtocolTransport)
@@ -30,7 +33,9 @@ describe('ProxyProtocolTransport: the PROXY protocol as a transport wrapper', ()
 
   it('closes a connection whose header is invalid, with the reason', async () => {
     const inner = new MemoryTransport({ input: [REQUEST] })
-    expect(await ProxyProtocolTransport.accept(inner)).to.equal('the connection does not start with a PROXY protocol signature')
+    expect(await ProxyProtocolTransport.accept(inner)).to.equal(
+      'the connection does not start with a PROXY protocol signature',
+    )
     expect(inner.isOpen).to.equal(false)
     expect(inner.output.length).to.equal(0)
   })

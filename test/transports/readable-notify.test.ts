@@ -124,7 +124,9 @@ describe('Transport.tryRead() and notifyReadable()', () => {
         }
         expect(err).to.be.instanceOf(ConcurrentReadError)
         expect((err as ConcurrentReadError).code).to.equal('ERR_TRANSPORT_CONCURRENT_READ')
-        expect((err as ConcurrentReadError).message).to.equal('PlainTransport.read() called while another read is pending')
+        expect((err as ConcurrentReadError).message).to.equal(
+          'PlainTransport.read() called while another read is pending',
+        )
         loop.client.write('x')
         expect(text(await pending)).to.equal('x')
       })
@@ -137,7 +139,11 @@ describe('Transport.tryRead() and notifyReadable()', () => {
         // The client reads, so that it answers the FIN of close() and the socket closes.
         ['close()', (l, transport) => (l.client.resume(), transport.close()), null],
         ['a reset by the peer', (l) => void l.client.resetAndDestroy(), null],
-        ['a network error', (l) => void l.server.destroy(Object.assign(new Error('read ETIMEDOUT'), { code: 'ETIMEDOUT' })), null],
+        [
+          'a network error',
+          (l) => void l.server.destroy(Object.assign(new Error('read ETIMEDOUT'), { code: 'ETIMEDOUT' })),
+          null,
+        ],
       ]
       for (const [event, trigger, expected] of events) {
         it(`calls readable() exactly once on ${event}, after which tryRead() returns ${expected === null ? 'null' : 'the chunk'}`, async () => {
@@ -194,7 +200,9 @@ describe('Transport.tryRead() and notifyReadable()', () => {
         const err = await rejection(t.read())
         expect(err).to.be.instanceOf(ConcurrentReadError)
         expect((err as ConcurrentReadError).code).to.equal('ERR_TRANSPORT_CONCURRENT_READ')
-        expect((err as ConcurrentReadError).message).to.equal('PlainTransport.read() called while a readable listener is registered')
+        expect((err as ConcurrentReadError).message).to.equal(
+          'PlainTransport.read() called while a readable listener is registered',
+        )
       })
 
       it('withdraws the listener with null: the next chunk tells nobody and read() takes it', async () => {
@@ -296,7 +304,10 @@ describe('Transport.tryRead() and notifyReadable()', () => {
       it('throws ConcurrentReadError while a read() is pending, and the read still gets the next chunk', async () => {
         const t = new MemoryTransport()
         const pending = t.read()
-        expect(() => t.tryRead()).to.throw(ConcurrentReadError, 'MemoryTransport.read() called while another read is pending')
+        expect(() => t.tryRead()).to.throw(
+          ConcurrentReadError,
+          'MemoryTransport.read() called while another read is pending',
+        )
         t.push('x')
         expect(text(await pending)).to.equal('x')
       })
@@ -380,7 +391,9 @@ describe('Transport.tryRead() and notifyReadable()', () => {
         const err = await rejection(t.read())
         expect(err).to.be.instanceOf(ConcurrentReadError)
         expect((err as ConcurrentReadError).code).to.equal('ERR_TRANSPORT_CONCURRENT_READ')
-        expect((err as ConcurrentReadError).message).to.equal('MemoryTransport.read() called while a readable listener is registered')
+        expect((err as ConcurrentReadError).message).to.equal(
+          'MemoryTransport.read() called while a readable listener is registered',
+        )
       })
 
       it('withdraws the listener with null: the next push tells nobody and read() takes it', async () => {
@@ -397,7 +410,14 @@ describe('Transport.tryRead() and notifyReadable()', () => {
       for (const [state, make] of [
         ['a chunk is already queued', () => new MemoryTransport({ input: ['x'], endAfterInput: false })],
         ['the input has ended', () => new MemoryTransport({ input: [] })],
-        ['the transport is closed', () => { const t = new MemoryTransport(); t.close(); return t }],
+        [
+          'the transport is closed',
+          () => {
+            const t = new MemoryTransport()
+            t.close()
+            return t
+          },
+        ],
       ] as const) {
         it(`tells a listener registered when ${state}, in a microtask`, async () => {
           const t = make()

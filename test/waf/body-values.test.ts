@@ -4,7 +4,11 @@ import { Place } from '../../waf/inspect-value.js'
 import { Waf } from '../../waf/waf.js'
 import { head } from './corpus/request-builder.js'
 
-const PLACE_NAMES: Readonly<Partial<Record<Place, string>>> = { [Place.Name]: 'Name', [Place.Body]: 'Body', [Place.FileName]: 'FileName' }
+const PLACE_NAMES: Readonly<Partial<Record<Place, string>>> = {
+  [Place.Name]: 'Name',
+  [Place.Body]: 'Body',
+  [Place.FileName]: 'FileName',
+}
 
 /** Every value `visitBody` hands over, as `place:value`. */
 function values(body: string, contentType: string | undefined): string[] {
@@ -18,7 +22,14 @@ function values(body: string, contentType: string | undefined): string[] {
 
 describe('visitBody reads a body as a handler can read it, whatever Content-Type says', () => {
   const json = '{"q":"x","n":{"k":["y"]}}'
-  for (const contentType of ['application/json', 'image/png', 'application/octet-stream', 'application/json, image/png', 'text/plain', undefined]) {
+  for (const contentType of [
+    'application/json',
+    'image/png',
+    'application/octet-stream',
+    'application/json, image/png',
+    'text/plain',
+    undefined,
+  ]) {
     it(`walks JSON keys and strings under ${JSON.stringify(contentType)}`, () => {
       expect(values(json, contentType)).to.deep.equal(['Name:q', 'Name:n', 'Name:k', 'Body:y', 'Body:x'])
     })
@@ -32,7 +43,10 @@ describe('visitBody reads a body as a handler can read it, whatever Content-Type
 
   it('reads markup whole, then each attribute value and text node with character references decoded', () => {
     expect(values('<r><a p="x &amp; &#x7B;y&#x7D;">t&lt;b</a><![CDATA[c]]></r>', 'application/xml')).to.deep.equal([
-      'Body:<r><a p="x &amp; &#x7B;y&#x7D;">t&lt;b</a><![CDATA[c]]></r>', 'Body:x & {y}', 'Body:t<b', 'Body:c',
+      'Body:<r><a p="x &amp; &#x7B;y&#x7D;">t&lt;b</a><![CDATA[c]]></r>',
+      'Body:x & {y}',
+      'Body:t<b',
+      'Body:c',
     ])
   })
 
@@ -46,11 +60,15 @@ describe('strict mode inspects a mislabelled body', () => {
   const post = head('POST', '/api', ['Host', 'example.com'])
   for (const contentType of ['image/png', 'application/octet-stream', 'application/json, image/png']) {
     it(`blocks an injection in a JSON body sent as ${contentType}`, () => {
-      expect(waf.checkBody(post, Buffer.from(`{"id":"1' union select password from users--"}`), contentType)?.ruleId).to.equal('sqli')
+      expect(
+        waf.checkBody(post, Buffer.from(`{"id":"1' union select password from users--"}`), contentType)?.ruleId,
+      ).to.equal('sqli')
     })
   }
 
   it('blocks an entity-encoded payload in an XML attribute', () => {
-    expect(waf.checkBody(post, Buffer.from('<r><a v="&lt;img src=x onerror=alert(1)&gt;"/></r>'), 'application/xml')?.ruleId).to.equal('xss')
+    expect(
+      waf.checkBody(post, Buffer.from('<r><a v="&lt;img src=x onerror=alert(1)&gt;"/></r>'), 'application/xml')?.ruleId,
+    ).to.equal('xss')
   })
 })

@@ -20,21 +20,32 @@ function attackRequests(category: AttackCategory): Attempt[] {
     const placement = ROTATION[i % ROTATION.length]
     attempts.push({ label: `${placement} ${sample.payload}`, request: buildRequest(sample, placement) })
   })
-  for (const target of ATTACK_TARGETS[category] ?? []) attempts.push({ label: `target ${target}`, request: { head: head('GET', target) } })
+  for (const target of ATTACK_TARGETS[category] ?? [])
+    attempts.push({ label: `target ${target}`, request: { head: head('GET', target) } })
   return attempts
 }
 
 function benignRequests(): Attempt[] {
   const attempts: Attempt[] = []
   for (const value of BENIGN_VALUES) {
-    for (const placement of BENIGN_PLACEMENTS) attempts.push({ label: `${placement} ${JSON.stringify(value)}`, request: buildRequest({ payload: value }, placement) })
+    for (const placement of BENIGN_PLACEMENTS)
+      attempts.push({
+        label: `${placement} ${JSON.stringify(value)}`,
+        request: buildRequest({ payload: value }, placement),
+      })
   }
-  for (const target of BENIGN_TARGETS) attempts.push({ label: `target ${target}`, request: { head: head('GET', target) } })
-  for (const headers of BENIGN_HEADER_SETS) attempts.push({ label: `headers ${headers.join(' ')}`, request: { head: head('GET', '/', headers) } })
+  for (const target of BENIGN_TARGETS)
+    attempts.push({ label: `target ${target}`, request: { head: head('GET', target) } })
+  for (const headers of BENIGN_HEADER_SETS)
+    attempts.push({ label: `headers ${headers.join(' ')}`, request: { head: head('GET', '/', headers) } })
   for (const [contentType, body] of BENIGN_BODIES) {
-    attempts.push({ label: `body ${contentType}`, request: { head: head('POST', '/submit'), body: Buffer.from(body, 'latin1'), contentType } })
+    attempts.push({
+      label: `body ${contentType}`,
+      request: { head: head('POST', '/submit'), body: Buffer.from(body, 'latin1'), contentType },
+    })
   }
-  for (const parts of BENIGN_MULTIPART) attempts.push({ label: 'multipart form', request: { head: head('POST', '/upload'), ...multipart(parts) } })
+  for (const parts of BENIGN_MULTIPART)
+    attempts.push({ label: 'multipart form', request: { head: head('POST', '/upload'), ...multipart(parts) } })
   return attempts
 }
 
@@ -60,7 +71,9 @@ describe('waf corpus', () => {
       total += attempts.length
       caught += attempts.length - missed.length
       const rate = (attempts.length - missed.length) / attempts.length
-      rows.push(`${category.padEnd(17)} strict ${(rate * 100).toFixed(1).padStart(5)}%  basic ${((basicCaught / attempts.length) * 100).toFixed(1).padStart(5)}%  (${attempts.length} requests)`)
+      rows.push(
+        `${category.padEnd(17)} strict ${(rate * 100).toFixed(1).padStart(5)}%  basic ${((basicCaught / attempts.length) * 100).toFixed(1).padStart(5)}%  (${attempts.length} requests)`,
+      )
       if (rate < 0.95) failures.push(`${category}: ${(rate * 100).toFixed(1)}% — missed ${missed.join(' | ')}`)
     }
     rows.push(`${'all'.padEnd(17)} strict ${((caught / total) * 100).toFixed(1).padStart(5)}%  (${total} requests)`)
@@ -84,7 +97,9 @@ describe('waf corpus', () => {
     const attempts = categories.flatMap(attackRequests)
     const verdicts = attempts.map((a) => check(monitor, a.request))
     expect(verdicts.filter((v) => v?.blocked === true)).to.deep.equal([])
-    expect(verdicts.filter((v) => v !== null).length).to.equal(attempts.length - blockedLabels(strict, attempts, false).length)
+    expect(verdicts.filter((v) => v !== null).length).to.equal(
+      attempts.length - blockedLabels(strict, attempts, false).length,
+    )
     expect(events).to.be.at.least(verdicts.filter((v) => v !== null).length)
   })
 })

@@ -43,7 +43,11 @@ function blocked(waf: Waf, record: CorpusRecord, mode: WafMode): boolean {
     headers.push(name, Buffer.from(value, 'utf8').toString('latin1'))
   }
   if (!hasHost) headers.unshift('Host', 'localhost')
-  const head: WafRequestHead = { method: record.method, target: Buffer.from(record.uri, 'utf8').toString('latin1'), headers }
+  const head: WafRequestHead = {
+    method: record.method,
+    target: Buffer.from(record.uri, 'utf8').toString('latin1'),
+    headers,
+  }
   if (waf.checkHead(head, mode) !== null) return true
   const body = Buffer.from(record.body_base64 ?? '', 'base64')
   return body.length > 0 && waf.checkBody(head, body, contentType, mode) !== null
@@ -69,8 +73,11 @@ describe('waf development corpus (CRS regression requests)', function () {
       const strict = records.filter((r) => blocked(waf, r, 'strict')).length
       const basic = records.filter((r) => blocked(waf, r, 'basic')).length
       const rate = (strict / records.length) * 100
-      rows.push(`${family.padEnd(17)} strict ${percent(strict, records.length).padStart(5)}%  basic ${percent(basic, records.length).padStart(5)}%  (${records.length})`)
-      if (rate < (STRICT_FLOORS[family] ?? 100)) drops.push(`${family}: ${rate.toFixed(1)}% < floor ${STRICT_FLOORS[family] ?? 100}%`)
+      rows.push(
+        `${family.padEnd(17)} strict ${percent(strict, records.length).padStart(5)}%  basic ${percent(basic, records.length).padStart(5)}%  (${records.length})`,
+      )
+      if (rate < (STRICT_FLOORS[family] ?? 100))
+        drops.push(`${family}: ${rate.toFixed(1)}% < floor ${STRICT_FLOORS[family] ?? 100}%`)
     }
     const caught = attacks.filter((r) => blocked(waf, r, 'strict')).length
     rows.push(`${'all'.padEnd(17)} strict ${percent(caught, attacks.length).padStart(5)}%  (${attacks.length})`)
@@ -84,7 +91,9 @@ describe('waf development corpus (CRS regression requests)', function () {
 
   it('blocks under 0.2% of benign records in strict mode', () => {
     const falsePositives = benign.filter((r) => blocked(waf, r, 'strict')).map((r) => r.id)
-    console.log(`      benign: ${benign.length} records, strict false positives ${falsePositives.length} ${falsePositives.join(' ')}`)
+    console.log(
+      `      benign: ${benign.length} records, strict false positives ${falsePositives.length} ${falsePositives.join(' ')}`,
+    )
     expect(falsePositives.length / benign.length).to.be.below(0.002)
   })
 })

@@ -7,13 +7,88 @@ import { head } from './corpus/request-builder.js'
  * (unclosed quotes, parentheses, tags, template openers, separators, comments, escapes).
  */
 const UNITS: readonly string[] = [
-  "'((((", '<a <a ', '<img src=x ', '{{{{', '${${', '#{', ';;;;', '$($(', '`', '/*/*', '--', "''''", '"or"',
-  'union union ', 'sleep(sleep(', '\\\\', '../', '....//', 'javascript:', '&#&#x', '%25%', '%u', 'on=on=', ' onx', '|||',
-  'a:a:', '<%', '@(', 'http://', '\r\n', '\n;', '( ', '1 or ', "' or '", '<!--', '<!entity', '<script', 'char(', '@@', ';a', '{{7', '${x', '%2',
+  "'((((",
+  '<a <a ',
+  '<img src=x ',
+  '{{{{',
+  '${${',
+  '#{',
+  ';;;;',
+  '$($(',
+  '`',
+  '/*/*',
+  '--',
+  "''''",
+  '"or"',
+  'union union ',
+  'sleep(sleep(',
+  '\\\\',
+  '../',
+  '....//',
+  'javascript:',
+  '&#&#x',
+  '%25%',
+  '%u',
+  'on=on=',
+  ' onx',
+  '|||',
+  'a:a:',
+  '<%',
+  '@(',
+  'http://',
+  '\r\n',
+  '\n;',
+  '( ',
+  '1 or ',
+  "' or '",
+  '<!--',
+  '<!entity',
+  '<script',
+  'char(',
+  '@@',
+  ';a',
+  '{{7',
+  '${x',
+  '%2',
   // Units for the shell-grammar, PHP-call, SQL-dialect, script-reading, Java and path-resolution readings.
-  '$[', '${a#', '<<<', '<(', '/[a]', '{a,', 'f(){ f|', 'a=b&&$', ';.sh ', '~-', 'time ', '| sh', '$a(', '$a[1]', '$ {', '(x)(',
-  '/*x*/', '//\n', '::int', "'@>'", "'x'='", 'if(1=', ') like ', 'url(', '<v:', ' onx=', '(![]', '(document)', '["a"]',
-  'cnVudGltZQ', 'java.lang.', 'x.php. ', './', 'a/../', '/.x', 'sess=', '<a b="&lt;', '<![CDATA[',
+  '$[',
+  '${a#',
+  '<<<',
+  '<(',
+  '/[a]',
+  '{a,',
+  'f(){ f|',
+  'a=b&&$',
+  ';.sh ',
+  '~-',
+  'time ',
+  '| sh',
+  '$a(',
+  '$a[1]',
+  '$ {',
+  '(x)(',
+  '/*x*/',
+  '//\n',
+  '::int',
+  "'@>'",
+  "'x'='",
+  'if(1=',
+  ') like ',
+  'url(',
+  '<v:',
+  ' onx=',
+  '(![]',
+  '(document)',
+  '["a"]',
+  'cnVudGltZQ',
+  'java.lang.',
+  'x.php. ',
+  './',
+  'a/../',
+  '/.x',
+  'sess=',
+  '<a b="&lt;',
+  '<![CDATA[',
 ]
 const SMALL = 16 * 1024
 const RUNS = 5
@@ -49,7 +124,8 @@ describe('waf cost on adversarial input', () => {
   for (const place of ['body', 'query'] as const) {
     it(`grows linearly in the ${place}: 4× the input (${SMALL / 1024} → ${(4 * SMALL) / 1024} KiB) costs under ${MAX_RATIO}× the time`, () => {
       const slow: string[] = []
-      const ratio = (unit: string): number => checkTime(waf, unit, 4 * SMALL, place) / checkTime(waf, unit, SMALL, place)
+      const ratio = (unit: string): number =>
+        checkTime(waf, unit, 4 * SMALL, place) / checkTime(waf, unit, SMALL, place)
       for (const unit of UNITS) {
         // Many small calls first, so both measurements run optimized code rather than a loop waiting
         // for on-stack replacement on a busy machine.
@@ -64,7 +140,7 @@ describe('waf cost on adversarial input', () => {
     })
   }
 
-  it('checks 100 KiB of \'(((( in a JSON body in linear time: 4× the input costs under 8× the time', () => {
+  it("checks 100 KiB of '(((( in a JSON body in linear time: 4× the input costs under 8× the time", () => {
     const post = head('POST', '/api')
     const time = (bytes: number): number => {
       const body = Buffer.from(JSON.stringify({ q: "'((((".repeat(bytes / 5) }))

@@ -10,10 +10,14 @@ describe('waf cost on adversarial input, in a fresh process', () => {
     this.timeout(300_000)
     const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js')
     const checks = fileURLToPath(new URL('linear-time.checks.js', import.meta.url))
-    const run = spawnSync(process.execPath, [mocha, '--no-config', '--timeout', '120000', '--reporter', 'dot', checks], {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-    })
+    const run = spawnSync(
+      process.execPath,
+      [mocha, '--no-config', '--timeout', '120000', '--reporter', 'dot', checks],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    )
     expect(run.status, `${run.stdout}\n${run.stderr}`).to.equal(0)
     expect(run.stdout).to.match(/\b3 passing\b/)
   })

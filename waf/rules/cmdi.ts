@@ -4,39 +4,271 @@ import { AMBIGUOUS_COMMANDS, COMMAND_PREFIXES, SHELL_INTERPRETERS, UNAMBIGUOUS_C
 
 /** Commands with no meaning outside a shell: flagged after any separator, even without arguments. */
 const STRONG = new Set([
-  'whoami', 'ifconfig', 'ipconfig', 'uname', 'systeminfo', 'netstat', 'powershell', 'pwsh', 'cmd', 'cmd.exe',
-  'certutil', 'bitsadmin', 'wmic', 'mshta', 'rundll32', 'regsvr32', 'tasklist', 'taskkill', 'busybox', 'nc.exe',
-  'ncat', 'netcat', 'getent', 'useradd', 'usermod', 'xterm', 'hostname', 'nslookup', 'net.exe', 'passwd',
-  'crontab', 'chmod', 'chown', 'bash', 'zsh', 'ksh', 'csh', 'tcsh', 'dash', 'wget', 'curl', 'telnet', 'nohup',
-  'sh', 'nc', 'socat', 'base64', 'xxd', 'perl', 'python', 'python3', 'ruby', 'php', 'lua', 'nmap', 'tftp',
-  'scp', 'rsync', 'dig', 'traceroute', 'tracert', 'arp', 'route', 'iptables', 'sudo', 'su', 'killall',
-  'pkill', 'printenv', 'lsof', 'ps', 'ls', 'id', 'pwd', 'cat', 'uptime', 'ver', 'dir',
+  'whoami',
+  'ifconfig',
+  'ipconfig',
+  'uname',
+  'systeminfo',
+  'netstat',
+  'powershell',
+  'pwsh',
+  'cmd',
+  'cmd.exe',
+  'certutil',
+  'bitsadmin',
+  'wmic',
+  'mshta',
+  'rundll32',
+  'regsvr32',
+  'tasklist',
+  'taskkill',
+  'busybox',
+  'nc.exe',
+  'ncat',
+  'netcat',
+  'getent',
+  'useradd',
+  'usermod',
+  'xterm',
+  'hostname',
+  'nslookup',
+  'net.exe',
+  'passwd',
+  'crontab',
+  'chmod',
+  'chown',
+  'bash',
+  'zsh',
+  'ksh',
+  'csh',
+  'tcsh',
+  'dash',
+  'wget',
+  'curl',
+  'telnet',
+  'nohup',
+  'sh',
+  'nc',
+  'socat',
+  'base64',
+  'xxd',
+  'perl',
+  'python',
+  'python3',
+  'ruby',
+  'php',
+  'lua',
+  'nmap',
+  'tftp',
+  'scp',
+  'rsync',
+  'dig',
+  'traceroute',
+  'tracert',
+  'arp',
+  'route',
+  'iptables',
+  'sudo',
+  'su',
+  'killall',
+  'pkill',
+  'printenv',
+  'lsof',
+  'ps',
+  'ls',
+  'id',
+  'pwd',
+  'cat',
+  'uptime',
+  'ver',
+  'dir',
 ])
 /** Of those, the ones that are also everyday words or tools named in prose: they need a shell-like argument. */
 const WORDLIKE = new Set([
-  'cat', 'dir', 'id', 'route', 'dash', 'ver', 'su', 'dig', 'arp', 'ps', 'python', 'python3', 'ruby', 'php',
-  'lua', 'perl', 'curl', 'wget', 'bash', 'sh', 'hostname', 'passwd', 'base64', 'ls', 'pwd', 'scp', 'rsync',
+  'cat',
+  'dir',
+  'id',
+  'route',
+  'dash',
+  'ver',
+  'su',
+  'dig',
+  'arp',
+  'ps',
+  'python',
+  'python3',
+  'ruby',
+  'php',
+  'lua',
+  'perl',
+  'curl',
+  'wget',
+  'bash',
+  'sh',
+  'hostname',
+  'passwd',
+  'base64',
+  'ls',
+  'pwd',
+  'scp',
+  'rsync',
 ])
 /** Everyday words that are also commands: flagged only with a shell-like argument. */
 const WEAK = new Set([
-  'echo', 'sleep', 'ping', 'find', 'type', 'more', 'set', 'env', 'rm', 'cp', 'mv', 'head', 'tail', 'grep',
-  'awk', 'sed', 'sort', 'touch', 'kill', 'net', 'who', 'less', 'timeout', 'printf', 'mkdir', 'rmdir',
-  'del', 'copy', 'start', 'exit', 'export', 'source', 'eval', 'exec', 'nl', 'od', 'strings', 'tac', 'rev',
-  'wc', 'cut', 'tee', 'xargs', 'time', 'usleep', 'expr', 'test', 'call', 'systemctl', 'service', 'reg',
+  'echo',
+  'sleep',
+  'ping',
+  'find',
+  'type',
+  'more',
+  'set',
+  'env',
+  'rm',
+  'cp',
+  'mv',
+  'head',
+  'tail',
+  'grep',
+  'awk',
+  'sed',
+  'sort',
+  'touch',
+  'kill',
+  'net',
+  'who',
+  'less',
+  'timeout',
+  'printf',
+  'mkdir',
+  'rmdir',
+  'del',
+  'copy',
+  'start',
+  'exit',
+  'export',
+  'source',
+  'eval',
+  'exec',
+  'nl',
+  'od',
+  'strings',
+  'tac',
+  'rev',
+  'wc',
+  'cut',
+  'tee',
+  'xargs',
+  'time',
+  'usleep',
+  'expr',
+  'test',
+  'call',
+  'systemctl',
+  'service',
+  'reg',
 ])
 for (const word of UNAMBIGUOUS_COMMANDS) STRONG.add(word)
 for (const word of AMBIGUOUS_COMMANDS) if (!STRONG.has(word)) WEAK.add(word)
 /** Program names of the vocabulary that are also short or everyday words: they need a shell-like argument. */
 for (const word of [
-  'file', 'stat', 'users', 'groups', 'script', 'expect', 'restore', 'dump', 'at', 'batch', 'join', 'paste', 'comm', 'diff', 'split',
-  'make', 'control', 'node', 'ip', 'ss', 'ar', 'ex', 'ed', 'hh', 'sc', 'reg', 'dd', 'ln', 'pr', 'nl', 'od', 'zip', 'tar', 'watch',
-  'timeout', 'mount', 'apt', 'screen', 'finger', 'ftp', 'ssh', 'mc', 'joe', 'pico', 'nano', 'emacs', 'vi', 'vim', 'gem', 'pip',
-  'npm', 'docker', 'knife', 'salt', 'puppet', 'rar', 'fmt', 'cc', 'tcc', 'sar', 'mtr', 'snap', 'service', 'expand', 'cipher',
-  'attrib', 'runas', 'fold', 'column', 'rev', 'tac', 'strings', 'whois', 'host', 'perf', 'xargs', 'watch', 'fish', 'ash', 'wish',
-  'control', 'lynx', 'axel', 'yum', 'dnf', 'rpm', 'gcc', 'clang', 'awk', 'sed', 'jq', 'tmux', 'ansible',
-]) WORDLIKE.add(word)
+  'file',
+  'stat',
+  'users',
+  'groups',
+  'script',
+  'expect',
+  'restore',
+  'dump',
+  'at',
+  'batch',
+  'join',
+  'paste',
+  'comm',
+  'diff',
+  'split',
+  'make',
+  'control',
+  'node',
+  'ip',
+  'ss',
+  'ar',
+  'ex',
+  'ed',
+  'hh',
+  'sc',
+  'reg',
+  'dd',
+  'ln',
+  'pr',
+  'nl',
+  'od',
+  'zip',
+  'tar',
+  'watch',
+  'timeout',
+  'mount',
+  'apt',
+  'screen',
+  'finger',
+  'ftp',
+  'ssh',
+  'mc',
+  'joe',
+  'pico',
+  'nano',
+  'emacs',
+  'vi',
+  'vim',
+  'gem',
+  'pip',
+  'npm',
+  'docker',
+  'knife',
+  'salt',
+  'puppet',
+  'rar',
+  'fmt',
+  'cc',
+  'tcc',
+  'sar',
+  'mtr',
+  'snap',
+  'service',
+  'expand',
+  'cipher',
+  'attrib',
+  'runas',
+  'fold',
+  'column',
+  'rev',
+  'tac',
+  'strings',
+  'whois',
+  'host',
+  'perf',
+  'xargs',
+  'watch',
+  'fish',
+  'ash',
+  'wish',
+  'control',
+  'lynx',
+  'axel',
+  'yum',
+  'dnf',
+  'rpm',
+  'gcc',
+  'clang',
+  'awk',
+  'sed',
+  'jq',
+  'tmux',
+  'ansible',
+])
+  WORDLIKE.add(word)
 /** Arguments that reach into the system: its directories, a raw IP, a pipe into a shell, a redirect. */
-const TARGETS_SYSTEM = /(?:^|[\s=])(?:\/(?:etc|tmp|dev|bin|sbin|proc|root|usr\/bin|var\/www)\b|~\/\.)|\|\s{0,4}(?:ba|z)?sh\b|\s>{1,2}\s{0,4}[/~]|-e\s{1,4}\/|%[a-z]{3,20}%|c:\\/
+const TARGETS_SYSTEM =
+  /(?:^|[\s=])(?:\/(?:etc|tmp|dev|bin|sbin|proc|root|usr\/bin|var\/www)\b|~\/\.)|\|\s{0,4}(?:ba|z)?sh\b|\s>{1,2}\s{0,4}[/~]|-e\s{1,4}\/|%[a-z]{3,20}%|c:\\/
 const SEPARATOR = /[;|&\n\r`!]|\$\(|<<<|[<>]\(/
 const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./-])/g
 /**
@@ -44,7 +276,8 @@ const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./-])/
  * before a letter, `$@` and the other special parameters between letters (`c$*at`), empty `$()` and
  * `${}`, and an unset variable glued to the end of a command (`sh$x -c`).
  */
-const EVASIONS = /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]|\\(?=[a-z])|(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)/g
+const EVASIONS =
+  /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]|\\(?=[a-z])|(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)/g
 /**
  * Commands that are an attack even as a whole value: nobody searches for "whoami" or names a field "ifconfig".
  *
@@ -53,11 +286,37 @@ const EVASIONS = /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]
  * ALONE_COMMANDS.has('whoami') // true
  * ```
  */
-export const ALONE_COMMANDS: ReadonlySet<string> = new Set(['whoami', 'ifconfig', 'ipconfig', 'systeminfo', 'netstat', 'uname', 'tasklist', 'getent', 'printenv'])
+export const ALONE_COMMANDS: ReadonlySet<string> = new Set([
+  'whoami',
+  'ifconfig',
+  'ipconfig',
+  'systeminfo',
+  'netstat',
+  'uname',
+  'tasklist',
+  'getent',
+  'printenv',
+])
 /** Short commands that run bare after a separator (`;id;`), unlike `cat` in "dog; cat; bird". */
 const BARE = new Set(['id', 'ls', 'pwd', 'ver', 'dir', 'ps', 'uname'])
 /** Text filters documentation pipes into; piping into them reads as an example, not an attack. */
-const PIPE_FILTERS = new Set(['head', 'tail', 'grep', 'sort', 'less', 'more', 'wc', 'cut', 'tee', 'xargs', 'awk', 'sed', 'uniq', 'tr', 'jq'])
+const PIPE_FILTERS = new Set([
+  'head',
+  'tail',
+  'grep',
+  'sort',
+  'less',
+  'more',
+  'wc',
+  'cut',
+  'tee',
+  'xargs',
+  'awk',
+  'sed',
+  'uniq',
+  'tr',
+  'jq',
+])
 const NUMBER_ARGUMENT = new Set(['sleep', 'ping', 'kill', 'timeout', 'usleep', 'exit', 'head', 'tail'])
 const QUOTED_ARGUMENT = new Set(['echo', 'printf', 'eval', 'exec', 'expr'])
 
@@ -93,7 +352,11 @@ export function detectCmdi(value: string, newlineSeparates: boolean, hits: numbe
   // lone leading `|`, not a markdown table row) any command word counts. `&copy;` is an entity.
   const lead = codeAt(text, first)
   const next = codeAt(text, first + 1)
-  const leading = lead === 59 || lead === 10 || (lead === 38 && (next === 38 || next <= 32)) || (lead === 124 && text.indexOf('|', first + 1) === -1)
+  const leading =
+    lead === 59 ||
+    lead === 10 ||
+    (lead === 38 && (next === 38 || next <= 32)) ||
+    (lead === 124 && text.indexOf('|', first + 1) === -1)
   // A fenced code block is documentation: `cd /tmp && ls -la` in it is an example, so only commands
   // that have no place in an example count there.
   const fenced = text.indexOf('```') !== -1
@@ -105,7 +368,13 @@ export function detectCmdi(value: string, newlineSeparates: boolean, hits: numbe
     const c = codeAt(text, i)
     if (c === 59 || c === 124 || c === 38 || (c === 10 && newlineSeparates) || (c === 13 && newlineSeparates)) {
       const pipe = c === 124 && codeAt(text, i + 1) !== 124 && codeAt(text, i - 1) !== 124
-      const separator = fenced ? Separator.Fenced : leading ? Separator.Leading : pipe ? Separator.Pipe : Separator.Operator
+      const separator = fenced
+        ? Separator.Fenced
+        : leading
+          ? Separator.Leading
+          : pipe
+            ? Separator.Pipe
+            : Separator.Operator
       if (commandAt(text, i + 1, separator)) return true
     } else if (c === 96) {
       // A backtick after a space or another backtick opens markdown code ("run `ls -la`", a ```sh
@@ -178,13 +447,22 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   if (braced && next === 44) j++
   const strong = STRONG.has(word)
   if (!strong && !WEAK.has(word)) return false
-  if (spaced && !end && COMMAND_PREFIXES.has(word) && separator !== Separator.Prefixed && separator !== Separator.PrefixedStart && prefixedCommand(text, j, separator)) return true
+  if (
+    spaced &&
+    !end &&
+    COMMAND_PREFIXES.has(word) &&
+    separator !== Separator.Prefixed &&
+    separator !== Separator.PrefixedStart &&
+    prefixedCommand(text, j, separator)
+  )
+    return true
   if (hasPath && separator !== Separator.Start) return true
   if (!spaced && !isTerminator(next)) return false
   const shellArgument = spaced && !end && isShellArgument(text, j, word)
   const unambiguous = strong && !WORDLIKE.has(word)
   // Piping into a shell or an interpreter runs whatever came before.
-  if (separator === Separator.Pipe && SHELL_INTERPRETERS.has(word) && (end || isTerminator(next) || next === 45)) return true
+  if (separator === Separator.Pipe && SHELL_INTERPRETERS.has(word) && (end || isTerminator(next) || next === 45))
+    return true
   switch (separator) {
     case Separator.Start:
     case Separator.PrefixedStart:
@@ -236,7 +514,19 @@ function prefixedCommand(text: string, from: number, separator: Separator): bool
 
 function isShellArgument(text: string, j: number, word: string): boolean {
   const c = codeAt(text, j)
-  if (c === 45 || c === 47 || c === 36 || c === 126 || c === 62 || c === 60 || c === 37 || c === 42 || c === 123 || c === 92) return true
+  if (
+    c === 45 ||
+    c === 47 ||
+    c === 36 ||
+    c === 126 ||
+    c === 62 ||
+    c === 60 ||
+    c === 37 ||
+    c === 42 ||
+    c === 123 ||
+    c === 92
+  )
+    return true
   if (c === 46) return codeAt(text, j + 1) === 47 || codeAt(text, j + 1) === 46
   if (c >= 48 && c <= 57) {
     // "sleep 5" and "ping 10.0.0.1" are commands; "sleep 8 hours" is advice.
@@ -246,13 +536,27 @@ function isShellArgument(text: string, j: number, word: string): boolean {
     return (NUMBER_ARGUMENT.has(word) || (STRONG.has(word) && !WORDLIKE.has(word))) && !after
   }
   if (c === 99 && codeAt(text, j + 1) === 58) return true
-  if (word === 'net') return /^(?:user|localgroup|group|view|share|use|start|stop|session)\b/.test(text.slice(j, j + 12))
+  if (word === 'net')
+    return /^(?:user|localgroup|group|view|share|use|start|stop|session)\b/.test(text.slice(j, j + 12))
   if (QUOTED_ARGUMENT.has(word)) return c === 39 || c === 34 || c === 96 || c === 36 || text.indexOf('>', j) !== -1
   return false
 }
 
 function isTerminator(c: number): boolean {
-  return c === 0 || c === 59 || c === 38 || c === 124 || c === 41 || c === 96 || c === 10 || c === 13 || c === 35 || c === 62 || c === 60 || c === 125
+  return (
+    c === 0 ||
+    c === 59 ||
+    c === 38 ||
+    c === 124 ||
+    c === 41 ||
+    c === 96 ||
+    c === 10 ||
+    c === 13 ||
+    c === 35 ||
+    c === 62 ||
+    c === 60 ||
+    c === 125
+  )
 }
 
 /** Separators are not fillers: each one starts its own bounded read, which keeps the scan linear. */
@@ -267,7 +571,8 @@ function isWordChar(c: number): boolean {
 /** `$[…]` and `$((…))` arithmetic, and `${name#…}`, `${name:-…}`, `${!name}`: expansions only a shell performs. */
 const EXPANSION = /\$\[|\$\(\(|\$\{[!#]?[a-z_][a-z0-9_]{0,32}(?:[#%/^,@]|:[-=?+]|:\d)|\$\{[!#:]/
 /** A glob standing in for letters of a system path: `/etc/pas[s]wd`, `/[e]tc`, `/bin/ca?`, `/et*` + `/passwd`. */
-const PATH_GLOB = /(?:^|[\s;|&=`(])\/[a-z0-9/]{0,16}(?:\[[^\]\s]{1,12}\][a-z0-9]{0,12}(?:\/|$|\s)|\[[^\]\s]{1,12}\][a-z])|(?:^|[\s;|&=`(])\/(?:bin|sbin|etc|usr|dev|proc|tmp|var|home|root)\/[a-z]{0,12}[?*]|(?:^|[\s;|&=`(])\/[a-z]{1,8}[?*][a-z]{0,8}\/[a-z]/
+const PATH_GLOB =
+  /(?:^|[\s;|&=`(])\/[a-z0-9/]{0,16}(?:\[[^\]\s]{1,12}\][a-z0-9]{0,12}(?:\/|$|\s)|\[[^\]\s]{1,12}\][a-z])|(?:^|[\s;|&=`(])\/(?:bin|sbin|etc|usr|dev|proc|tmp|var|home|root)\/[a-z]{0,12}[?*]|(?:^|[\s;|&=`(])\/[a-z]{1,8}[?*][a-z]{0,8}\/[a-z]/
 /** A function that calls itself in a pipe or in the background: the fork bomb `:(){ :|:& };:` and its renamings. */
 const FORK_BOMB = /([a-z0-9_:.]{1,32})\s{0,4}\(\)\s{0,4}\{[^}]{0,64}?\1[^}]{0,8}?[|&]/
 /** A variable assigned and then run as a command: `a=/etc&&b=cat&&$b $a…`. */
@@ -285,9 +590,11 @@ const WHOLE_EXPANSION = /^(?:~[+-]\d{0,3}|!!|!-?\d{1,3})$/
  * expansion sent alone. Every pattern is anchored on a rare character and bounded, so the scan is linear.
  */
 function hasShellConstruct(value: string): boolean {
-  if (value.indexOf('$') !== -1 && (EXPANSION.test(value) || (ASSIGNED.test(value) && RUN_VARIABLE.test(value)))) return true
+  if (value.indexOf('$') !== -1 && (EXPANSION.test(value) || (ASSIGNED.test(value) && RUN_VARIABLE.test(value))))
+    return true
   if (value.indexOf('/') !== -1 && PATH_GLOB.test(value)) return true
-  if (value.indexOf('{') !== -1 && (braceExpansion(value) || (value.indexOf('()') !== -1 && FORK_BOMB.test(value)))) return true
+  if (value.indexOf('{') !== -1 && (braceExpansion(value) || (value.indexOf('()') !== -1 && FORK_BOMB.test(value))))
+    return true
   if (value.indexOf('.') !== -1 && SQLITE_DOT.test(value)) return true
   return value.length <= 5 && WHOLE_EXPANSION.test(value)
 }

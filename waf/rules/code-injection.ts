@@ -4,14 +4,24 @@ import { EMBEDDED_PHP_CALLS, PHP_CALLS } from './php-functions.js'
 
 /** Calls that need a string or variable argument to be an attack: `exec('ls')`, `assert($_POST[x])`. */
 const ARGUMENT_CALLS = new Set(['exec', 'assert', 'system', 'eval'])
-const DOTTED_CALLS = new Set(['os.system', 'os.popen', 'os.execl', 'os.execv', 'os.execve', 'os.execlp', 'os.execvp', 'os.spawnl'])
+const DOTTED_CALLS = new Set([
+  'os.system',
+  'os.popen',
+  'os.execl',
+  'os.execv',
+  'os.execve',
+  'os.execlp',
+  'os.execvp',
+  'os.spawnl',
+])
 const SERIALIZED = /(?:^|[^a-z0-9])(?:o:\d{1,5}:"[a-z0-9_\\]{1,128}":\d{1,5}:\{|a:\d{1,5}:\{[isbdo]:)/
 const PHP_COMMENTS = /\/\*[^*]{0,256}\*\/|(?:\/\/|#)[^\n]{0,256}\n/g
 /**
  * A call whose callee is a variable (`$f(`, `$$f(`, `${'f'}(`, `$a[1]['b'] (`, `$o->$m(`, `A::$m(`):
  * PHP's variable functions, how web shells hide the function they call.
  */
-const VARIABLE_CALL = /(?:\$+(?:[a-z_\x7f-\uffff][a-z0-9_\x7f-\uffff]{0,64}|\{[^{}]{1,64}\})|(?:->|::)\$[a-z_][a-z0-9_]{0,64})(?:\s{0,8}(?:\[[^\]]{1,64}\]|\{[^{}]{1,64}\}))*\s{0,8}\(/
+const VARIABLE_CALL =
+  /(?:\$+(?:[a-z_\x7f-\uffff][a-z0-9_\x7f-\uffff]{0,64}|\{[^{}]{1,64}\})|(?:->|::)\$[a-z_][a-z0-9_]{0,64})(?:\s{0,8}(?:\[[^\]]{1,64}\]|\{[^{}]{1,64}\}))*\s{0,8}\(/
 /** A call whose callee is an expression ending a PHP statement: `(system)(…);`, `"sys"."tem"(…);`, `[f][0](…);`. */
 const EXPRESSION_CALL = /[)\]}"']\s{0,8}\([^()]{0,256}(?:\([^()]{0,64}\)[^()]{0,64})?\)\s{0,8};/
 /** A variable variable: `$ {…}` (PHP alone allows the space) or `${'name'}`. */

@@ -3,8 +3,8 @@
  * `Location` and `Refresh` are also words of ordinary multi-line text ("Location: Paris"), so they
  * count only with a URL or a delay after the colon.
  */
-const INJECTED_HEADER = /[\r\n][\r\n \t]{0,8}(?:(?:set-cookie|content-type|content-length|content-disposition|content-security-policy|x-forwarded-for|x-forwarded-host|x-xss-protection|access-control-allow-[a-z]{1,12}|transfer-encoding|x-powered-by|x-[a-z-]{1,32})[ \t]{0,8}:|location[ \t]{0,8}:[ \t]{0,8}(?:[a-z]{2,10}:|\/)|refresh[ \t]{0,8}:[ \t]{0,8}\d|http\/\d|<html|<meta|<script|(?:get|post|put|delete|head|options|patch|trace|connect)[ \t]{1,4}[^\s]{1,2048}[ \t]{1,4}http\/\d)/
-
+const INJECTED_HEADER =
+  /[\r\n][\r\n \t]{0,8}(?:(?:set-cookie|content-type|content-length|content-disposition|content-security-policy|x-forwarded-for|x-forwarded-host|x-xss-protection|access-control-allow-[a-z]{1,12}|transfer-encoding|x-powered-by|x-[a-z-]{1,32})[ \t]{0,8}:|location[ \t]{0,8}:[ \t]{0,8}(?:[a-z]{2,10}:|\/)|refresh[ \t]{0,8}:[ \t]{0,8}\d|http\/\d|<html|<meta|<script|(?:get|post|put|delete|head|options|patch|trace|connect)[ \t]{1,4}[^\s]{1,2048}[ \t]{1,4}http\/\d)/
 
 /**
  * CRLF injection and HTTP response splitting: a decoded line break in the path or a parameter name

@@ -6,24 +6,69 @@ import { LiteralSet } from '../literal-set.js'
  * (OWASP CRS 944 java-classes and java-code lists). Found in the value as sent and in every
  * base64 reading of it.
  */
-const GADGETS = new LiteralSet([
-  'clonetransformer', 'forclosure', 'instantiatefactory', 'instantiatetransformer', 'invokertransformer',
-  'prototypeclonefactory', 'prototypeserializationfactory', 'whileclosure', 'chainedtransformer', 'constanttransformer',
-  'lazymap', 'transformedmap', 'templatesimpl', 'annotationinvocationhandler', 'badattributevalueexpexception',
-  'processbuilder', 'getruntime', 'xmldecoder', 'jdbcrowsetimpl', 'urlclassloader', 'defineclass', 'scriptenginemanager',
-  'objectinputstream', 'readobject', 'bsh.interpreter',
-].map((word) => [word, 1] as const))
+const GADGETS = new LiteralSet(
+  [
+    'clonetransformer',
+    'forclosure',
+    'instantiatefactory',
+    'instantiatetransformer',
+    'invokertransformer',
+    'prototypeclonefactory',
+    'prototypeserializationfactory',
+    'whileclosure',
+    'chainedtransformer',
+    'constanttransformer',
+    'lazymap',
+    'transformedmap',
+    'templatesimpl',
+    'annotationinvocationhandler',
+    'badattributevalueexpexception',
+    'processbuilder',
+    'getruntime',
+    'xmldecoder',
+    'jdbcrowsetimpl',
+    'urlclassloader',
+    'defineclass',
+    'scriptenginemanager',
+    'objectinputstream',
+    'readobject',
+    'bsh.interpreter',
+  ].map((word) => [word, 1] as const),
+)
 /** Gadget names, and words that are Java gadgets in a base64 blob but everyday English in plain text. */
 const BLOB_WORDS = [
-  'clonetransformer', 'forclosure', 'instantiatefactory', 'instantiatetransformer', 'invokertransformer', 'prototypeclonefactory',
-  'prototypeserializationfactory', 'whileclosure', 'chainedtransformer', 'constanttransformer', 'templatesimpl', 'processbuilder',
-  'getruntime', 'xmldecoder', 'urlclassloader', 'runtime', 'getproperty', 'filewriter', 'java.lang', 'java.io', 'javax.',
+  'clonetransformer',
+  'forclosure',
+  'instantiatefactory',
+  'instantiatetransformer',
+  'invokertransformer',
+  'prototypeclonefactory',
+  'prototypeserializationfactory',
+  'whileclosure',
+  'chainedtransformer',
+  'constanttransformer',
+  'templatesimpl',
+  'processbuilder',
+  'getruntime',
+  'xmldecoder',
+  'urlclassloader',
+  'runtime',
+  'getproperty',
+  'filewriter',
+  'java.lang',
+  'java.io',
+  'javax.',
 ]
 /** A Java name in code position: a package path with a class (`java.lang.Runtime`), not "java. Lang". */
-const QUALIFIED = /(?:^|[^a-z0-9_.])(?:java|javax|jdk|sun|com\.sun|org\.apache|org\.springframework|com\.opensymphony|ognl|groovy|bsh)\.[a-z_$][a-z0-9_$]{0,40}\.[a-z_$]/
+const QUALIFIED =
+  /(?:^|[^a-z0-9_.])(?:java|javax|jdk|sun|com\.sun|org\.apache|org\.springframework|com\.opensymphony|ognl|groovy|bsh)\.[a-z_$][a-z0-9_$]{0,40}\.[a-z_$]/
 const BASE64_TOKEN = /[A-Za-z0-9+/_-]{8,}/g
 /** Every blob word as base64 at each of the three byte offsets, in each of its spellings, as one alternation. */
-const ENCODED_WORDS = new RegExp(BLOB_WORDS.flatMap((word) => spellings(word).flatMap(base64Forms)).map(escape).join('|'))
+const ENCODED_WORDS = new RegExp(
+  BLOB_WORDS.flatMap((word) => spellings(word).flatMap(base64Forms))
+    .map(escape)
+    .join('|'),
+)
 
 /**
  * Java deserialization and code injection: a fully qualified class of the JDK, Commons, Spring, OGNL
@@ -61,8 +106,22 @@ function hasEncodedGadget(cased: string): boolean {
 /** Lower-case, Capitalised and camelCase spellings (`processbuilder`, `Processbuilder`, `ProcessBuilder`). */
 function spellings(word: string): string[] {
   const capital = word[0].toUpperCase() + word.slice(1)
-  const camel = capital.replace(/(transformer|factory|closure|builder|runtime|property|writer|decoder|loader|impl)$/, (tail) => tail[0].toUpperCase() + tail.slice(1))
-  return [...new Set([word, capital, camel, camel.replace('Getruntime', 'GetRuntime').replace('Urlclass', 'URLClass').replace('Xmldecoder', 'XMLDecoder').replace('Getproperty', 'GetProperty')])]
+  const camel = capital.replace(
+    /(transformer|factory|closure|builder|runtime|property|writer|decoder|loader|impl)$/,
+    (tail) => tail[0].toUpperCase() + tail.slice(1),
+  )
+  return [
+    ...new Set([
+      word,
+      capital,
+      camel,
+      camel
+        .replace('Getruntime', 'GetRuntime')
+        .replace('Urlclass', 'URLClass')
+        .replace('Xmldecoder', 'XMLDecoder')
+        .replace('Getproperty', 'GetProperty'),
+    ]),
+  ]
 }
 
 /**

@@ -1,13 +1,39 @@
 const URL_START = /(?:https?|ftps?|gopher|dict|ldap|tftp|smb|sftp):\/\//
-const IP_HOST = /^(?:[^/?#@]{0,64}@)?(?:\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,4}|\d{8,10}|0x[0-9a-f]{8}|\[[0-9a-f:.]{2,45}\])(?:[:/?#]|$)/
+const IP_HOST =
+  /^(?:[^/?#@]{0,64}@)?(?:\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,4}|\d{8,10}|0x[0-9a-f]{8}|\[[0-9a-f:.]{2,45}\])(?:[:/?#]|$)/
 /** Cloud metadata services, the usual target of server-side request forgery. */
-const METADATA_HOST = /^(?:[^/?#@]{0,64}@)?(?:metadata\.google\.internal|metadata\.azure\.com|instance-data)(?:[:/?#.]|$)/
+const METADATA_HOST =
+  /^(?:[^/?#@]{0,64}@)?(?:metadata\.google\.internal|metadata\.azure\.com|instance-data)(?:[:/?#.]|$)/
 const SCRIPT_FILE = /\.(?:txt|inc|sh|pl|py|cgi|exe|bat|ps1|jsp)(?:$|\?)/
 /** Parameter names that applications pass to include() (OWASP CRS rule 931110 and common variants). */
 const INCLUDE_PARAMS = new Set([
-  'file', 'filename', 'page', 'include', 'inc', 'path', 'dir', 'template', 'tpl', 'module', 'mod', 'load',
-  'doc', 'folder', 'root', 'conf', 'config', 'php_path', 'mosconfig_absolute_path', 'base_path', 'basepath',
-  'appserv_root', 'gallery_basedir', '_conf[path]', 'path[docroot]', 'config[root_dir]', '_server[document_root]',
+  'file',
+  'filename',
+  'page',
+  'include',
+  'inc',
+  'path',
+  'dir',
+  'template',
+  'tpl',
+  'module',
+  'mod',
+  'load',
+  'doc',
+  'folder',
+  'root',
+  'conf',
+  'config',
+  'php_path',
+  'mosconfig_absolute_path',
+  'base_path',
+  'basepath',
+  'appserv_root',
+  'gallery_basedir',
+  '_conf[path]',
+  'path[docroot]',
+  'config[root_dir]',
+  '_server[document_root]',
 ])
 
 /**
@@ -33,5 +59,7 @@ export function detectRfi(value: string, name: string): boolean {
   if (IP_HOST.test(rest) || METADATA_HOST.test(rest)) return true
   if (value.endsWith('?') || value.indexOf('\0') !== -1 || SCRIPT_FILE.test(rest)) return true
   if (match.index === 0 && INCLUDE_PARAMS.has(name.toLowerCase())) return true
-  return /(?:include|require)(?:_once)?\s{0,4}\(?\s{0,4}["']?$/.test(value.slice(Math.max(0, match.index - 24), match.index))
+  return /(?:include|require)(?:_once)?\s{0,4}\(?\s{0,4}["']?$/.test(
+    value.slice(Math.max(0, match.index - 24), match.index),
+  )
 }

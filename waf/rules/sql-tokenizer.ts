@@ -34,11 +34,59 @@ const BOOL = new Set(['true', 'false', 'null', 'unknown'])
 const UNION = new Set(['union', 'intersect', 'except'])
 const OPS = new Set(['div', 'mod'])
 const KEYWORDS = new Set([
-  'select', 'from', 'where', 'insert', 'into', 'update', 'delete', 'drop', 'create', 'alter', 'truncate',
-  'exec', 'execute', 'declare', 'table', 'database', 'schema', 'values', 'set', 'order', 'group', 'by',
-  'having', 'limit', 'offset', 'procedure', 'shutdown', 'waitfor', 'delay', 'time', 'all', 'distinct',
-  'distinctrow', 'top', 'case', 'when', 'then', 'else', 'end', 'outfile', 'dumpfile', 'as', 'join',
-  'user', 'view', 'index', 'trigger', 'function', 'login', 'analyse', 'analyze', 'dual', 'cast',
+  'select',
+  'from',
+  'where',
+  'insert',
+  'into',
+  'update',
+  'delete',
+  'drop',
+  'create',
+  'alter',
+  'truncate',
+  'exec',
+  'execute',
+  'declare',
+  'table',
+  'database',
+  'schema',
+  'values',
+  'set',
+  'order',
+  'group',
+  'by',
+  'having',
+  'limit',
+  'offset',
+  'procedure',
+  'shutdown',
+  'waitfor',
+  'delay',
+  'time',
+  'all',
+  'distinct',
+  'distinctrow',
+  'top',
+  'case',
+  'when',
+  'then',
+  'else',
+  'end',
+  'outfile',
+  'dumpfile',
+  'as',
+  'join',
+  'user',
+  'view',
+  'index',
+  'trigger',
+  'function',
+  'login',
+  'analyse',
+  'analyze',
+  'dual',
+  'cast',
 ])
 /**
  * Names read as functions only when '(' follows, as libinjection does.
@@ -49,21 +97,97 @@ const KEYWORDS = new Set([
  * ```
  */
 export const FUNCTIONS: ReadonlySet<string> = new Set([
-  'sleep', 'benchmark', 'pg_sleep', 'load_file', 'extractvalue', 'updatexml', 'concat', 'concat_ws',
-  'group_concat', 'char', 'chr', 'nchar', 'ascii', 'ord', 'substring', 'substr', 'mid', 'hex', 'unhex',
-  'version', 'database', 'user', 'current_user', 'system_user', 'session_user', 'schema', 'count', 'length',
-  'len', 'if', 'iif', 'ifnull', 'isnull', 'nullif', 'coalesce', 'cast', 'convert', 'md5', 'sha1', 'rand',
-  'floor', 'exp', 'name_const', 'row', 'json_extract', 'json_keys', 'xp_cmdshell', 'sys_eval', 'sys_exec',
-  'randomblob', 'make_set', 'elt', 'get_lock', 'dbms_pipe.receive_message', 'dbms_lock.sleep',
-  'utl_inaddr.get_host_address', 'utl_http.request', 'ctxsys.drithsx.sn', 'db_name', 'user_name',
-  'to_char', 'to_number', 'instr', 'left', 'right', 'reverse', 'lower', 'upper', 'trim', 'replace',
-  'waitfor', 'exists', 'select', 'case', 'benchmark', 'sqlite_version', 'pg_read_file', 'lo_import',
+  'sleep',
+  'benchmark',
+  'pg_sleep',
+  'load_file',
+  'extractvalue',
+  'updatexml',
+  'concat',
+  'concat_ws',
+  'group_concat',
+  'char',
+  'chr',
+  'nchar',
+  'ascii',
+  'ord',
+  'substring',
+  'substr',
+  'mid',
+  'hex',
+  'unhex',
+  'version',
+  'database',
+  'user',
+  'current_user',
+  'system_user',
+  'session_user',
+  'schema',
+  'count',
+  'length',
+  'len',
+  'if',
+  'iif',
+  'ifnull',
+  'isnull',
+  'nullif',
+  'coalesce',
+  'cast',
+  'convert',
+  'md5',
+  'sha1',
+  'rand',
+  'floor',
+  'exp',
+  'name_const',
+  'row',
+  'json_extract',
+  'json_keys',
+  'xp_cmdshell',
+  'sys_eval',
+  'sys_exec',
+  'randomblob',
+  'make_set',
+  'elt',
+  'get_lock',
+  'dbms_pipe.receive_message',
+  'dbms_lock.sleep',
+  'utl_inaddr.get_host_address',
+  'utl_http.request',
+  'ctxsys.drithsx.sn',
+  'db_name',
+  'user_name',
+  'to_char',
+  'to_number',
+  'instr',
+  'left',
+  'right',
+  'reverse',
+  'lower',
+  'upper',
+  'trim',
+  'replace',
+  'waitfor',
+  'exists',
+  'select',
+  'case',
+  'benchmark',
+  'sqlite_version',
+  'pg_read_file',
+  'lo_import',
 ])
 
 /** Every known word with its class; a function name also carries FUNCTION_FLAG. One lookup per word. */
 const FUNCTION_FLAG = 64
 const WORD_CLASS = new Map<string, number>()
-for (const [words, type] of [[KEYWORDS, Tok.Keyword], [OPS, Tok.Op], [UNION, Tok.Union], [BOOL, Tok.Bool], [CMP, Tok.Cmp], [LOGIC, Tok.Logic]] as const) {
+for (const [words, type] of [
+  [KEYWORDS, Tok.Keyword],
+  [OPS, Tok.Op],
+  [UNION, Tok.Union],
+  [BOOL, Tok.Bool],
+  [CMP, Tok.Cmp],
+  [LOGIC, Tok.Logic],
+] as const) {
   for (const word of words) WORD_CLASS.set(word, type)
 }
 for (const word of FUNCTIONS) WORD_CLASS.set(word, (WORD_CLASS.get(word) ?? 0) | FUNCTION_FLAG)
@@ -210,7 +334,8 @@ function classifyWord(word: string, src: string, end: number): Tok {
   const known = WORD_CLASS.get(word)
   if (known === undefined) return Tok.Word
   const type = known & ~FUNCTION_FLAG
-  if ((known & FUNCTION_FLAG) !== 0 && (type === 0 || type === Tok.Keyword) && nextSignificant(src, end) === 40) return Tok.Func
+  if ((known & FUNCTION_FLAG) !== 0 && (type === 0 || type === Tok.Keyword) && nextSignificant(src, end) === 40)
+    return Tok.Func
   return type === 0 ? Tok.Word : type
 }
 
@@ -250,7 +375,18 @@ function readSymbol(src: string, i: number, c: number): number {
     if (c === 33 || c === 58) j = Math.max(j, i + 2)
     SYMBOL = src.slice(i, j)
     return j
-  } else if (!(c === 43 || c === 45 || c === 42 || c === 47 || c === 37 || c === 94 || c === 126 || c === 124 || c === 38 || c === 33)) {
+  } else if (!(
+    c === 43 ||
+    c === 45 ||
+    c === 42 ||
+    c === 47 ||
+    c === 37 ||
+    c === 94 ||
+    c === 126 ||
+    c === 124 ||
+    c === 38 ||
+    c === 33
+  )) {
     SYMBOL_TYPE = Tok.Other
   }
   return i + 1

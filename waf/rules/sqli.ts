@@ -4,23 +4,90 @@ import { codeAt } from '../char-code.js'
 
 /** Functions whose only use in a request value is an attack (timing, file and error oracles). */
 const DANGEROUS_FUNCTIONS = new Set([
-  'sleep', 'benchmark', 'pg_sleep', 'load_file', 'extractvalue', 'updatexml', 'xp_cmdshell', 'sys_eval',
-  'sys_exec', 'dbms_pipe.receive_message', 'dbms_lock.sleep', 'utl_inaddr.get_host_address', 'utl_http.request',
-  'ctxsys.drithsx.sn', 'name_const', 'get_lock', 'randomblob', 'pg_read_file', 'lo_import', 'json_keys', 'lo_get', 'lo_export',
-  'pg_ls_dir', 'pg_read_binary_file', 'pg_stat_file', 'dblink', 'dblink_exec', 'xp_regread', 'xp_dirtree', 'sys_exec', 'load_extension',
+  'sleep',
+  'benchmark',
+  'pg_sleep',
+  'load_file',
+  'extractvalue',
+  'updatexml',
+  'xp_cmdshell',
+  'sys_eval',
+  'sys_exec',
+  'dbms_pipe.receive_message',
+  'dbms_lock.sleep',
+  'utl_inaddr.get_host_address',
+  'utl_http.request',
+  'ctxsys.drithsx.sn',
+  'name_const',
+  'get_lock',
+  'randomblob',
+  'pg_read_file',
+  'lo_import',
+  'json_keys',
+  'lo_get',
+  'lo_export',
+  'pg_ls_dir',
+  'pg_read_binary_file',
+  'pg_stat_file',
+  'dblink',
+  'dblink_exec',
+  'xp_regread',
+  'xp_dirtree',
+  'sys_exec',
+  'load_extension',
 ])
 /** Database and catalog names sent alone to probe which engine answers (OWASP CRS 942140). */
-const CATALOG_NAMES = new Set(['information_schema', 'pg_catalog', 'northwind', 'msdb', 'tempdb', 'schema_name', 'mysql.db', 'mysql.user', 'sqlite_master', 'all_tables', 'user_tables', 'msysaccessobjects', 'msysobjects', 'sysobjects', 'syscolumns'])
+const CATALOG_NAMES = new Set([
+  'information_schema',
+  'pg_catalog',
+  'northwind',
+  'msdb',
+  'tempdb',
+  'schema_name',
+  'mysql.db',
+  'mysql.user',
+  'sqlite_master',
+  'all_tables',
+  'user_tables',
+  'msysaccessobjects',
+  'msysobjects',
+  'sysobjects',
+  'syscolumns',
+])
 /** A PostgreSQL cast to a type (`'x'::jsonb`, `password::int`, `f(x)::text`): no prose or other language writes these. */
-const PG_CAST = /['")a-z0-9_]\s{0,4}::\s{0,4}(?:int[248]?|integer|bigint|smallint|text|varchar|char|bool|boolean|jsonb?|numeric|float[48]?|real|double\s{1,4}precision|date|timestamp|timestamptz|regclass|oid|bytea|xml|uuid|inet|money|interval)\b/
+const PG_CAST =
+  /['")a-z0-9_]\s{0,4}::\s{0,4}(?:int[248]?|integer|bigint|smallint|text|varchar|char|bool|boolean|jsonb?|numeric|float[48]?|real|double\s{1,4}precision|date|timestamp|timestamptz|regclass|oid|bytea|xml|uuid|inet|money|interval)\b/
 /** A JSON operator of PostgreSQL or MySQL between a string literal and another operand (`'{…}' @> '{…}'`, `'[…]' ->> 2`). */
-const JSON_OPERATOR = /'\s{0,8}(?:->>?|#>>?|@>|<@|\?[|&]?|@[?@]|#-|\|\|)\s{0,8}(?:\/\*[^*]{0,64}\*\/\s{0,8})?(?:'|\d|array\[)/
+const JSON_OPERATOR =
+  /'\s{0,8}(?:->>?|#>>?|@>|<@|\?[|&]?|@[?@]|#-|\|\|)\s{0,8}(?:\/\*[^*]{0,64}\*\/\s{0,8})?(?:'|\d|array\[)/
 
-const DROP_OBJECTS = new Set(['table', 'database', 'schema', 'user', 'procedure', 'function', 'view', 'index', 'trigger', 'login'])
+const DROP_OBJECTS = new Set([
+  'table',
+  'database',
+  'schema',
+  'user',
+  'procedure',
+  'function',
+  'view',
+  'index',
+  'trigger',
+  'login',
+])
 /** Without SQL words a break-out is decided by the first tokens after the quote (`admin'--`, `'='`). */
 const BREAKOUT_TOKENS = 8
 /** Fingerprinting calls: `database()`, `version()`; empty parentheses make them code, not prose. */
-const PROBES = new Set(['database', 'version', 'user', 'current_user', 'system_user', 'session_user', 'schema', 'db_name', 'user_name', 'sqlite_version'])
+const PROBES = new Set([
+  'database',
+  'version',
+  'user',
+  'current_user',
+  'system_user',
+  'session_user',
+  'schema',
+  'db_name',
+  'user_name',
+  'sqlite_version',
+])
 /**
  * Numbers at the edges of integer and float ranges, sent alone to provoke errors (OWASP CRS 942220).
  *
@@ -29,9 +96,23 @@ const PROBES = new Set(['database', 'version', 'user', 'current_user', 'system_u
  * OVERFLOW_PROBES.has('4294967296') // true
  * ```
  */
-export const OVERFLOW_PROBES: ReadonlySet<string> = new Set(['2147483647', '2147483648', '-2147483648', '-2147483649', '4294967295', '4294967296', '1e309', '2.2250738585072007e-308', '2.2250738585072011e-308', '-0000023456', '0000012345', '0000023456'])
+export const OVERFLOW_PROBES: ReadonlySet<string> = new Set([
+  '2147483647',
+  '2147483648',
+  '-2147483648',
+  '-2147483649',
+  '4294967295',
+  '4294967296',
+  '1e309',
+  '2.2250738585072007e-308',
+  '2.2250738585072011e-308',
+  '-0000023456',
+  '0000012345',
+  '0000023456',
+])
 /** MongoDB query operators smuggled into names (`user[$ne]`) or JSON keys (NoSQL injection, OWASP CRS 942290). */
-const NOSQL_OPERATOR = /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exists|expr|or|and|not|nor|elemmatch|function|accumulator|text|type|mod|size|all|jsonschema|comment|slice|geowithin|near|bitsallset|lookup|match|merge|out)(?:$|\])/
+const NOSQL_OPERATOR =
+  /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exists|expr|or|and|not|nor|elemmatch|function|accumulator|text|type|mod|size|all|jsonschema|comment|slice|geowithin|near|bitsallset|lookup|match|merge|out)(?:$|\])/
 
 /**
  * Tokenizing SQL injection detection in the spirit of libinjection: the value is read as SQL three
@@ -66,8 +147,14 @@ export function detectSqli(value: string, hits: number = scanSignatures(value)):
   const lead = TYPES[first]
   if ((lead === Tok.Number || lead === Tok.Word || lead === Tok.Var) && follows(first, n, false)) return true
   if (lead === Tok.Logic && WORDS[first] !== 'not' && operand(first + 1, n, false)) return true
-  if (lead === Tok.Keyword && WORDS[first] === 'select' && (isStatement(first, n, true) || selectsCall(first + 1, n))) return true
-  if (lead === Tok.Keyword && LEADING_STATEMENTS.has(WORDS[first]) && (isStatement(first, n, false) || clause(first, n))) return true
+  if (lead === Tok.Keyword && WORDS[first] === 'select' && (isStatement(first, n, true) || selectsCall(first + 1, n)))
+    return true
+  if (
+    lead === Tok.Keyword &&
+    LEADING_STATEMENTS.has(WORDS[first]) &&
+    (isStatement(first, n, false) || clause(first, n))
+  )
+    return true
   return literalsCompared(value) || anywhere(n)
 }
 
@@ -80,7 +167,20 @@ function literalsCompared(value: string): boolean {
 }
 
 /** Statements and clauses that open no sentence: a value starting with one is SQL. */
-const LEADING_STATEMENTS = new Set(['create', 'alter', 'drop', 'truncate', 'exec', 'execute', 'declare', 'waitfor', 'shutdown', 'procedure', 'into', 'insert'])
+const LEADING_STATEMENTS = new Set([
+  'create',
+  'alter',
+  'drop',
+  'truncate',
+  'exec',
+  'execute',
+  'declare',
+  'waitfor',
+  'shutdown',
+  'procedure',
+  'into',
+  'insert',
+])
 
 /** `SELECT char(`, `SELECT iif(`, `SELECT pg_sleep`: a select list that opens with a function. */
 function selectsCall(i: number, n: number): boolean {
@@ -92,7 +192,14 @@ function selectsCall(i: number, n: number): boolean {
     if (TYPES[k] === Tok.LParen) depth++
     else if (TYPES[k] === Tok.RParen && --depth === 0) {
       const after = TYPES[k + 1]
-      return after === 0 || after === Tok.Comma || after === Tok.Comment || after === Tok.Semi || WORDS[k + 1] === 'from' || after === Tok.Op
+      return (
+        after === 0 ||
+        after === Tok.Comma ||
+        after === Tok.Comment ||
+        after === Tok.Semi ||
+        WORDS[k + 1] === 'from' ||
+        after === Tok.Op
+      )
     }
   }
   return true
@@ -118,7 +225,14 @@ function quotedBreakout(value: string, quote: number, words: boolean): boolean {
   const n = tokenize(value, quote, words ? Number.MAX_SAFE_INTEGER : BREAKOUT_TOKENS)
   if (TYPES[0] !== Tok.String) return false
   // A value that opens with the quote and operates at once: the `'='`, `'<>'` and `'&'` login bypasses.
-  if (codeAt(value, 0) === quote && (TYPES[1] === Tok.Cmp || TYPES[1] === Tok.Op) && n > 2 && TYPES[2] >= Tok.String && TYPES[2] <= Tok.OpenString) return true
+  if (
+    codeAt(value, 0) === quote &&
+    (TYPES[1] === Tok.Cmp || TYPES[1] === Tok.Op) &&
+    n > 2 &&
+    TYPES[2] >= Tok.String &&
+    TYPES[2] <= Tok.OpenString
+  )
+    return true
   return follows(0, n, true) || (words && anywhere(n))
 }
 
@@ -142,7 +256,9 @@ function follows(at: number, n: number, quoted: boolean): boolean {
     case Tok.Semi:
       return (quoted && (i + 1 === n || TYPES[i + 1] === Tok.Comment)) || isStatement(i + 1, n, false)
     case Tok.Comma:
-      return quoted && i + 1 < n && (TYPES[i + 1] === Tok.Func || (TYPES[i + 1] === Tok.LParen && WORDS[i + 2] === 'select'))
+      return (
+        quoted && i + 1 < n && (TYPES[i + 1] === Tok.Func || (TYPES[i + 1] === Tok.LParen && WORDS[i + 2] === 'select'))
+      )
     case Tok.Keyword:
       return clause(i, n) || (quoted && isStatement(i, n, false))
     default:
@@ -160,7 +276,8 @@ function operand(i: number, n: number, quoted: boolean): boolean {
   if (i >= n) return false
   const type = TYPES[i]
   if (type === Tok.Func || type === Tok.LParen) return true
-  if (type !== Tok.Number && type !== Tok.Bool && type !== Tok.String && type !== Tok.Var && type !== Tok.Word) return false
+  if (type !== Tok.Number && type !== Tok.Bool && type !== Tok.String && type !== Tok.Var && type !== Tok.Word)
+    return false
   const next = i + 1 < n ? TYPES[i + 1] : 0
   if (next === Tok.Cmp || (next === Tok.Op && (quoted || WORDS[i + 1] !== '-'))) {
     if (i + 2 >= n) return quoted && type !== Tok.Word
@@ -178,10 +295,19 @@ function clause(i: number, n: number): boolean {
   const next = WORDS[i + 1]
   if ((word === 'order' || word === 'group') && next === 'by') {
     const after = i + 3 < n ? TYPES[i + 3] : 0
-    return TYPES[i + 2] === Tok.Number || (TYPES[i + 2] === Tok.Word && (after === 0 || after === Tok.Comment || after === Tok.Comma || after === Tok.Semi || WORDS[i + 3] === 'having'))
+    return (
+      TYPES[i + 2] === Tok.Number ||
+      (TYPES[i + 2] === Tok.Word &&
+        (after === 0 ||
+          after === Tok.Comment ||
+          after === Tok.Comma ||
+          after === Tok.Semi ||
+          WORDS[i + 3] === 'having'))
+    )
   }
   if (word === 'having') return i + 2 < n && TYPES[i + 2] === Tok.Cmp
-  if (word === 'limit') return TYPES[i + 1] === Tok.Number && (i + 2 === n || TYPES[i + 2] === Tok.Comment || TYPES[i + 2] === Tok.Comma)
+  if (word === 'limit')
+    return TYPES[i + 1] === Tok.Number && (i + 2 === n || TYPES[i + 2] === Tok.Comment || TYPES[i + 2] === Tok.Comma)
   if (word === 'into') return next === 'outfile' || next === 'dumpfile'
   if (word === 'procedure') return next === 'analyse' || next === 'analyze'
   if (word === 'waitfor') return next === 'delay' || next === 'time'
@@ -211,7 +337,12 @@ function isStatement(i: number, n: number, strictSelect: boolean): boolean {
       return DROP_OBJECTS.has(next)
     case 'exec':
     case 'execute':
-      return /^(?:xp_|sp_|master\.)/.test(next ?? '') || TYPES[i + 1] === Tok.LParen || TYPES[i + 1] === Tok.Var || next === 'immediate'
+      return (
+        /^(?:xp_|sp_|master\.)/.test(next ?? '') ||
+        TYPES[i + 1] === Tok.LParen ||
+        TYPES[i + 1] === Tok.Var ||
+        next === 'immediate'
+      )
     case 'declare':
       return TYPES[i + 1] === Tok.Var
     case 'shutdown':
@@ -227,16 +358,35 @@ function isStatement(i: number, n: number, strictSelect: boolean): boolean {
 function selectList(i: number, n: number, strict: boolean): boolean {
   if (i >= n) return false
   const first = TYPES[i]
-  if (!strict && (first === Tok.Number || first === Tok.Func || first === Tok.Var || first === Tok.Bool || first === Tok.String || first === Tok.LParen || WORDS[i] === '*' || WORDS[i] === 'case')) return true
+  if (
+    !strict &&
+    (first === Tok.Number ||
+      first === Tok.Func ||
+      first === Tok.Var ||
+      first === Tok.Bool ||
+      first === Tok.String ||
+      first === Tok.LParen ||
+      WORDS[i] === '*' ||
+      WORDS[i] === 'case')
+  )
+    return true
   let sqlish = false
   for (let j = i; j < n && j < i + 16; j++) {
     const type = TYPES[j]
     if (type === Tok.Keyword && WORDS[j] === 'from') {
       if (sqlish) return true
       const after = j + 2 < n ? TYPES[j + 2] : 0
-      return TYPES[j + 1] === Tok.Word && (after === 0 || after === Tok.Semi || after === Tok.Comment || WORDS[j + 2] === 'where' || WORDS[j + 2] === 'limit')
+      return (
+        TYPES[j + 1] === Tok.Word &&
+        (after === 0 ||
+          after === Tok.Semi ||
+          after === Tok.Comment ||
+          WORDS[j + 2] === 'where' ||
+          WORDS[j + 2] === 'limit')
+      )
     }
-    if (type === Tok.Func || type === Tok.Var || type === Tok.Comma || type === Tok.Number || WORDS[j] === '*') sqlish = true
+    if (type === Tok.Func || type === Tok.Var || type === Tok.Comma || type === Tok.Number || WORDS[j] === '*')
+      sqlish = true
     else if (type !== Tok.Word && type !== Tok.Keyword) return false
   }
   return false
@@ -245,7 +395,11 @@ function selectList(i: number, n: number, strict: boolean): boolean {
 /** UNION [ALL | DISTINCT] [(] SELECT: the set operation that appends attacker rows. */
 function unionSelect(i: number, n: number): boolean {
   let j = i + 1
-  while (j < n && (TYPES[j] === Tok.LParen || WORDS[j] === 'all' || WORDS[j] === 'distinct' || WORDS[j] === 'distinctrow')) j++
+  while (
+    j < n &&
+    (TYPES[j] === Tok.LParen || WORDS[j] === 'all' || WORDS[j] === 'distinct' || WORDS[j] === 'distinctrow')
+  )
+    j++
   return WORDS[j] === 'select'
 }
 
@@ -264,17 +418,40 @@ function anywhere(n: number): boolean {
       // sleep(5) is an attack after an operator, or anywhere with a bare number or a nested call as argument;
       // "sleep(8 hours)" is prose.
       // if(1=1, …) and iif(…): a conditional on a comparison is how blind injection asks yes-or-no questions.
-      if ((word === 'if' || word === 'iif') && TYPES[i + 1] === Tok.LParen && (TYPES[i + 2] === Tok.Number || TYPES[i + 2] === Tok.String) && TYPES[i + 3] === Tok.Cmp) return true
+      if (
+        (word === 'if' || word === 'iif') &&
+        TYPES[i + 1] === Tok.LParen &&
+        (TYPES[i + 2] === Tok.Number || TYPES[i + 2] === Tok.String) &&
+        TYPES[i + 3] === Tok.Cmp
+      )
+        return true
       const argument = TYPES[i + 2]
       const numeric = argument === Tok.Number && (TYPES[i + 3] === Tok.RParen || TYPES[i + 3] === Tok.Comma)
-      if (DANGEROUS_FUNCTIONS.has(word) && ((prev !== 0 && prev !== Tok.Word && prev !== Tok.Other) || numeric || argument === Tok.LParen || argument === Tok.Func)) return true
+      if (
+        DANGEROUS_FUNCTIONS.has(word) &&
+        ((prev !== 0 && prev !== Tok.Word && prev !== Tok.Other) ||
+          numeric ||
+          argument === Tok.LParen ||
+          argument === Tok.Func)
+      )
+        return true
     } else if (type === Tok.Var) {
       if (WORDS[i].startsWith('@@') && WORDS[i].length > 2) return true
-    } else if (type === Tok.Cmp && prev === Tok.RParen && (WORDS[i] === 'like' || WORDS[i] === 'rlike' || WORDS[i] === 'regexp') && TYPES[i + 1] === Tok.LParen) {
+    } else if (
+      type === Tok.Cmp &&
+      prev === Tok.RParen &&
+      (WORDS[i] === 'like' || WORDS[i] === 'rlike' || WORDS[i] === 'regexp') &&
+      TYPES[i + 1] === Tok.LParen
+    ) {
       // `) like (`: a condition spliced between two parenthesised operands.
       return true
     } else if (type === Tok.Keyword) {
-      if (WORDS[i] === 'waitfor' && (WORDS[i + 1] === 'delay' || WORDS[i + 1] === 'time') && TYPES[i + 2] === Tok.String) return true
+      if (
+        WORDS[i] === 'waitfor' &&
+        (WORDS[i + 1] === 'delay' || WORDS[i + 1] === 'time') &&
+        TYPES[i + 2] === Tok.String
+      )
+        return true
       if (WORDS[i] === 'into' && (WORDS[i + 1] === 'outfile' || WORDS[i + 1] === 'dumpfile')) return true
     }
   }

@@ -1,8 +1,10 @@
 /** What inside a template expression means evaluation rather than a variable lookup. */
-const EXPRESSION = /\d\s{0,3}[*+/%-]\s{0,3}['"]?\d|__|\bconfig\b|\bself\b|\brequest\b|lipsum|cycler|joiner|namespace|\|attr|constructor|popen|import|\bsystem\b|\bexec\b|getclass|\.class\b|forname|runtime|processbuilder|\bt\(|jndi:|\$\{|::-|\b(?:lower|upper|env|sys|java|base64|date|main|ctx|bundle|k8s|docker|spring):|freemarker|pagecontext|applicationscope|sessionscope|_self|getruntime|\bos\.|subprocess|\bsmarty\b|\bphp\b|file\.(?:open|read)|\bio\.|`|\beval\b/
+const EXPRESSION =
+  /\d\s{0,3}[*+/%-]\s{0,3}['"]?\d|__|\bconfig\b|\bself\b|\brequest\b|lipsum|cycler|joiner|namespace|\|attr|constructor|popen|import|\bsystem\b|\bexec\b|getclass|\.class\b|forname|runtime|processbuilder|\bt\(|jndi:|\$\{|::-|\b(?:lower|upper|env|sys|java|base64|date|main|ctx|bundle|k8s|docker|spring):|freemarker|pagecontext|applicationscope|sessionscope|_self|getruntime|\bos\.|subprocess|\bsmarty\b|\bphp\b|file\.(?:open|read)|\bio\.|`|\beval\b/
 const OPENERS = /\{\{|\{%|\$\{|#\{|\*\{|@\{|~\{|@\(|\{\$|\{if\s|<%/g
 /** Directives that only template engines and their exploits use. */
-const DIRECTIVES = /<#assign|<#import|\?new\(\)|freemarker\.template\.utility|#set\s{0,4}\(\s{0,4}\$|#foreach\s{0,4}\(|\$class\.inspect|\{php\}|\{\/php\}|\{system\(|\$\{\{|\$\{@|\{\{#with\s{1,4}["']/
+const DIRECTIVES =
+  /<#assign|<#import|\?new\(\)|freemarker\.template\.utility|#set\s{0,4}\(\s{0,4}\$|#foreach\s{0,4}\(|\$class\.inspect|\{php\}|\{\/php\}|\{system\(|\$\{\{|\$\{@|\{\{#with\s{1,4}["']/
 
 /**
  * Server-side template injection: an expression opener of some engine (`{{ }}` Jinja/Twig/Angular,

@@ -86,7 +86,24 @@ function lowestDepth(text: string, from: number, to: number): number {
 
 /** Whitespace, quotes, brackets, `=`, `,`, `|`, `&`, `<`, `>`: what separates paths in a value. */
 function isTokenBreak(c: number): boolean {
-  return c <= 32 || c === 34 || c === 39 || c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125 || c === 61 || c === 44 || c === 124 || c === 38 || c === 60 || c === 62 || c === 96
+  return (
+    c <= 32 ||
+    c === 34 ||
+    c === 39 ||
+    c === 40 ||
+    c === 41 ||
+    c === 91 ||
+    c === 93 ||
+    c === 123 ||
+    c === 125 ||
+    c === 61 ||
+    c === 44 ||
+    c === 124 ||
+    c === 38 ||
+    c === 60 ||
+    c === 62 ||
+    c === 96
+  )
 }
 
 /**

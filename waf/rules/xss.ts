@@ -4,34 +4,145 @@ import { codeAt } from '../char-code.js'
 
 /** Elements that run or load code by merely being present. */
 const DANGEROUS_TAGS = new Set([
-  'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'meta', 'isindex', 'bgsound',
-  'import', 'vmlframe', 'xss', 'layer', 'ilayer', 'xml', 'portal', 'handler', 'listener', 'style', 'link', 'svg',
-  'math', 'animate',
+  'script',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'base',
+  'meta',
+  'isindex',
+  'bgsound',
+  'import',
+  'vmlframe',
+  'xss',
+  'layer',
+  'ilayer',
+  'xml',
+  'portal',
+  'handler',
+  'listener',
+  'style',
+  'link',
+  'svg',
+  'math',
+  'animate',
 ])
 /** Attributes whose value is a URL a browser may navigate to or load. */
 const URL_ATTRIBUTES = new Set([
-  'href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'background', 'dynsrc', 'lowsrc', 'poster',
-  'code', 'codebase', 'to', 'from', 'values', 'by', 'content', 'srcset', 'ping', 'style',
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'data',
+  'xlink:href',
+  'background',
+  'dynsrc',
+  'lowsrc',
+  'poster',
+  'code',
+  'codebase',
+  'to',
+  'from',
+  'values',
+  'by',
+  'content',
+  'srcset',
+  'ping',
+  'style',
 ])
-const SCRIPT_SCHEME = /(?:java|vb|live)script:|data:(?:text\/html|image\/svg|application\/(?:x-)?(?:javascript|xhtml|ecmascript))/
+const SCRIPT_SCHEME =
+  /(?:java|vb|live)script:|data:(?:text\/html|image\/svg|application\/(?:x-)?(?:javascript|xhtml|ecmascript))/
 const COMPACT_SCHEME = /(?:java|vb|live)script:/
 const CALLS = /(?:alert|prompt|confirm|eval|atob|settimeout|setinterval|fetch|import)[(`]/g
 const EVENT = /(?:^|[\s/"'`;,(=0-9])(on[a-z]{3,48})\s{0,8}=/g
 const MARKUP = /[<"'`/]/
 /** DOM event handlers attackers use; these count even without markup around them. */
 const KNOWN_EVENTS = new Set([
-  'onerror', 'onload', 'onclick', 'onmouseover', 'onfocus', 'onblur', 'onchange', 'onsubmit', 'oninput', 'onkeydown',
-  'onkeyup', 'onkeypress', 'onmouseout', 'onmouseenter', 'onmouseleave', 'onmousemove', 'onmousedown', 'onmouseup',
-  'ondblclick', 'oncontextmenu', 'onwheel', 'onscroll', 'onresize', 'onunload', 'onbeforeunload', 'onhashchange',
-  'onpageshow', 'onanimationstart', 'onanimationend', 'ontransitionend', 'ontoggle', 'onbegin', 'onpointerover',
-  'onpointerdown', 'onpointerenter', 'ontouchstart', 'onafterscriptexecute', 'onbeforescriptexecute',
-  'onreadystatechange', 'onpopstate', 'onmessage', 'onpaste', 'oncopy', 'oncut', 'ondrag', 'ondrop', 'onselect',
-  'oninvalid', 'onsearch', 'onplay', 'onpause', 'onended', 'onloadstart', 'onprogress', 'oncanplay', 'onfocusin',
-  'onfocusout', 'onauxclick', 'onformdata', 'onselectstart', 'onbounce', 'onfinish', 'onactivate', 'onstart',
+  'onerror',
+  'onload',
+  'onclick',
+  'onmouseover',
+  'onfocus',
+  'onblur',
+  'onchange',
+  'onsubmit',
+  'oninput',
+  'onkeydown',
+  'onkeyup',
+  'onkeypress',
+  'onmouseout',
+  'onmouseenter',
+  'onmouseleave',
+  'onmousemove',
+  'onmousedown',
+  'onmouseup',
+  'ondblclick',
+  'oncontextmenu',
+  'onwheel',
+  'onscroll',
+  'onresize',
+  'onunload',
+  'onbeforeunload',
+  'onhashchange',
+  'onpageshow',
+  'onanimationstart',
+  'onanimationend',
+  'ontransitionend',
+  'ontoggle',
+  'onbegin',
+  'onpointerover',
+  'onpointerdown',
+  'onpointerenter',
+  'ontouchstart',
+  'onafterscriptexecute',
+  'onbeforescriptexecute',
+  'onreadystatechange',
+  'onpopstate',
+  'onmessage',
+  'onpaste',
+  'oncopy',
+  'oncut',
+  'ondrag',
+  'ondrop',
+  'onselect',
+  'oninvalid',
+  'onsearch',
+  'onplay',
+  'onpause',
+  'onended',
+  'onloadstart',
+  'onprogress',
+  'oncanplay',
+  'onfocusin',
+  'onfocusout',
+  'onauxclick',
+  'onformdata',
+  'onselectstart',
+  'onbounce',
+  'onfinish',
+  'onactivate',
+  'onstart',
 ])
 /** Words that start with "on" but name no DOM event. */
-const NOT_EVENTS = new Set(['online', 'onion', 'onset', 'onto', 'onward', 'onwards', 'ongoing', 'onsite', 'onboarding', 'onerous', 'oneself', 'ontology'])
-const CALL_ARGUMENT = /^(?:[^a-z)]|\)(?!\s{1,4}[a-z])|document|window|this|self|top|location|string|eval|atob|origin|name)/
+const NOT_EVENTS = new Set([
+  'online',
+  'onion',
+  'onset',
+  'onto',
+  'onward',
+  'onwards',
+  'ongoing',
+  'onsite',
+  'onboarding',
+  'onerous',
+  'oneself',
+  'ontology',
+])
+const CALL_ARGUMENT =
+  /^(?:[^a-z)]|\)(?!\s{1,4}[a-z])|document|window|this|self|top|location|string|eval|atob|origin|name)/
 
 /**
  * HTML and JavaScript injection detection: the value is read as markup (a dangerous element, an
@@ -56,7 +167,10 @@ export function detectXss(value: string, hits: number = scanSignatures(value)): 
   if (text.indexOf(':') !== -1 && hasScriptUrl(text)) return true
   if (sinks) return true
   if (text.indexOf('url') !== -1 && CSS_SCRIPT_URL.test(text)) return true
-  if ((text.indexOf('/*') !== -1 || text.indexOf('[') !== -1 || text.indexOf(')') !== -1 || text.indexOf(' .') !== -1) && SCRIPT_OBJECT.test(text)) {
+  if (
+    (text.indexOf('/*') !== -1 || text.indexOf('[') !== -1 || text.indexOf(')') !== -1 || text.indexOf(' .') !== -1) &&
+    SCRIPT_OBJECT.test(text)
+  ) {
     const script = asScript(text)
     if (script !== text && (scanSignatures(script) & Family.XssSink) !== 0) return true
   }
@@ -121,7 +235,16 @@ function hasScriptUrl(text: string): boolean {
   const match = SCRIPT_SCHEME.exec(text)
   if (match === null) return hasBrokenLine(text) && COMPACT_SCHEME.test(compact(text))
   const before = match.index === 0 ? 32 : codeAt(text, match.index - 1)
-  if (!(before <= 32 || before === 61 || before === 40 || before === 34 || before === 39 || before === 96 || before === 62)) return false
+  if (!(
+    before <= 32 ||
+    before === 61 ||
+    before === 40 ||
+    before === 34 ||
+    before === 39 ||
+    before === 96 ||
+    before === 62
+  ))
+    return false
   const after = match.index + match[0].length
   let i = after
   while (i < text.length && codeAt(text, i) <= 32) i++
@@ -140,7 +263,8 @@ function hasEventHandler(text: string): boolean {
     if (mark !== -1 && mark <= match.index) return true
     // After whitespace inside a value, `on…=` sits where an attribute would: an unknown handler name
     // (browsers add new ones every year) counts as well.
-    if (match.index > 0 && codeAt(text, match.index) <= 32 && text.trimStart() !== text.slice(match.index).trimStart()) return true
+    if (match.index > 0 && codeAt(text, match.index) <= 32 && text.trimStart() !== text.slice(match.index).trimStart())
+      return true
   }
   return false
 }
@@ -160,7 +284,7 @@ function hasBreakoutCall(text: string): boolean {
   return false
 }
 
-const BREAKOUT = "'\";-+(>|&=*/[{,!:"
+const BREAKOUT = '\'";-+(>|&=*/[{,!:'
 
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95

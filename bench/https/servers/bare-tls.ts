@@ -32,6 +32,10 @@ function serve(socket: TLSSocket): void {
 
 exitOnSignals()
 const port = portFromEnv(process.env)
-createServer({ ...certificateFromEnv(process.env), ALPNProtocols: ['http/1.1'] }, serve).listen(port, '127.0.0.1', () => {
-  console.log(`bare tls listening on ${port}`)
-})
+createServer({ ...certificateFromEnv(process.env), ALPNProtocols: ['http/1.1'] }, serve).listen(
+  port,
+  '127.0.0.1',
+  () => {
+    console.log(`bare tls listening on ${port}`)
+  },
+)

@@ -22,6 +22,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 
 exitOnSignals()
 const port = portFromEnv(process.env)
-createServer({ ...certificateFromEnv(process.env), ALPNProtocols: ['http/1.1'] }, handle).listen(port, '127.0.0.1', () => {
-  console.log(`node:https listening on ${port}`)
-})
+createServer({ ...certificateFromEnv(process.env), ALPNProtocols: ['http/1.1'] }, handle).listen(
+  port,
+  '127.0.0.1',
+  () => {
+    console.log(`node:https listening on ${port}`)
+  },
+)

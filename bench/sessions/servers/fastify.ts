@@ -15,7 +15,11 @@ declare module 'fastify' {
 
 const app = Fastify({ logger: false })
 await app.register(fastifyCookie)
-await app.register(fastifySession, { secret: 'a bench secret of at least thirty-two characters', cookie: { secure: false }, saveUninitialized: false })
+await app.register(fastifySession, {
+  secret: 'a bench secret of at least thirty-two characters',
+  cookie: { secure: false },
+  saveUninitialized: false,
+})
 app.get('/login', async (request) => {
   request.session.set('count', 0)
   return { ok: true }

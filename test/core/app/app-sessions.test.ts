@@ -58,8 +58,14 @@ describe('App: client sessions', () => {
       const app = make()
       const cookie = cookieOf((await app.inject({ method: 'POST', path: '/login' })).headers['set-cookie'])
       const headers = { Cookie: `theme=dark; ${cookie}; other=1` }
-      expect((await app.inject({ method: 'POST', path: '/count', headers })).json()).to.deep.equal({ count: 1, current: true })
-      expect((await app.inject({ method: 'POST', path: '/count', headers })).json()).to.deep.equal({ count: 2, current: true })
+      expect((await app.inject({ method: 'POST', path: '/count', headers })).json()).to.deep.equal({
+        count: 1,
+        current: true,
+      })
+      expect((await app.inject({ method: 'POST', path: '/count', headers })).json()).to.deep.equal({
+        count: 2,
+        current: true,
+      })
     })
 
     it('is Secure over HTTPS', async () => {
@@ -67,17 +73,28 @@ describe('App: client sessions', () => {
       // A transport that says it is TLS, as TlsTransport does once its handshake is done.
       const transport = new (class extends MemoryTransport {
         get tls() {
-          return { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', servername: 'a', alpnProtocol: false, authorized: false, peerCertificate: undefined } as never
+          return {
+            protocol: 'TLSv1.3',
+            cipher: 'TLS_AES_128_GCM_SHA256',
+            servername: 'a',
+            alpnProtocol: false,
+            authorized: false,
+            peerCertificate: undefined,
+          } as never
         }
       })({ input: ['POST /login HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'] })
       await app.serve(transport)
-      expect(transport.outputText()).to.match(/\r\nSet-Cookie: gatehouse\.sid=[A-Za-z0-9_-]{22}; Path=\/; HttpOnly; Secure; SameSite=Lax\r\n/)
+      expect(transport.outputText()).to.match(
+        /\r\nSet-Cookie: gatehouse\.sid=[A-Za-z0-9_-]{22}; Path=\/; HttpOnly; Secure; SameSite=Lax\r\n/,
+      )
     })
 
     it('is named by sessions.cookieName and has Max-Age when configured', async () => {
       const app = make({ sessions: { cookieName: 'sid', cookieMaxAgeSeconds: 3600 } })
       const res = await app.inject({ method: 'POST', path: '/login' })
-      expect(res.headers['set-cookie']).to.match(/^sid=[A-Za-z0-9_-]{22}; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/)
+      expect(res.headers['set-cookie']).to.match(
+        /^sid=[A-Za-z0-9_-]{22}; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
+      )
     })
 
     it('is cleared when a handler sets req.session to undefined', async () => {
@@ -96,11 +113,13 @@ describe('App: client sessions', () => {
   })
 
   describe('ClientSession.current', () => {
-    it('is not carried from one request\'s handler into the next request on the same connection', async () => {
+    it("is not carried from one request's handler into the next request on the same connection", async () => {
       const app = make()
       app.get('/current', () => ({ current: ClientSession.current?.id ?? null }))
       const transport = new MemoryTransport({
-        input: ['POST /login HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\nGET /current HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'],
+        input: [
+          'POST /login HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\nGET /current HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n',
+        ],
       })
       await app.serve(transport)
       expect(transport.outputText()).to.match(/\r\n\r\n\{"current":null\}$/)
@@ -128,7 +147,10 @@ describe('App: client sessions', () => {
     it('reads Referer and X-Referer as resource URIs, absolute or a path', async () => {
       const app = make()
       const { a } = await twoSessions(app)
-      for (const headers of [{ Referer: `http://localhost:8080/__session/${a.id}` }, { 'X-Referer': `/__session/${a.id}?x=1` }] as Record<string, string>[]) {
+      for (const headers of [
+        { Referer: `http://localhost:8080/__session/${a.id}` },
+        { 'X-Referer': `/__session/${a.id}?x=1` },
+      ] as Record<string, string>[]) {
         expect((await app.inject({ path: `/use/none`, headers })).json()).to.deep.equal({ id: a.id })
       }
     })
@@ -136,11 +158,17 @@ describe('App: client sessions', () => {
     it('lets each later source win: Referer, then the cookie, then X-Referer, then the URI param', async () => {
       const app = make()
       const s = [0, 1, 2, 3].map(() => app.sessions.create({ data: {} }))
-      const headers = { Referer: `http://h/__session/${s[0]!.id}`, Cookie: `gatehouse.sid=${s[1]!.id}`, 'X-Referer': `/__session/${s[2]!.id}` }
+      const headers = {
+        Referer: `http://h/__session/${s[0]!.id}`,
+        Cookie: `gatehouse.sid=${s[1]!.id}`,
+        'X-Referer': `/__session/${s[2]!.id}`,
+      }
       expect((await app.inject({ path: `/use/${s[3]!.id}`, headers })).json()).to.deep.equal({ id: s[3]!.id })
       expect((await app.inject({ path: '/use/none', headers })).json()).to.deep.equal({ id: s[2]!.id })
       const { 'X-Referer': _x, ...refererAndCookie } = headers
-      expect((await app.inject({ path: '/use/none', headers: refererAndCookie })).json()).to.deep.equal({ id: s[1]!.id })
+      expect((await app.inject({ path: '/use/none', headers: refererAndCookie })).json()).to.deep.equal({
+        id: s[1]!.id,
+      })
     })
 
     it('ignores an id that names no live session, and keeps an earlier source that does', async () => {
@@ -189,7 +217,9 @@ describe('App: client sessions', () => {
       })
       const cookie = cookieOf((await app.inject({ method: 'POST', path: '/login' })).headers['set-cookie'])
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => app.inject({ method: 'POST', path: '/slow-increment', headers: { Cookie: cookie } })),
+        Array.from({ length: 5 }, () =>
+          app.inject({ method: 'POST', path: '/slow-increment', headers: { Cookie: cookie } }),
+        ),
       )
       expect(results.map((r) => r.json<{ count: number }>().count).sort()).to.deep.equal([1, 2, 3, 4, 5])
     })
@@ -216,14 +246,16 @@ describe('App: client sessions', () => {
     it('GET answers the data with an ETag, byte for byte', async () => {
       const app = make()
       const session = app.sessions.create({ data: { items: ['milk'] } })
-      const transport = new MemoryTransport({ input: [`GET /__session/${session.id} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`] })
+      const transport = new MemoryTransport({
+        input: [`GET /__session/${session.id} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`],
+      })
       await app.serve(transport)
       expect(maskDates(transport.outputText())).to.equal(
         'HTTP/1.1 200 OK\r\nDate: <date>\r\nContent-Type: application/json\r\nETag: "v1"\r\nCache-Control: no-store\r\nContent-Length: 18\r\nConnection: close\r\n\r\n{"items":["milk"]}',
       )
     })
 
-    it('PATCH applies a JSON Patch and answers the server\'s own changes as a patch', async () => {
+    it("PATCH applies a JSON Patch and answers the server's own changes as a patch", async () => {
       const app = make()
       app.sessions.onPatch((s) => void ((s.data as { edits: number }).edits += 1))
       const session = app.sessions.create({ data: { items: [], edits: 0 } })
@@ -234,7 +266,11 @@ describe('App: client sessions', () => {
         headers: { 'Content-Type': 'application/json-patch+json' },
         body: JSON.stringify([{ op: 'add', path: '/items/-', value: 'eggs' }]),
       })
-      expect([res.status, res.headers['content-type'], res.headers.etag]).to.deep.equal([200, 'application/json-patch+json', '"v2"'])
+      expect([res.status, res.headers['content-type'], res.headers.etag]).to.deep.equal([
+        200,
+        'application/json-patch+json',
+        '"v2"',
+      ])
       expect(res.json()).to.deep.equal([{ op: 'replace', path: '/edits', value: 1 }])
       expect(session.data).to.deep.equal({ items: ['eggs'], edits: 1 })
     })
@@ -242,16 +278,29 @@ describe('App: client sessions', () => {
     it('answers 415 for a PATCH of another media type and 404 for an id that names no session', async () => {
       const app = make()
       const session = app.sessions.create({ data: {} })
-      const res = await app.inject({ method: 'PATCH', path: session.uri, headers: { 'Content-Type': 'application/json' }, body: '[]' })
+      const res = await app.inject({
+        method: 'PATCH',
+        path: session.uri,
+        headers: { 'Content-Type': 'application/json' },
+        body: '[]',
+      })
       expect([res.status, res.headers['accept-patch']]).to.deep.equal([415, 'application/json-patch+json'])
-      const missing = await app.inject({ path: '/__session/AAAAAAAAAAAAAAAAAAAAAA', headers: { Cookie: `gatehouse.sid=${session.id}` } })
+      const missing = await app.inject({
+        path: '/__session/AAAAAAAAAAAAAAAAAAAAAA',
+        headers: { Cookie: `gatehouse.sid=${session.id}` },
+      })
       expect([missing.status, missing.json()]).to.deep.equal([404, { message: 'No such session' }])
     })
 
     it('answers 413 for a patch body over sessions.maxPatchBytes', async () => {
       const app = make({ sessions: { maxPatchBytes: 64 } })
       const session = app.sessions.create({ data: {} })
-      const res = await app.inject({ method: 'PATCH', path: session.uri, headers: { 'Content-Type': 'application/json-patch+json' }, body: JSON.stringify([{ op: 'add', path: '/a', value: 'x'.repeat(100) }]) })
+      const res = await app.inject({
+        method: 'PATCH',
+        path: session.uri,
+        headers: { 'Content-Type': 'application/json-patch+json' },
+        body: JSON.stringify([{ op: 'add', path: '/a', value: 'x'.repeat(100) }]),
+      })
       expect(res.status).to.equal(413)
     })
 
@@ -268,18 +317,33 @@ describe('App: client sessions', () => {
       const app = make({ sessions: { maxSessions: 1, whenFull: 'refuse' } })
       await app.inject({ method: 'POST', path: '/login' })
       const res = await app.inject({ method: 'POST', path: '/login' })
-      expect([res.status, res.json()]).to.deep.equal([503, { message: '1 sessions are live; sessions.maxSessions is 1' }])
+      expect([res.status, res.json()]).to.deep.equal([
+        503,
+        { message: '1 sessions are live; sessions.maxSessions is 1' },
+      ])
     })
   })
 
   describe('configuration', () => {
     it('defaults to 20 idle minutes and validates every sessions key by name', () => {
       expect(new App().config.sessions.defaultTimeoutMinutes).to.equal(20)
-      expect(() => new App({ sessions: { defaultTimeoutMinutes: 0 } })).to.throw(InvalidConfigError, 'sessions.defaultTimeoutMinutes')
-      expect(() => new App({ sessions: { whenFull: 'drop' as never } })).to.throw(InvalidConfigError, 'sessions.whenFull')
+      expect(() => new App({ sessions: { defaultTimeoutMinutes: 0 } })).to.throw(
+        InvalidConfigError,
+        'sessions.defaultTimeoutMinutes',
+      )
+      expect(() => new App({ sessions: { whenFull: 'drop' as never } })).to.throw(
+        InvalidConfigError,
+        'sessions.whenFull',
+      )
       expect(() => new App({ sessions: { cookieName: 'a b' } })).to.throw(InvalidConfigError, 'sessions.cookieName')
-      expect(() => new App({ sessions: { resourcePrefix: 'x' } })).to.throw(InvalidConfigError, 'sessions.resourcePrefix')
-      expect(() => new App({ sessions: { readOnlyPaths: ['nope'] } })).to.throw(InvalidConfigError, 'sessions.readOnlyPaths')
+      expect(() => new App({ sessions: { resourcePrefix: 'x' } })).to.throw(
+        InvalidConfigError,
+        'sessions.resourcePrefix',
+      )
+      expect(() => new App({ sessions: { readOnlyPaths: ['nope'] } })).to.throw(
+        InvalidConfigError,
+        'sessions.readOnlyPaths',
+      )
       expect(() => new App({ sessions: { maxSessions: -1 } })).to.throw(InvalidConfigError, 'sessions.maxSessions')
       expect(() => new App({ sessions: { store: {} as never } })).to.throw(InvalidConfigError, 'sessions.store')
       expect(() => new App({ sessions: { timeout: 5 } as never })).to.throw(UnknownConfigKeyError, 'sessions.timeout')

@@ -16,7 +16,10 @@ describe('App route typing (params inferred from the path literal)', () => {
     })
     app.get('/assets/*', (req) => req.params['*'])
     expect((await app.inject({ path: '/users/42' })).json()).to.deep.equal({ id: '42' })
-    expect((await app.inject({ method: 'POST', path: '/orgs/a/repos/b', body: '' })).json()).to.deep.equal({ org: 'a', repo: 'b' })
+    expect((await app.inject({ method: 'POST', path: '/orgs/a/repos/b', body: '' })).json()).to.deep.equal({
+      org: 'a',
+      repo: 'b',
+    })
     expect((await app.inject({ path: '/assets/css/site.css' })).text()).to.equal('css/site.css')
   })
 })

@@ -52,16 +52,33 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
   it('passes verifyClient the request as ws expects it, and refuses with its status', async () => {
     const seen: unknown[] = []
     const app = new App().ws('/guarded', () => {}, {
-      verifyClient: ((info: { origin: string; secure: boolean; req: { url: string; headers: Record<string, string>; socket: { remoteAddress?: string } } }, done: (ok: boolean, code?: number) => void) => {
-        seen.push({ origin: info.origin, secure: info.secure, url: info.req.url, token: info.req.headers['x-token'], peer: info.req.socket.remoteAddress })
+      verifyClient: ((
+        info: {
+          origin: string
+          secure: boolean
+          req: { url: string; headers: Record<string, string>; socket: { remoteAddress?: string } }
+        },
+        done: (ok: boolean, code?: number) => void,
+      ) => {
+        seen.push({
+          origin: info.origin,
+          secure: info.secure,
+          url: info.req.url,
+          token: info.req.headers['x-token'],
+          peer: info.req.socket.remoteAddress,
+        })
         done(info.req.headers['x-token'] === 'ok', 401)
       }) as never,
     })
     const server = await listen(app)
-    const refused = connect(`ws://${HOST}:${server.port}/guarded?room=1`, { headers: { 'X-Token': 'bad', Origin: 'http://app.test' } })
+    const refused = connect(`ws://${HOST}:${server.port}/guarded?room=1`, {
+      headers: { 'X-Token': 'bad', Origin: 'http://app.test' },
+    })
     const [, response] = (await once(refused, 'unexpected-response')) as [unknown, { statusCode: number }]
     expect(response.statusCode).to.equal(401)
-    const accepted = connect(`ws://${HOST}:${server.port}/guarded?room=1`, { headers: { 'X-Token': 'ok', Origin: 'http://app.test' } })
+    const accepted = connect(`ws://${HOST}:${server.port}/guarded?room=1`, {
+      headers: { 'X-Token': 'ok', Origin: 'http://app.test' },
+    })
     await once(accepted, 'open')
     expect(seen).to.deep.equal([
       { origin: 'http://app.test', secure: false, url: '/guarded?room=1', token: 'bad', peer: HOST },
@@ -70,7 +87,9 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
   })
 
   it('agrees a subprotocol through handleProtocols', async () => {
-    const app = new App().ws('/proto', (ws) => ws.send(ws.protocol), { handleProtocols: (protocols: Set<string>) => (protocols.has('chat.v2') ? 'chat.v2' : false) })
+    const app = new App().ws('/proto', (ws) => ws.send(ws.protocol), {
+      handleProtocols: (protocols: Set<string>) => (protocols.has('chat.v2') ? 'chat.v2' : false),
+    })
     const server = await listen(app)
     const ws = connect(`ws://${HOST}:${server.port}/proto`, {}, ['chat.v1', 'chat.v2'])
     expect(await nextMessage(ws)).to.equal('chat.v2')
@@ -84,12 +103,24 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
       writeFileSync(join(dir, 'cert.pem'), cert)
       writeFileSync(join(dir, 'key.pem'), key)
       const seen: unknown[] = []
-      const app = new App({ tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } }).ws('/secure', (ws) => ws.send('ok'), {
-        verifyClient: ((info: { secure: boolean; req: { socket: { encrypted: boolean; authorized: boolean; getProtocol(): string } } }) => {
-          seen.push({ secure: info.secure, encrypted: info.req.socket.encrypted, authorized: info.req.socket.authorized, protocol: info.req.socket.getProtocol() })
-          return true
-        }) as never,
-      })
+      const app = new App({ tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } }).ws(
+        '/secure',
+        (ws) => ws.send('ok'),
+        {
+          verifyClient: ((info: {
+            secure: boolean
+            req: { socket: { encrypted: boolean; authorized: boolean; getProtocol(): string } }
+          }) => {
+            seen.push({
+              secure: info.secure,
+              encrypted: info.req.socket.encrypted,
+              authorized: info.req.socket.authorized,
+              protocol: info.req.socket.getProtocol(),
+            })
+            return true
+          }) as never,
+        },
+      )
       const server = await listen(app)
       const ws = connect(`wss://${HOST}:${server.port}/secure`, { ca: cert })
       expect(await nextMessage(ws)).to.equal('ok')
@@ -102,7 +133,11 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
   it('answers a request that is not a WebSocket upgrade with 426 and Upgrade: websocket', async () => {
     const app = new App({ serverHeader: false }).ws('/echo', () => {})
     const res = await app.inject({ path: '/echo' })
-    expect([res.status, res.headers.upgrade, res.json()]).to.deep.equal([426, 'websocket', { message: 'Upgrade Required' }])
+    expect([res.status, res.headers.upgrade, res.json()]).to.deep.equal([
+      426,
+      'websocket',
+      { message: 'Upgrade Required' },
+    ])
   })
 
   it('closes a socket whose message exceeds maxPayload with 1009 and keeps serving, reporting nothing', async () => {
@@ -163,7 +198,9 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
     const net = await import('node:net')
     const socket = net.connect(server.port, HOST)
     await once(socket, 'connect')
-    socket.write(`GET /echo HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+    socket.write(
+      `GET /echo HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    )
     await once(socket, 'data')
     const ended = once(socket, 'close')
     await server.close()
@@ -178,8 +215,14 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
       const server = await listen(app)
       const ws = connect(`ws://${HOST}:${server.port}/live`, { headers: { Cookie: `gatehouse.sid=${session.id}` } })
       expect(JSON.parse(await nextMessage(ws))).to.deep.equal([{ op: 'replace', path: '', value: { messages: [] } }])
-      await app.sessions.schedule(session, (s) => void (s.data as { messages: string[] }).messages.push('from a task'), { wait: true })
-      expect(JSON.parse(await nextMessage(ws))).to.deep.equal([{ op: 'add', path: '/messages/-', value: 'from a task' }])
+      await app.sessions.schedule(
+        session,
+        (s) => void (s.data as { messages: string[] }).messages.push('from a task'),
+        { wait: true },
+      )
+      expect(JSON.parse(await nextMessage(ws))).to.deep.equal([
+        { op: 'add', path: '/messages/-', value: 'from a task' },
+      ])
     })
 
     it('refuses an upgrade whose session param names no live session with 404, before any handshake', async () => {
@@ -187,7 +230,12 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
       app.ws('/live/:sid', () => {}, { session: 'sid' })
       const res = await app.inject({
         path: '/live/no-such-session',
-        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
       })
       expect([res.status, res.json()]).to.deep.equal([404, { message: 'No such session' }])
     })
@@ -197,13 +245,23 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
       const session = app.sessions.create({ data: { n: 1 } })
       session.destroy()
       const patch = JSON.stringify([{ op: 'replace', path: '/n', value: 2 }])
-      const refusals = [await app.sessions.receivePatch(undefined, patch), await app.sessions.receivePatch(session, patch)]
-      expect(refusals).to.deep.equal([{ status: 410, message: 'Session is gone' }, { status: 410, message: 'Session is gone' }])
+      const refusals = [
+        await app.sessions.receivePatch(undefined, patch),
+        await app.sessions.receivePatch(session, patch),
+      ]
+      expect(refusals).to.deep.equal([
+        { status: 410, message: 'Session is gone' },
+        { status: 410, message: 'Session is gone' },
+      ])
     })
 
     it('applies a JSON Patch the client sends, and pushes it to the other sockets of the session', async () => {
       const app = new App()
-      app.ws('/live/:sid', (ws, req) => ws.on('message', (m) => void app.sessions.receivePatch(req.session!, String(m), ws)), { session: 'sid' })
+      app.ws(
+        '/live/:sid',
+        (ws, req) => ws.on('message', (m) => void app.sessions.receivePatch(req.session!, String(m), ws)),
+        { session: 'sid' },
+      )
       const session = app.sessions.create({ data: { todos: [] as string[] } })
       const server = await listen(app)
       const a = connect(`ws://${HOST}:${server.port}/live/${session.id}`)

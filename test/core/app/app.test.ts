@@ -54,7 +54,10 @@ describe('App', () => {
     })
 
     it('prints the registered routes with app.routes()', () => {
-      const lines = app.routes().split('\n').map((line) => line.trim())
+      const lines = app
+        .routes()
+        .split('\n')
+        .map((line) => line.trim())
       expect(lines).to.include.members(['* [GET]', 'page [GET, POST]', ':post [GET]'])
       for (const part of ['users/', ':id', '/posts/', 'assets/']) expect(lines).to.include(part)
     })
@@ -251,10 +254,20 @@ describe('App', () => {
       let seen: Record<string, unknown> = {}
       const app = new App().post('/items/:id', (req) => {
         seen = {
-          method: req.method, target: req.target, path: req.path, httpVersion: req.httpVersion,
-          query: { ...req.query }, custom: req.header('X-CUSTOM'), missing: req.header('x-missing'),
-          headers: { ...req.headers }, rawHeaders: req.rawHeaders, text: req.text(), json: req.json(),
-          params: { ...req.params }, remoteAddress: req.remoteAddress, secure: req.secure,
+          method: req.method,
+          target: req.target,
+          path: req.path,
+          httpVersion: req.httpVersion,
+          query: { ...req.query },
+          custom: req.header('X-CUSTOM'),
+          missing: req.header('x-missing'),
+          headers: { ...req.headers },
+          rawHeaders: req.rawHeaders,
+          text: req.text(),
+          json: req.json(),
+          params: { ...req.params },
+          remoteAddress: req.remoteAddress,
+          secure: req.secure,
         }
         return 'ok'
       })
@@ -266,11 +279,33 @@ describe('App', () => {
         remoteAddress: '198.51.100.4',
       })
       expect(seen).to.deep.equal({
-        method: 'POST', target: '/items/42?a=1&b=x%20y&a=2', path: '/items/42', httpVersion: '1.1',
-        query: { a: '2', b: 'x y' }, custom: 'v', missing: undefined,
-        headers: { host: 'localhost', 'x-custom': 'v', accept: 'a/b, c/d', 'content-type': 'application/json', 'content-length': '7' },
-        rawHeaders: [['Host', 'localhost'], ['X-Custom', 'v'], ['Accept', 'a/b'], ['Accept', 'c/d'], ['Content-Type', 'application/json'], ['Content-Length', '7']],
-        text: '{"n":1}', json: { n: 1 }, params: { id: '42' }, remoteAddress: '198.51.100.4', secure: false,
+        method: 'POST',
+        target: '/items/42?a=1&b=x%20y&a=2',
+        path: '/items/42',
+        httpVersion: '1.1',
+        query: { a: '2', b: 'x y' },
+        custom: 'v',
+        missing: undefined,
+        headers: {
+          host: 'localhost',
+          'x-custom': 'v',
+          accept: 'a/b, c/d',
+          'content-type': 'application/json',
+          'content-length': '7',
+        },
+        rawHeaders: [
+          ['Host', 'localhost'],
+          ['X-Custom', 'v'],
+          ['Accept', 'a/b'],
+          ['Accept', 'c/d'],
+          ['Content-Type', 'application/json'],
+          ['Content-Length', '7'],
+        ],
+        text: '{"n":1}',
+        json: { n: 1 },
+        params: { id: '42' },
+        remoteAddress: '198.51.100.4',
+        secure: false,
       })
     })
   })
@@ -327,7 +362,9 @@ describe('App', () => {
       expect(res.headers['set-cookie']).to.equal(undefined)
       expect(res.headers['x-next']).to.equal(undefined)
       expect((refused as GatehouseError).code).to.equal('ERR_INVALID_HEADER')
-      expect((refused as GatehouseError).message).to.equal('invalid header "X-Next": the value has a forbidden character (code 13) at index 1')
+      expect((refused as GatehouseError).message).to.equal(
+        'invalid header "X-Next": the value has a forbidden character (code 13) at index 1',
+      )
     })
 
     it('throws ERR_INVALID_STATUS for a status outside 100-999', async () => {

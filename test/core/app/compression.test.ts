@@ -33,14 +33,22 @@ describe('app.compression()', () => {
   it('compresses a large body with the negotiated coding, with Vary and the encoded length', async () => {
     const app = compressingApp()
     const br = await app.inject({ path: '/big', headers: { 'Accept-Encoding': 'gzip, br' } })
-    expect([br.headers['content-encoding'], br.headers['vary'], Number(br.headers['content-length'])]).to.deep.equal(['br', 'Accept-Encoding', br.body.length])
+    expect([br.headers['content-encoding'], br.headers['vary'], Number(br.headers['content-length'])]).to.deep.equal([
+      'br',
+      'Accept-Encoding',
+      br.body.length,
+    ])
     expect(brotliDecompressSync(br.body).toString()).to.equal(BIG)
     const gz = await app.inject({ path: '/big', headers: { 'Accept-Encoding': 'gzip' } })
     expect(gunzipSync(gz.body).toString()).to.equal(BIG)
     const deflate = await app.inject({ path: '/big', headers: { 'Accept-Encoding': 'deflate' } })
     expect(inflateSync(deflate.body).toString()).to.equal(BIG)
     const none = await app.inject({ path: '/big' })
-    expect([none.headers['content-encoding'], none.headers['vary'], none.text()]).to.deep.equal([undefined, 'Accept-Encoding', BIG])
+    expect([none.headers['content-encoding'], none.headers['vary'], none.text()]).to.deep.equal([
+      undefined,
+      'Accept-Encoding',
+      BIG,
+    ])
   })
 
   it('sends small bodies and compressed types as they are', async () => {
@@ -48,7 +56,11 @@ describe('app.compression()', () => {
     const small = await app.inject({ path: '/small', headers: { 'Accept-Encoding': 'gzip' } })
     expect([small.headers['content-encoding'], small.text()]).to.deep.equal([undefined, '{"ok":true}'])
     const png = await app.inject({ path: '/png', headers: { 'Accept-Encoding': 'gzip' } })
-    expect([png.headers['content-encoding'], png.headers['vary'], png.body.length]).to.deep.equal([undefined, undefined, 5000])
+    expect([png.headers['content-encoding'], png.headers['vary'], png.body.length]).to.deep.equal([
+      undefined,
+      undefined,
+      5000,
+    ])
   })
 
   it('compresses a streamed body piece by piece', async () => {
@@ -66,7 +78,9 @@ describe('app.compression()', () => {
 
   it('refuses bad options with ERR_OPTION_INVALID', () => {
     for (const bad of [{ threshold: -1 }, { codings: ['zstd'] }, { brotliQuality: 12 }, { leve: 1 }]) {
-      expect(() => new App().compression(bad as never)).to.throw().with.property('code', 'ERR_OPTION_INVALID')
+      expect(() => new App().compression(bad as never))
+        .to.throw()
+        .with.property('code', 'ERR_OPTION_INVALID')
     }
   })
 })

@@ -19,7 +19,12 @@ describe('cookies', () => {
       res.cookie('seen', '1', { maxAge: 60 })
       await next()
     })
-    app.get('/', (_req, res) => res.cookie('theme', 'dark mode', { httpOnly: true, sameSite: 'lax', secure: true }).clearCookie('old', { path: '/x' }).text('ok'))
+    app.get('/', (_req, res) =>
+      res
+        .cookie('theme', 'dark mode', { httpOnly: true, sameSite: 'lax', secure: true })
+        .clearCookie('old', { path: '/x' })
+        .text('ok'),
+    )
     const res = await app.inject({ path: '/' })
     expect(res.headers['set-cookie']).to.deep.equal([
       'seen=1; Max-Age=60; Path=/',
@@ -54,7 +59,8 @@ describe('cookies', () => {
     const signed = decodeURIComponent(/^uid=([^;]+)/.exec(line)![1]!)
     expect(signed).to.equal(rotated.sign('42'))
     expect(new CookieSigner([NEW_KEY]).unsign(signed)).to.equal('42')
-    const read = async (value: string) => (await app.inject({ path: '/read', headers: { Cookie: `uid=${encodeURIComponent(value)}` } })).json()
+    const read = async (value: string) =>
+      (await app.inject({ path: '/read', headers: { Cookie: `uid=${encodeURIComponent(value)}` } })).json()
     expect(await read(signed)).to.deep.equal({ uid: '42' })
     expect(await read(before.sign('42'))).to.deep.equal({ uid: '42' })
     expect(await read(signed.replace('42.', '43.'))).to.deep.equal({ uid: null })

@@ -19,7 +19,11 @@ describe('app.cors()', () => {
     const res = await corsApp({ origin: ['http://a.test'], credentials: true }).inject({
       method: 'OPTIONS',
       path: '/todos',
-      headers: { Origin: 'http://a.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type, x-token' },
+      headers: {
+        Origin: 'http://a.test',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type, x-token',
+      },
     })
     expect(masked(res.raw)).to.equal(
       'HTTP/1.1 204 No Content\r\nDate: *\r\nVary: Access-Control-Request-Headers\r\n' +
@@ -30,41 +34,61 @@ describe('app.cors()', () => {
   })
 
   it('answers a preflight for a path without routes too, before the 404', async () => {
-    const res = await corsApp({}).inject({ method: 'OPTIONS', path: '/elsewhere', headers: { Origin: 'http://b.test', 'Access-Control-Request-Method': 'GET' } })
+    const res = await corsApp({}).inject({
+      method: 'OPTIONS',
+      path: '/elsewhere',
+      headers: { Origin: 'http://b.test', 'Access-Control-Request-Method': 'GET' },
+    })
     expect([res.status, res.headers['access-control-allow-origin']]).to.deep.equal([204, '*'])
   })
 
   it('adds the origin to an allowed request, with Vary: Origin, and nothing for another origin', async () => {
     const app = corsApp({ origin: /^http:\/\/[a-z]+\.test$/, exposedHeaders: ['X-Total'] })
     const allowed = await app.inject({ path: '/todos', headers: { Origin: 'http://a.test' } })
-    expect([allowed.headers['access-control-allow-origin'], allowed.headers['vary'], allowed.headers['access-control-expose-headers']]).to.deep.equal([
-      'http://a.test',
-      'Origin',
-      'X-Total',
-    ])
+    expect([
+      allowed.headers['access-control-allow-origin'],
+      allowed.headers['vary'],
+      allowed.headers['access-control-expose-headers'],
+    ]).to.deep.equal(['http://a.test', 'Origin', 'X-Total'])
     const refused = await app.inject({ path: '/todos', headers: { Origin: 'http://evil.example' } })
-    expect([refused.status, refused.headers['access-control-allow-origin'], refused.headers['vary']]).to.deep.equal([200, undefined, 'Origin'])
+    expect([refused.status, refused.headers['access-control-allow-origin'], refused.headers['vary']]).to.deep.equal([
+      200,
+      undefined,
+      'Origin',
+    ])
   })
 
   it('answers * without Vary when every origin is allowed without credentials; echoes the origin with them', async () => {
     const open = await corsApp({}).inject({ path: '/todos', headers: { Origin: 'http://a.test' } })
     expect([open.headers['access-control-allow-origin'], open.headers['vary']]).to.deep.equal(['*', undefined])
-    const fn = await corsApp({ origin: (origin) => origin.endsWith('.test'), credentials: true }).inject({ path: '/todos', headers: { Origin: 'http://c.test' } })
-    expect([fn.headers['access-control-allow-origin'], fn.headers['access-control-allow-credentials']]).to.deep.equal(['http://c.test', 'true'])
+    const fn = await corsApp({ origin: (origin) => origin.endsWith('.test'), credentials: true }).inject({
+      path: '/todos',
+      headers: { Origin: 'http://c.test' },
+    })
+    expect([fn.headers['access-control-allow-origin'], fn.headers['access-control-allow-credentials']]).to.deep.equal([
+      'http://c.test',
+      'true',
+    ])
   })
 
   it("reaches the Session's own 413 and the 404", async () => {
     const app = corsApp({ origin: 'http://a.test' })
-    const transport = new MemoryTransport({ input: ['POST /todos HTTP/1.1\r\nHost: x\r\nOrigin: http://a.test\r\nContent-Length: 100\r\n\r\n'] })
+    const transport = new MemoryTransport({
+      input: ['POST /todos HTTP/1.1\r\nHost: x\r\nOrigin: http://a.test\r\nContent-Length: 100\r\n\r\n'],
+    })
     await app.serve(transport)
-    expect(masked(transport.output)).to.match(/^HTTP\/1\.1 413 Payload Too Large\r\nDate: \*\r\nVary: Origin\r\nAccess-Control-Allow-Origin: http:\/\/a\.test\r\n/)
+    expect(masked(transport.output)).to.match(
+      /^HTTP\/1\.1 413 Payload Too Large\r\nDate: \*\r\nVary: Origin\r\nAccess-Control-Allow-Origin: http:\/\/a\.test\r\n/,
+    )
     const missing = await app.inject({ path: '/nope', headers: { Origin: 'http://a.test' } })
     expect([missing.status, missing.headers['access-control-allow-origin']]).to.deep.equal([404, 'http://a.test'])
   })
 
   it('refuses bad options with ERR_OPTION_INVALID', () => {
     for (const bad of [{ origin: 42 }, { maxAge: -1 }, { methods: ['GET POST'] }, { credential: true }]) {
-      expect(() => new App().cors(bad as never)).to.throw().with.property('code', 'ERR_OPTION_INVALID')
+      expect(() => new App().cors(bad as never))
+        .to.throw()
+        .with.property('code', 'ERR_OPTION_INVALID')
     }
   })
 })

@@ -37,37 +37,88 @@ describe('req.form()', () => {
   }
 
   it('reads a urlencoded form, repeated names kept in all', async () => {
-    const res = await formApp().inject({ method: 'POST', path: '/form', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=x%20y&a=2' })
-    expect(res.json()).to.deep.equal({ fields: { a: '2', b: 'x y' }, all: [['a', '1'], ['b', 'x y'], ['a', '2']], files: [] })
+    const res = await formApp().inject({
+      method: 'POST',
+      path: '/form',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'a=1&b=x%20y&a=2',
+    })
+    expect(res.json()).to.deep.equal({
+      fields: { a: '2', b: 'x y' },
+      all: [
+        ['a', '1'],
+        ['b', 'x y'],
+        ['a', '2'],
+      ],
+      files: [],
+    })
   })
 
   it('reads a multipart form with a file', async () => {
-    const body = multipart([{ name: 'title', value: 'hi' }, { name: 'doc', value: 'abc', filename: 'a.txt', type: 'text/plain' }])
+    const body = multipart([
+      { name: 'title', value: 'hi' },
+      { name: 'doc', value: 'abc', filename: 'a.txt', type: 'text/plain' },
+    ])
     const res = await formApp().inject({ method: 'POST', path: '/form', headers: { 'Content-Type': MULTIPART }, body })
-    expect(res.json()).to.deep.equal({ fields: { title: 'hi' }, all: [['title', 'hi']], files: [{ field: 'doc', filename: 'a.txt', type: 'text/plain', data: 'abc' }] })
+    expect(res.json()).to.deep.equal({
+      fields: { title: 'hi' },
+      all: [['title', 'hi']],
+      files: [{ field: 'doc', filename: 'a.txt', type: 'text/plain', data: 'abc' }],
+    })
   })
 
   it('streams file parts to onFile on a streamBody route', async () => {
-    const body = multipart([{ name: 'f', value: 'x'.repeat(50_000), filename: 'big.bin', type: 'application/octet-stream' }, { name: 'n', value: '1' }])
-    const res = await formApp().inject({ method: 'POST', path: '/stream', headers: { 'Content-Type': MULTIPART }, body })
+    const body = multipart([
+      { name: 'f', value: 'x'.repeat(50_000), filename: 'big.bin', type: 'application/octet-stream' },
+      { name: 'n', value: '1' },
+    ])
+    const res = await formApp().inject({
+      method: 'POST',
+      path: '/stream',
+      headers: { 'Content-Type': MULTIPART },
+      body,
+    })
     expect(res.json()).to.deep.equal({ fields: { n: '1' }, sizes: [['big.bin', 50_000]] })
   })
 
   it('answers 413 over a limit: a file too large, too many fields', async () => {
     const app = formApp()
-    const big = await app.inject({ method: 'POST', path: '/form', headers: { 'Content-Type': MULTIPART }, body: multipart([{ name: 'f', value: '123456789', filename: 'x' }]) })
+    const big = await app.inject({
+      method: 'POST',
+      path: '/form',
+      headers: { 'Content-Type': MULTIPART },
+      body: multipart([{ name: 'f', value: '123456789', filename: 'x' }]),
+    })
     expect([big.status, big.json()]).to.deep.equal([413, { message: 'form body over its limit: maxFileBytes is 8' }])
-    const many = await app.inject({ method: 'POST', path: '/form', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=2&c=3&d=4' })
+    const many = await app.inject({
+      method: 'POST',
+      path: '/form',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'a=1&b=2&c=3&d=4',
+    })
     expect([many.status, many.json()]).to.deep.equal([413, { message: 'form body over its limit: maxFields is 3' }])
   })
 
   it('answers 415 for a body that is not a form, and 400 for a broken multipart body', async () => {
     const app = formApp()
     const json = await app.inject({ method: 'POST', path: '/form', body: { a: 1 } })
-    expect([json.status, json.json()]).to.deep.equal([415, { message: 'expected a form (application/x-www-form-urlencoded or multipart/form-data), got "application/json"' }])
-    const broken = await app.inject({ method: 'POST', path: '/form', headers: { 'Content-Type': MULTIPART }, body: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="a"\r\n\r\nunterminated` })
+    expect([json.status, json.json()]).to.deep.equal([
+      415,
+      { message: 'expected a form (application/x-www-form-urlencoded or multipart/form-data), got "application/json"' },
+    ])
+    const broken = await app.inject({
+      method: 'POST',
+      path: '/form',
+      headers: { 'Content-Type': MULTIPART },
+      body: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="a"\r\n\r\nunterminated`,
+    })
     expect(broken.status).to.equal(400)
-    const noBoundary = await app.inject({ method: 'POST', path: '/form', headers: { 'Content-Type': 'multipart/form-data' }, body: 'x' })
+    const noBoundary = await app.inject({
+      method: 'POST',
+      path: '/form',
+      headers: { 'Content-Type': 'multipart/form-data' },
+      body: 'x',
+    })
     expect(noBoundary.status).to.equal(400)
   })
 })

@@ -18,7 +18,11 @@ describe('path-scoped middleware, groups and mounting', () => {
     app.use(tag('all'))
     app.use('/api', tag('api'))
     app.get('/api', trace).get('/api/todos', trace).get('/apix', trace).get('/other', trace)
-    const traces = await Promise.all(['/api', '/api/todos', '/apix', '/other'].map(async (path) => (await app.inject({ path })).json<{ trace: string[] }>().trace))
+    const traces = await Promise.all(
+      ['/api', '/api/todos', '/apix', '/other'].map(
+        async (path) => (await app.inject({ path })).json<{ trace: string[] }>().trace,
+      ),
+    )
     expect(traces).to.deep.equal([['all', 'api'], ['all', 'api'], ['all'], ['all']])
   })
 
@@ -49,8 +53,15 @@ describe('path-scoped middleware, groups and mounting', () => {
       api.group('/v2', (v2) => v2.use(tag('v2')).get('/', trace))
     })
     app.get('/api/plain', trace)
-    expect((await app.inject({ path: '/api/todos/7' })).json()).to.deep.equal({ trace: ['app', 'api'], params: { id: '7' } })
-    expect((await app.inject({ path: '/api/v2' })).json<{ trace: string[] }>().trace).to.deep.equal(['app', 'api', 'v2'])
+    expect((await app.inject({ path: '/api/todos/7' })).json()).to.deep.equal({
+      trace: ['app', 'api'],
+      params: { id: '7' },
+    })
+    expect((await app.inject({ path: '/api/v2' })).json<{ trace: string[] }>().trace).to.deep.equal([
+      'app',
+      'api',
+      'v2',
+    ])
     expect((await app.inject({ path: '/api/plain' })).json<{ trace: string[] }>().trace).to.deep.equal(['app'])
   })
 
@@ -64,16 +75,30 @@ describe('path-scoped middleware, groups and mounting', () => {
     app.mount('/admin', admin)
     admin.get('/late', trace)
     admin.use(tag('admin-late'))
-    expect((await app.inject({ path: '/admin/users/3' })).json()).to.deep.equal({ trace: ['app', 'admin', 'admin-late'], params: { id: '3' } })
-    expect((await app.inject({ path: '/admin/reports/daily' })).json<{ trace: string[] }>().trace).to.deep.equal(['app', 'admin', 'admin-late', 'reports'])
+    expect((await app.inject({ path: '/admin/users/3' })).json()).to.deep.equal({
+      trace: ['app', 'admin', 'admin-late'],
+      params: { id: '3' },
+    })
+    expect((await app.inject({ path: '/admin/reports/daily' })).json<{ trace: string[] }>().trace).to.deep.equal([
+      'app',
+      'admin',
+      'admin-late',
+      'reports',
+    ])
     expect((await app.inject({ path: '/admin/late' })).status).to.equal(200)
     expect((await app.inject({ path: '/users/3' })).status).to.equal(404)
   })
 
   it('refuses a prefix without a leading slash, and an App mounted under itself', () => {
     const app = new App()
-    expect(() => app.use('api', tag('x'))).to.throw().with.property('code', 'ERR_OPTION_INVALID')
-    expect(() => app.group('api')).to.throw().with.property('code', 'ERR_OPTION_INVALID')
-    expect(() => app.mount('/x', app)).to.throw().with.property('code', 'ERR_OPTION_INVALID')
+    expect(() => app.use('api', tag('x')))
+      .to.throw()
+      .with.property('code', 'ERR_OPTION_INVALID')
+    expect(() => app.group('api'))
+      .to.throw()
+      .with.property('code', 'ERR_OPTION_INVALID')
+    expect(() => app.mount('/x', app))
+      .to.throw()
+      .with.property('code', 'ERR_OPTION_INVALID')
   })
 })

@@ -25,7 +25,9 @@ describe('response headers', () => {
 
   it('exposes a field sent several times as an array in inject(), one sent once as a string', async () => {
     const app = new App({ serverHeader: false })
-    app.get('/', (_req, res) => res.appendHeader('Set-Cookie', 'a=1, b').appendHeader('set-cookie', 'c=3').header('X-One', 'x').text('ok'))
+    app.get('/', (_req, res) =>
+      res.appendHeader('Set-Cookie', 'a=1, b').appendHeader('set-cookie', 'c=3').header('X-One', 'x').text('ok'),
+    )
     const res = await app.inject({ path: '/' })
     expect(res.headers['set-cookie']).to.deep.equal(['a=1, b', 'c=3'])
     expect(res.headers['x-one']).to.equal('x')
@@ -35,7 +37,11 @@ describe('response headers', () => {
     const app = new App({ serverHeader: false })
     let seen: unknown
     app.get('/', (_req, res) => {
-      res.appendHeader('Vary', 'Origin').appendHeader('Vary', 'Accept-Encoding').header('X-Drop', '1').removeHeader('x-drop')
+      res
+        .appendHeader('Vary', 'Origin')
+        .appendHeader('Vary', 'Accept-Encoding')
+        .header('X-Drop', '1')
+        .removeHeader('x-drop')
       seen = [res.getHeaders('vary'), res.getHeader('vary'), res.getHeader('x-drop')]
       res.send()
     })

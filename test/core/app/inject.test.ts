@@ -12,7 +12,12 @@ interface Echo {
 
 function echoApp(): App {
   const app = new App()
-  const echo = (req: Request): Echo => ({ method: req.method, target: req.target, rawHeaders: req.rawHeaders, body: req.text() })
+  const echo = (req: Request): Echo => ({
+    method: req.method,
+    target: req.target,
+    rawHeaders: req.rawHeaders,
+    body: req.text(),
+  })
   app.all('/echo', echo)
   app.post('/bytes', (req) => req.body)
   return app
@@ -95,7 +100,12 @@ describe('app.inject()', () => {
     const raw = 'DELETE /echo?x=1 HTTP/1.1\r\nHost: a\r\n\r\n'
     for (const request of [raw, Buffer.from(raw, 'latin1')]) {
       const res = await app.inject(request)
-      expect(res.json<Echo>()).to.deep.equal({ method: 'DELETE', target: '/echo?x=1', rawHeaders: [['Host', 'a']], body: '' })
+      expect(res.json<Echo>()).to.deep.equal({
+        method: 'DELETE',
+        target: '/echo?x=1',
+        rawHeaders: [['Host', 'a']],
+        body: '',
+      })
     }
   })
 

@@ -107,7 +107,12 @@ describe('response lifecycle', () => {
 
     it('reaches the 404, 405 and OPTIONS answers and the error response', async () => {
       const app = corsLike()
-      for (const [method, path, status] of [['GET', '/nowhere', 404], ['DELETE', '/hello', 405], ['OPTIONS', '/hello', 204], ['GET', '/boom', 500]] as const) {
+      for (const [method, path, status] of [
+        ['GET', '/nowhere', 404],
+        ['DELETE', '/hello', 405],
+        ['OPTIONS', '/hello', 204],
+        ['GET', '/boom', 500],
+      ] as const) {
         const res = await app.inject({ method, path })
         expect([res.status, res.headers['access-control-allow-origin']]).to.deep.equal([status, '*'])
       }
@@ -142,7 +147,13 @@ describe('response lifecycle', () => {
     }
 
     function pick(info: FinishedResponse): FinishedResponse {
-      return { status: info.status, bytes: info.bytes, durationMs: info.durationMs, aborted: info.aborted, error: info.error }
+      return {
+        status: info.status,
+        bytes: info.bytes,
+        durationMs: info.durationMs,
+        aborted: info.aborted,
+        error: info.error,
+      }
     }
 
     it('runs once per response with status, body bytes, a duration and no error', async () => {
@@ -150,7 +161,13 @@ describe('response lifecycle', () => {
       app.get('/hello', (_req, res) => res.text('hello'))
       await app.inject({ path: '/hello' })
       expect(finished).to.have.length(1)
-      expect({ ...finished[0], durationMs: 0 }).to.deep.equal({ status: 200, bytes: 5, durationMs: 0, aborted: false, error: undefined })
+      expect({ ...finished[0], durationMs: 0 }).to.deep.equal({
+        status: 200,
+        bytes: 5,
+        durationMs: 0,
+        aborted: false,
+        error: undefined,
+      })
       expect(finished[0]!.durationMs).to.be.at.least(0)
     })
 
@@ -205,7 +222,10 @@ describe('response lifecycle', () => {
 })
 
 describe("the Session's own answers, with response hooks", () => {
-  function hooked(config: ConstructorParameters<typeof App>[0] = {}): { app: App; finished: [string, number, boolean][] } {
+  function hooked(config: ConstructorParameters<typeof App>[0] = {}): {
+    app: App
+    finished: [string, number, boolean][]
+  } {
     const finished: [string, number, boolean][] = []
     const app = new App({ serverHeader: false, ...config })
     app.onResponse((req, res) => {
@@ -225,7 +245,10 @@ describe("the Session's own answers, with response hooks", () => {
 
   it('runs them for a 413 refused before the body, with the request it answers', async () => {
     const { app, finished } = hooked()
-    const out = await exchange(app, 'POST /small HTTP/1.1\r\nHost: x\r\nOrigin: http://a.test\r\nContent-Length: 10\r\n\r\n')
+    const out = await exchange(
+      app,
+      'POST /small HTTP/1.1\r\nHost: x\r\nOrigin: http://a.test\r\nContent-Length: 10\r\n\r\n',
+    )
     expect(out).to.equal(
       'HTTP/1.1 413 Payload Too Large\r\nDate: *\r\nAccess-Control-Allow-Origin: http://a.test\r\n' +
         `Content-Type: ${JSON_TYPE}\r\nContent-Length: 31\r\nConnection: close\r\n\r\n{"message":"Payload too large"}`,
@@ -241,8 +264,13 @@ describe("the Session's own answers, with response hooks", () => {
         `Content-Type: ${JSON_TYPE}\r\nContent-Length: 36\r\nConnection: close\r\n\r\n{"message":"Malformed HTTP request"}`,
     )
     const large = await exchange(app, `GET /hello HTTP/1.1\r\nHost: x\r\nX-Long: ${'a'.repeat(100)}\r\n\r\n`)
-    expect(large).to.match(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\nDate: \*\r\nAccess-Control-Allow-Origin: \*\r\n/)
-    expect(finished).to.deep.equal([['', 400, false], ['', 431, false]])
+    expect(large).to.match(
+      /^HTTP\/1\.1 431 Request Header Fields Too Large\r\nDate: \*\r\nAccess-Control-Allow-Origin: \*\r\n/,
+    )
+    expect(finished).to.deep.equal([
+      ['', 400, false],
+      ['', 431, false],
+    ])
   })
 
   it('runs them for a WAF block', async () => {
@@ -268,11 +296,16 @@ describe("the Session's own answers, with response hooks", () => {
   })
 
   it('answers a HEAD whose handler timed out with the 503 head and closes, serving nothing pipelined behind it', async () => {
-    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    const clock = sinon.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    })
     try {
       const { app } = hooked({ timeouts: { handlerTimeoutMs: 300 } })
       app.head('/slow', () => new Promise(() => undefined))
-      const transport = new MemoryTransport({ input: ['HEAD /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n'], endAfterInput: false })
+      const transport = new MemoryTransport({
+        input: ['HEAD /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n'],
+        endAfterInput: false,
+      })
       const served = app.serve(transport)
       await clock.tickAsync(300)
       await served
@@ -290,6 +323,8 @@ describe("the Session's own answers, with response hooks", () => {
     const app = new App({ serverHeader: false })
     app.post('/small', { bodyLimit: 4 }, (_req, res) => res.text('ok'))
     const out = await exchange(app, 'POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n')
-    expect(out).to.equal(`HTTP/1.1 413 Payload Too Large\r\nDate: *\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: 31\r\nConnection: close\r\n\r\n{"message":"Payload too large"}`)
+    expect(out).to.equal(
+      `HTTP/1.1 413 Payload Too Large\r\nDate: *\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: 31\r\nConnection: close\r\n\r\n{"message":"Payload too large"}`,
+    )
   })
 })

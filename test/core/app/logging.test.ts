@@ -5,7 +5,11 @@ import { REQUEST_START_CHANNEL, RESPONSE_FINISH_CHANNEL } from '../../../core/ap
 import { MemoryTransport } from '../../../transports/memory-transport.js'
 
 /** A logger that keeps its lines. */
-function memoryLogger(): { lines: [string, Record<string, unknown>, string | undefined][]; info: (f: object, m?: string) => void; error: (f: object, m?: string) => void } {
+function memoryLogger(): {
+  lines: [string, Record<string, unknown>, string | undefined][]
+  info: (f: object, m?: string) => void
+  error: (f: object, m?: string) => void
+} {
   const lines: [string, Record<string, unknown>, string | undefined][] = []
   return {
     lines,
@@ -25,7 +29,14 @@ describe('app.logger() and diagnostics channels', () => {
     expect(log.lines).to.have.length(1)
     const [level, fields, message] = log.lines[0]!
     expect([level, message]).to.deep.equal(['info', 'request'])
-    expect({ ...fields, durationMs: 0 }).to.deep.equal({ method: 'GET', path: '/todos/1', status: 200, bytes: 32, durationMs: 0, requestId: 'abc-123' })
+    expect({ ...fields, durationMs: 0 }).to.deep.equal({
+      method: 'GET',
+      path: '/todos/1',
+      status: 200,
+      bytes: 32,
+      durationMs: 0,
+      requestId: 'abc-123',
+    })
   })
 
   it('generates an id for a missing or unsafe X-Request-Id', async () => {
@@ -55,8 +66,10 @@ describe('app.logger() and diagnostics channels', () => {
 
   it('publishes request start and response finish on diagnostics_channel only to subscribers', async () => {
     const seen: string[] = []
-    const onStart = (message: unknown): void => void seen.push(`start ${(message as { req: { path: string } }).req.path}`)
-    const onFinish = (message: unknown): void => void seen.push(`finish ${(message as { info: { status: number } }).info.status}`)
+    const onStart = (message: unknown): void =>
+      void seen.push(`start ${(message as { req: { path: string } }).req.path}`)
+    const onFinish = (message: unknown): void =>
+      void seen.push(`finish ${(message as { info: { status: number } }).info.status}`)
     const app = new App().get('/x', (_req, res) => res.text('x'))
     await app.inject({ path: '/x' })
     subscribe(REQUEST_START_CHANNEL, onStart)
@@ -71,6 +84,8 @@ describe('app.logger() and diagnostics channels', () => {
   })
 
   it('refuses a logger without info() and error()', () => {
-    expect(() => new App().logger({} as never)).to.throw().with.property('code', 'ERR_OPTION_INVALID')
+    expect(() => new App().logger({} as never))
+      .to.throw()
+      .with.property('code', 'ERR_OPTION_INVALID')
   })
 })

@@ -21,7 +21,8 @@ describe('route options', () => {
       code: 'ERR_ROUTE_OPTION_INVALID',
       message: 'route POST /upload: option bodyLimit: expected an integer >= 0 (bytes), got NaN',
     })
-    for (const bad of [-1, 1.5, Infinity, '1024']) expect(registrationError({ bodyLimit: bad })?.code).to.equal('ERR_ROUTE_OPTION_INVALID')
+    for (const bad of [-1, 1.5, Infinity, '1024'])
+      expect(registrationError({ bodyLimit: bad })?.code).to.equal('ERR_ROUTE_OPTION_INVALID')
   })
 
   it('refuses an unknown WAF mode instead of dropping every request', () => {
@@ -40,11 +41,18 @@ describe('route options', () => {
   })
 
   it('names an unknown option (a typo) with its own code', () => {
-    expect(registrationError({ bodylimit: 10 })).to.deep.equal({ code: 'ERR_ROUTE_OPTION_UNKNOWN', message: 'route POST /upload: unknown option bodylimit' })
+    expect(registrationError({ bodylimit: 10 })).to.deep.equal({
+      code: 'ERR_ROUTE_OPTION_UNKNOWN',
+      message: 'route POST /upload: unknown option bodylimit',
+    })
   })
 
   it('accepts valid options and undefined values, which mean the default', async () => {
-    const app = new App().post('/upload', { bodyLimit: 4, waf: 'off', streamBody: false, schema: undefined as never }, ok)
+    const app = new App().post(
+      '/upload',
+      { bodyLimit: 4, waf: 'off', streamBody: false, schema: undefined as never },
+      ok,
+    )
     expect(registrationError({ bodyLimit: undefined })).to.equal(undefined)
     const res = await app.inject({ method: 'POST', path: '/upload', body: 'hello' })
     expect(res.status).to.equal(413)

@@ -45,7 +45,10 @@ describe('app.static()', () => {
   it('answers 304 to a matching If-None-Match, and 206 to a Range', async () => {
     const app = staticApp()
     const first = await app.inject({ path: '/assets/style.css' })
-    const again = await app.inject({ path: '/assets/style.css', headers: { 'If-None-Match': first.headers['etag'] as string } })
+    const again = await app.inject({
+      path: '/assets/style.css',
+      headers: { 'If-None-Match': first.headers['etag'] as string },
+    })
     expect(again.status).to.equal(304)
     const part = await app.inject({ path: '/assets/style.css', headers: { Range: 'bytes=0-3' } })
     expect([part.status, part.text()]).to.deep.equal([206, 'body'])
@@ -53,13 +56,20 @@ describe('app.static()', () => {
 
   it('serves the index file of a directory', async () => {
     const res = await staticApp().inject({ path: '/assets/docs/' })
-    expect([res.status, res.text(), res.headers['content-type']]).to.deep.equal([200, '<h1>docs</h1>', 'text/html; charset=utf-8'])
+    expect([res.status, res.text(), res.headers['content-type']]).to.deep.equal([
+      200,
+      '<h1>docs</h1>',
+      'text/html; charset=utf-8',
+    ])
   })
 
   it('serves the .gz sibling to a client that accepts gzip, with the original type', async () => {
     const app = staticApp()
     const gz = await app.inject({ path: '/assets/app.js', headers: { 'Accept-Encoding': 'br;q=0, gzip' } })
-    expect([gz.headers['content-encoding'], gz.headers['content-type']]).to.deep.equal(['gzip', 'text/javascript; charset=utf-8'])
+    expect([gz.headers['content-encoding'], gz.headers['content-type']]).to.deep.equal([
+      'gzip',
+      'text/javascript; charset=utf-8',
+    ])
     expect(gz.body).to.deep.equal(gzipSync('console.log(1)\n'))
     const plain = await app.inject({ path: '/assets/app.js', headers: { 'Accept-Encoding': 'gzip;q=0' } })
     expect([plain.headers['content-encoding'], plain.text()]).to.deep.equal([undefined, 'console.log(1)\n'])
@@ -95,8 +105,14 @@ describe('app.static()', () => {
   })
 
   it('refuses bad options with ERR_OPTION_INVALID', () => {
-    expect(() => new App().static('/a', root, { index: 'index.html' as never })).to.throw().with.property('code', 'ERR_OPTION_INVALID')
-    expect(() => new App().static('/a', root, { maxAge: 1 } as never)).to.throw().with.property('code', 'ERR_OPTION_INVALID')
-    expect(() => new App().static('a', root)).to.throw().with.property('code', 'ERR_OPTION_INVALID')
+    expect(() => new App().static('/a', root, { index: 'index.html' as never }))
+      .to.throw()
+      .with.property('code', 'ERR_OPTION_INVALID')
+    expect(() => new App().static('/a', root, { maxAge: 1 } as never))
+      .to.throw()
+      .with.property('code', 'ERR_OPTION_INVALID')
+    expect(() => new App().static('a', root))
+      .to.throw()
+      .with.property('code', 'ERR_OPTION_INVALID')
   })
 })

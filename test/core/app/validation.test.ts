@@ -8,14 +8,24 @@ const Todo = z.object({ title: z.string().min(1), done: z.boolean().default(fals
 describe('route schemas (Standard Schema)', () => {
   function todoApp(): App {
     const app = new App({ serverHeader: false })
-    app.post('/lists/:list/todos', { schema: { body: Todo, params: z.object({ list: z.coerce.number().int() }), query: z.object({ notify: z.enum(['yes', 'no']).optional() }) } }, (req, res) => {
-      // Typed from the schemas: these lines fail to compile if the types are lost.
-      const title: string = req.data.title
-      const done: boolean = req.data.done
-      const list: number = req.params.list
-      const notify: 'yes' | 'no' | undefined = req.query.notify
-      res.status(201).json({ title, done, list, notify: notify ?? null })
-    })
+    app.post(
+      '/lists/:list/todos',
+      {
+        schema: {
+          body: Todo,
+          params: z.object({ list: z.coerce.number().int() }),
+          query: z.object({ notify: z.enum(['yes', 'no']).optional() }),
+        },
+      },
+      (req, res) => {
+        // Typed from the schemas: these lines fail to compile if the types are lost.
+        const title: string = req.data.title
+        const done: boolean = req.data.done
+        const list: number = req.params.list
+        const notify: 'yes' | 'no' | undefined = req.query.notify
+        res.status(201).json({ title, done, list, notify: notify ?? null })
+      },
+    )
     return app
   }
 
@@ -34,14 +44,35 @@ describe('route schemas (Standard Schema)', () => {
 
   it('checks params first, then the query, each answering 400 naming its part', async () => {
     const app = todoApp()
-    expect((await app.inject({ method: 'POST', path: '/lists/x/todos', body: { title: 'a' } })).json<{ message: string }>().message).to.equal('invalid request params')
-    expect((await app.inject({ method: 'POST', path: '/lists/1/todos?notify=maybe', body: { title: 'a' } })).json<{ message: string }>().message).to.equal('invalid request query')
+    expect(
+      (await app.inject({ method: 'POST', path: '/lists/x/todos', body: { title: 'a' } })).json<{ message: string }>()
+        .message,
+    ).to.equal('invalid request params')
+    expect(
+      (await app.inject({ method: 'POST', path: '/lists/1/todos?notify=maybe', body: { title: 'a' } })).json<{
+        message: string
+      }>().message,
+    ).to.equal('invalid request query')
   })
 
   it('answers 400 for a body that is not JSON, and validates a urlencoded form as an object', async () => {
     const app = todoApp()
-    expect((await app.inject({ method: 'POST', path: '/lists/1/todos', body: '{"title":', headers: { 'Content-Type': 'application/json' } })).status).to.equal(400)
-    const form = await app.inject({ method: 'POST', path: '/lists/1/todos', body: 'title=eggs', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          path: '/lists/1/todos',
+          body: '{"title":',
+          headers: { 'Content-Type': 'application/json' },
+        })
+      ).status,
+    ).to.equal(400)
+    const form = await app.inject({
+      method: 'POST',
+      path: '/lists/1/todos',
+      body: 'title=eggs',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    })
     expect(form.json()).to.deep.equal({ title: 'eggs', done: false, list: 1, notify: null })
   })
 
@@ -50,11 +81,17 @@ describe('route schemas (Standard Schema)', () => {
       '~standard': {
         version: 1,
         vendor: 'test',
-        validate: async (value) => (typeof value === 'object' && value !== null && 'n' in value ? { value: { n: Number((value as { n: unknown }).n) } } : { issues: [{ message: 'n is missing' }] }),
+        validate: async (value) =>
+          typeof value === 'object' && value !== null && 'n' in value
+            ? { value: { n: Number((value as { n: unknown }).n) } }
+            : { issues: [{ message: 'n is missing' }] },
       },
     }
     const app = new App().post('/n', { schema: { body: later } }, (req) => ({ twice: req.data.n * 2 }))
     expect((await app.inject({ method: 'POST', path: '/n', body: { n: 2 } })).json()).to.deep.equal({ twice: 4 })
-    expect((await app.inject({ method: 'POST', path: '/n', body: {} })).json()).to.deep.equal({ message: 'invalid request body', issues: [{ message: 'n is missing' }] })
+    expect((await app.inject({ method: 'POST', path: '/n', body: {} })).json()).to.deep.equal({
+      message: 'invalid request body',
+      issues: [{ message: 'n is missing' }],
+    })
   })
 })

@@ -25,7 +25,13 @@ const EXPECTED_DEFAULTS = {
     maxConcurrentRequests: 1,
     maxBufferedResponseBytes: 1048576,
   },
-  timeouts: { headerTimeoutMs: 20000, bodyTimeoutMs: 60000, handlerTimeoutMs: 60000, idleTimeoutMs: 65000, writeTimeoutMs: 65000 },
+  timeouts: {
+    headerTimeoutMs: 20000,
+    bodyTimeoutMs: 60000,
+    handlerTimeoutMs: 60000,
+    idleTimeoutMs: 65000,
+    writeTimeoutMs: 65000,
+  },
   waf: { mode: 'basic', rules: [], onBlock: undefined },
   router: { caseSensitive: true, ignoreTrailingSlash: false, maxParamLength: 100 },
   serverHeader: 'gatehouse',
@@ -70,7 +76,11 @@ describe('configuration', () => {
     })
 
     it('merges a partial section with the defaults of that section', () => {
-      const config = resolveConfig({ limits: { maxBodyBytes: 1024 }, timeouts: { idleTimeoutMs: 5000 }, router: { caseSensitive: false } })
+      const config = resolveConfig({
+        limits: { maxBodyBytes: 1024 },
+        timeouts: { idleTimeoutMs: 5000 },
+        router: { caseSensitive: false },
+      })
       expect(config.limits).to.deep.equal({ ...EXPECTED_DEFAULTS.limits, maxBodyBytes: 1024 })
       expect(config.timeouts).to.deep.equal({ ...EXPECTED_DEFAULTS.timeouts, idleTimeoutMs: 5000 })
       expect(config.router).to.deep.equal({ ...EXPECTED_DEFAULTS.router, caseSensitive: false })
@@ -103,15 +113,43 @@ describe('configuration', () => {
     const badValues: [string, unknown, string][] = [
       ['config', 'gatehouse.json', 'config config: expected an object, got "gatehouse.json"'],
       ['limits', { limits: 5 }, 'config limits: expected an object, got 5'],
-      ['limits.maxBodyBytes', { limits: { maxBodyBytes: -1 } }, 'config limits.maxBodyBytes: expected an integer >= 0, got -1'],
-      ['limits.maxBodyBytes', { limits: { maxBodyBytes: 1.5 } }, 'config limits.maxBodyBytes: expected an integer >= 0, got 1.5'],
-      ['limits.maxHeaderBytes', { limits: { maxHeaderBytes: 0 } }, 'config limits.maxHeaderBytes: expected an integer >= 1, got 0'],
-      ['timeouts.idleTimeoutMs', { timeouts: { idleTimeoutMs: '5s' } }, 'config timeouts.idleTimeoutMs: expected an integer >= 0, got "5s"'],
-      ['waf.mode', { waf: { mode: 'loud' } }, 'config waf.mode: expected one of off, monitor, basic, strict, got "loud"'],
+      [
+        'limits.maxBodyBytes',
+        { limits: { maxBodyBytes: -1 } },
+        'config limits.maxBodyBytes: expected an integer >= 0, got -1',
+      ],
+      [
+        'limits.maxBodyBytes',
+        { limits: { maxBodyBytes: 1.5 } },
+        'config limits.maxBodyBytes: expected an integer >= 0, got 1.5',
+      ],
+      [
+        'limits.maxHeaderBytes',
+        { limits: { maxHeaderBytes: 0 } },
+        'config limits.maxHeaderBytes: expected an integer >= 1, got 0',
+      ],
+      [
+        'timeouts.idleTimeoutMs',
+        { timeouts: { idleTimeoutMs: '5s' } },
+        'config timeouts.idleTimeoutMs: expected an integer >= 0, got "5s"',
+      ],
+      [
+        'waf.mode',
+        { waf: { mode: 'loud' } },
+        'config waf.mode: expected one of off, monitor, basic, strict, got "loud"',
+      ],
       ['waf.rules', { waf: { rules: 'sqli' } }, 'config waf.rules: expected an array of rules'],
       ['waf.onBlock', { waf: { onBlock: 'log' } }, 'config waf.onBlock: expected a function, got string'],
-      ['router.caseSensitive', { router: { caseSensitive: 'yes' } }, 'config router.caseSensitive: expected true or false, got "yes"'],
-      ['router.maxParamLength', { router: { maxParamLength: 0 } }, 'config router.maxParamLength: expected an integer >= 1, got 0'],
+      [
+        'router.caseSensitive',
+        { router: { caseSensitive: 'yes' } },
+        'config router.caseSensitive: expected true or false, got "yes"',
+      ],
+      [
+        'router.maxParamLength',
+        { router: { maxParamLength: 0 } },
+        'config router.maxParamLength: expected an integer >= 1, got 0',
+      ],
       [
         'serverHeader',
         { serverHeader: 'a\r\nX-Evil: 1' },
@@ -127,9 +165,17 @@ describe('configuration', () => {
         { serverHeader: 'a\u0001b' },
         'config serverHeader: expected a non-empty string of printable ASCII (space and tab allowed), or false; got "a\\u0001b"',
       ],
-      ['serverHeader', { serverHeader: '' }, 'config serverHeader: expected a non-empty string of printable ASCII (space and tab allowed), or false; got ""'],
+      [
+        'serverHeader',
+        { serverHeader: '' },
+        'config serverHeader: expected a non-empty string of printable ASCII (space and tab allowed), or false; got ""',
+      ],
       ['smallWriteBytes', { smallWriteBytes: -5 }, 'config smallWriteBytes: expected an integer >= 0, got -5'],
-      ['shutdownTimeoutMs', { shutdownTimeoutMs: null }, 'config shutdownTimeoutMs: expected an integer >= 0, got null'],
+      [
+        'shutdownTimeoutMs',
+        { shutdownTimeoutMs: null },
+        'config shutdownTimeoutMs: expected an integer >= 0, got null',
+      ],
     ]
     for (const [key, input, message] of badValues) {
       it(`refuses ${JSON.stringify(input)} with ERR_CONFIG_INVALID naming ${key}`, () => {
@@ -156,7 +202,10 @@ describe('configuration', () => {
 
     it('reads a JSON file and fills the defaults', () => {
       const path = join(dir, 'good.json')
-      writeFileSync(path, JSON.stringify({ limits: { maxBodyBytes: 2048 }, waf: { mode: 'strict' }, serverHeader: 'edge' }))
+      writeFileSync(
+        path,
+        JSON.stringify({ limits: { maxBodyBytes: 2048 }, waf: { mode: 'strict' }, serverHeader: 'edge' }),
+      )
       const config = loadConfig(path)
       expect(config).to.deep.equal({
         ...EXPECTED_DEFAULTS,
@@ -181,14 +230,18 @@ describe('configuration', () => {
       expect(err).to.be.instanceOf(InvalidConfigError)
       expect((err as InvalidConfigError).code).to.equal('ERR_CONFIG_INVALID')
       expect((err as InvalidConfigError).key).to.equal('config')
-      expect((err as InvalidConfigError).message).to.match(new RegExp(`^config config: ${literal(path)} is not valid JSON: `))
+      expect((err as InvalidConfigError).message).to.match(
+        new RegExp(`^config config: ${literal(path)} is not valid JSON: `),
+      )
     })
 
     it('refuses a missing file with ERR_CONFIG_INVALID naming the path', () => {
       const path = join(dir, 'missing.json')
       const err = thrown(() => loadConfig(path))
       expect(err).to.be.instanceOf(InvalidConfigError)
-      expect((err as InvalidConfigError).message).to.match(new RegExp(`^config config: cannot read ${literal(path)}: ENOENT`))
+      expect((err as InvalidConfigError).message).to.match(
+        new RegExp(`^config config: cannot read ${literal(path)}: ENOENT`),
+      )
     })
   })
 })

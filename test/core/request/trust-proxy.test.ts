@@ -12,18 +12,39 @@ interface Seen {
 }
 
 /** What a handler sees for a request from `peer` with these headers, under `trustProxy`. */
-async function seen(trustProxy: TrustProxySetting | undefined, peer: string, headers: Record<string, string>): Promise<Seen> {
+async function seen(
+  trustProxy: TrustProxySetting | undefined,
+  peer: string,
+  headers: Record<string, string>,
+): Promise<Seen> {
   const app = new App(trustProxy === undefined ? {} : { trustProxy })
-  app.get('/', (req) => ({ ip: req.ip, protocol: req.protocol, secure: req.secure, host: req.host, remoteAddress: req.remoteAddress }))
+  app.get('/', (req) => ({
+    ip: req.ip,
+    protocol: req.protocol,
+    secure: req.secure,
+    host: req.host,
+    remoteAddress: req.remoteAddress,
+  }))
   const res = await app.inject({ path: '/', headers: { host: 'internal:8080', ...headers }, remoteAddress: peer })
   expect(res.status).to.equal(200)
   return res.json() as Seen
 }
 
-const direct = (peer: string): Seen => ({ ip: peer, protocol: 'http', secure: false, host: 'internal:8080', remoteAddress: peer })
+const direct = (peer: string): Seen => ({
+  ip: peer,
+  protocol: 'http',
+  secure: false,
+  host: 'internal:8080',
+  remoteAddress: peer,
+})
 
 describe('trustProxy: req.ip, req.protocol, req.secure and req.host behind proxies', () => {
-  const spoof = { 'x-forwarded-for': '6.6.6.6', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example', forwarded: 'for=6.6.6.6;proto=https;host=evil.example' }
+  const spoof = {
+    'x-forwarded-for': '6.6.6.6',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'evil.example',
+    forwarded: 'for=6.6.6.6;proto=https;host=evil.example',
+  }
 
   it('believes no header by default', async () => {
     expect(await seen(undefined, '10.0.0.1', spoof)).to.deep.equal(direct('10.0.0.1'))
@@ -34,9 +55,17 @@ describe('trustProxy: req.ip, req.protocol, req.secure and req.host behind proxi
   })
 
   it('takes client, protocol and host from X-Forwarded-* sent by a trusted peer', async () => {
-    const headers = { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example' }
+    const headers = {
+      'x-forwarded-for': '203.0.113.7',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'shop.example',
+    }
     expect(await seen('10.0.0.0/8', '10.1.2.3', headers)).to.deep.equal({
-      ip: '203.0.113.7', protocol: 'https', secure: true, host: 'shop.example', remoteAddress: '10.1.2.3',
+      ip: '203.0.113.7',
+      protocol: 'https',
+      secure: true,
+      host: 'shop.example',
+      remoteAddress: '10.1.2.3',
     })
   })
 
@@ -54,7 +83,11 @@ describe('trustProxy: req.ip, req.protocol, req.secure and req.host behind proxi
       'x-forwarded-for': '198.51.100.1',
     }
     expect(await seen('loopback, uniquelocal', '127.0.0.1', headers)).to.deep.equal({
-      ip: '2001:db8:cafe::17', protocol: 'https', secure: true, host: 'shop.example:8443', remoteAddress: '127.0.0.1',
+      ip: '2001:db8:cafe::17',
+      protocol: 'https',
+      secure: true,
+      host: 'shop.example:8443',
+      remoteAddress: '127.0.0.1',
     })
   })
 
@@ -70,7 +103,9 @@ describe('trustProxy: req.ip, req.protocol, req.secure and req.host behind proxi
   })
 
   it('compares IPv4-mapped IPv6 peers as IPv4', async () => {
-    expect((await seen(['10.0.0.0/8'], '::ffff:10.0.0.1', { 'x-forwarded-for': '203.0.113.7' })).ip).to.equal('203.0.113.7')
+    expect((await seen(['10.0.0.0/8'], '::ffff:10.0.0.1', { 'x-forwarded-for': '203.0.113.7' })).ip).to.equal(
+      '203.0.113.7',
+    )
   })
 
   it('asks a trust function with each address and its hop', async () => {
@@ -80,7 +115,11 @@ describe('trustProxy: req.ip, req.protocol, req.secure and req.host behind proxi
       return address.startsWith('10.')
     }
     expect((await seen(trust, '10.0.0.1', { 'x-forwarded-for': '203.0.113.7, 10.0.0.2' })).ip).to.equal('203.0.113.7')
-    expect(asked).to.deep.equal([['10.0.0.1', 0], ['10.0.0.2', 1], ['203.0.113.7', 2]])
+    expect(asked).to.deep.equal([
+      ['10.0.0.1', 0],
+      ['10.0.0.2', 1],
+      ['203.0.113.7', 2],
+    ])
   })
 
   it('refuses a bad setting with ERR_CONFIG_INVALID naming trustProxy', () => {

@@ -97,7 +97,8 @@ describe('HttpServer over real sockets', () => {
     it('answers 16 requests pipelined in one write with 16 responses in order', async () => {
       const client = await rawClient(server.port)
       let requests = ''
-      for (let i = 0; i < 16; i++) requests += `GET /n/${i} HTTP/1.1\r\nHost: a\r\n${i === 15 ? 'Connection: close\r\n' : ''}\r\n`
+      for (let i = 0; i < 16; i++)
+        requests += `GET /n/${i} HTTP/1.1\r\nHost: a\r\n${i === 15 ? 'Connection: close\r\n' : ''}\r\n`
       client.socket.write(requests)
       const expected = Array.from({ length: 16 }, (_, i) => textResponse(`req ${i}`, i === 15)).join('')
       expect(masked(await client.closed)).to.equal(expected)
@@ -133,7 +134,9 @@ describe('HttpServer over real sockets', () => {
     if (HAS_CURL) {
       it('answers curl -s -i with the exact response', async () => {
         const stdout = await new Promise<string>((resolve, reject) =>
-          execFile('curl', ['-s', '-i', `${server.url}/hello`], (err, out) => (err === null ? resolve(out) : reject(err))),
+          execFile('curl', ['-s', '-i', `${server.url}/hello`], (err, out) =>
+            err === null ? resolve(out) : reject(err),
+          ),
         )
         expect(masked(stdout)).to.equal(
           `HTTP/1.1 200 OK\r\nServer: gatehouse\r\nDate: *\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: 17\r\n\r\n{"hello":"world"}`,

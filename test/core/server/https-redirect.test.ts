@@ -1,7 +1,12 @@
 import { expect } from 'chai'
 import { execFile, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net'
+import {
+  connect as netConnect,
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+} from 'node:net'
 import tls from 'node:tls'
 import { App } from '../../../core/app/app.js'
 import type { HttpServer } from '../../../core/server/http-server.js'
@@ -105,9 +110,14 @@ describe('HTTP and HTTPS side by side (tls.port)', () => {
     const plainPort = await freePort()
     try {
       const app = new App({ tls: { cert: local.cert, key: local.key, port: (blocker.address() as AddressInfo).port } })
-      const err = await app.listen({ port: plainPort, host: HOST }).then(() => undefined, (e: NodeJS.ErrnoException) => e)
+      const err = await app.listen({ port: plainPort, host: HOST }).then(
+        () => undefined,
+        (e: NodeJS.ErrnoException) => e,
+      )
       expect(err?.code).to.equal('ERR_ADDRESS_IN_USE')
-      expect(err?.message).to.equal(`port ${(blocker.address() as AddressInfo).port} on ${HOST} is already in use: stop the other server or choose another port (PORT=…)`)
+      expect(err?.message).to.equal(
+        `port ${(blocker.address() as AddressInfo).port} on ${HOST} is already in use: stop the other server or choose another port (PORT=…)`,
+      )
       const probe = netConnect(plainPort, HOST)
       const outcome = await new Promise<string | undefined>((resolve) => {
         probe.on('connect', () => resolve('connected'))
@@ -122,22 +132,45 @@ describe('HTTP and HTTPS side by side (tls.port)', () => {
 
   describe('with redirectHttp', () => {
     const cases: Array<[string, string, (tlsPort: number) => string]> = [
-      ['keeps the host name, path and query', 'GET /a/b?x=1&y=%20 HTTP/1.1\r\nHost: example.com:8080\r\n\r\n',
-        (p) => `https://example.com:${p}/a/b?x=1&y=%20`],
-      ['keeps a Host without a port', 'GET / HTTP/1.1\r\nHost: example.com\r\n\r\n', (p) => `https://example.com:${p}/`],
+      [
+        'keeps the host name, path and query',
+        'GET /a/b?x=1&y=%20 HTTP/1.1\r\nHost: example.com:8080\r\n\r\n',
+        (p) => `https://example.com:${p}/a/b?x=1&y=%20`,
+      ],
+      [
+        'keeps a Host without a port',
+        'GET / HTTP/1.1\r\nHost: example.com\r\n\r\n',
+        (p) => `https://example.com:${p}/`,
+      ],
       ['keeps a bracketed IPv6 host', 'GET /v6 HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n', (p) => `https://[::1]:${p}/v6`],
-      ['uses the name it listens on for an HTTP/1.0 request without Host', 'GET /old HTTP/1.0\r\n\r\n', (p) => `https://127.0.0.1:${p}/old`],
-      ['uses the name it listens on for an empty Host', 'GET /e HTTP/1.1\r\nHost: \r\n\r\n', (p) => `https://127.0.0.1:${p}/e`],
-      ["takes an absolute-form target's authority over Host (RFC 9112 §3.2.2)", 'GET http://a.example:81/x HTTP/1.1\r\nHost: b.example\r\n\r\n',
-        (p) => `https://a.example:${p}/x`],
-      ['takes the path of an absolute-form target (RFC 9112 §3.2.2)', 'GET http://example.com/abs?q=1 HTTP/1.1\r\nHost: example.com\r\n\r\n',
-        (p) => `https://example.com:${p}/abs?q=1`],
+      [
+        'uses the name it listens on for an HTTP/1.0 request without Host',
+        'GET /old HTTP/1.0\r\n\r\n',
+        (p) => `https://127.0.0.1:${p}/old`,
+      ],
+      [
+        'uses the name it listens on for an empty Host',
+        'GET /e HTTP/1.1\r\nHost: \r\n\r\n',
+        (p) => `https://127.0.0.1:${p}/e`,
+      ],
+      [
+        "takes an absolute-form target's authority over Host (RFC 9112 §3.2.2)",
+        'GET http://a.example:81/x HTTP/1.1\r\nHost: b.example\r\n\r\n',
+        (p) => `https://a.example:${p}/x`,
+      ],
+      [
+        'takes the path of an absolute-form target (RFC 9112 §3.2.2)',
+        'GET http://example.com/abs?q=1 HTTP/1.1\r\nHost: example.com\r\n\r\n',
+        (p) => `https://example.com:${p}/abs?q=1`,
+      ],
     ]
     for (const [what, head, location] of cases) {
       it(`answers 308 to the HTTPS URL and ${what}`, async () => {
         const server = await serve({ redirectHttp: true })
         const request = head.replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')
-        expect(await plainExchange(server.port, request)).to.equal(redirectResponse(location(server.tlsPort as number), true))
+        expect(await plainExchange(server.port, request)).to.equal(
+          redirectResponse(location(server.tlsPort as number), true),
+        )
       })
     }
 
@@ -153,15 +186,19 @@ describe('HTTP and HTTPS side by side (tls.port)', () => {
     it('answers 308 to a POST too, so the client repeats the method and body over HTTPS (RFC 9110 §15.4.9)', async () => {
       const server = await serve({ redirectHttp: true })
       const request = 'POST /where HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi'
-      expect(await plainExchange(server.port, request)).to.equal(redirectResponse(`https://localhost:${server.tlsPort}/where`, true))
+      expect(await plainExchange(server.port, request)).to.equal(
+        redirectResponse(`https://localhost:${server.tlsPort}/where`, true),
+      )
       expect(await tlsExchange(server.tlsPort as number, request)).to.match(/\r\n\r\n\{"secure":true,"posted":"hi"\}$/)
     })
 
     it('keeps the plain connection alive across redirects', async () => {
       const server = await serve({ redirectHttp: true })
-      const requests = 'GET /1 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'
+      const requests =
+        'GET /1 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'
       expect(await plainExchange(server.port, requests)).to.equal(
-        redirectResponse(`https://localhost:${server.tlsPort}/1`, false) + redirectResponse(`https://localhost:${server.tlsPort}/2`, true),
+        redirectResponse(`https://localhost:${server.tlsPort}/1`, false) +
+          redirectResponse(`https://localhost:${server.tlsPort}/2`, true),
       )
     })
 
@@ -174,7 +211,9 @@ describe('HTTP and HTTPS side by side (tls.port)', () => {
       it('takes curl -k -L from the HTTP URL to the HTTPS handler', async () => {
         const server = await serve({ redirectHttp: true })
         const stdout = await new Promise<string>((resolve, reject) =>
-          execFile('curl', ['-k', '-s', '-L', '--http1.1', `${server.url}/where`], (err, out) => (err === null ? resolve(out) : reject(err))),
+          execFile('curl', ['-k', '-s', '-L', '--http1.1', `${server.url}/where`], (err, out) =>
+            err === null ? resolve(out) : reject(err),
+          ),
         )
         expect(stdout).to.equal('{"secure":true}')
       })

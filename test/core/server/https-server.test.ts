@@ -103,7 +103,14 @@ describe('HTTPS over real TLS connections', () => {
   }
 
   async function connect(port: number, options: tls.ConnectionOptions = {}): Promise<TlsClient> {
-    const socket = tls.connect({ host: HOST, port, ca: local.cert, servername: 'localhost', ALPNProtocols: ['http/1.1'], ...options })
+    const socket = tls.connect({
+      host: HOST,
+      port,
+      ca: local.cert,
+      servername: 'localhost',
+      ALPNProtocols: ['http/1.1'],
+      ...options,
+    })
     sockets.push(socket)
     await once(socket, 'secureConnect')
     return socketText(socket)
@@ -126,7 +133,7 @@ describe('HTTPS over real TLS connections', () => {
     const socket = tls.connect({ host: HOST, port, ca: local.cert, servername: 'localhost', ...options })
     sockets.push(socket)
     let code = 'none'
-    socket.on('error', (err: NodeJS.ErrnoException) => (code = code === 'none' ? err.code ?? 'unknown' : code))
+    socket.on('error', (err: NodeJS.ErrnoException) => (code = code === 'none' ? (err.code ?? 'unknown') : code))
     // TLS 1.3 clients finish first; a request written then is never answered by a refusing server.
     socket.on('secureConnect', () => socket.write('GET /tls HTTP/1.1\r\nHost: localhost\r\n\r\n'))
     await new Promise((resolve) => socket.on('close', resolve))
@@ -157,7 +164,8 @@ describe('HTTPS over real TLS connections', () => {
       const server = await serve({ cert: local.cert, key: local.key })
       const c = await connect(server.port)
       let requests = ''
-      for (let i = 0; i < 12; i++) requests += `GET /n/${i} HTTP/1.1\r\nHost: a\r\n${i === 11 ? 'Connection: close\r\n' : ''}\r\n`
+      for (let i = 0; i < 12; i++)
+        requests += `GET /n/${i} HTTP/1.1\r\nHost: a\r\n${i === 11 ? 'Connection: close\r\n' : ''}\r\n`
       c.socket.write(requests)
       const expected = Array.from({ length: 12 }, (_, i) => textResponse(`req ${i}`, i === 11)).join('')
       expect(masked(await c.closed)).to.equal(expected)
@@ -187,7 +195,9 @@ describe('HTTPS over real TLS connections', () => {
       it('answers curl -k -s -i with the exact response', async () => {
         const server = await serve({ cert: local.cert, key: local.key })
         const stdout = await new Promise<string>((resolve, reject) =>
-          execFile('curl', ['-k', '-s', '-i', '--http1.1', `${server.url}/n/7`], (err, out) => (err === null ? resolve(out) : reject(err))),
+          execFile('curl', ['-k', '-s', '-i', '--http1.1', `${server.url}/n/7`], (err, out) =>
+            err === null ? resolve(out) : reject(err),
+          ),
         )
         expect(masked(stdout)).to.equal(textResponse('req 7'))
       })
@@ -275,7 +285,9 @@ describe('HTTPS over real TLS connections', () => {
     it('throws ERR_CERT_KEY_MISMATCH for a bad pair and keeps serving the old certificate', async () => {
       const server = await serve(writePair(local))
       writeFileSync(join(dir, 'site.key'), api.key)
-      expect(() => server.reloadCertificates()).to.throw(CertificateError).with.property('code', 'ERR_CERT_KEY_MISMATCH')
+      expect(() => server.reloadCertificates())
+        .to.throw(CertificateError)
+        .with.property('code', 'ERR_CERT_KEY_MISMATCH')
       const c = await connect(server.port)
       expect(c.socket.getPeerCertificate().fingerprint256).to.equal(fingerprintOf(local))
     })
@@ -284,7 +296,9 @@ describe('HTTPS over real TLS connections', () => {
   describe('mutual TLS', () => {
     it('gives the handler the verified client certificate when requestCert and ca are set', async () => {
       const server = await serve({ cert: local.cert, key: local.key, ca: ca.cert, requestCert: true })
-      expect(await exchange(server.port, '/tls', { cert: client.cert, key: client.key })).to.equal(textResponse('localhost', true))
+      expect(await exchange(server.port, '/tls', { cert: client.cert, key: client.key })).to.equal(
+        textResponse('localhost', true),
+      )
       const details = seen[0]?.tls as TlsDetails
       expect(details.authorized).to.equal(true)
       const peer = details.peerCertificate as NonNullable<TlsDetails['peerCertificate']>
@@ -312,7 +326,13 @@ describe('HTTPS over real TLS connections', () => {
     })
 
     it('lets an unverified client certificate through with authorized false when rejectUnauthorized is false', async () => {
-      const server = await serve({ cert: local.cert, key: local.key, ca: ca.cert, requestCert: true, rejectUnauthorized: false })
+      const server = await serve({
+        cert: local.cert,
+        key: local.key,
+        ca: ca.cert,
+        requestCert: true,
+        rejectUnauthorized: false,
+      })
       await exchange(server.port, '/tls', { cert: stranger.cert, key: stranger.key })
       const details = seen[0]?.tls as TlsDetails
       expect(details.authorized).to.equal(false)
@@ -324,7 +344,9 @@ describe('HTTPS over real TLS connections', () => {
   describe('failed handshakes', () => {
     it('counts a protocol-version failure and reports it to onTlsError with the peer address', async () => {
       const server = await serve({ cert: local.cert, key: local.key, minVersion: 'TLSv1.3' })
-      expect(await refusedHandshake(server.port, { maxVersion: 'TLSv1.2' })).to.equal('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION')
+      expect(await refusedHandshake(server.port, { maxVersion: 'TLSv1.2' })).to.equal(
+        'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+      )
       await failuresReach(server, 1)
       expect(failures).to.deep.equal([{ code: 'ERR_SSL_UNSUPPORTED_PROTOCOL', remoteAddress: HOST }])
       expect(await exchange(server.port, '/n/3')).to.equal(textResponse('req 3', true))
@@ -336,13 +358,18 @@ describe('HTTPS over real TLS connections', () => {
       await once(silent, 'connect')
       const began = performance.now()
       await once(silent, 'close')
-      expect(performance.now() - began).to.be.at.least(150).and.below(2000)
+      expect(performance.now() - began)
+        .to.be.at.least(150)
+        .and.below(2000)
       await failuresReach(server, 1)
       expect(failures).to.deep.equal([{ code: 'ERR_TLS_HANDSHAKE_TIMEOUT', remoteAddress: HOST }])
     })
 
     it('counts failures without onTlsError and keeps serving', async () => {
-      const app = new App({ tls: { cert: local.cert, key: local.key, minVersion: 'TLSv1.3' } }).get('/n/:i', (req) => `req ${req.params.i}`)
+      const app = new App({ tls: { cert: local.cert, key: local.key, minVersion: 'TLSv1.3' } }).get(
+        '/n/:i',
+        (req) => `req ${req.params.i}`,
+      )
       const server = await app.listen({ port: 0, host: HOST })
       servers.push(server)
       await refusedHandshake(server.port, { maxVersion: 'TLSv1.2' })
@@ -396,17 +423,40 @@ describe('HTTPS over real TLS connections', () => {
 
   describe('bad configuration', () => {
     const cases: Array<[string, () => TlsConfig, string]> = [
-      ['a certificate path that does not exist', () => ({ cert: join(dir, 'missing.crt'), key: local.key }), 'ERR_CERT_UNREADABLE'],
-      ['a key that is not PEM', () => ({ cert: local.cert, key: 'not a key at all, nor a path\n' }), 'ERR_CERT_UNREADABLE'],
+      [
+        'a certificate path that does not exist',
+        () => ({ cert: join(dir, 'missing.crt'), key: local.key }),
+        'ERR_CERT_UNREADABLE',
+      ],
+      [
+        'a key that is not PEM',
+        () => ({ cert: local.cert, key: 'not a key at all, nor a path\n' }),
+        'ERR_CERT_UNREADABLE',
+      ],
       ['a key of another certificate', () => ({ cert: local.cert, key: api.key }), 'ERR_CERT_KEY_MISMATCH'],
-      ['a configured host name the certificate does not cover', () => ({ ...local, hostnames: ['www.example.org'] }), 'ERR_CERT_NAME_MISMATCH'],
-      ['an SNI certificate that does not cover its name', () => ({ ...local, sni: { 'www.example.org': api } }), 'ERR_CERT_NAME_MISMATCH'],
-      ['an unreadable CA file', () => ({ ...local, ca: join(dir, 'missing-ca.pem'), requestCert: true }), 'ERR_CERT_UNREADABLE'],
+      [
+        'a configured host name the certificate does not cover',
+        () => ({ ...local, hostnames: ['www.example.org'] }),
+        'ERR_CERT_NAME_MISMATCH',
+      ],
+      [
+        'an SNI certificate that does not cover its name',
+        () => ({ ...local, sni: { 'www.example.org': api } }),
+        'ERR_CERT_NAME_MISMATCH',
+      ],
+      [
+        'an unreadable CA file',
+        () => ({ ...local, ca: join(dir, 'missing-ca.pem'), requestCert: true }),
+        'ERR_CERT_UNREADABLE',
+      ],
     ]
     for (const [what, config, code] of cases) {
       it(`rejects listen() with ${code} for ${what}`, async () => {
         const app = new App({ tls: config() })
-        const err = await app.listen({ port: 0, host: HOST }).then(() => undefined, (e: unknown) => e)
+        const err = await app.listen({ port: 0, host: HOST }).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
         expect(err).to.be.instanceOf(CertificateError)
         expect((err as CertificateError).code).to.equal(code)
       })
@@ -414,7 +464,10 @@ describe('HTTPS over real TLS connections', () => {
 
     it('rejects listen() with ERR_CERT_EXPIRED and ERR_CERT_NOT_YET_VALID for certificates out of their dates', async () => {
       const day = 86_400_000
-      const expired = await makeCertificate({ notBefore: new Date(Date.now() - 60 * day), notAfter: new Date(Date.now() - day) })
+      const expired = await makeCertificate({
+        notBefore: new Date(Date.now() - 60 * day),
+        notAfter: new Date(Date.now() - day),
+      })
       const future = await makeCertificate({ notBefore: new Date(Date.now() + day) })
       const codes: unknown[] = []
       for (const pair of [expired, future]) {
@@ -424,10 +477,22 @@ describe('HTTPS over real TLS connections', () => {
     })
 
     const invalid: Array<[string, Record<string, unknown>, string]> = [
-      ['redirectHttp without port', { redirectHttp: true }, 'config tls.redirectHttp: needs tls.port: HTTP and HTTPS must listen on different ports'],
+      [
+        'redirectHttp without port',
+        { redirectHttp: true },
+        'config tls.redirectHttp: needs tls.port: HTTP and HTTPS must listen on different ports',
+      ],
       ['a port out of range', { port: 70000 }, 'config tls.port: must be an integer port from 0 to 65535, got 70000'],
-      ['an unknown minVersion', { minVersion: 'TLSv1.1' }, `config tls.minVersion: must be 'TLSv1.2' or 'TLSv1.3', got "TLSv1.1"`],
-      ['a zero handshake timeout', { handshakeTimeoutMs: 0 }, 'config tls.handshakeTimeoutMs: must be a positive integer of milliseconds, got 0'],
+      [
+        'an unknown minVersion',
+        { minVersion: 'TLSv1.1' },
+        `config tls.minVersion: must be 'TLSv1.2' or 'TLSv1.3', got "TLSv1.1"`,
+      ],
+      [
+        'a zero handshake timeout',
+        { handshakeTimeoutMs: 0 },
+        'config tls.handshakeTimeoutMs: must be a positive integer of milliseconds, got 0',
+      ],
     ]
     for (const [what, extra, message] of invalid) {
       it(`throws ERR_CONFIG_INVALID from new App() for ${what}`, () => {

@@ -22,15 +22,24 @@ describe('reusePort', () => {
 
   it('throws ERR_REUSE_PORT_UNSUPPORTED naming the version and platform where it is missing', () => {
     expect(() => assertReusePort('v20.19.0', 'linux'))
-      .to.throw(ReusePortUnsupportedError, 'reusePort needs Node 22.12+ or 23.1+ on Linux; this is Node v20.19.0 on linux')
+      .to.throw(
+        ReusePortUnsupportedError,
+        'reusePort needs Node 22.12+ or 23.1+ on Linux; this is Node v20.19.0 on linux',
+      )
       .with.property('code', 'ERR_REUSE_PORT_UNSUPPORTED')
   })
 
   if (!supportsReusePort(process.version, process.platform)) {
     it(`makes app.listen() reject on this Node (${process.version}), with or without workers, before anything binds or forks`, async () => {
       const app = new App()
-      for (const options of [{ port: 0, reusePort: true }, { port: 0, reusePort: true, workers: 2 }]) {
-        const err = await app.listen(options).then(() => undefined, (e: unknown) => e)
+      for (const options of [
+        { port: 0, reusePort: true },
+        { port: 0, reusePort: true, workers: 2 },
+      ]) {
+        const err = await app.listen(options).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
         expect(err).to.be.instanceOf(ReusePortUnsupportedError)
         expect(err).to.have.property('platform', process.platform)
       }

@@ -114,8 +114,12 @@ describe('createTlsSetup()', () => {
     })
 
     it('takes the minimum version and handshake timeout from the configuration', () => {
-      const options = setUp({ cert: local.cert, key: local.key, minVersion: 'TLSv1.3', handshakeTimeoutMs: 2500 })
-        .serverOptions
+      const options = setUp({
+        cert: local.cert,
+        key: local.key,
+        minVersion: 'TLSv1.3',
+        handshakeTimeoutMs: 2500,
+      }).serverOptions
       expect(options.minVersion).to.equal('TLSv1.3')
       expect(options.handshakeTimeout).to.equal(2500)
     })
@@ -192,7 +196,8 @@ describe('createTlsSetup()', () => {
       const running = await serve(setup)
       writePair('broken', local2)
       writeFileSync(files.key, api.key)
-      expect(() => setup.reload()).to.throw('the private key does not match certificate CN=localhost')
+      expect(() => setup.reload())
+        .to.throw('the private key does not match certificate CN=localhost')
         .with.property('code', 'ERR_CERT_KEY_MISMATCH')
       expect(fingerprintOf(await connect(running.port))).to.equal(fingerprint(local))
       expect(fingerprintOf(await connect(running.port, { servername: 'localhost' }))).to.equal(fingerprint(local))
@@ -251,10 +256,12 @@ describe('createTlsSetup()', () => {
 
     it('checks each configured host name against the certificate its handshake would get', () => {
       const sni = { '*.example.com': { cert: wildcard.cert, key: wildcard.key } }
-      expect(setUp({ cert: local.cert, key: local.key, sni, hostnames: ['localhost', 'www.example.com'] }))
-        .to.have.property('serverOptions')
-      expect(() => setUp({ cert: local.cert, key: local.key, sni, hostnames: ['example.com'] }))
-        .to.throw('certificate CN=localhost does not cover host name "example.com"; it covers localhost, 127.0.0.1')
+      expect(
+        setUp({ cert: local.cert, key: local.key, sni, hostnames: ['localhost', 'www.example.com'] }),
+      ).to.have.property('serverOptions')
+      expect(() => setUp({ cert: local.cert, key: local.key, sni, hostnames: ['example.com'] })).to.throw(
+        'certificate CN=localhost does not cover host name "example.com"; it covers localhost, 127.0.0.1',
+      )
     })
 
     it('fails with ERR_CERT_UNREADABLE naming a missing file', () => {
@@ -269,7 +276,9 @@ describe('createTlsSetup()', () => {
       const sni = { 'soon.test': { cert: expiring.cert, key: expiring.key } }
       setUp({ cert: local.cert, key: local.key, sni }, { onWarning: (message) => warnings.push(message) })
       expect(warnings).to.have.length(1)
-      expect(warnings[0]).to.match(/^tls\.sni\["soon\.test"\]: certificate CN=soon\.test expires on .+, in 2 days; renew it soon$/)
+      expect(warnings[0]).to.match(
+        /^tls\.sni\["soon\.test"\]: certificate CN=soon\.test expires on .+, in 2 days; renew it soon$/,
+      )
     })
   })
 })
@@ -300,30 +309,62 @@ describe('validateTlsConfig()', () => {
   const INVALID: Array<[string, Record<string, unknown>, string]> = [
     ['a missing cert', { key: 'k' }, 'config tls.cert: must be a non-empty string, got undefined'],
     ['an empty key', { cert: 'c', key: ' ' }, 'config tls.key: must be a non-empty string, got " "'],
-    ['a port out of range', { ...BASE, port: 70000 }, 'config tls.port: must be an integer port from 0 to 65535, got 70000'],
-    ['redirectHttp without port', { ...BASE, redirectHttp: true },
-      'config tls.redirectHttp: needs tls.port: HTTP and HTTPS must listen on different ports'],
-    ['an old minimum version', { ...BASE, minVersion: 'TLSv1.1' },
-      "config tls.minVersion: must be 'TLSv1.2' or 'TLSv1.3', got \"TLSv1.1\""],
-    ['a zero handshake timeout', { ...BASE, handshakeTimeoutMs: 0 },
-      'config tls.handshakeTimeoutMs: must be a positive integer of milliseconds, got 0'],
+    [
+      'a port out of range',
+      { ...BASE, port: 70000 },
+      'config tls.port: must be an integer port from 0 to 65535, got 70000',
+    ],
+    [
+      'redirectHttp without port',
+      { ...BASE, redirectHttp: true },
+      'config tls.redirectHttp: needs tls.port: HTTP and HTTPS must listen on different ports',
+    ],
+    [
+      'an old minimum version',
+      { ...BASE, minVersion: 'TLSv1.1' },
+      "config tls.minVersion: must be 'TLSv1.2' or 'TLSv1.3', got \"TLSv1.1\"",
+    ],
+    [
+      'a zero handshake timeout',
+      { ...BASE, handshakeTimeoutMs: 0 },
+      'config tls.handshakeTimeoutMs: must be a positive integer of milliseconds, got 0',
+    ],
     ['a string for a boolean', { ...BASE, watch: 'yes' }, 'config tls.watch: must be true or false, got "yes"'],
-    ['a passphrase that is not a string', { ...BASE, passphrase: 1234 }, 'config tls.passphrase: must be a string, got a number'],
-    ['hostnames that are not an array', { ...BASE, hostnames: 'a.test' }, 'config tls.hostnames: must be an array of host names, got "a.test"'],
-    ['an SNI name with a wildcard inside', { ...BASE, sni: { 'a.*.test': { cert: 'c', key: 'k' } } },
-      'config tls.sni["a.*.test"]: must be a host name or a wildcard like *.example.com'],
-    ['an SNI entry without key', { ...BASE, sni: { 'a.test': { cert: 'c' } } },
-      'config tls.sni["a.test"].key: must be a non-empty string, got undefined'],
+    [
+      'a passphrase that is not a string',
+      { ...BASE, passphrase: 1234 },
+      'config tls.passphrase: must be a string, got a number',
+    ],
+    [
+      'hostnames that are not an array',
+      { ...BASE, hostnames: 'a.test' },
+      'config tls.hostnames: must be an array of host names, got "a.test"',
+    ],
+    [
+      'an SNI name with a wildcard inside',
+      { ...BASE, sni: { 'a.*.test': { cert: 'c', key: 'k' } } },
+      'config tls.sni["a.*.test"]: must be a host name or a wildcard like *.example.com',
+    ],
+    [
+      'an SNI entry without key',
+      { ...BASE, sni: { 'a.test': { cert: 'c' } } },
+      'config tls.sni["a.test"].key: must be a non-empty string, got undefined',
+    ],
   ]
 
   for (const [what, input, message] of INVALID) {
     it(`throws ERR_CONFIG_INVALID for ${what}`, () => {
-      expect(() => validateTlsConfig(input)).to.throw(InvalidConfigError, message).with.property('code', 'ERR_CONFIG_INVALID')
+      expect(() => validateTlsConfig(input))
+        .to.throw(InvalidConfigError, message)
+        .with.property('code', 'ERR_CONFIG_INVALID')
     })
   }
 
   it('throws ERR_CONFIG_INVALID naming the prefix when the value is not an object', () => {
-    expect(() => validateTlsConfig('on', 'server.tls')).to.throw(InvalidConfigError, 'config server.tls: must be an object, got "on"')
+    expect(() => validateTlsConfig('on', 'server.tls')).to.throw(
+      InvalidConfigError,
+      'config server.tls: must be an object, got "on"',
+    )
   })
 
   it('throws ERR_CONFIG_UNKNOWN_KEY naming a misspelt key', () => {
@@ -333,12 +374,15 @@ describe('validateTlsConfig()', () => {
   })
 
   it('throws ERR_CONFIG_UNKNOWN_KEY naming a misspelt key of an SNI entry', () => {
-    expect(() => validateTlsConfig({ ...BASE, sni: { 'a.test': { cert: 'c', key: 'k', ca: 'x' } } }))
-      .to.throw(UnknownConfigKeyError, 'config tls.sni["a.test"].ca: unknown key')
+    expect(() => validateTlsConfig({ ...BASE, sni: { 'a.test': { cert: 'c', key: 'k', ca: 'x' } } })).to.throw(
+      UnknownConfigKeyError,
+      'config tls.sni["a.test"].ca: unknown key',
+    )
   })
 
   it('does not echo a long value in its message', () => {
-    expect(() => validateTlsConfig({ ...BASE, minVersion: 'x'.repeat(60) }))
-      .to.throw("config tls.minVersion: must be 'TLSv1.2' or 'TLSv1.3', got a long string")
+    expect(() => validateTlsConfig({ ...BASE, minVersion: 'x'.repeat(60) })).to.throw(
+      "config tls.minVersion: must be 'TLSv1.2' or 'TLSv1.3', got a long string",
+    )
   })
 })

@@ -27,14 +27,22 @@ describe('Connection API: connection data, properties and hooks (issue 6)', () =
     app.get('/count', (req, res) => res.text(String(req.connection.data.count)))
     app.get('/props', (req, res) => {
       const c = req.connection
-      res.json({ remoteAddress: c.remoteAddress, secure: c.secure, requestCount: c.requestCount, isOpen: c.isOpen, closeReason: c.closeReason ?? null })
+      res.json({
+        remoteAddress: c.remoteAddress,
+        secure: c.secure,
+        requestCount: c.requestCount,
+        isOpen: c.isOpen,
+        closeReason: c.closeReason ?? null,
+      })
     })
     app.get('/abort', (req) => req.connection.abort())
     app.get('/close', (_req, res) => res.close().text('bye'))
   })
 
   it('gives every request on a connection the same data object, and a new connection a fresh one', async () => {
-    expect(await servedText(app, GET('/count').repeat(3))).to.equal(textResponse('1') + textResponse('2') + textResponse('3'))
+    expect(await servedText(app, GET('/count').repeat(3))).to.equal(
+      textResponse('1') + textResponse('2') + textResponse('3'),
+    )
     expect(await servedText(app, GET('/count'))).to.equal(textResponse('1'))
     expect(opened.length).to.equal(2)
     expect(opened[0]!.id).to.not.equal(opened[1]!.id)
@@ -44,7 +52,13 @@ describe('Connection API: connection data, properties and hooks (issue 6)', () =
     const t = new MemoryTransport({ input: [GET('/count') + GET('/props')], remoteAddress: '10.0.0.7' })
     await app.serve(t)
     const body = JSON.parse(t.outputText().split('\r\n\r\n').pop()!) as unknown
-    expect(body).to.deep.equal({ remoteAddress: '10.0.0.7', secure: false, requestCount: 2, isOpen: true, closeReason: null })
+    expect(body).to.deep.equal({
+      remoteAddress: '10.0.0.7',
+      secure: false,
+      requestCount: 2,
+      isOpen: true,
+      closeReason: null,
+    })
   })
 
   it('hands onConnection and onClose the very object handlers see, with its times in order', async () => {
@@ -97,7 +111,9 @@ describe('Connection API: connection data, properties and hooks (issue 6)', () =
     await client.waitFor((text) => text.includes('"closeReason":null}'))
     await server.close()
     await client.ended()
-    expect(maskDates(client.text())).to.contain('{"remoteAddress":"127.0.0.1","secure":false,"requestCount":2,"isOpen":true,"closeReason":null}')
+    expect(maskDates(client.text())).to.contain(
+      '{"remoteAddress":"127.0.0.1","secure":false,"requestCount":2,"isOpen":true,"closeReason":null}',
+    )
     expect(closed.map(([, r]) => r)).to.deep.equal(['shutdown'])
   })
 })

@@ -56,7 +56,10 @@ describe('Connection API: detach (issue 6)', () => {
   })
 
   it('leaves a request body out of the buffered bytes', async () => {
-    const t = new MemoryTransport({ input: [bytes('POST /detach HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nbody' + TAIL)], endAfterInput: false })
+    const t = new MemoryTransport({
+      input: [bytes('POST /detach HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nbody' + TAIL)],
+      endAfterInput: false,
+    })
     await app.serve(t)
     expect(detached!.buffered.toString('latin1')).to.equal(TAIL)
     t.close()
@@ -134,7 +137,10 @@ describe('Connection API: detach (issue 6)', () => {
       const served = app.serve(t)
       await waiting.promise
       expect(maskDates(memory.outputText('latin1'))).to.equal(textResponse('kept'))
-      const err = await kept!.detach().then(() => undefined, (e: unknown) => e)
+      const err = await kept!.detach().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect((err as { code?: string }).code).to.equal('ERR_DETACH_WHILE_READING')
       memory.push(GET('/hello'))
       await memory.waitForOutput((out) => out.toString('latin1').endsWith('hello'))

@@ -55,7 +55,11 @@ function reads(fate: Fate, arrival: Arrival, kind: string): string[] {
   const query = fate === 'res.close()' ? '?close=1' : ''
   const path = `/${arrival === 'streamBody' ? 's' : 'x'}/${kind}${query}`
   const fields = `Host: a\r\n${fate === 'Connection: close' ? 'Connection: close\r\n' : ''}`
-  if (arrival === 'chunked') return [`POST ${path} HTTP/${version}\r\n${fields}Transfer-Encoding: chunked\r\n\r\n`, `2\r\nok\r\n0\r\n\r\n${AFTER}`]
+  if (arrival === 'chunked')
+    return [
+      `POST ${path} HTTP/${version}\r\n${fields}Transfer-Encoding: chunked\r\n\r\n`,
+      `2\r\nok\r\n0\r\n\r\n${AFTER}`,
+    ]
   const head = `POST ${path} HTTP/${version}\r\n${fields}Content-Length: 2\r\n\r\n`
   return arrival === 'in the head read' ? [`${head}ok${AFTER}`] : [head, `ok${AFTER}`]
 }
@@ -67,7 +71,9 @@ describe("Session: the connection's fate", () => {
       if (fate === 'HTTP/1.0' && arrival === 'chunked') continue
       for (const kind of HANDLERS) {
         it(`closes after ${fate}, the body ${arrival}, a ${kind} handler, and serves nothing after it`, async () => {
-          const { app, after } = fateApp(fate === 'maxRequestsPerConnection' ? { limits: { maxRequestsPerConnection: 1 } } : {})
+          const { app, after } = fateApp(
+            fate === 'maxRequestsPerConnection' ? { limits: { maxRequestsPerConnection: 1 } } : {},
+          )
           const t = await serveInput(app, { input: reads(fate, arrival, kind), endAfterInput: false })
           const out = t.outputText('latin1')
           const head = out.slice(0, out.indexOf('\r\n\r\n') + 2)
@@ -77,7 +83,9 @@ describe("Session: the connection's fate", () => {
           // A synchronous handler of a streamed body answers before reading it.
           const body = arrival === 'streamBody' && kind === 'sync' ? '' : 'ok'
           const chunked = kind === 'streamed' && fate !== 'HTTP/1.0'
-          expect(out.endsWith(chunked ? `4\r\ngot \r\n${body.length}\r\n${body}\r\n0\r\n\r\n` : `got ${body}`)).to.equal(true, out)
+          expect(
+            out.endsWith(chunked ? `4\r\ngot \r\n${body.length}\r\n${body}\r\n0\r\n\r\n` : `got ${body}`),
+          ).to.equal(true, out)
           expect(out.match(/HTTP\/1\.1 /g)).to.have.length(1)
           expect(after()).to.equal(0)
           expect(t.isOpen).to.equal(false)
@@ -135,7 +143,9 @@ describe("Session: the connection's fate", () => {
         ran.push(req.path)
         res.text(req.params.n)
       })
-      const input = 'GET /slow HTTP/1.1\r\nHost: a\r\n\r\n' + 'GET /fast/1 HTTP/1.1\r\nHost: a\r\n\r\nGET /fast/2 HTTP/1.1\r\nHost: a\r\n\r\n'
+      const input =
+        'GET /slow HTTP/1.1\r\nHost: a\r\n\r\n' +
+        'GET /fast/1 HTTP/1.1\r\nHost: a\r\n\r\nGET /fast/2 HTTP/1.1\r\nHost: a\r\n\r\n'
       const t = await serveInput(app, { input: [input], endAfterInput: false })
       expect(ran).to.deep.equal(['/slow', '/fast/1'])
       const out = t.outputText('latin1')

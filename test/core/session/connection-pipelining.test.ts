@@ -81,7 +81,9 @@ describe('Connection API: concurrent pipelined handlers (issue 6)', () => {
     open('1')
     await started('3')
     open('3')
-    await t.waitForOutput((out) => maskDates(out.toString('latin1')) === textResponse('1') + textResponse('2') + textResponse('3'))
+    await t.waitForOutput(
+      (out) => maskDates(out.toString('latin1')) === textResponse('1') + textResponse('2') + textResponse('3'),
+    )
     expect(log).to.deep.equal(['start 1', 'start 2', 'end 2', 'end 1', 'start 3', 'end 3'])
     t.end()
     await served
@@ -142,7 +144,11 @@ describe('Connection API: concurrent pipelined handlers (issue 6)', () => {
     await started('1')
     expect(writes).to.deep.equal([])
     open('1')
-    await t.waitForOutput((out) => maskDates(out.toString('latin1')) === textResponse('1') + response('200 OK', ['Transfer-Encoding: chunked'], '1\r\nx\r\n0\r\n\r\n'))
+    await t.waitForOutput(
+      (out) =>
+        maskDates(out.toString('latin1')) ===
+        textResponse('1') + response('200 OK', ['Transfer-Encoding: chunked'], '1\r\nx\r\n0\r\n\r\n'),
+    )
     expect(writes).to.deep.equal(['wrote'])
     t.end()
     await served
@@ -154,7 +160,9 @@ describe('Connection API: concurrent pipelined handlers (issue 6)', () => {
     const served = servedText(app, GET('/gate/1') + 'HEAD /hello HTTP/1.1\r\nHost: a\r\n\r\n')
     await started('1')
     open('1')
-    expect(await served).to.equal(textResponse('1') + response('200 OK', ['Content-Type: text/plain; charset=utf-8', 'Content-Length: 5']))
+    expect(await served).to.equal(
+      textResponse('1') + response('200 OK', ['Content-Type: text/plain; charset=utf-8', 'Content-Length: 5']),
+    )
   })
 
   it('keeps request order for out-of-order handlers over a real socket', async () => {

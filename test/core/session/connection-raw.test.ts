@@ -24,7 +24,9 @@ describe('Connection API: raw and constant responses (issue 6)', () => {
     app.onClose((_conn, reason) => closes.push(reason))
     app.get('/hello', (_req, res) => res.text('hello'))
     app.get('/raw', (_req, res) => res.sendRaw(Buffer.from(RAW)))
-    app.get('/raw-close', (_req, res) => res.sendRaw([Buffer.from(RAW.slice(0, 10)), Buffer.from(RAW.slice(10))], { close: true }))
+    app.get('/raw-close', (_req, res) =>
+      res.sendRaw([Buffer.from(RAW.slice(0, 10)), Buffer.from(RAW.slice(10))], { close: true }),
+    )
     app.constant('GET', '/plaintext', { headers: { 'Content-Type': 'text/plain' }, body: 'Hello, World!' })
   })
 
@@ -63,7 +65,11 @@ describe('Connection API: raw and constant responses (issue 6)', () => {
 
   describe('ResponseBuilder', () => {
     it('builds the status line, the headers, a computed Content-Length and the body chunks', () => {
-      const parts = new ResponseBuilder(201).header('Content-Type', 'text/plain').body('hi').body(Buffer.from(' there')).build()
+      const parts = new ResponseBuilder(201)
+        .header('Content-Type', 'text/plain')
+        .body('hi')
+        .body(Buffer.from(' there'))
+        .build()
       expect(parts.map((part) => part.toString('latin1'))).to.deep.equal([
         'HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nContent-Length: 8\r\n\r\n',
         'hi',
@@ -73,12 +79,18 @@ describe('Connection API: raw and constant responses (issue 6)', () => {
 
     it('adds the current Date field when asked', () => {
       const [head] = new ResponseBuilder().date().build()
-      expect(maskDates(head!.toString('latin1'))).to.equal('HTTP/1.1 200 OK\r\nDate: <date>\r\nContent-Length: 0\r\n\r\n')
+      expect(maskDates(head!.toString('latin1'))).to.equal(
+        'HTTP/1.1 200 OK\r\nDate: <date>\r\nContent-Length: 0\r\n\r\n',
+      )
     })
 
     it('refuses a header value with CR LF (response splitting) and a bad status', () => {
-      expect(() => new ResponseBuilder().header('X-A', 'a\r\nSet-Cookie: b')).to.throw().with.property('code', 'ERR_INVALID_HEADER')
-      expect(() => new ResponseBuilder(1000)).to.throw().with.property('code', 'ERR_INVALID_STATUS')
+      expect(() => new ResponseBuilder().header('X-A', 'a\r\nSet-Cookie: b'))
+        .to.throw()
+        .with.property('code', 'ERR_INVALID_HEADER')
+      expect(() => new ResponseBuilder(1000))
+        .to.throw()
+        .with.property('code', 'ERR_INVALID_STATUS')
     })
 
     it('produces bytes that sendRaw() serves over a real socket', async () => {
@@ -130,7 +142,10 @@ describe('Connection API: raw and constant responses (issue 6)', () => {
     })
 
     it('refreshes the Date field once a second', async () => {
-      expect(await datesASecondApart(app, GET('/plaintext'), PLAINTEXT)).to.deep.equal(['Date: Tue, 24 Nov 2026 12:00:00 GMT', 'Date: Tue, 24 Nov 2026 12:00:01 GMT'])
+      expect(await datesASecondApart(app, GET('/plaintext'), PLAINTEXT)).to.deep.equal([
+        'Date: Tue, 24 Nov 2026 12:00:00 GMT',
+        'Date: Tue, 24 Nov 2026 12:00:01 GMT',
+      ])
     })
 
     it('serves pipelined requests over a real socket', async () => {

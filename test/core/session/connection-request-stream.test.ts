@@ -10,8 +10,10 @@ import { deferred } from '../../helpers/deferred.js'
 import { RawClient } from '../../helpers/raw-client.js'
 
 const HELLO = 'GET /hello HTTP/1.1\r\nHost: a\r\n\r\n'
-const sized = (path: string, body: string): string => `POST ${path} HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`
-const chunked = (path: string, chunks: string): string => `POST ${path} HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`
+const sized = (path: string, body: string): string =>
+  `POST ${path} HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+const chunked = (path: string, chunks: string): string =>
+  `POST ${path} HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`
 
 describe('Connection API: streamed request bodies (issue 6)', () => {
   let app: App
@@ -77,8 +79,16 @@ describe('Connection API: streamed request bodies (issue 6)', () => {
 
   it('throws a 413 error from the iterator when a chunked body crosses the limit, and closes', async () => {
     const body = `9\r\n${'a'.repeat(9)}\r\n9\r\n${'b'.repeat(9)}\r\n0\r\n\r\n`
-    expect(await servedText(app, chunked('/caught', body) + HELLO)).to.equal(response('299 Unknown', ['Content-Type: text/plain; charset=utf-8', 'Content-Length: 6', 'Connection: close'], 'failed'))
-    expect(failures.map((err) => [(err as { code?: unknown }).code, (err as { status?: unknown }).status])).to.deep.equal([['ERR_BODY_TOO_LARGE', 413]])
+    expect(await servedText(app, chunked('/caught', body) + HELLO)).to.equal(
+      response(
+        '299 Unknown',
+        ['Content-Type: text/plain; charset=utf-8', 'Content-Length: 6', 'Connection: close'],
+        'failed',
+      ),
+    )
+    expect(
+      failures.map((err) => [(err as { code?: unknown }).code, (err as { status?: unknown }).status]),
+    ).to.deep.equal([['ERR_BODY_TOO_LARGE', 413]])
     expect(closes).to.deep.equal(['error'])
   })
 
@@ -103,8 +113,12 @@ describe('Connection API: streamed request bodies (issue 6)', () => {
   })
 
   it('drains an unread body within the limit after the handler and answers the next request', async () => {
-    expect(await servedText(app, sized('/ignore', 'x'.repeat(16)) + HELLO)).to.equal(textResponse('ignored') + textResponse('hello'))
-    expect(await servedText(app, chunked('/ignore', '5\r\nabcde\r\n0\r\n\r\n') + HELLO)).to.equal(textResponse('ignored') + textResponse('hello'))
+    expect(await servedText(app, sized('/ignore', 'x'.repeat(16)) + HELLO)).to.equal(
+      textResponse('ignored') + textResponse('hello'),
+    )
+    expect(await servedText(app, chunked('/ignore', '5\r\nabcde\r\n0\r\n\r\n') + HELLO)).to.equal(
+      textResponse('ignored') + textResponse('hello'),
+    )
   })
 
   it('closes after the response when an unread chunked body exceeds the limit', async () => {

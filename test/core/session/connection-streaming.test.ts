@@ -47,7 +47,9 @@ describe('Connection API: streamed responses (issue 6)', () => {
       await res.write('hello')
       await res.end('world')
     })
-    expect(await servedText(app, GET('/sized') + HELLO)).to.equal(response('200 OK', ['Content-Length: 10'], 'helloworld') + textResponse('hello'))
+    expect(await servedText(app, GET('/sized') + HELLO)).to.equal(
+      response('200 OK', ['Content-Length: 10'], 'helloworld') + textResponse('hello'),
+    )
   })
 
   it('sends a close-delimited body to an HTTP/1.0 client and closes after it', async () => {
@@ -106,7 +108,9 @@ describe('Connection API: streamed responses (issue 6)', () => {
       await res.write('abc')
       res.cancel()
     })
-    expect(await servedText(app, GET('/cancel') + HELLO)).to.equal(response('200 OK', ['Transfer-Encoding: chunked'], '3\r\nabc\r\n'))
+    expect(await servedText(app, GET('/cancel') + HELLO)).to.equal(
+      response('200 OK', ['Transfer-Encoding: chunked'], '3\r\nabc\r\n'),
+    )
     expect(closes).to.deep.equal(['aborted'])
   })
 
@@ -139,7 +143,9 @@ describe('Connection API: streamed responses (issue 6)', () => {
       yield new Uint8Array([0x32])
     }
     app.get('/iterable', (_req, res) => res.stream(pieces()))
-    expect(await servedText(app, GET('/iterable'))).to.equal(response('200 OK', ['Transfer-Encoding: chunked'], '3\r\none\r\n1\r\n2\r\n0\r\n\r\n'))
+    expect(await servedText(app, GET('/iterable'))).to.equal(
+      response('200 OK', ['Transfer-Encoding: chunked'], '3\r\none\r\n1\r\n2\r\n0\r\n\r\n'),
+    )
   })
 
   it('closes the connection and reports to onError when the source fails half-way, with no unhandled rejection', async () => {
@@ -155,8 +161,12 @@ describe('Connection API: streamed responses (issue 6)', () => {
     app.get('/floating', (_req, res) => {
       void res.stream(failing())
     })
-    expect(await servedText(app, GET('/awaited') + HELLO)).to.equal(response('200 OK', ['Transfer-Encoding: chunked'], '1\r\na\r\n'))
-    expect(await servedText(app, GET('/floating') + HELLO)).to.equal(response('200 OK', ['Transfer-Encoding: chunked'], '1\r\na\r\n'))
+    expect(await servedText(app, GET('/awaited') + HELLO)).to.equal(
+      response('200 OK', ['Transfer-Encoding: chunked'], '1\r\na\r\n'),
+    )
+    expect(await servedText(app, GET('/floating') + HELLO)).to.equal(
+      response('200 OK', ['Transfer-Encoding: chunked'], '1\r\na\r\n'),
+    )
     expect(sent).to.equal(false)
     expect(errors).to.deep.equal([failure, failure])
     expect(closes).to.deep.equal(['aborted', 'aborted'])

@@ -19,7 +19,11 @@ const WS_ACCEPT = createHash('sha1').update(`${WS_KEY}258EAFA5-E914-47DA-95CA-C5
 function maskedTextFrame(text: string): Buffer {
   const payload = Buffer.from(text)
   const mask = Buffer.from([1, 2, 3, 4])
-  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((byte, i) => byte ^ mask[i % 4]!)])
+  return Buffer.concat([
+    Buffer.from([0x81, 0x80 | payload.length]),
+    mask,
+    payload.map((byte, i) => byte ^ mask[i % 4]!),
+  ])
 }
 
 /** Echoes every chunk, prefixed, until the peer ends; then closes. */
@@ -52,7 +56,7 @@ describe('Connection API: protocol upgrades (issue 6)', () => {
   afterEach(() => wss.close())
 
   describe('res.upgrade()', () => {
-    it('sends 101 with Connection and the request\'s Upgrade, then hands over the bytes sent right behind the request', async () => {
+    it("sends 101 with Connection and the request's Upgrade, then hands over the bytes sent right behind the request", async () => {
       expect(await servedText(app, UPGRADE('/up') + 'first bytes')).to.equal(
         'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\nearly:first bytes|',
       )
@@ -79,14 +83,19 @@ describe('Connection API: protocol upgrades (issue 6)', () => {
 
     it('answers 426 when the request did not ask for an upgrade', async () => {
       expect(await servedText(app, 'GET /up HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(
-        jsonResponse('426 Upgrade Required', { message: 'the request for /up did not ask for an upgrade (Connection: upgrade and Upgrade)' }),
+        jsonResponse('426 Upgrade Required', {
+          message: 'the request for /up did not ask for an upgrade (Connection: upgrade and Upgrade)',
+        }),
       )
     })
   })
 
   describe('app.upgrade()', () => {
     it('never switches protocols for an HTTP/1.0 request, which must ignore Upgrade (RFC 9110 §7.8)', async () => {
-      const text = await servedText(app, 'GET /chat HTTP/1.0\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n')
+      const text = await servedText(
+        app,
+        'GET /chat HTTP/1.0\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+      )
       expect(text).to.equal(jsonResponse('426 Upgrade Required', { message: 'Upgrade Required' }, 'Connection: close'))
     })
 

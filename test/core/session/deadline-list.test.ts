@@ -49,11 +49,21 @@ describe('DeadlineList', () => {
       clock.tick(99)
       expect(expired).to.deep.equal([['a', 1000]])
       clock.tick(1)
-      expect(expired).to.deep.equal([['a', 1000], ['b', 1100]])
+      expect(expired).to.deep.equal([
+        ['a', 1000],
+        ['b', 1100],
+      ])
       clock.tick(149)
-      expect(expired).to.deep.equal([['a', 1000], ['b', 1100]])
+      expect(expired).to.deep.equal([
+        ['a', 1000],
+        ['b', 1100],
+      ])
       clock.tick(1)
-      expect(expired).to.deep.equal([['a', 1000], ['b', 1100], ['c', 1250]])
+      expect(expired).to.deep.equal([
+        ['a', 1000],
+        ['b', 1100],
+        ['c', 1250],
+      ])
       expect(clock.countTimers()).to.equal(0)
     })
 
@@ -62,7 +72,11 @@ describe('DeadlineList', () => {
       const fire = sinon.spy(list, 'fire')
       for (const name of ['a', 'b', 'c']) list.add(entry(name), Date.now())
       clock.tick(500)
-      expect(expired).to.deep.equal([['a', 500], ['b', 500], ['c', 500]])
+      expect(expired).to.deep.equal([
+        ['a', 500],
+        ['b', 500],
+        ['c', 500],
+      ])
       expect(fire.callCount).to.equal(1)
     })
   })
@@ -87,7 +101,10 @@ describe('DeadlineList', () => {
         clock.tick(399)
         expect(expired).to.deep.equal([['b', 1000]])
         clock.tick(1)
-        expect(expired).to.deep.equal([['b', 1000], ['a', 1400]])
+        expect(expired).to.deep.equal([
+          ['b', 1000],
+          ['a', 1400],
+        ])
       } finally {
         setTimeoutSpy.restore()
         clearTimeoutSpy.restore()
@@ -143,7 +160,10 @@ describe('DeadlineList', () => {
       list.add(entry('c'), Date.now())
       list.remove(b)
       clock.tick(1000)
-      expect(expired).to.deep.equal([['a', 1000], ['c', 1200]])
+      expect(expired).to.deep.equal([
+        ['a', 1000],
+        ['c', 1200],
+      ])
     })
 
     it('clears its Node timer when the last entry is disarmed', () => {
@@ -200,7 +220,10 @@ describe('DeadlineList', () => {
       short.add(a, Date.now())
       expect(clock.countTimers()).to.equal(2)
       clock.tick(900)
-      expect(expired).to.deep.equal([['a', 400], ['b', 1000]])
+      expect(expired).to.deep.equal([
+        ['a', 400],
+        ['b', 1000],
+      ])
       expect(clock.countTimers()).to.equal(0)
     })
   })
@@ -225,7 +248,11 @@ describe('DeadlineList', () => {
         Date.now(),
       )
       expect(() => clock.tick(1000)).to.throw(first)
-      expect(expired).to.deep.equal([['a', 1000], ['b', 1000], ['c', 1000]])
+      expect(expired).to.deep.equal([
+        ['a', 1000],
+        ['b', 1000],
+        ['c', 1000],
+      ])
       expect(fire.callCount).to.equal(1)
       expect(fire.exceptions).to.deep.equal([first])
     })
@@ -246,7 +273,10 @@ describe('DeadlineList', () => {
       clock.tick(199)
       expect(expired).to.deep.equal([['a', 1000]])
       clock.tick(1)
-      expect(expired).to.deep.equal([['a', 1000], ['b', 1200]])
+      expect(expired).to.deep.equal([
+        ['a', 1000],
+        ['b', 1200],
+      ])
     })
 
     it('honours an expire() that re-arms its own entry', () => {
@@ -263,7 +293,10 @@ describe('DeadlineList', () => {
       clock.tick(999)
       expect(expired).to.deep.equal([['a', 1000]])
       clock.tick(1)
-      expect(expired).to.deep.equal([['a', 1000], ['a', 2000]])
+      expect(expired).to.deep.equal([
+        ['a', 1000],
+        ['a', 2000],
+      ])
       expect(clock.countTimers()).to.equal(0)
     })
 
@@ -280,7 +313,10 @@ describe('DeadlineList', () => {
       clock.tick(299)
       expect(expired).to.deep.equal([['a', 1000]])
       clock.tick(1)
-      expect(expired).to.deep.equal([['a', 1000], ['b', 1300]])
+      expect(expired).to.deep.equal([
+        ['a', 1000],
+        ['b', 1300],
+      ])
     })
 
     it('honours an expire() that disarms an entry due at the same moment', () => {
@@ -293,7 +329,10 @@ describe('DeadlineList', () => {
       list.add(b, Date.now())
       list.add(entry('c'), Date.now())
       clock.tick(1000)
-      expect(expired).to.deep.equal([['a', 1000], ['c', 1000]])
+      expect(expired).to.deep.equal([
+        ['a', 1000],
+        ['c', 1000],
+      ])
       expect(b.list).to.equal(null)
       expect(clock.countTimers()).to.equal(0)
     })
@@ -313,7 +352,10 @@ describe('DeadlineList', () => {
       expect(expired).to.deep.equal([['a', 1000]])
       clock.tick(1)
       // `b` was armed at 500 for 1000 ms; it must not wait for `a`'s new deadline at 2000.
-      expect(expired).to.deep.equal([['a', 1000], ['b', 1500]])
+      expect(expired).to.deep.equal([
+        ['a', 1000],
+        ['b', 1500],
+      ])
     })
   })
 

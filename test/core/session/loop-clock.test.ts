@@ -53,9 +53,13 @@ describe('loopNow() across an idle wait', () => {
   // A process that answers a byte on its stdin 30 ms later: I/O that wakes this loop from its
   // wait directly, with no timer or immediate of this process passing first.
   beforeEach(async () => {
-    peer = spawn(process.execPath, ['-e', "process.stdin.on('data', () => setTimeout(() => process.stdout.write('x'), 30))"], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    })
+    peer = spawn(
+      process.execPath,
+      ['-e', "process.stdin.on('data', () => setTimeout(() => process.stdout.write('x'), 30))"],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    )
     await once(peer, 'spawn')
   })
   afterEach(() => {

@@ -49,8 +49,12 @@ describe('Session: errors', () => {
     })
 
     it('keeps the connection usable after a whole 500: a second pipelined request is answered', async () => {
-      const t = await serveInput(app, { input: ['GET /throws HTTP/1.1\r\nHost: a\r\n\r\n' + GET + 'GET /rejects HTTP/1.1\r\nHost: a\r\n\r\n' + GET] })
-      expect(maskDates(t.outputText('latin1'))).to.equal(INTERNAL + textResponse('hello') + INTERNAL + textResponse('hello'))
+      const t = await serveInput(app, {
+        input: ['GET /throws HTTP/1.1\r\nHost: a\r\n\r\n' + GET + 'GET /rejects HTTP/1.1\r\nHost: a\r\n\r\n' + GET],
+      })
+      expect(maskDates(t.outputText('latin1'))).to.equal(
+        INTERNAL + textResponse('hello') + INTERNAL + textResponse('hello'),
+      )
     })
 
     it('lets app.onError send its own answer', async () => {
@@ -59,12 +63,16 @@ describe('Session: errors', () => {
         throw thrown
       })
       const t = await serveInput(custom, { input: ['GET /throws HTTP/1.1\r\nHost: a\r\n\r\n'] })
-      expect(maskDates(t.outputText('latin1'))).to.equal(jsonResponse('503 Service Unavailable', { message: 'try later' }))
+      expect(maskDates(t.outputText('latin1'))).to.equal(
+        jsonResponse('503 Service Unavailable', { message: 'try later' }),
+      )
     })
 
     it('closes the connection when it throws after part of the response was sent', async () => {
       const t = await serveInput(app, { input: ['GET /throws-mid-stream HTTP/1.1\r\nHost: a\r\n\r\n' + GET] })
-      expect(maskDates(t.outputText('latin1'))).to.equal(response('200 OK', ['Transfer-Encoding: chunked'], '4\r\npart\r\n'))
+      expect(maskDates(t.outputText('latin1'))).to.equal(
+        response('200 OK', ['Transfer-Encoding: chunked'], '4\r\npart\r\n'),
+      )
       expect(t.isOpen).to.equal(false)
       expect(onError.callCount).to.equal(1)
       expect(onError.firstCall.args[0]).to.equal(thrown)

@@ -25,18 +25,27 @@ describe('Session: keep-alive', () => {
   })
 
   it('closes an HTTP/1.1 connection after a request with Connection: close', async () => {
-    const t = await serveInput(app, { input: ['GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', GET], endAfterInput: false })
+    const t = await serveInput(app, {
+      input: ['GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', GET],
+      endAfterInput: false,
+    })
     expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello', 'Connection: close'))
     expect(t.isOpen).to.equal(false)
   })
 
   it('reads the close token among others in Connection, in any case', async () => {
-    const t = await serveInput(app, { input: ['GET /hello HTTP/1.1\r\nHost: a\r\nConnection: X-Foo, CLOSE\r\n\r\n', GET], endAfterInput: false })
+    const t = await serveInput(app, {
+      input: ['GET /hello HTTP/1.1\r\nHost: a\r\nConnection: X-Foo, CLOSE\r\n\r\n', GET],
+      endAfterInput: false,
+    })
     expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello', 'Connection: close'))
   })
 
   it('closes an HTTP/1.0 connection after its response unless asked otherwise', async () => {
-    const t = await serveInput(app, { input: ['GET /hello HTTP/1.0\r\n\r\n', 'GET /hello HTTP/1.0\r\n\r\n'], endAfterInput: false })
+    const t = await serveInput(app, {
+      input: ['GET /hello HTTP/1.0\r\n\r\n', 'GET /hello HTTP/1.0\r\n\r\n'],
+      endAfterInput: false,
+    })
     expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello', 'Connection: close'))
     expect(t.isOpen).to.equal(false)
   })
@@ -44,7 +53,9 @@ describe('Session: keep-alive', () => {
   it('keeps an HTTP/1.0 connection open with Connection: keep-alive, saying so', async () => {
     const keep = 'GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n'
     const t = await serveInput(app, { input: [keep, 'GET /hello HTTP/1.0\r\n\r\n'] })
-    expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello', 'Connection: keep-alive') + textResponse('hello', 'Connection: close'))
+    expect(maskDates(t.outputText('latin1'))).to.equal(
+      textResponse('hello', 'Connection: keep-alive') + textResponse('hello', 'Connection: close'),
+    )
   })
 
   it('closes after a response whose handler called res.close()', async () => {
@@ -54,8 +65,12 @@ describe('Session: keep-alive', () => {
   })
 
   it('closes after a response whose handler set Connection: close, sending that field once', async () => {
-    const t = await serveInput(app, { input: ['GET /bye-header HTTP/1.1\r\nHost: a\r\n\r\n', GET], endAfterInput: false })
-    const expected = 'HTTP/1.1 200 OK\r\nServer: gatehouse\r\nDate: <date>\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 3\r\n\r\nbye'
+    const t = await serveInput(app, {
+      input: ['GET /bye-header HTTP/1.1\r\nHost: a\r\n\r\n', GET],
+      endAfterInput: false,
+    })
+    const expected =
+      'HTTP/1.1 200 OK\r\nServer: gatehouse\r\nDate: <date>\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 3\r\n\r\nbye'
     expect(maskDates(t.outputText('latin1'))).to.equal(expected)
     expect(t.isOpen).to.equal(false)
   })
@@ -64,7 +79,9 @@ describe('Session: keep-alive', () => {
     it('serves that many requests, the last with Connection: close, then closes', async () => {
       const limited = testApp({ limits: { maxRequestsPerConnection: 2 } })
       const t = await serveInput(limited, { input: [GET + GET + GET], endAfterInput: false })
-      expect(maskDates(t.outputText('latin1'))).to.equal(textResponse('hello') + textResponse('hello', 'Connection: close'))
+      expect(maskDates(t.outputText('latin1'))).to.equal(
+        textResponse('hello') + textResponse('hello', 'Connection: close'),
+      )
       expect(t.isOpen).to.equal(false)
     })
 

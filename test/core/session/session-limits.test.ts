@@ -110,7 +110,10 @@ describe('Session: limits enforced while reading', () => {
     it('accepts a body of exactly 10 MiB', async () => {
       const body = 'b'.repeat(10 * 1024 * 1024)
       const big = testApp({ waf: { mode: 'off' } }).post('/size', (req, res) => res.text(String(req.body.length)))
-      const text = await servedText(big, `POST /size HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
+      const text = await servedText(
+        big,
+        `POST /size HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      )
       expect(text).to.equal(textResponse('10485760'))
     })
 
@@ -127,19 +130,27 @@ describe('Session: limits enforced while reading', () => {
     })
 
     it('refuses a chunked body the moment it crosses the limit, without waiting for its end', async () => {
-      const t = await serveOpen(limited, ['POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n', '6\r\nhello \r\n', '6\r\nworld!\r\n'])
+      const t = await serveOpen(limited, [
+        'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n',
+        '6\r\nhello \r\n',
+        '6\r\nworld!\r\n',
+      ])
       expect(maskDates(t.outputText('latin1'))).to.equal(PAYLOAD_TOO_LARGE)
       expect(t.isOpen).to.equal(false)
     })
 
     it('accepts a chunked body of exactly the limit', async () => {
-      const input = 'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n'
+      const input =
+        'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n'
       expect(await servedText(limited, input)).to.equal(textResponse('helloworld'))
     })
   })
 
   describe('per-route options apply from the parsed head on, while the body is read', () => {
-    const routed = testApp({ waf: { mode: 'basic', rules: [{ id: 'no-evil', pattern: /evil/, where: ['target', 'body'] }] }, limits: { maxBodyBytes: 10 } })
+    const routed = testApp({
+      waf: { mode: 'basic', rules: [{ id: 'no-evil', pattern: /evil/, where: ['target', 'body'] }] },
+      limits: { maxBodyBytes: 10 },
+    })
     routed.post('/small', { bodyLimit: 4 }, (req, res) => res.text(req.text()))
     routed.post('/large', { bodyLimit: 20 }, (req, res) => res.text(req.text()))
     routed.post('/open', { waf: 'off' }, (req, res) => res.text(req.text()))
@@ -151,12 +162,17 @@ describe('Session: limits enforced while reading', () => {
     })
 
     it("refuses a chunked body crossing the route's lower bodyLimit", async () => {
-      const t = await serveOpen(routed, ['POST /small HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n'])
+      const t = await serveOpen(routed, [
+        'POST /small HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n',
+      ])
       expect(maskDates(t.outputText('latin1'))).to.equal(PAYLOAD_TOO_LARGE)
     })
 
     it("accepts a body over the global limit within the route's higher bodyLimit", async () => {
-      const text = await servedText(routed, 'POST /large HTTP/1.1\r\nHost: a\r\nContent-Length: 15\r\n\r\n0123456789abcde')
+      const text = await servedText(
+        routed,
+        'POST /large HTTP/1.1\r\nHost: a\r\nContent-Length: 15\r\n\r\n0123456789abcde',
+      )
       expect(text).to.equal(textResponse('0123456789abcde'))
     })
 
@@ -170,7 +186,9 @@ describe('Session: limits enforced while reading', () => {
     })
 
     it("checks the body with the route's WAF mode: off lets it through", async () => {
-      expect(await servedText(routed, 'POST /open HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nevil')).to.equal(textResponse('evil'))
+      expect(await servedText(routed, 'POST /open HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nevil')).to.equal(
+        textResponse('evil'),
+      )
     })
 
     it('checks the body with the global WAF mode elsewhere: blocked with 400', async () => {

@@ -15,7 +15,13 @@ import { turnEnded } from '../../helpers/turn-end.js'
 const GET = 'GET /hello HTTP/1.1\r\nHost: a\r\n\r\n'
 const HELLO = textResponse('hello')
 // Every stage has a timeout of its own, so a test can tell which one fired.
-const TIMEOUTS: UserConfig['timeouts'] = { headerTimeoutMs: 100, bodyTimeoutMs: 200, handlerTimeoutMs: 300, idleTimeoutMs: 400, writeTimeoutMs: 500 }
+const TIMEOUTS: UserConfig['timeouts'] = {
+  headerTimeoutMs: 100,
+  bodyTimeoutMs: 200,
+  handlerTimeoutMs: 300,
+  idleTimeoutMs: 400,
+  writeTimeoutMs: 500,
+}
 
 /**
  * A Transport with only the members every Transport must have: no `tryRead`/`notifyReadable`, so
@@ -136,7 +142,8 @@ describe('Session over a transport with only the required members', () => {
     })
 
     it('answers pipelined requests with bodies in order, in one write', async () => {
-      const post = (body: string): string => `POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+      const post = (body: string): string =>
+        `POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`
       const { memory, served } = open({ input: [post('one') + GET + post('three')] })
       await served
       expect(maskDates(memory.outputText('latin1'))).to.equal(textResponse('one') + HELLO + textResponse('three'))
@@ -144,7 +151,10 @@ describe('Session over a transport with only the required members', () => {
     })
 
     it('reads a Content-Length body sent one byte at a time, then the next request', async () => {
-      const { memory, served } = open({ input: ['POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world' + GET], chunkSize: 1 })
+      const { memory, served } = open({
+        input: ['POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world' + GET],
+        chunkSize: 1,
+      })
       await served
       expect(maskDates(memory.outputText('latin1'))).to.equal(textResponse('hello world') + HELLO)
       expect(memory.writes).to.have.length(2)
@@ -153,7 +163,9 @@ describe('Session over a transport with only the required members', () => {
 
     it('reads a chunked body sent one byte at a time', async () => {
       const { memory, served } = open({
-        input: ['POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n'],
+        input: [
+          'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n',
+        ],
         chunkSize: 1,
       })
       await served
@@ -176,7 +188,10 @@ describe('Session over a transport with only the required members', () => {
 
     beforeEach(() => {
       // Faked clock: the Session's timers and Date.now() move only when a test ticks.
-      clock = sinon.useFakeTimers({ now: Date.UTC(2026, 10, 24, 12, 0, 0), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+      clock = sinon.useFakeTimers({
+        now: Date.UTC(2026, 10, 24, 12, 0, 0),
+        toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      })
       // The Session that app.serve() starts, for shutdown().
       start = sinon.spy(Session.prototype, 'start')
     })

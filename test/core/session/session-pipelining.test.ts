@@ -46,7 +46,8 @@ describe('Session: pipelining', () => {
   })
 
   it('keeps the order when an earlier handler finishes later', async () => {
-    const input = 'GET /slow/first HTTP/1.1\r\nHost: a\r\n\r\n' + GET_HELLO + 'GET /slow/third HTTP/1.1\r\nHost: a\r\n\r\n'
+    const input =
+      'GET /slow/first HTTP/1.1\r\nHost: a\r\n\r\n' + GET_HELLO + 'GET /slow/third HTTP/1.1\r\nHost: a\r\n\r\n'
     expect(await servedText(app, input)).to.equal(textResponse('first') + textResponse('hello') + textResponse('third'))
   })
 
@@ -58,12 +59,17 @@ describe('Session: pipelining', () => {
   })
 
   it('answers a chunked request pipelined before another, delivered one byte at a time', async () => {
-    const input = 'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\npi\r\n2\r\nng\r\n0\r\n\r\n' + GET_HELLO
-    expect(await servedText(app, { input: [input], chunkSize: 1 })).to.equal(textResponse('ping') + textResponse('hello'))
+    const input =
+      'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\npi\r\n2\r\nng\r\n0\r\n\r\n' + GET_HELLO
+    expect(await servedText(app, { input: [input], chunkSize: 1 })).to.equal(
+      textResponse('ping') + textResponse('hello'),
+    )
   })
 
   it('skips empty lines between pipelined requests (RFC 9112 §2.2)', async () => {
-    expect(await servedText(app, `${GET_HELLO}\r\n\r\n${GET_HELLO}`)).to.equal(textResponse('hello') + textResponse('hello'))
+    expect(await servedText(app, `${GET_HELLO}\r\n\r\n${GET_HELLO}`)).to.equal(
+      textResponse('hello') + textResponse('hello'),
+    )
   })
 
   it('stops at a malformed pipelined request after answering those before it', async () => {

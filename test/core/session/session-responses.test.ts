@@ -68,25 +68,33 @@ describe('Session: responses', () => {
     })
 
     it("sends the handler's Transfer-Encoding once on a streamed response", async () => {
-      expect(await servedText(app, 'GET /own-encoding HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(response('200 OK', ['Transfer-Encoding: chunked'], '1\r\nx\r\n0\r\n\r\n'))
+      expect(await servedText(app, 'GET /own-encoding HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(
+        response('200 OK', ['Transfer-Encoding: chunked'], '1\r\nx\r\n0\r\n\r\n'),
+      )
     })
 
     it('sends no Server when serverHeader is false', async () => {
       const bare = new App({ serverHeader: false }).get('/', () => 'x')
       const t = await serveInput(bare, { input: ['GET / HTTP/1.1\r\nHost: a\r\n\r\n'] })
-      expect(t.outputText('latin1')).to.match(/^HTTP\/1\.1 200 OK\r\nDate: [^\r]+\r\nContent-Type: text\/plain; charset=utf-8\r\nContent-Length: 1\r\n\r\nx$/)
+      expect(t.outputText('latin1')).to.match(
+        /^HTTP\/1\.1 200 OK\r\nDate: [^\r]+\r\nContent-Type: text\/plain; charset=utf-8\r\nContent-Length: 1\r\n\r\nx$/,
+      )
     })
 
     it('sends Content-Length: 0 for an empty body', async () => {
       const empty = new App().get('/', (_req, res) => res.send())
-      expect(await servedText(empty, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(response('200 OK', ['Content-Length: 0']))
+      expect(await servedText(empty, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(
+        response('200 OK', ['Content-Length: 0']),
+      )
     })
 
     it('sends no Content-Length with 204 or 304', async () => {
-      const bodyless = new App().get('/204', (_req, res) => res.status(204).send()).get('/304', (_req, res) => res.status(304).send())
-      expect(await servedText(bodyless, 'GET /204 HTTP/1.1\r\nHost: a\r\n\r\nGET /304 HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(
-        response('204 No Content', []) + response('304 Not Modified', []),
-      )
+      const bodyless = new App()
+        .get('/204', (_req, res) => res.status(204).send())
+        .get('/304', (_req, res) => res.status(304).send())
+      expect(
+        await servedText(bodyless, 'GET /204 HTTP/1.1\r\nHost: a\r\n\r\nGET /304 HTTP/1.1\r\nHost: a\r\n\r\n'),
+      ).to.equal(response('204 No Content', []) + response('304 Not Modified', []))
     })
   })
 
@@ -94,7 +102,10 @@ describe('Session: responses', () => {
     const app = testApp()
 
     it('answers 404 {"message":"Not Found"} for an unknown path, keeping the connection', async () => {
-      const text = await servedText(app, 'GET /nowhere HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n')
+      const text = await servedText(
+        app,
+        'GET /nowhere HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n',
+      )
       expect(text).to.equal(jsonResponse('404 Not Found', { message: 'Not Found' }) + textResponse('hello'))
     })
 
@@ -109,7 +120,9 @@ describe('Session: responses', () => {
     })
 
     it('answers OPTIONS with 204 and Allow', async () => {
-      expect(await servedText(app, 'OPTIONS /echo HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(response('204 No Content', ['Allow: OPTIONS, POST']))
+      expect(await servedText(app, 'OPTIONS /echo HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(
+        response('204 No Content', ['Allow: OPTIONS, POST']),
+      )
     })
 
     it('answers 400 with the parser message when req.json() meets invalid JSON', async () => {
@@ -120,13 +133,19 @@ describe('Session: responses', () => {
       } catch (err) {
         reason = (err as Error).message
       }
-      const text = await servedText(json, 'POST /parse HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{oops')
+      const text = await servedText(
+        json,
+        'POST /parse HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{oops',
+      )
       expect(text).to.equal(jsonResponse('400 Bad Request', { message: `request body is not valid JSON: ${reason}` }))
     })
 
     it('parses a valid JSON body with req.json()', async () => {
       const json = testApp().post('/parse', (req, res) => res.json(req.json()))
-      const text = await servedText(json, 'POST /parse HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{"a":[1]}')
+      const text = await servedText(
+        json,
+        'POST /parse HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{"a":[1]}',
+      )
       expect(text).to.equal(jsonResponse('200 OK', { a: [1] }))
     })
   })

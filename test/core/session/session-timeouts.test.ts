@@ -19,7 +19,9 @@ class SlowReaderTransport implements Transport {
     return this.memory.read()
   }
   write(bytes: Buffer): Promise<number> {
-    return new Promise((resolve) => setTimeout(() => resolve(this.memory.write(bytes)), Math.ceil(bytes.length / 65536) * 100))
+    return new Promise((resolve) =>
+      setTimeout(() => resolve(this.memory.write(bytes)), Math.ceil(bytes.length / 65536) * 100),
+    )
   }
   close(): void {
     this.memory.close()
@@ -30,7 +32,13 @@ const REQUEST_TIMEOUT = errorResponse('408 Request Timeout', 'Request timeout')
 const HANDLER_TIMEOUT = errorResponse('503 Service Unavailable', 'Handler timeout')
 const GET = 'GET /hello HTTP/1.1\r\nHost: a\r\n\r\n'
 // Every stage has a timeout of its own, so a test can tell which one fired.
-const TIMEOUTS: UserConfig['timeouts'] = { headerTimeoutMs: 100, bodyTimeoutMs: 200, handlerTimeoutMs: 300, idleTimeoutMs: 400, writeTimeoutMs: 500 }
+const TIMEOUTS: UserConfig['timeouts'] = {
+  headerTimeoutMs: 100,
+  bodyTimeoutMs: 200,
+  handlerTimeoutMs: 300,
+  idleTimeoutMs: 400,
+  writeTimeoutMs: 500,
+}
 
 describe('Session: timeouts', () => {
   let clock: sinon.SinonFakeTimers
@@ -47,7 +55,10 @@ describe('Session: timeouts', () => {
 
   beforeEach(() => {
     // Faked clock: the Session's timers and Date.now() move only when a test ticks.
-    clock = sinon.useFakeTimers({ now: Date.UTC(2026, 10, 24, 12, 0, 0), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    clock = sinon.useFakeTimers({
+      now: Date.UTC(2026, 10, 24, 12, 0, 0),
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    })
   })
   afterEach(() => clock.restore())
 
@@ -103,7 +114,9 @@ describe('Session: timeouts', () => {
       const { t, served } = open(['HEAD /hello HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc'])
       await clock.tickAsync(200)
       await served
-      expect(maskDates(t.outputText('latin1'))).to.equal(REQUEST_TIMEOUT.slice(0, REQUEST_TIMEOUT.indexOf('\r\n\r\n') + 4))
+      expect(maskDates(t.outputText('latin1'))).to.equal(
+        REQUEST_TIMEOUT.slice(0, REQUEST_TIMEOUT.indexOf('\r\n\r\n') + 4),
+      )
       expect(t.isOpen).to.equal(false)
     })
 
@@ -114,7 +127,10 @@ describe('Session: timeouts', () => {
         for await (const piece of req.stream()) pieces.push(piece.toString('latin1'))
         res.text('whole')
       })
-      const t = new MemoryTransport({ input: ['POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\na'], endAfterInput: false })
+      const t = new MemoryTransport({
+        input: ['POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\na'],
+        endAfterInput: false,
+      })
       const served = streaming.serve(t)
       await clock.tickAsync(150)
       t.push('b')
@@ -176,7 +192,9 @@ describe('Session: timeouts', () => {
       const { t, served } = open(['GET /half HTTP/1.1\r\nHost: a\r\n\r\n'])
       await clock.tickAsync(300)
       await served
-      expect(maskDates(t.outputText('latin1'))).to.equal(response('200 OK', ['Transfer-Encoding: chunked'], '4\r\npart\r\n'))
+      expect(maskDates(t.outputText('latin1'))).to.equal(
+        response('200 OK', ['Transfer-Encoding: chunked'], '4\r\npart\r\n'),
+      )
       expect(t.isOpen).to.equal(false)
     })
   })
@@ -223,7 +241,12 @@ describe('Session: timeouts', () => {
       const big = testApp({ timeouts: TIMEOUTS })
       const body = Buffer.alloc(2 * 1024 * 1024, 0x61)
       big.get('/big', (_req, res) => res.send(body))
-      const t = new SlowReaderTransport(new MemoryTransport({ input: ['GET /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'], endAfterInput: false }))
+      const t = new SlowReaderTransport(
+        new MemoryTransport({
+          input: ['GET /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'],
+          endAfterInput: false,
+        }),
+      )
       const served = big.serve(t)
       // 2 MiB at 64 KiB per 100 ms: 3.2 s in all, far past writeTimeoutMs (500 ms), never 500 ms without progress.
       await clock.tickAsync(4000)

@@ -116,7 +116,10 @@ describe('Session: responses leave at the end of the turn', () => {
 
     beforeEach(() => {
       reasons.length = 0
-      clock = sinon.useFakeTimers({ now: Date.UTC(2026, 10, 24, 12, 0, 0), toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+      clock = sinon.useFakeTimers({
+        now: Date.UTC(2026, 10, 24, 12, 0, 0),
+        toFake: ['setTimeout', 'clearTimeout', 'Date'],
+      })
     })
     afterEach(() => clock.restore())
 

@@ -9,7 +9,8 @@ import { response, textResponse } from '../../helpers/expected-response.js'
 
 const BIG = Buffer.alloc(1000, 'b')
 const BIG_TEXT = 't'.repeat(1000)
-const BIG_HEAD = 'HTTP/1.1 200 OK\r\nServer: gatehouse\r\nDate: <date>\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n'
+const BIG_HEAD =
+  'HTTP/1.1 200 OK\r\nServer: gatehouse\r\nDate: <date>\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n'
 const STREAMED = response('200 OK', ['Transfer-Encoding: chunked'], '5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n')
 
 describe('Session: writing responses', () => {
@@ -46,13 +47,19 @@ describe('Session: writing responses', () => {
       // The default smallWriteBytes: both responses take the small path.
       const small = testApp()
       small.get('/accents', (_req, res) => res.text('h\u00e9 \u2713'))
-      const t = new TextRecording({ input: ['GET /hello HTTP/1.1\r\nHost: a\r\n\r\n', 'GET /accents HTTP/1.1\r\nHost: a\r\n\r\n'] })
+      const t = new TextRecording({
+        input: ['GET /hello HTTP/1.1\r\nHost: a\r\n\r\n', 'GET /accents HTTP/1.1\r\nHost: a\r\n\r\n'],
+      })
       await small.serve(t)
       expect(encodings).to.deep.equal(['latin1', 'utf8'])
       expect(t.writes.length).to.equal(2)
       const accented = Buffer.from('h\u00e9 \u2713', 'utf8')
       expect(maskDates(t.writes[1]!.toString('latin1'))).to.equal(
-        response('200 OK', ['Content-Type: text/plain; charset=utf-8', `Content-Length: ${accented.length}`], accented.toString('latin1')),
+        response(
+          '200 OK',
+          ['Content-Type: text/plain; charset=utf-8', `Content-Length: ${accented.length}`],
+          accented.toString('latin1'),
+        ),
       )
     })
   })
@@ -85,7 +92,9 @@ describe('Session: writing responses', () => {
     })
 
     it('streams without chunking when a Content-Length was declared', async () => {
-      expect(await servedText(app, 'GET /sized-stream HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(response('200 OK', ['Content-Length: 11'], 'hello world'))
+      expect(await servedText(app, 'GET /sized-stream HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(
+        response('200 OK', ['Content-Length: 11'], 'hello world'),
+      )
     })
 
     it('streams to an HTTP/1.0 client without chunking, ending the body by closing', async () => {
@@ -94,14 +103,19 @@ describe('Session: writing responses', () => {
     })
 
     it('keeps the connection usable after a streamed response', async () => {
-      const text = await servedText(app, 'GET /stream HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n')
+      const text = await servedText(
+        app,
+        'GET /stream HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n',
+      )
       expect(text).to.equal(STREAMED + textResponse('hello'))
     })
   })
 
   describe('HEAD', () => {
     it("sends GET's headers with no body (small path)", async () => {
-      expect(await servedText(app, 'HEAD /hello HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(textResponse('hello').slice(0, -'hello'.length))
+      expect(await servedText(app, 'HEAD /hello HTTP/1.1\r\nHost: a\r\n\r\n')).to.equal(
+        textResponse('hello').slice(0, -'hello'.length),
+      )
     })
 
     it("sends GET's headers with no body (large path)", async () => {
@@ -109,13 +123,17 @@ describe('Session: writing responses', () => {
     })
 
     it("sends GET's headers with no body (stream path), and the next request is read correctly", async () => {
-      const text = await servedText(app, 'HEAD /stream HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n')
+      const text = await servedText(
+        app,
+        'HEAD /stream HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n',
+      )
       expect(text).to.equal(response('200 OK', ['Transfer-Encoding: chunked']) + textResponse('hello'))
     })
   })
 
   describe('short writes', () => {
-    const input = 'GET /hello HTTP/1.1\r\nHost: a\r\n\r\nGET /big HTTP/1.1\r\nHost: a\r\n\r\nGET /stream HTTP/1.1\r\nHost: a\r\n\r\n'
+    const input =
+      'GET /hello HTTP/1.1\r\nHost: a\r\n\r\nGET /big HTTP/1.1\r\nHost: a\r\n\r\nGET /stream HTTP/1.1\r\nHost: a\r\n\r\n'
     const expected = textResponse('hello') + BIG_HEAD + BIG.toString('latin1') + STREAMED
     for (let max = 1; max <= 7; max++) {
       it(`continues after short writes: maxWriteBytes ${max} still yields the exact bytes`, async () => {
@@ -148,7 +166,11 @@ describe('Session: writing responses', () => {
         results.push(await res.write('a'.repeat(100)))
         results.push(await res.write('b'))
       })
-      const t = await serveInput(streaming, { input: ['GET /s HTTP/1.1\r\nHost: a\r\n\r\n'], endAfterInput: false, zeroWriteAfterBytes: 120 })
+      const t = await serveInput(streaming, {
+        input: ['GET /s HTTP/1.1\r\nHost: a\r\n\r\n'],
+        endAfterInput: false,
+        zeroWriteAfterBytes: 120,
+      })
       expect(t.output.length).to.equal(120)
       expect(t.isOpen).to.equal(false)
       expect(results).to.deep.equal([false, false])

@@ -50,8 +50,16 @@ describe('atTurnEnd()', () => {
     process.removeAllListeners('uncaughtException')
     const surfaced = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve))
     try {
-      atTurnEnd(task(log, 'a', () => { throw failure }))
-      atTurnEnd(task(log, 'b', () => { throw new Error('second failure') }))
+      atTurnEnd(
+        task(log, 'a', () => {
+          throw failure
+        }),
+      )
+      atTurnEnd(
+        task(log, 'b', () => {
+          throw new Error('second failure')
+        }),
+      )
       atTurnEnd(task(log, 'c'))
       expect(await surfaced).to.equal(failure)
     } finally {

@@ -1,9 +1,17 @@
 import { expect } from 'chai'
 import { BodyCollector } from '../../../core/wire/body-collector.js'
-import { ChunkedDecoder, FRAMING_ALLOWANCE_BYTES, MAX_CHUNK_EXTENSION_BYTES } from '../../../core/wire/chunked-decoder.js'
+import {
+  ChunkedDecoder,
+  FRAMING_ALLOWANCE_BYTES,
+  MAX_CHUNK_EXTENSION_BYTES,
+} from '../../../core/wire/chunked-decoder.js'
 import { ParseResult } from '../../../core/wire/parse-result.js'
 
-function decodeAll(text: string, maxBody = 1024, splitEvery = 0): { result: number; body: string; decoder: ChunkedDecoder } {
+function decodeAll(
+  text: string,
+  maxBody = 1024,
+  splitEvery = 0,
+): { result: number; body: string; decoder: ChunkedDecoder } {
   const decoder = new ChunkedDecoder(maxBody, 1024)
   const collector = new BodyCollector()
   const bytes = Buffer.from(text, 'latin1')
@@ -102,11 +110,15 @@ describe('ChunkedDecoder (RFC 9112 §7.1)', () => {
     const few = chunk.repeat(Math.floor(MAX_CHUNK_EXTENSION_BYTES / 1001))
     expect(decodeAll(`${few}0\r\n\r\n`, 1 << 20).result).to.be.at.least(0)
     expect(decodeAll(`${few}${chunk}${chunk}0\r\n\r\n`, 1 << 20).result).to.equal(ParseResult.Malformed)
-    expect(decodeAll(`1;${'e'.repeat(MAX_CHUNK_EXTENSION_BYTES + 1)}\r\n`, 1 << 20).result).to.equal(ParseResult.Malformed)
+    expect(decodeAll(`1;${'e'.repeat(MAX_CHUNK_EXTENSION_BYTES + 1)}\r\n`, 1 << 20).result).to.equal(
+      ParseResult.Malformed,
+    )
   })
 
   it('bounds the framing a body may spend per byte of data: zeros padding every size are refused', () => {
-    expect(decodeAll(`${'0'.repeat(FRAMING_ALLOWANCE_BYTES + 1)}1\r\nx\r\n0\r\n\r\n`, 1 << 20).result).to.equal(ParseResult.Malformed)
+    expect(decodeAll(`${'0'.repeat(FRAMING_ALLOWANCE_BYTES + 1)}1\r\nx\r\n0\r\n\r\n`, 1 << 20).result).to.equal(
+      ParseResult.Malformed,
+    )
     // 1-byte chunks spend 5 bytes of framing each: accepted at any length.
     const oneByteChunks = '1\r\nx\r\n'.repeat(50_000)
     const decoded = decodeAll(`${oneByteChunks}0\r\n\r\n`, 1 << 20)

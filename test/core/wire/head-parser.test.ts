@@ -56,7 +56,7 @@ describe('head parser (RFC 9112)', () => {
       }
     })
 
-    it('ignores a terminator past the received bytes (a grown buffer\'s unused tail)', () => {
+    it("ignores a terminator past the received bytes (a grown buffer's unused tail)", () => {
       const buf = Buffer.from('GET / HTTP/1.1\r\nHost: a\r\n\r\n')
       expect(scanHead(buf, 0, buf.length - 1, 0)).to.equal(ParseResult.Incomplete)
       expect(scanHead(buf, 0, buf.length - 3, 0)).to.equal(ParseResult.Incomplete)
@@ -77,7 +77,9 @@ describe('head parser (RFC 9112)', () => {
 
   describe('parseHead()', () => {
     it('parses the request line, fields in order, and the framing facts', () => {
-      const { result, head } = parse('POST /a/b?x=1&y=2 HTTP/1.1\r\nHost: example.com\r\nContent-Length: 5\r\nX-Tab:\tv  \r\n\r\n')
+      const { result, head } = parse(
+        'POST /a/b?x=1&y=2 HTTP/1.1\r\nHost: example.com\r\nContent-Length: 5\r\nX-Tab:\tv  \r\n\r\n',
+      )
       expect(result).to.equal(ParseResult.Ok)
       expect(head.method).to.equal('POST')
       expect(head.target).to.equal('/a/b?x=1&y=2')
@@ -141,7 +143,10 @@ describe('head parser (RFC 9112)', () => {
         expect(result).to.equal(ParseResult.Ok)
         return [head.targetIsPlain, head.valuesArePlain]
       }
-      expect(facts('GET /a/b?x=1&y=2 HTTP/1.1\r\nHost: example.com:80\r\nAccept: */*\r\n\r\n')).to.deep.equal([true, true])
+      expect(facts('GET /a/b?x=1&y=2 HTTP/1.1\r\nHost: example.com:80\r\nAccept: */*\r\n\r\n')).to.deep.equal([
+        true,
+        true,
+      ])
       expect(facts('GET /a%2fb HTTP/1.1\r\nHost: a\r\n\r\n')).to.deep.equal([false, true])
       expect(facts('GET /a/../b HTTP/1.1\r\nHost: a\r\n\r\n')).to.deep.equal([false, true])
       expect(facts('GET /a\\b HTTP/1.1\r\nHost: a\r\n\r\n')).to.deep.equal([false, true])
@@ -161,7 +166,9 @@ describe('head parser (RFC 9112)', () => {
       const { result, head } = parse(`POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${'0'.repeat(40)}5\r\n\r\n`)
       expect(result).to.equal(ParseResult.Ok)
       expect(head.contentLength).to.equal(5)
-      expect(parse('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9007199254740991\r\n\r\n').head.contentLength).to.equal(Number.MAX_SAFE_INTEGER)
+      expect(
+        parse('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9007199254740991\r\n\r\n').head.contentLength,
+      ).to.equal(Number.MAX_SAFE_INTEGER)
     })
 
     it('skips empty elements of the Transfer-Encoding list (RFC 9110 §5.6.1.2)', () => {
@@ -170,12 +177,18 @@ describe('head parser (RFC 9112)', () => {
         expect(result, value).to.equal(ParseResult.Ok)
         expect(head.chunked).to.equal(true)
       }
-      expect(parse('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,gzip,,chunked\r\n\r\n').result).to.equal(ParseResult.NotImplemented)
+      expect(parse('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,gzip,,chunked\r\n\r\n').result).to.equal(
+        ParseResult.NotImplemented,
+      )
     })
 
     it('strips only SP and HTAB around list elements: NBSP is part of a coding or a token', () => {
-      expect(parse('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \xa0chunked\r\n\r\n').result).to.equal(ParseResult.Malformed)
-      expect(parse('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip,chunked\xa0\r\n\r\n').result).to.equal(ParseResult.Malformed)
+      expect(parse('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \xa0chunked\r\n\r\n').result).to.equal(
+        ParseResult.Malformed,
+      )
+      expect(parse('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip,chunked\xa0\r\n\r\n').result).to.equal(
+        ParseResult.Malformed,
+      )
       expect(parse('GET / HTTP/1.1\r\nHost: a\r\nConnection: x, close\xa0\r\n\r\n').head.keepAlive).to.equal(true)
       expect(parse('GET / HTTP/1.1\r\nHost: a\r\nConnection: x,\t close \r\n\r\n').head.keepAlive).to.equal(false)
     })
@@ -198,18 +211,54 @@ describe('head parser (RFC 9112)', () => {
       ['a bare CR in a value', 'GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n', ParseResult.Malformed],
       ['an invalid name character', 'GET / HTTP/1.1\r\nHost: a\r\nX(y): z\r\n\r\n', ParseResult.Malformed],
       ['an empty name', 'GET / HTTP/1.1\r\nHost: a\r\n: z\r\n\r\n', ParseResult.Malformed],
-      ['differing Content-Length values', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n', ParseResult.Malformed],
+      [
+        'differing Content-Length values',
+        'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n',
+        ParseResult.Malformed,
+      ],
       ['a signed Content-Length', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +3\r\n\r\n', ParseResult.Malformed],
       ['a Content-Length list', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\n\r\n', ParseResult.Malformed],
-      ['a Content-Length past 2^53 - 1', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9007199254740992\r\n\r\n', ParseResult.Malformed],
-      ['a second Content-Type field', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\ncontent-type: application/json\r\n\r\n', ParseResult.Malformed],
-      ['a Transfer-Encoding of empty elements only', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: , ,\r\n\r\n', ParseResult.Malformed],
-      ['both Content-Length and Transfer-Encoding', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n', ParseResult.Malformed],
-      ['chunked not last', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n', ParseResult.Malformed],
-      ['chunked twice', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n', ParseResult.Malformed],
-      ['an unknown transfer coding', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n', ParseResult.NotImplemented],
+      [
+        'a Content-Length past 2^53 - 1',
+        'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9007199254740992\r\n\r\n',
+        ParseResult.Malformed,
+      ],
+      [
+        'a second Content-Type field',
+        'POST / HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\ncontent-type: application/json\r\n\r\n',
+        ParseResult.Malformed,
+      ],
+      [
+        'a Transfer-Encoding of empty elements only',
+        'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: , ,\r\n\r\n',
+        ParseResult.Malformed,
+      ],
+      [
+        'both Content-Length and Transfer-Encoding',
+        'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n',
+        ParseResult.Malformed,
+      ],
+      [
+        'chunked not last',
+        'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n',
+        ParseResult.Malformed,
+      ],
+      [
+        'chunked twice',
+        'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n',
+        ParseResult.Malformed,
+      ],
+      [
+        'an unknown transfer coding',
+        'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n',
+        ParseResult.NotImplemented,
+      ],
       ['Transfer-Encoding in HTTP/1.0', 'POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n', ParseResult.Malformed],
-      ['an expectation other than 100-continue', 'GET / HTTP/1.1\r\nHost: a\r\nExpect: magic\r\n\r\n', ParseResult.ExpectationFailed],
+      [
+        'an expectation other than 100-continue',
+        'GET / HTTP/1.1\r\nHost: a\r\nExpect: magic\r\n\r\n',
+        ParseResult.ExpectationFailed,
+      ],
       ['a space inside the target', 'GET /a b HTTP/1.1\r\nHost: a\r\n\r\n', ParseResult.Malformed],
       ['a non-ASCII byte in the target', 'GET /\xe9 HTTP/1.1\r\nHost: a\r\n\r\n', ParseResult.Malformed],
       ['a method that is not a token', 'G@T / HTTP/1.1\r\nHost: a\r\n\r\n', ParseResult.Malformed],

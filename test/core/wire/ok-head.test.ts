@@ -8,13 +8,17 @@ import { datesASecondApart } from '../../helpers/dates-a-second-apart.js'
 import { jsonResponse, response, textResponse } from '../../helpers/expected-response.js'
 
 const TEXT = 'Content-Type: text/plain; charset=utf-8'
-const get = (path: string, version = '1.1', fields = ''): string => `GET ${path} HTTP/${version}\r\nHost: a\r\n${fields}\r\n`
+const get = (path: string, version = '1.1', fields = ''): string =>
+  `GET ${path} HTTP/${version}\r\nHost: a\r\n${fields}\r\n`
 
 describe('the common 200 response (a cached head)', () => {
   describe('okHeadPrefix()', () => {
     let clock: sinon.SinonFakeTimers
     beforeEach(() => {
-      clock = sinon.useFakeTimers({ now: Date.UTC(2026, 10, 24, 12, 0, 0), toFake: ['Date', 'setInterval', 'clearInterval'] })
+      clock = sinon.useFakeTimers({
+        now: Date.UTC(2026, 10, 24, 12, 0, 0),
+        toFake: ['Date', 'setInterval', 'clearInterval'],
+      })
       holdDateCache()
     })
     afterEach(() => {
@@ -61,13 +65,29 @@ describe('the common 200 response (a cached head)', () => {
     const cases: [string, string, string][] = [
       ['text', get('/text'), textResponse('hello')],
       ['JSON', get('/json'), jsonResponse('200 OK', { ok: true })],
-      ['non-ASCII text', get('/accents'), response('200 OK', [TEXT, 'Content-Length: 7'], Buffer.from('h\u00e9 \u2713').toString('latin1'))],
+      [
+        'non-ASCII text',
+        get('/accents'),
+        response('200 OK', [TEXT, 'Content-Length: 7'], Buffer.from('h\u00e9 \u2713').toString('latin1')),
+      ],
       ['an empty body', get('/empty'), response('200 OK', [TEXT, 'Content-Length: 0'])],
       ['another status', get('/created'), response('201 Created', [TEXT, 'Content-Length: 5'], 'hello')],
-      ['a field set by the handler', get('/typed'), response('200 OK', ['Content-Type: text/html', 'Content-Length: 5'], 'hello')],
+      [
+        'a field set by the handler',
+        get('/typed'),
+        response('200 OK', ['Content-Type: text/html', 'Content-Length: 5'], 'hello'),
+      ],
       ['a response that closes', get('/closing'), textResponse('hello', 'Connection: close')],
-      ['a request that closes', get('/text', '1.1', 'Connection: close\r\n'), textResponse('hello', 'Connection: close')],
-      ['HTTP/1.0 keep-alive', get('/text', '1.0', 'Connection: keep-alive\r\n'), textResponse('hello', 'Connection: keep-alive')],
+      [
+        'a request that closes',
+        get('/text', '1.1', 'Connection: close\r\n'),
+        textResponse('hello', 'Connection: close'),
+      ],
+      [
+        'HTTP/1.0 keep-alive',
+        get('/text', '1.0', 'Connection: keep-alive\r\n'),
+        textResponse('hello', 'Connection: keep-alive'),
+      ],
       ['HEAD', 'HEAD /text HTTP/1.1\r\nHost: a\r\n\r\n', response('200 OK', [TEXT, 'Content-Length: 5'])],
       ['a body past smallWriteBytes', get('/big'), textResponse('b'.repeat(150))],
     ]
@@ -78,7 +98,10 @@ describe('the common 200 response (a cached head)', () => {
     }
 
     it('sends the Date of the current second on a long-lived connection', async () => {
-      expect(await datesASecondApart(app, get('/text'), textResponse('hello'))).to.deep.equal(['Date: Tue, 24 Nov 2026 12:00:00 GMT', 'Date: Tue, 24 Nov 2026 12:00:01 GMT'])
+      expect(await datesASecondApart(app, get('/text'), textResponse('hello'))).to.deep.equal([
+        'Date: Tue, 24 Nov 2026 12:00:00 GMT',
+        'Date: Tue, 24 Nov 2026 12:00:01 GMT',
+      ])
     })
 
     it('lets the handler read the Content-Type it was sent with', async () => {

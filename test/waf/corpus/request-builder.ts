@@ -40,7 +40,15 @@ export function buildRequest(sample: AttackSample, placement: Placement): BuiltR
     }
     case 'header':
       if (hasControl || sample.name !== undefined) return buildRequest(sample, 'query')
-      return { head: head('GET', '/', [...BASE_HEADERS, 'User-Agent', asLatin1(sample.payload), 'X-Forwarded-For', '203.0.113.7']) }
+      return {
+        head: head('GET', '/', [
+          ...BASE_HEADERS,
+          'User-Agent',
+          asLatin1(sample.payload),
+          'X-Forwarded-For',
+          '203.0.113.7',
+        ]),
+      }
     case 'cookie':
       if (hasControl) return buildRequest(sample, 'query')
       return { head: head('GET', '/', [...BASE_HEADERS, 'Cookie', `sid=abc123; ${name}=${encoded}`]) }
@@ -67,7 +75,11 @@ function asLatin1(value: string): string {
 }
 
 function post(body: string, contentType: string): BuiltRequest {
-  return { head: head('POST', '/submit', [...BASE_HEADERS, 'Content-Type', contentType]), body: Buffer.from(body, 'utf8'), contentType }
+  return {
+    head: head('POST', '/submit', [...BASE_HEADERS, 'Content-Type', contentType]),
+    body: Buffer.from(body, 'utf8'),
+    contentType,
+  }
 }
 
 /**
@@ -76,14 +88,21 @@ function post(body: string, contentType: string): BuiltRequest {
  * @param parts - [field name, file name or null, part Content-Type or null, content]
  * @returns the body and its Content-Type
  */
-export function multipart(parts: readonly (readonly [string, string | null, string | null, string])[]): { body: Buffer; contentType: string } {
+export function multipart(parts: readonly (readonly [string, string | null, string | null, string])[]): {
+  body: Buffer
+  contentType: string
+} {
   const chunks: Buffer[] = []
   for (const [name, file, type, content] of parts) {
     let partHead = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"`
     if (file !== null) partHead += `; filename="${file}"`
     partHead += '\r\n'
     if (type !== null) partHead += `Content-Type: ${type}\r\n`
-    chunks.push(Buffer.from(partHead + '\r\n', 'utf8'), Buffer.from(content, file === null || type?.startsWith('text/') ? 'utf8' : 'latin1'), Buffer.from('\r\n'))
+    chunks.push(
+      Buffer.from(partHead + '\r\n', 'utf8'),
+      Buffer.from(content, file === null || type?.startsWith('text/') ? 'utf8' : 'latin1'),
+      Buffer.from('\r\n'),
+    )
   }
   chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`))
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${BOUNDARY}` }

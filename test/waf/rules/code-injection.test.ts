@@ -41,7 +41,9 @@ describe('uploaded script names', () => {
     ['X-Filename', 'holiday.jpg', false],
   ] as const) {
     it(`${attack ? 'blocks' : 'passes'} ${JSON.stringify(name)} in ${header}`, () => {
-      expect(waf.checkHead(head('PUT', '/upload', ['Host', 'example.com', header, name]))?.ruleId ?? null).to.equal(attack ? 'code-injection' : null)
+      expect(waf.checkHead(head('PUT', '/upload', ['Host', 'example.com', header, name]))?.ruleId ?? null).to.equal(
+        attack ? 'code-injection' : null,
+      )
     })
   }
 })

@@ -3,7 +3,9 @@ import { detectJava } from '../../../waf/rules/java.js'
 
 /** The base64 of `text` placed after `offset` filler bytes, with the filler's characters cut off. */
 function encodedAt(text: string, offset: number): string {
-  const encoded = Buffer.from('x'.repeat(offset) + text).toString('base64').replace(/=+$/, '')
+  const encoded = Buffer.from('x'.repeat(offset) + text)
+    .toString('base64')
+    .replace(/=+$/, '')
   return encoded.slice(Math.ceil((offset * 4) / 3))
 }
 

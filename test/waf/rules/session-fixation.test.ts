@@ -5,8 +5,32 @@ import { head } from '../corpus/request-builder.js'
 
 describe('session fixation', () => {
   it('knows session-id names by their parts, not a list of frameworks', () => {
-    const names = ['appsession', 'my.sid', 'x_sess_key', 'sso:sid', 'cfid', 'user_login_token', 'side', 'sidebar', 'consider', 'token', 'id']
-    expect(names.map(isSessionName)).to.deep.equal([true, true, true, true, true, true, false, false, false, false, false])
+    const names = [
+      'appsession',
+      'my.sid',
+      'x_sess_key',
+      'sso:sid',
+      'cfid',
+      'user_login_token',
+      'side',
+      'sidebar',
+      'consider',
+      'token',
+      'id',
+    ]
+    expect(names.map(isSessionName)).to.deep.equal([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ])
   })
 
   it('finds markup and script that set a cookie', () => {
@@ -19,19 +43,45 @@ describe('session fixation', () => {
   const waf = new Waf({ mode: 'strict' })
   it('blocks a session id in the query unless the Referer names the Host', () => {
     const target = '/signin?appsession=k3y'
-    expect(waf.checkHead(head('GET', target, ['Host', 'shop.example']))).to.deep.equal({ ruleId: 'session-fixation', category: 'session-fixation', matched: 'appsession', blocked: true })
-    expect(waf.checkHead(head('GET', target, ['Host', 'shop.example', 'Referer', 'https://elsewhere.example/x']))?.ruleId).to.equal('session-fixation')
-    expect(waf.checkHead(head('GET', target, ['Host', 'shop.example:8443', 'Referer', 'https://u@SHOP.example:8443/cart']))).to.equal(null)
+    expect(waf.checkHead(head('GET', target, ['Host', 'shop.example']))).to.deep.equal({
+      ruleId: 'session-fixation',
+      category: 'session-fixation',
+      matched: 'appsession',
+      blocked: true,
+    })
+    expect(
+      waf.checkHead(head('GET', target, ['Host', 'shop.example', 'Referer', 'https://elsewhere.example/x']))?.ruleId,
+    ).to.equal('session-fixation')
+    expect(
+      waf.checkHead(head('GET', target, ['Host', 'shop.example:8443', 'Referer', 'https://u@SHOP.example:8443/cart'])),
+    ).to.equal(null)
   })
 
   it('blocks one in a form or JSON body, and leaves cookies and the Referer query alone', () => {
     const post = head('POST', '/signin', ['Host', 'shop.example'])
-    expect(waf.checkBody(post, Buffer.from('user=a&my.sid=k3y'), 'application/x-www-form-urlencoded')?.ruleId).to.equal('session-fixation')
-    expect(waf.checkBody(post, Buffer.from('{"appsession":"k3y"}'), 'application/json')?.ruleId).to.equal('session-fixation')
-    expect(waf.checkHead(head('GET', '/', ['Host', 'shop.example', 'Cookie', 'appsession=k3y', 'Referer', 'https://a.example/?my.sid=1']))).to.equal(null)
+    expect(waf.checkBody(post, Buffer.from('user=a&my.sid=k3y'), 'application/x-www-form-urlencoded')?.ruleId).to.equal(
+      'session-fixation',
+    )
+    expect(waf.checkBody(post, Buffer.from('{"appsession":"k3y"}'), 'application/json')?.ruleId).to.equal(
+      'session-fixation',
+    )
+    expect(
+      waf.checkHead(
+        head('GET', '/', [
+          'Host',
+          'shop.example',
+          'Cookie',
+          'appsession=k3y',
+          'Referer',
+          'https://a.example/?my.sid=1',
+        ]),
+      ),
+    ).to.equal(null)
   })
 
   it('is not looked for in basic mode', () => {
-    expect(new Waf({ mode: 'basic' }).checkHead(head('GET', '/signin?appsession=k3y', ['Host', 'shop.example']))).to.equal(null)
+    expect(
+      new Waf({ mode: 'basic' }).checkHead(head('GET', '/signin?appsession=k3y', ['Host', 'shop.example'])),
+    ).to.equal(null)
   })
 })

@@ -53,7 +53,11 @@ describe('traversal in basic mode, through every encoding', () => {
 
 describe('hasHiddenSegment', () => {
   it('finds a dot-folder or dot-file anywhere in a path, except /.well-known/', () => {
-    expect(['/.cursor/mcp.json', '/app/.env', '/a/.git/config', '/.well-known/security.txt', '/a.b/c', '/x/..'].map(hasHiddenSegment)).to.deep.equal([true, true, true, false, false, false])
+    expect(
+      ['/.cursor/mcp.json', '/app/.env', '/a/.git/config', '/.well-known/security.txt', '/a.b/c', '/x/..'].map(
+        hasHiddenSegment,
+      ),
+    ).to.deep.equal([true, true, true, false, false, false])
   })
 
   it('blocks a hidden path in strict mode as lfi and lets basic mode through', () => {

@@ -23,7 +23,11 @@ describe('detectXss by context', () => {
 
   it('checks a Referer that is no plain URL whole, and a plain one by its query', () => {
     const waf = new Waf({ mode: 'strict' })
-    expect(waf.checkHead(head('GET', '/', ['Host', 'a.example', 'Referer', '<svg onload=alert(1)>']))?.ruleId).to.equal('xss')
-    expect(waf.checkHead(head('GET', '/', ['Host', 'a.example', 'Referer', "https://a.example/search?q=it's"]))).to.equal(null)
+    expect(waf.checkHead(head('GET', '/', ['Host', 'a.example', 'Referer', '<svg onload=alert(1)>']))?.ruleId).to.equal(
+      'xss',
+    )
+    expect(
+      waf.checkHead(head('GET', '/', ['Host', 'a.example', 'Referer', "https://a.example/search?q=it's"])),
+    ).to.equal(null)
   })
 })
