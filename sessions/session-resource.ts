@@ -1,4 +1,5 @@
-import { applyPatch, createPatch, type Operation } from 'rfc6902'
+import { createPatch, type Operation } from 'rfc6902'
+import { applyPatchStep } from './patch-step.js'
 import { exceedsJsonBytes } from './json-size.js'
 import { stateOf, type ClientSession } from './client-session.js'
 import { checkPatch } from './patch-check.js'
@@ -86,16 +87,12 @@ export async function applyClientPatch(
   // Applied to a copy, one operation at a time: rfc6902 applies what it can and reports the rest,
   // so atomicity is ours, and a `copy` can double the data, so its size is checked after each one
   // (a short patch of copies would otherwise grow the data past any memory before the end).
-  const copy: unknown = JSON.parse(state.json ?? 'null')
+  let copy: unknown = JSON.parse(state.json ?? 'null')
   for (let index = 0; index < ops.length; index++) {
     const op = ops[index]!
-    const err = applyPatch(copy, [op])[0]
-    if (err !== null && err !== undefined) {
-      const status = err.name === 'InvalidOperationError' ? 400 : 409
-      const what =
-        err.name === 'TestError' ? 'test failed' : err.name === 'MissingError' ? 'path does not exist' : 'invalid'
-      return { status, message: `Operation ${index} (${op.op} ${op.path}): ${what}` }
-    }
+    const step = applyPatchStep(copy, op, index)
+    if (!step.ok) return { status: step.status, message: step.message }
+    copy = step.doc
     if (op.op === 'copy' && exceedsJsonBytes(copy, maxDataBytes))
       return { status: 413, message: `Session data is limited to ${maxDataBytes} bytes` }
   }
@@ -123,8 +120,11 @@ function replyPatch(
   if (view !== undefined) {
     base = JSON.parse(view)
     // The client applied its own patch to what it last saw; where that does not apply, it gets the whole document.
-    if (applyPatch(base, ops as Operation[]).some((r) => r !== null))
-      return [{ op: 'replace', path: '', value: JSON.parse(json) }]
+    for (let index = 0; index < ops.length; index++) {
+      const step = applyPatchStep(base, ops[index]!, index)
+      if (!step.ok) return [{ op: 'replace', path: '', value: JSON.parse(json) }]
+      base = step.doc
+    }
   }
   return createPatch(base, JSON.parse(json))
 }

@@ -116,6 +116,54 @@ describe('session data as a JSON resource', () => {
       expect(readResource(session, undefined).headers.ETag).to.equal('"v1"')
     })
 
+    it('replaces the whole document with a replace or an add at "" (RFC 6902 §4.1, §4.3)', async () => {
+      for (const op of ['replace', 'add'] as const) {
+        setUp()
+        const reply = await patch([{ op, path: '', value: { fresh: [1] } }])
+        expect(reply.status).to.equal(200)
+        expect(session.data).to.deep.equal({ fresh: [1] })
+        await registry.close()
+      }
+      setUp()
+    })
+
+    it('moves and copies a member onto the whole document', async () => {
+      setUp()
+      expect((await patch([{ op: 'copy', from: '/owner', path: '' }])).status).to.equal(200)
+      expect(session.data).to.deep.equal({ id: 7 })
+      expect((await patch([{ op: 'move', from: '/id', path: '' }])).status).to.equal(200)
+      expect(session.data).to.equal(7)
+      expect(await patch([{ op: 'move', from: '/gone', path: '' }])).to.deep.include({
+        status: 409,
+        body: JSON.stringify({ message: 'Operation 0 (move ""): path does not exist' }),
+      })
+    })
+
+    it('answers a whole-document replace with a reply the client can apply', async () => {
+      setUp()
+      const reply = await patch([{ op: 'replace', path: '', value: { items: [] } }])
+      const client: unknown = { items: [] }
+      expect(applyPatch(client, JSON.parse(reply.body)).every((r) => r === null)).to.equal(true)
+      expect(client).to.deep.equal(session.data)
+    })
+
+    const notIndexes: [string, Record<string, unknown>][] = [
+      ['a leading zero', { op: 'replace', path: '/items/00', value: 'x' }],
+      ['a name', { op: 'add', path: '/items/first', value: 'x' }],
+      ['a sign', { op: 'remove', path: '/items/+0' }],
+      ['a leading zero in from', { op: 'copy', from: '/items/00', path: '/title' }],
+      ['"-" before the end', { op: 'add', path: '/items/-/x', value: 'x' }],
+    ]
+    for (const [what, op] of notIndexes) {
+      it(`answers 400 for an array token with ${what}, and leaves the data as it was`, async () => {
+        setUp()
+        const reply = await patch([op])
+        expect(reply.status).to.equal(400)
+        expect(JSON.parse(reply.body).message).to.match(/is not an array index$/)
+        expect(session.data).to.deep.equal({ title: 'Groceries', items: ['milk'], owner: { id: 7 } })
+      })
+    }
+
     it('answers 409 for a path that does not exist', async () => {
       setUp()
       expect(await patch([{ op: 'remove', path: '/nothing' }])).to.deep.include({ status: 409 })
