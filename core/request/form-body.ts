@@ -122,11 +122,17 @@ export async function readForm(
   })
   finished.catch(() => undefined)
   for await (const chunk of body) {
-    if (failure !== undefined) break
-    if (!parser.write(chunk)) await new Promise((resolve) => parser.once('drain', resolve))
+    if (failure !== undefined || parser.destroyed) break
+    // A parser that fails inside this write (a bad %-escape) is destroyed and never drains: it closes
+    // instead, or a malformed form would hang until the handler timeout.
+    if (!parser.write(chunk) && !parser.destroyed)
+      await new Promise((resolve) => {
+        parser.once('drain', resolve)
+        parser.once('close', resolve)
+      })
   }
   if (failure !== undefined) throw failure
-  parser.end()
+  if (!parser.destroyed) parser.end()
   await finished
   await Promise.all(pending)
   if (failure !== undefined) throw failure

@@ -121,4 +121,27 @@ describe('req.form()', () => {
     })
     expect(noBoundary.status).to.equal(400)
   })
+  for (const body of ['a=%ZZ', 'a=%Z1', 'x=1&a=%GG&b=2', 'a=%2', 'a=%']) {
+    it(`answers 400 at once for a urlencoded body with a bad %-escape: ${body}`, async () => {
+      const res = await formApp().inject({
+        method: 'POST',
+        path: '/form',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body,
+      })
+      expect([res.status, res.json()]).to.deep.equal([400, { message: 'invalid form body: Malformed urlencoded form' }])
+    })
+  }
+
+  it('answers 400 for a bad %-escape in a streamed urlencoded body arriving in pieces', async () => {
+    const app = formApp()
+    app.post('/stream-form', { streamBody: true }, async (req) => (await req.form()).fields)
+    const res = await app.inject({
+      method: 'POST',
+      path: '/stream-form',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' },
+      body: '3\r\nx=1\r\n6\r\n&a=%ZZ\r\n4\r\n&b=2\r\n0\r\n\r\n',
+    })
+    expect(res.status).to.equal(400)
+  })
 })
