@@ -2,19 +2,27 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { Handler } from '../route/handler.js'
 import type { RouteSchema } from '../route/route-entry.js'
 import type { Request } from '../request/request.js'
+import { UnsupportedMediaTypeError } from '../request/form-errors.js'
 import { ValidationFailedError, type ValidationIssue } from './errors.js'
 
 type Part = 'params' | 'query' | 'body'
 
 const PARTS: readonly Part[] = ['params', 'query', 'body']
 const URLENCODED = /^application\/x-www-form-urlencoded\s*(;|$)/i
+// application/json and the structured `+json` suffix types (RFC 6839 §3.1), parameters allowed.
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(;|$)/i
+const BODY_TYPES = 'JSON (application/json) or a urlencoded form'
 
 /** The value a part's schema is given: the params, the query object, the body read as JSON or a form. */
 function input(req: Request, part: Part): unknown {
   if (part === 'params') return req.params
   if (part === 'query') return req.query
   if (req.body.length === 0) return undefined
-  if (URLENCODED.test(req.header('content-type') ?? '')) return Object.fromEntries(new URLSearchParams(req.text()))
+  const type = req.header('content-type')
+  if (type !== undefined && URLENCODED.test(type)) return Object.fromEntries(new URLSearchParams(req.text()))
+  // Only a declared JSON body is read as JSON: text/plain is a CORS-simple type any page may POST
+  // cross-origin without a preflight, so parsing it would let a form on another site fill this route.
+  if (type === undefined || !JSON_TYPE.test(type)) throw new UnsupportedMediaTypeError(type, BODY_TYPES)
   return req.json()
 }
 

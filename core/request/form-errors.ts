@@ -32,11 +32,15 @@ export class FormTooLargeError extends GatehouseError {
 export class UnsupportedMediaTypeError extends GatehouseError {
   readonly code = 'ERR_UNSUPPORTED_MEDIA_TYPE'
   readonly status = 415
-  /** @param contentType - the request's Content-Type, or `undefined` when it had none */
-  constructor(readonly contentType: string | undefined) {
-    super(
-      `expected a form (application/x-www-form-urlencoded or multipart/form-data), got ${contentType === undefined ? 'no Content-Type' : JSON.stringify(contentType)}`,
-    )
+  /**
+   * @param contentType - the request's Content-Type, or `undefined` when it had none
+   * @param expected - what the reader takes, in words
+   */
+  constructor(
+    readonly contentType: string | undefined,
+    expected = 'a form (application/x-www-form-urlencoded or multipart/form-data)',
+  ) {
+    super(`expected ${expected}, got ${contentType === undefined ? 'no Content-Type' : JSON.stringify(contentType)}`)
     this.name = 'UnsupportedMediaTypeError'
   }
 }

@@ -76,6 +76,48 @@ describe('route schemas (Standard Schema)', () => {
     expect(form.json()).to.deep.equal({ title: 'eggs', done: false, list: 1, notify: null })
   })
 
+  const notJson: [string, string | undefined][] = [
+    ['text/plain, which any page may POST cross-origin without a preflight', 'text/plain;charset=UTF-8'],
+    ['no Content-Type', undefined],
+    ['multipart/form-data', 'multipart/form-data; boundary=x'],
+    ['application/jsonx', 'application/jsonx'],
+  ]
+  for (const [what, type] of notJson) {
+    it(`answers 415 for a body sent as ${what}, without running the handler`, async () => {
+      let ran = false
+      const app = new App({ serverHeader: false }).post('/t', { schema: { body: Todo } }, () => {
+        ran = true
+        return {}
+      })
+      const res = await app.inject({
+        method: 'POST',
+        path: '/t',
+        body: '{"title":"pwned"}',
+        headers: type === undefined ? {} : { 'Content-Type': type },
+      })
+      expect([res.status, res.json(), ran]).to.deep.equal([
+        415,
+        {
+          message: `expected JSON (application/json) or a urlencoded form, got ${type === undefined ? 'no Content-Type' : JSON.stringify(type)}`,
+        },
+        false,
+      ])
+    })
+  }
+
+  it('reads a structured +json type and a JSON type with parameters as JSON', async () => {
+    const app = new App().post('/t', { schema: { body: Todo } }, (req) => req.data)
+    for (const type of ['application/merge-patch+json', 'Application/JSON; charset=utf-8']) {
+      const res = await app.inject({
+        method: 'POST',
+        path: '/t',
+        body: '{"title":"a"}',
+        headers: { 'Content-Type': type },
+      })
+      expect([res.status, res.json()]).to.deep.equal([200, { title: 'a', done: false }])
+    }
+  })
+
   it('waits for an asynchronous validator', async () => {
     const later: StandardSchemaV1<unknown, { n: number }> = {
       '~standard': {
