@@ -85,6 +85,19 @@ function check(options: CompressionOptions): Required<CompressionOptions> {
   }
 }
 
+const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/i
+
+/**
+ * Marks a response as coded. A strong ETag names one representation and the coded body is another
+ * (RFC 9110 §8.8.3), so it is weakened: `If-None-Match` still matches it (weak comparison), while
+ * `If-Match` and `If-Range`, which compare strongly, no longer take one coding's bytes for another's.
+ */
+function encodeAs(res: Response, coding: Coding): void {
+  res.header('Content-Encoding', coding)
+  const etag = res.getHeader('etag')
+  if (etag !== undefined && etag.startsWith('"')) res.header('ETag', `W/${etag}`)
+}
+
 /**
  * The encoder behind `app.compression()`: gzip, deflate and brotli from `node:zlib`, negotiated
  * from `Accept-Encoding`. Skipped for compressible types below the threshold, for types that are
@@ -101,12 +114,16 @@ export function compressionEncoder(options: CompressionOptions = {}): BodyEncode
   const brotliParams = { params: { [constants.BROTLI_PARAM_QUALITY]: config.brotliQuality } }
   const choose = (res: Response): Coding | undefined => {
     const status = res.statusCode
-    if (status < 200 || status === 204 || status === 304 || res.getHeader('content-encoding') !== undefined)
+    // A 206's Content-Range counts the bytes as they are; `no-transform` forbids a coding (RFC 9110 §7.7).
+    if (status < 200 || status === 204 || status === 206 || status === 304) return undefined
+    if (res.getHeader('content-encoding') !== undefined || NO_TRANSFORM.test(res.getHeader('cache-control') ?? ''))
       return undefined
     const type = res.getHeader('content-type')
     if (type === undefined || !COMPRESSIBLE.test(type)) return undefined
     res.appendHeader('Vary', 'Accept-Encoding')
-    return negotiate(res.requestHead.header('accept-encoding'), config.codings)
+    const coding = negotiate(res.requestHead.header('accept-encoding'), config.codings)
+    if (coding !== undefined) encodeAs(res, coding)
+    return coding
   }
   return {
     whole(res, body) {
@@ -117,14 +134,12 @@ export function compressionEncoder(options: CompressionOptions = {}): BodyEncode
       }
       const coding = choose(res)
       if (coding === undefined) return undefined
-      res.header('Content-Encoding', coding)
       if (coding === 'br') return brotliCompressSync(body, brotliParams)
       return coding === 'gzip' ? gzipSync(body, { level: config.level }) : deflateSync(body, { level: config.level })
     },
     stream(res): Transform | undefined {
       const coding = choose(res)
       if (coding === undefined) return undefined
-      res.header('Content-Encoding', coding)
       if (coding === 'br') return createBrotliCompress(brotliParams)
       return coding === 'gzip' ? createGzip({ level: config.level }) : createDeflate({ level: config.level })
     },

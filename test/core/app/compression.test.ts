@@ -83,4 +83,48 @@ describe('app.compression()', () => {
         .with.property('code', 'ERR_OPTION_INVALID')
     }
   })
+  it('weakens a strong ETag on a coded body, keeps it on the identity one, and leaves a weak one', async () => {
+    const app = new App({ serverHeader: false })
+    app.compression()
+    app.get('/strong', (_req, res) =>
+      res.header('ETag', '"doc-v1"').header('Content-Type', 'application/json').send(BIG),
+    )
+    app.get('/weak', (_req, res) =>
+      res.header('ETag', 'W/"doc-v1"').header('Content-Type', 'application/json').send(BIG),
+    )
+    app.get('/sse', async (_req, res) => {
+      res.header('ETag', '"s1"').header('Content-Type', 'text/event-stream')
+      await res.write('data: x\n\n')
+      await res.end()
+    })
+    const etag = async (path: string, coding?: string) =>
+      (await app.inject({ path, headers: coding === undefined ? {} : { 'Accept-Encoding': coding } })).headers['etag']
+    expect(await etag('/strong')).to.equal('"doc-v1"')
+    expect(await etag('/strong', 'gzip')).to.equal('W/"doc-v1"')
+    expect(await etag('/strong', 'br')).to.equal('W/"doc-v1"')
+    expect(await etag('/weak', 'gzip')).to.equal('W/"doc-v1"')
+    expect(await etag('/sse', 'gzip')).to.equal('W/"s1"')
+  })
+
+  it('leaves a 206 and a Cache-Control: no-transform response uncoded (RFC 9110 §7.7)', async () => {
+    const app = new App({ serverHeader: false })
+    app.compression()
+    app.get('/part', (_req, res) =>
+      res
+        .status(206)
+        .header('Content-Range', `bytes 0-999/${BIG.length}`)
+        .header('Content-Type', 'application/json')
+        .send(BIG.slice(0, 1000)),
+    )
+    app.get('/exact', (_req, res) =>
+      res.header('Cache-Control', 'public, No-Transform').header('Content-Type', 'application/json').send(BIG),
+    )
+    for (const path of ['/part', '/exact']) {
+      const res = await app.inject({ path, headers: { 'Accept-Encoding': 'gzip, br' } })
+      expect([res.headers['content-encoding'], res.text()]).to.deep.equal([
+        undefined,
+        path === '/part' ? BIG.slice(0, 1000) : BIG,
+      ])
+    }
+  })
 })
