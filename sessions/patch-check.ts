@@ -38,7 +38,28 @@ function checkPath(
   // Changing a parent of a read-only path changes it too.
   if (modifies && readOnly.some((r) => pointersOverlap(r, segments)))
     return { status: 403, message: `${JSON.stringify(pointer)} is read-only` }
+  if (shifts(String(op.op), field) && readOnly.some((r) => shiftsIndexOf(r, segments)))
+    return { status: 403, message: `${JSON.stringify(pointer)} would move a read-only path` }
   return undefined
+}
+
+const INDEX = /^(?:0|[1-9][0-9]*)$/
+
+/** Whether the operation inserts or removes at its pointer, so later array elements change index. */
+function shifts(op: string, field: 'path' | 'from'): boolean {
+  return op === 'add' || op === 'remove' || op === 'move' || (op === 'copy' && field === 'path')
+}
+
+/**
+ * Whether inserting or removing at `segments` moves what a read-only pointer names: read-only
+ * pointers are positions, so removing `/cart/0` would bring another element under `/cart/1/price`
+ * and hand the protected place to the client. Appending (`-`) moves nothing.
+ */
+function shiftsIndexOf(readOnly: readonly string[], segments: readonly string[]): boolean {
+  const last = segments.length - 1
+  if (last < 0 || last >= readOnly.length || !INDEX.test(segments[last]!) || !INDEX.test(readOnly[last]!)) return false
+  for (let i = 0; i < last; i++) if (segments[i] !== readOnly[i]) return false
+  return Number(segments[last]) <= Number(readOnly[last])
 }
 
 /** Read-only JSON Pointers, split once when the registry is made. */

@@ -223,6 +223,50 @@ describe('session data as a JSON resource', () => {
       expect(session.data).to.deep.include({ owner: { id: 7 } })
     })
 
+    it('answers 403 for an insertion or removal that would move what a read-only path names', async () => {
+      setUp({ readOnlyPaths: ['/cart/1/price'] })
+      session.data = {
+        cart: [
+          { sku: 'tv', price: 999 },
+          { sku: 'cable', price: 5 },
+        ],
+        notes: ['a', 'b', 'c'],
+      }
+      const moving = [
+        { op: 'remove', path: '/cart/0' },
+        { op: 'add', path: '/cart/1', value: { sku: 'x', price: 0 } },
+        { op: 'move', from: '/cart/0', path: '/notes/-' },
+        { op: 'move', from: '/notes/0', path: '/cart/0' },
+        { op: 'copy', from: '/notes/0', path: '/cart/0' },
+      ]
+      for (const op of moving) {
+        const reply = await patch([op])
+        expect(reply.status, JSON.stringify(op)).to.equal(403)
+        expect(JSON.parse(reply.body).message).to.match(/read-only/)
+      }
+      expect(session.data).to.deep.include({
+        cart: [
+          { sku: 'tv', price: 999 },
+          { sku: 'cable', price: 5 },
+        ],
+      })
+      // Appending, changing an element before it and arrays elsewhere move nothing.
+      for (const op of [
+        { op: 'add', path: '/cart/-', value: { sku: 'hdmi', price: 3 } },
+        { op: 'replace', path: '/cart/0/sku', value: 'oled' },
+        { op: 'remove', path: '/notes/0' },
+        { op: 'remove', path: '/cart/2' },
+      ])
+        expect((await patch([op])).status, JSON.stringify(op)).to.equal(200)
+      expect(session.data).to.deep.equal({
+        cart: [
+          { sku: 'oled', price: 999 },
+          { sku: 'cable', price: 5 },
+        ],
+        notes: ['b', 'c'],
+      })
+    })
+
     it('answers 415 with Accept-Patch for another media type', async () => {
       setUp()
       const reply = await patch([], { contentType: 'application/json' })
