@@ -45,11 +45,12 @@ export class SessionBinding implements RequestSessionSink {
   find(req: Request, socketSession: ClientSession | undefined, paramId: string | undefined): ClientSession | undefined {
     let found = socketSession
     const referer = req.header('referer')
-    if (referer !== undefined) found = this.#fromUri(referer) ?? found
+    if (referer !== undefined) found = this.#fromReferer(referer, req) ?? found
     const cookie = req.header('cookie')
     if (cookie !== undefined) found = this.#fromCookie(cookie) ?? found
     const xReferer = req.header('x-referer')
-    if (xReferer !== undefined) found = this.#fromUri(xReferer) ?? found
+    if (xReferer !== undefined)
+      found = (xReferer.charCodeAt(0) === 47 ? this.#fromPath(xReferer, 0) : this.#fromReferer(xReferer, req)) ?? found
     if (paramId !== undefined) found = this.#live(paramId) ?? found
     return found
   }
@@ -108,23 +109,39 @@ export class SessionBinding implements RequestSessionSink {
     return undefined
   }
 
-  /** A session's resource URI, absolute (a Referer) or a path (an X-Referer). */
-  #fromUri(uri: string): ClientSession | undefined {
-    let pathStart = 0
-    if (uri.charCodeAt(0) !== 47) {
-      // 47 is '/'. An absolute URI: the path starts at the first '/' after the authority.
-      const scheme = uri.indexOf('://')
-      if (scheme === -1) return undefined
-      pathStart = uri.indexOf('/', scheme + 3)
-      if (pathStart === -1) return undefined
-    }
-    if (!uri.startsWith(this.#resourcePath, pathStart)) return undefined
+  /**
+   * A Referer naming a session's resource on this origin. A browser sends the page's URL as Referer
+   * to any site it posts to, so a page of another origin at `/__session/<its id>` would otherwise
+   * carry its visitors' requests into a session of the page author's choosing.
+   */
+  #fromReferer(uri: string, req: Request): ClientSession | undefined {
+    const schemeEnd = uri.indexOf('://')
+    if (schemeEnd === -1) return undefined
+    const pathStart = uri.indexOf('/', schemeEnd + 3)
+    if (pathStart === -1) return undefined
+    const scheme = uri.slice(0, schemeEnd).toLowerCase()
+    if (scheme !== req.protocol) return undefined
+    if (withoutDefaultPort(uri.slice(schemeEnd + 3, pathStart), scheme) !== withoutDefaultPort(req.host, scheme))
+      return undefined
+    return this.#fromPath(uri, pathStart)
+  }
+
+  /** `<prefix>/<id>` exactly, with at most a query or fragment after it (an X-Referer, a Referer's path). */
+  #fromPath(uri: string, pathStart: number): ClientSession | undefined {
+    if (uri.charCodeAt(pathStart) !== 47 || !uri.startsWith(this.#resourcePath, pathStart)) return undefined // '/'
     const start = pathStart + this.#resourcePath.length
     const end = start + SESSION_ID_LENGTH
     if (end < uri.length) {
       const next = uri.charCodeAt(end)
-      if (next !== 47 && next !== 63 && next !== 35) return undefined // '/', '?', '#'
+      if (next !== 63 && next !== 35) return undefined // '?', '#'
     }
     return this.#live(uri.slice(start, end))
   }
+}
+
+/** An authority compared as origins are: case-insensitive, the scheme's default port implied. */
+function withoutDefaultPort(authority: string, scheme: string): string {
+  const lower = authority.toLowerCase()
+  const suffix = scheme === 'https' ? ':443' : ':80'
+  return lower.endsWith(suffix) ? lower.slice(0, -suffix.length) : lower
 }

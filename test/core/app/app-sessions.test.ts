@@ -148,10 +148,30 @@ describe('App: client sessions', () => {
       const app = make()
       const { a } = await twoSessions(app)
       for (const headers of [
-        { Referer: `http://localhost:8080/__session/${a.id}` },
+        { Referer: `http://localhost/__session/${a.id}` },
+        { Referer: `HTTP://LocalHost:80/__session/${a.id}#top` },
         { 'X-Referer': `/__session/${a.id}?x=1` },
+        { 'X-Referer': `http://localhost/__session/${a.id}` },
       ] as Record<string, string>[]) {
         expect((await app.inject({ path: `/use/none`, headers })).json()).to.deep.equal({ id: a.id })
+      }
+    })
+
+    it("ignores a Referer of another origin, scheme or port, and a path below the session's resource", async () => {
+      const app = make()
+      const { a } = await twoSessions(app)
+      for (const headers of [
+        { Referer: `https://evil.example/__session/${a.id}` },
+        { Referer: `https://localhost/__session/${a.id}` },
+        { Referer: `http://localhost:8080/__session/${a.id}` },
+        { Referer: `http://localhost.evil.example/__session/${a.id}` },
+        { Referer: `http://localhost/__session/${a.id}/anything` },
+        { 'X-Referer': `/__session/${a.id}/anything` },
+        { 'X-Referer': `https://evil.example/__session/${a.id}` },
+      ] as Record<string, string>[]) {
+        expect((await app.inject({ path: `/use/none`, headers })).json(), JSON.stringify(headers)).to.deep.equal({
+          id: null,
+        })
       }
     })
 
@@ -159,7 +179,7 @@ describe('App: client sessions', () => {
       const app = make()
       const s = [0, 1, 2, 3].map(() => app.sessions.create({ data: {} }))
       const headers = {
-        Referer: `http://h/__session/${s[0]!.id}`,
+        Referer: `http://localhost/__session/${s[0]!.id}`,
         Cookie: `gatehouse.sid=${s[1]!.id}`,
         'X-Referer': `/__session/${s[2]!.id}`,
       }
