@@ -110,6 +110,7 @@ export class SessionRegistry implements SessionHost {
   #namedCallbacks = new Map<string, DestroyCallback>()
   #tasks = new Map<string, SessionTask>()
   #patchHooks: PatchHook[] = []
+  #renameListeners: ((session: ClientSession) => void)[] = []
   #readOnly: (readonly string[])[]
   #timer: NodeJS.Timeout | undefined
   #sweeping: Promise<number> | null = null
@@ -194,7 +195,13 @@ export class SessionRegistry implements SessionHost {
     state.id = newId
     this.#live.set(newId, session)
     await this.store.rename(oldId, newId)
+    for (const listener of this.#renameListeners) listener(session)
     return session
+  }
+
+  /** Called with a session each time `regenerate` gives it a new id (the server sends it on). @internal */
+  onRename(listener: (session: ClientSession) => void): void {
+    this.#renameListeners.push(listener)
   }
 
   /** Registers a destroy callback by name, for `session.onDestroy(name)`. */

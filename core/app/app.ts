@@ -717,7 +717,10 @@ export class App extends RouteMethods {
     const session = binding.isInUse ? binding.find(req, undefined, paramId) : undefined
     attachSession(req, session, binding, res)
     if (session !== undefined)
-      return this.sessions.run(session, () => runChain(chain, req, res, this.#notFound, this.#answerError))
+      return this.sessions.run(session, () => {
+        binding.runsFor(session, req, res)
+        return runChain(chain, req, res, this.#notFound, this.#answerError)
+      })
     const outer = currentSessions.getStore()
     const value = runChain(chain, req, res, this.#notFound, this.#answerError)
     // A handler that assigned req.session before its first await entered the session into this,

@@ -17,6 +17,9 @@ export class SessionBinding implements RequestSessionSink {
   // `<prefix>/`, which a Referer's path starts with when it names a session's resource.
   readonly #resourcePath: string
   readonly #report: (err: unknown) => void
+  // The request each session last ran for. Its runs are one at a time, so this is the one running
+  // now when its response is not yet sent: a regenerate() in its handler sends the new id with it.
+  readonly #lastRequest = new WeakMap<ClientSession, { req: Request; res: Response }>()
 
   /**
    * @param registry - the application's sessions
@@ -28,6 +31,15 @@ export class SessionBinding implements RequestSessionSink {
     this.#cookieName = registry.options.cookieName
     this.#cookieMaxAgeSeconds = registry.options.cookieMaxAgeSeconds
     this.#resourcePath = `${registry.options.resourcePrefix}/`
+    registry.onRename((session) => {
+      const last = this.#lastRequest.get(session)
+      if (last !== undefined && !last.res.headersSent) this.#sendId(last.req, last.res, session)
+    })
+  }
+
+  /** The request `session` runs for now, so that a new id given to it reaches this response. */
+  runsFor(session: ClientSession, req: Request, res: Response): void {
+    this.#lastRequest.set(session, { req, res })
   }
 
   /** Whether any request could carry a session now: none is looked for before the first exists. */
@@ -72,6 +84,12 @@ export class SessionBinding implements RequestSessionSink {
     // A session new to this request is held until its response ends, then its changes are saved,
     // as for a session the request arrived with.
     if (session !== previous) this.#registry.run(session, () => res.finished()).catch(this.#report)
+    this.#lastRequest.set(session, { req, res })
+    this.#sendId(req, res, session)
+  }
+
+  /** The session's cookie, or its URI in `Location`. */
+  #sendId(req: Request, res: Response, session: ClientSession): void {
     if (session.useCookie)
       res.appendHeader(
         'Set-Cookie',

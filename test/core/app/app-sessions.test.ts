@@ -54,6 +54,41 @@ describe('App: client sessions', () => {
       expect(res.headers['set-cookie']).to.equal(`gatehouse.sid=${value}; Path=/; HttpOnly; SameSite=Lax`)
     })
 
+    it('carries the new id when a handler regenerates its session, and the old id finds nothing', async () => {
+      const app = make()
+      app.post('/relogin', async (req) => {
+        await app.sessions.regenerate(req.session!)
+        ;(req.session!.data as { count: number }).count = 100
+        return { ok: true }
+      })
+      const old = cookieOf((await app.inject({ method: 'POST', path: '/login' })).headers['set-cookie'])
+      const res = await app.inject({ method: 'POST', path: '/relogin', headers: { Cookie: old } })
+      const renewed = cookieOf(res.headers['set-cookie'])
+      expect(renewed).to.match(/^gatehouse\.sid=[A-Za-z0-9_-]{22}$/)
+      expect(renewed).to.not.equal(old)
+      expect((await app.inject({ method: 'POST', path: '/count', headers: { Cookie: old } })).json()).to.deep.equal({
+        count: null,
+      })
+      expect((await app.inject({ method: 'POST', path: '/count', headers: { Cookie: renewed } })).json()).to.deep.equal(
+        {
+          count: 101,
+          current: true,
+        },
+      )
+    })
+
+    it("sends a regenerated URI session's new resource URI in Location", async () => {
+      const app = make()
+      const oldId = app.sessions.create({ data: {} }).id
+      app.post('/rename/:sid', { session: 'sid' }, async (req) => {
+        await app.sessions.regenerate(req.session!)
+        return { id: req.session!.id }
+      })
+      const res = await app.inject({ method: 'POST', path: `/rename/${oldId}` })
+      expect(res.headers['location']).to.equal(`/__session/${res.json<{ id: string }>().id}`)
+      expect(res.json<{ id: string }>().id).to.not.equal(oldId)
+    })
+
     it('finds the session on later requests, where the handler runs with it current', async () => {
       const app = make()
       const cookie = cookieOf((await app.inject({ method: 'POST', path: '/login' })).headers['set-cookie'])
