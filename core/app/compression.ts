@@ -87,6 +87,12 @@ function check(options: CompressionOptions): Required<CompressionOptions> {
 
 const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/i
 
+/** `Vary: Accept-Encoding`, once however often a response is encoded (an error answer is a second try). */
+function varyOnAcceptEncoding(res: Response): void {
+  if (!/(?:^|,)\s*(?:accept-encoding|\*)\s*(?:,|$)/i.test(res.getHeader('vary') ?? ''))
+    res.appendHeader('Vary', 'Accept-Encoding')
+}
+
 /**
  * Marks a response as coded. A strong ETag names one representation and the coded body is another
  * (RFC 9110 §8.8.3), so it is weakened: `If-None-Match` still matches it (weak comparison), while
@@ -118,9 +124,11 @@ export function compressionEncoder(options: CompressionOptions = {}): BodyEncode
     if (status < 200 || status === 204 || status === 206 || status === 304) return undefined
     if (res.getHeader('content-encoding') !== undefined || NO_TRANSFORM.test(res.getHeader('cache-control') ?? ''))
       return undefined
+    // A length the handler declared is the identity body's: the body goes as it is.
+    if (res.getHeader('content-length') !== undefined) return undefined
     const type = res.getHeader('content-type')
     if (type === undefined || !COMPRESSIBLE.test(type)) return undefined
-    res.appendHeader('Vary', 'Accept-Encoding')
+    varyOnAcceptEncoding(res)
     const coding = negotiate(res.requestHead.header('accept-encoding'), config.codings)
     if (coding !== undefined) encodeAs(res, coding)
     return coding
@@ -129,7 +137,7 @@ export function compressionEncoder(options: CompressionOptions = {}): BodyEncode
     whole(res, body) {
       if (body.length < config.threshold) {
         if (res.getHeader('content-type') !== undefined && COMPRESSIBLE.test(res.getHeader('content-type')!))
-          res.appendHeader('Vary', 'Accept-Encoding')
+          varyOnAcceptEncoding(res)
         return undefined
       }
       const coding = choose(res)

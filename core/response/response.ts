@@ -31,6 +31,16 @@ const ENDED = 2
 
 const TEXT_TYPE = 'text/plain; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
+// Fields about a representation (RFC 9110 §8) that an error body set after them is not.
+const REPRESENTATION_FIELDS = [
+  'content-encoding',
+  'content-disposition',
+  'content-range',
+  'content-language',
+  'content-location',
+  'etag',
+  'last-modified',
+] as const
 const BYTES_TYPE = 'application/octet-stream'
 const CRLF = Buffer.from('\r\n')
 const LAST_CHUNK = '0\r\n\r\n'
@@ -273,6 +283,9 @@ export class Response implements StreamedResponse {
     if (headers.has(HeaderFlag.ContentType)) headers.set('Content-Type', JSON_TYPE)
     if (headers.has(HeaderFlag.ContentLength)) headers.delete('content-length')
     if (headers.has(HeaderFlag.TransferEncoding)) headers.delete('transfer-encoding')
+    // Nor do the fields that describe that representation (its coding, its file name, its
+    // validators): a 500 marked `Content-Encoding: gzip` is JSON no client can decode.
+    for (const name of REPRESENTATION_FIELDS) headers.delete(name)
     this.#sendString('sendError()', errorBody(message, details), JSON_TYPE)
   }
 

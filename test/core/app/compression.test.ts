@@ -127,4 +127,40 @@ describe('app.compression()', () => {
       ])
     }
   })
+
+  it('sends a body whose length the handler declared as it is, with that length', async () => {
+    const app = new App({ serverHeader: false })
+    app.compression()
+    app.get('/relay', (_req, res) =>
+      res.header('Content-Length', String(BIG.length)).header('Content-Type', 'application/json').send(BIG),
+    )
+    const res = await app.inject({ path: '/relay', headers: { 'Accept-Encoding': 'gzip' } })
+    expect([res.status, res.headers['content-encoding'], res.headers['content-length'], res.text()]).to.deep.equal([
+      200,
+      undefined,
+      String(BIG.length),
+      BIG,
+    ])
+  })
+
+  it('answers a failure after the body was being coded with plain JSON and one Vary', async () => {
+    const app = new App({ serverHeader: false })
+    app.compression()
+    app.onError(() => undefined)
+    app.get('/fail', (_req, res) => {
+      res.header('Content-Type', 'application/json').header('ETag', '"v1"')
+      res.appendHeader('Vary', 'accept-encoding')
+      res.header('Content-Encoding', 'gzip').header('Content-Disposition', 'attachment; filename=r.csv.gz')
+      throw new Error('db down')
+    })
+    const res = await app.inject({ path: '/fail', headers: { 'Accept-Encoding': 'gzip' } })
+    expect([
+      res.status,
+      res.headers['content-encoding'],
+      res.headers['content-disposition'],
+      res.headers['etag'],
+      res.headers['vary'],
+      res.json(),
+    ]).to.deep.equal([500, undefined, undefined, undefined, 'accept-encoding', { message: 'Internal Server Error' }])
+  })
 })
