@@ -1,3 +1,4 @@
+import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http'
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws'
 import { transportDuplex } from '../../transports/transport-duplex.js'
 import type { SessionRegistry } from '../../sessions/session-registry.js'
@@ -50,30 +51,44 @@ export class WebSocketRoutes {
    *   session is then refused before any handshake
    */
   route(handler: WebSocketHandler, options: WebSocketRouteOptions, needsSession: boolean): Handler {
-    const server = new WebSocketServer({ ...options, noServer: true, clientTracking: false })
+    // verifyClient runs here, before the connection is detached, so that its refusal is an answer
+    // of this App: its status reaches onResponse, CORS and the logger, with a JSON body.
+    const { verifyClient, ...serverOptions } = options
+    const server = new WebSocketServer({ ...serverOptions, noServer: true, clientTracking: false })
     return async (req: Request, res: Response) => {
       if (!req.isUpgrade || req.header('upgrade')?.toLowerCase() !== 'websocket') {
         // RFC 9110 §15.5.22: a 426 names the protocol to upgrade to.
         res.header('Upgrade', 'websocket').header('Connection', 'Upgrade').sendError(426, 'Upgrade Required')
         return
       }
+      const refusal = handshakeRefusal(req)
+      if (refusal !== undefined) {
+        for (const [name, value] of Object.entries(refusal.headers)) res.header(name, value)
+        res.sendError(refusal.status, refusal.message)
+        return
+      }
       if (needsSession && req.session?.isAlive() !== true) {
         res.sendError(404, 'No such session')
         return
       }
+      const details = socketDetails(req)
+      if (verifyClient !== undefined) {
+        const verdict = await verify(verifyClient, req, details)
+        if (!verdict.ok) {
+          const status = verdict.code ?? 401
+          for (const [name, value] of Object.entries(verdict.headers ?? {}))
+            if (value !== undefined) res.header(name, Array.isArray(value) ? value.join(', ') : String(value))
+          res.sendError(status, verdict.message ?? STATUS_CODES[status] ?? 'Refused')
+          return
+        }
+      }
       // The 101 is written by ws itself; the response's record says it was one.
       res.status(101)
       const { transport, buffered } = await req.connection.detach()
-      const socket = Object.assign(transportDuplex(transport), socketDetails(req))
-      const incoming = {
-        method: req.method,
-        url: req.target,
-        headers: req.headers,
-        httpVersion: req.httpVersion,
-        socket,
-        connection: socket,
-      }
-      server.handleUpgrade(incoming as never, socket as never, buffered, (ws) => this.#opened(ws, req, handler))
+      const socket = Object.assign(transportDuplex(transport), details)
+      server.handleUpgrade(incomingOf(req, socket) as never, socket as never, buffered, (ws) =>
+        this.#opened(ws, req, handler),
+      )
     }
   }
 
@@ -119,6 +134,68 @@ export class WebSocketRoutes {
     await Promise.race([Promise.all(closed), deadline])
     clearTimeout(timer)
     for (const ws of this.#open) ws.terminate()
+  }
+}
+
+// RFC 6455 §4.1: the key is 16 random bytes in base64.
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/
+
+/**
+ * What `ws` would refuse in the handshake (RFC 6455 §4.2.1), found first so that the refusal is
+ * answered, and recorded, as this App's own response rather than written by `ws` on a detached socket.
+ */
+function handshakeRefusal(
+  req: Request,
+): { status: number; message: string; headers: Record<string, string> } | undefined {
+  if (req.method !== 'GET') return { status: 405, message: 'A WebSocket opens with GET', headers: { Allow: 'GET' } }
+  const key = req.header('sec-websocket-key')
+  if (key === undefined || !WEBSOCKET_KEY.test(key))
+    return { status: 400, message: 'Missing or invalid Sec-WebSocket-Key', headers: {} }
+  const version = req.header('sec-websocket-version')
+  if (version !== '13' && version !== '8')
+    // §4.4: the versions the server speaks; RFC 9110 §15.5.22: a 426 names the protocol.
+    return {
+      status: 426,
+      message: 'Unsupported Sec-WebSocket-Version',
+      headers: { 'Sec-WebSocket-Version': '13, 8', Upgrade: 'websocket', Connection: 'Upgrade' },
+    }
+  return undefined
+}
+
+type VerifyClient = NonNullable<ServerOptions['verifyClient']>
+
+/** `verifyClient` as `ws` calls it: sync (a boolean) or with a callback (two parameters). */
+function verify(
+  verifyClient: VerifyClient,
+  req: Request,
+  details: Record<string, unknown>,
+): Promise<{ ok: boolean; code?: number; message?: string; headers?: OutgoingHttpHeaders }> {
+  const info = {
+    origin: req.header(req.header('sec-websocket-version') === '8' ? 'sec-websocket-origin' : 'origin'),
+    secure: req.tls !== undefined,
+    req: incomingOf(req, details),
+  }
+  if (verifyClient.length !== 2)
+    return Promise.resolve({ ok: (verifyClient as unknown as (i: typeof info) => boolean)(info) })
+  return new Promise((resolve) =>
+    (
+      verifyClient as (
+        i: never,
+        cb: (ok: boolean, code?: number, message?: string, headers?: OutgoingHttpHeaders) => void,
+      ) => void
+    )(info as never, (ok, code, message, headers) => resolve({ ok, code, message, headers })),
+  )
+}
+
+/** The `IncomingMessage` shape `ws` reads: method, url, headers, version and the socket. */
+function incomingOf(req: Request, socket: unknown): Record<string, unknown> {
+  return {
+    method: req.method,
+    url: req.target,
+    headers: req.headers,
+    httpVersion: req.httpVersion,
+    socket,
+    connection: socket,
   }
 }
 

@@ -178,6 +178,57 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
     expect(statuses).to.deep.equal([101])
   })
 
+  it("answers a refused handshake as the App's own response: its status in onFinish, onResponse headers, JSON", async () => {
+    const statuses: number[] = []
+    const app = new App({ serverHeader: false }).ws('/guarded', () => {}, {
+      verifyClient: ((_info: unknown, done: (ok: boolean, code?: number, message?: string) => void) =>
+        done(false, 403, 'Not allowed')) as never,
+    })
+    app.onResponse((_req, res) => void res.header('Access-Control-Allow-Origin', 'http://app.test'))
+    app.onFinish((_req, _res, info) => void statuses.push(info.status))
+    const server = await listen(app)
+    const refused = connect(`ws://${HOST}:${server.port}/guarded`)
+    const [, response] = (await once(refused, 'unexpected-response')) as [
+      unknown,
+      { statusCode: number; headers: Record<string, string> },
+    ]
+    expect([
+      response.statusCode,
+      response.headers['access-control-allow-origin'],
+      response.headers['content-type'],
+    ]).to.deep.equal([403, 'http://app.test', 'application/json; charset=utf-8'])
+    const upgrade = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13' }
+    const key = { 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' }
+    const badKey = await app.inject({ path: '/guarded', headers: { ...upgrade, 'Sec-WebSocket-Key': 'short' } })
+    expect([badKey.status, badKey.json()]).to.deep.equal([400, { message: 'Missing or invalid Sec-WebSocket-Key' }])
+    const badVersion = await app.inject({
+      path: '/guarded',
+      headers: { ...upgrade, ...key, 'Sec-WebSocket-Version': '7' },
+    })
+    expect([
+      badVersion.status,
+      badVersion.headers['sec-websocket-version'],
+      badVersion.headers['upgrade'],
+    ]).to.deep.equal([426, '13, 8', 'websocket'])
+    const head = await app.inject({ method: 'HEAD', path: '/guarded', headers: { ...upgrade, ...key } })
+    expect([head.status, head.headers['allow']]).to.deep.equal([405, 'GET'])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(statuses).to.deep.equal([403, 400, 426, 405])
+  })
+
+  it('waits for a synchronous verifyClient too, opening the socket when it says yes', async () => {
+    const app = new App().ws('/sync', (ws) => ws.send('in'), {
+      verifyClient: ((info: { req: { headers: Record<string, string> } }) => info.req.headers['x-ok'] === '1') as never,
+    })
+    const server = await listen(app)
+    const [, response] = (await once(connect(`ws://${HOST}:${server.port}/sync`), 'unexpected-response')) as [
+      unknown,
+      { statusCode: number },
+    ]
+    expect(response.statusCode).to.equal(401)
+    expect(await nextMessage(connect(`ws://${HOST}:${server.port}/sync`, { headers: { 'X-Ok': '1' } }))).to.equal('in')
+  })
+
   it('closes open WebSockets with 1001 on server.close(), within the shutdown deadline', async () => {
     const app = new App({ shutdownTimeoutMs: 1000 }).ws('/echo', (ws) => ws.send('open'))
     const server = await listen(app)
