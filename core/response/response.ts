@@ -31,6 +31,7 @@ const ENDED = 2
 
 const TEXT_TYPE = 'text/plain; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
+const NOT_URI_CHAR = /[^\x21-\x7E]/gu
 // Fields about a representation (RFC 9110 §8) that an error body set after them is not.
 const REPRESENTATION_FIELDS = [
   'content-encoding',
@@ -114,7 +115,10 @@ export class Response implements StreamedResponse {
    */
   status(code: number): this {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('set the status')
+    // A 1xx is never a final answer (RFC 9110 §15.2): a client would wait for the one after it. 101
+    // is the exception an upgrade records, its head written by the protocol that takes over.
     if (!Number.isInteger(code) || code < 100 || code > 999) throw new InvalidStatusError(code)
+    if (code < 200 && code !== 101) throw new InvalidStatusError(code, 'a 1xx is not a final response')
     this.#status = code
     return this
   }
@@ -320,7 +324,9 @@ export class Response implements StreamedResponse {
    */
   redirect(location: string, status = 302): void {
     if (status < 300 || status > 399) throw new InvalidStatusError(status)
-    this.status(status).header('Location', location)
+    // A field value is bytes, and a URI is ASCII (RFC 3986 §2.1): anything else, and spaces and
+    // controls, is percent-encoded as UTF-8, as a browser would write the same link.
+    this.status(status).header('Location', location.replace(NOT_URI_CHAR, encodeURIComponent))
     this.send()
   }
 

@@ -333,6 +333,38 @@ describe('App', () => {
       expect([moved.status, moved.headers.location]).to.deep.equal([301, 'https://example.test/'])
     })
 
+    it('percent-encodes a redirect target that is not ASCII, or holds spaces or controls, as UTF-8', async () => {
+      const app = new App({ serverHeader: false })
+        .get('/euro', (_req, res) => res.redirect('/articles/€-prices?q=é ü#top'))
+        .get('/split', (_req, res) => res.redirect('/a\r\nSet-Cookie: x=1'))
+        .get('/kept', (_req, res) => res.redirect('/already%20encoded/%E2%82%AC'))
+      expect((await app.inject({ path: '/euro' })).headers.location).to.equal(
+        '/articles/%E2%82%AC-prices?q=%C3%A9%20%C3%BC#top',
+      )
+      const split = await app.inject({ path: '/split' })
+      expect([split.status, split.headers.location, split.headers['set-cookie']]).to.deep.equal([
+        302,
+        '/a%0D%0ASet-Cookie:%20x=1',
+        undefined,
+      ])
+      expect((await app.inject({ path: '/kept' })).headers.location).to.equal('/already%20encoded/%E2%82%AC')
+    })
+
+    it('refuses a 1xx other than 101 as a final status with ERR_INVALID_STATUS', async () => {
+      const thrown: unknown[] = []
+      const app = new App({ serverHeader: false }).get('/:code', (req, res) => {
+        try {
+          res.status(Number(req.params.code))
+        } catch (err) {
+          thrown.push((err as { code: string; value: number }).value)
+        }
+        res.text('final')
+      })
+      for (const code of ['100', '102', '103', '199'])
+        expect((await app.inject({ path: `/${code}` })).status).to.equal(200)
+      expect(thrown).to.deep.equal([100, 102, 103, 199])
+    })
+
     it('throws ERR_RESPONSE_ALREADY_SENT when a response is sent twice, keeping the first', async () => {
       let second: unknown
       const app = new App().get('/', (_req, res) => {
