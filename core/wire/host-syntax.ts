@@ -58,10 +58,14 @@ export function isHostAndPort(text: string, start: number, end: number): boolean
   }
   if (i === end) return true
   if (text.charCodeAt(i) !== COLON) return false
-  // port = *DIGIT: an empty port is allowed and means the scheme's default.
+  // port = *DIGIT: an empty port is allowed and means the scheme's default. Its value is a TCP
+  // port (at most 65535), bounded by value so that leading zeros are no reason to refuse it.
+  let port = 0
   for (i++; i < end; i++) {
     const d = text.charCodeAt(i) - 48
     if (d < 0 || d > 9) return false
+    port = port * 10 + d
+    if (port > 65535) return false
   }
   return true
 }
