@@ -112,13 +112,15 @@ export function staticFiles(dir: string, options: StaticOptions, notFound: () =>
   const config = resolveOptions(dir, options)
   let realRoot: Promise<string> | undefined
   return async (req, res, next) => {
-    const segments = relativePath((req.params as Record<string, string>)['*'] ?? '')
+    const rest = (req.params as Record<string, string>)['*'] ?? ''
+    const segments = relativePath(rest)
     if (segments === undefined) return notFound()(req, res, next)
     realRoot ??= realpath(config.root).catch(() => config.root)
     const root = await realRoot
     const target = join(root, ...segments)
     if (!within(root, target)) return notFound()(req, res, next)
-    let file = await confinedFile(root, target)
+    // A path ending in '/' names a directory: a file there is not found (`a.txt/`), as on a file system.
+    let file = rest.endsWith('/') ? undefined : await confinedFile(root, target)
     if (file === undefined) {
       for (const name of config.index) {
         file = await confinedFile(root, join(target, name))

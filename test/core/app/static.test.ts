@@ -63,6 +63,14 @@ describe('app.static()', () => {
     ])
   })
 
+  it("answers a file's path with a trailing slash with the App's 404, as a file system would", async () => {
+    const app = staticApp()
+    for (const path of ['/assets/style.css/', '/assets/docs/index.html/']) {
+      const res = await app.inject({ path })
+      expect([res.status, res.json()], path).to.deep.equal([404, { message: 'custom 404' }])
+    }
+  })
+
   it('serves the .gz sibling to a client that accepts gzip, with the original type', async () => {
     const app = staticApp()
     const gz = await app.inject({ path: '/assets/app.js', headers: { 'Accept-Encoding': 'br;q=0, gzip' } })
