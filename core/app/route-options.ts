@@ -28,6 +28,15 @@ const CHECKS: Readonly<Record<string, (value: unknown) => string | undefined>> =
   },
 }
 
+/** Whether a route pattern declares `:name` (a whole param name, before any constraint). */
+function namesParam(pattern: string, name: string): boolean {
+  for (let at = pattern.indexOf(`:${name}`); at !== -1; at = pattern.indexOf(`:${name}`, at + 1)) {
+    const after = pattern.charCodeAt(at + name.length + 1)
+    if (Number.isNaN(after) || !/[\w$]/.test(String.fromCharCode(after))) return true
+  }
+  return false
+}
+
 function isStandardSchema(value: unknown): boolean {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false
   const props = (value as Record<string, unknown>)['~standard'] as Record<string, unknown> | undefined
@@ -62,5 +71,8 @@ export function validateRouteOptions(route: string, options: unknown): RouteOpti
     const problem = check(value)
     if (problem !== undefined) throw new InvalidRouteOptionError(route, key, problem)
   }
+  const session = (options as RouteOptions).session
+  if (session !== undefined && !namesParam(route.slice(route.indexOf(' ') + 1), session))
+    throw new InvalidRouteOptionError(route, 'session', `the path has no param :${session}`)
   return options as RouteOptions
 }

@@ -40,6 +40,17 @@ describe('route options', () => {
     expect(registrationError({ schema: { header: undefined } })?.code).to.equal('ERR_ROUTE_OPTION_INVALID')
   })
 
+  it('refuses a session param the path does not declare, and accepts one it does', () => {
+    expect(registrationError({ session: 'sid' })).to.deep.equal({
+      code: 'ERR_ROUTE_OPTION_INVALID',
+      message: 'route POST /upload: option session: the path has no param :sid',
+    })
+    const app = new App()
+    expect(() => app.get('/s/:sidx', { session: 'sid' }, ok)).to.throw('the path has no param :sid')
+    expect(() => app.get('/s/:sid(\\w+)/x', { session: 'sid' }, ok)).to.not.throw()
+    expect(() => app.get('/t/:sid', { session: 'sid' }, ok)).to.not.throw()
+  })
+
   it('names an unknown option (a typo) with its own code', () => {
     expect(registrationError({ bodylimit: 10 })).to.deep.equal({
       code: 'ERR_ROUTE_OPTION_UNKNOWN',
