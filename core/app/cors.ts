@@ -7,7 +7,7 @@ export type CorsOrigin = '*' | string | readonly string[] | RegExp | ((origin: s
 
 /** Options of `app.cors()`. */
 export interface CorsOptions {
-  /** Allowed origins. Default `'*'` (with `credentials`, the request's origin is echoed instead). */
+  /** Allowed origins. Default `'*'`, which `credentials: true` refuses: name the origins then. */
   origin?: CorsOrigin
   /** Send `Access-Control-Allow-Credentials: true` (cookies and auth on cross-origin requests). Default false. */
   credentials?: boolean
@@ -67,6 +67,13 @@ function resolve(options: CorsOptions): Resolved {
   if (!Number.isSafeInteger(maxAge) || maxAge < 0)
     throw new InvalidOptionError('cors.maxAge', `expected whole seconds >= 0, got ${String(maxAge)}`)
   const credentials = options.credentials === true
+  // Browsers refuse `*` with credentials; echoing every origin instead would let any site read
+  // responses with the user's cookies. Wanting that anyway is said with a function.
+  if (credentials && origin === '*')
+    throw new InvalidOptionError(
+      'cors.origin',
+      'credentials need the allowed origins named (an origin, a list, a RegExp or a function), not "*"',
+    )
   return {
     allows,
     wildcard: origin === '*' && !credentials,

@@ -85,10 +85,23 @@ describe('app.cors()', () => {
   })
 
   it('refuses bad options with ERR_OPTION_INVALID', () => {
-    for (const bad of [{ origin: 42 }, { maxAge: -1 }, { methods: ['GET POST'] }, { credential: true }]) {
+    for (const bad of [
+      { origin: 42 },
+      { maxAge: -1 },
+      { methods: ['GET POST'] },
+      { credential: true },
+      { credentials: true },
+      { origin: '*', credentials: true },
+    ]) {
       expect(() => new App().cors(bad as never))
         .to.throw()
         .with.property('code', 'ERR_OPTION_INVALID')
     }
+  })
+
+  it('names the fix when credentials come with every origin', () => {
+    expect(() => new App().cors({ credentials: true })).to.throw(
+      'credentials need the allowed origins named (an origin, a list, a RegExp or a function), not "*"',
+    )
   })
 })
