@@ -36,7 +36,6 @@ const NOT_URI_CHAR = /[^\x21-\x7E]/gu
 const REPRESENTATION_FIELDS = [
   'content-encoding',
   'content-disposition',
-  'content-range',
   'content-language',
   'content-location',
   'etag',
@@ -290,6 +289,8 @@ export class Response implements StreamedResponse {
     // Nor do the fields that describe that representation (its coding, its file name, its
     // validators): a 500 marked `Content-Encoding: gzip` is JSON no client can decode.
     for (const name of REPRESENTATION_FIELDS) headers.delete(name)
+    // A 416 names the representation's length in `Content-Range: bytes */N` (RFC 9110 §15.5.17).
+    if (status !== 416) headers.delete('content-range')
     this.#sendString('sendError()', errorBody(message, details), JSON_TYPE)
   }
 

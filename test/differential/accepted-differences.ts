@@ -22,7 +22,8 @@ export const ACCEPTED_DIFFERENCES: readonly AcceptedDifference[] = [
   },
   {
     id: 'host-invalid',
-    gatehouse: '400 for a Host that is not uri-host [":" port] (userinfo, path, whitespace…)',
+    gatehouse:
+      '400 for a Host that is not uri-host [":" port] (userinfo, path, whitespace…) or whose port is above 65535',
     llhttp: 'accepts any field value',
     rfc: 'RFC 9112 §3.2, RFC 9110 §7.2, RFC 3986 §3.2.2',
   },

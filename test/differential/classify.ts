@@ -36,6 +36,8 @@ function looseHead(input: string, start: number): LooseHead {
 const values = (h: LooseHead, name: string): string[] => h.fields.filter(([n]) => n === name).map(([, v]) => v)
 const HOST =
   /^(\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Za-z\-._~!$&'()*+,;=:]+\]|([0-9A-Za-z\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(:[0-9]*)?$/
+// A TCP port is at most 65535 (RFC 3986's `*DIGIT` bounds nothing; a connection needs a real port).
+const validHost = (text: string): boolean => HOST.test(text) && Number(/:([0-9]*)$/.exec(text)?.[1] || 0) <= 65535
 const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+"
 const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"'
 /** RFC 9112 §7.1.1: chunk-size *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ). */
@@ -69,7 +71,7 @@ function gatehouseRejects(reason: string | undefined, h: LooseHead, input: strin
   if (hosts.length > 1 || (h.version === 'HTTP/1.1' && hosts.length === 0)) return 'host-count'
   if (values(h, 'content-type').length > 1) return 'content-type-duplicate'
   if (h.version === 'HTTP/1.0' && values(h, 'transfer-encoding').length > 0) return 'transfer-encoding-http10'
-  if (hosts.length === 1 && hosts[0] !== '' && !HOST.test(hosts[0]!)) return 'host-invalid'
+  if (hosts.length === 1 && hosts[0] !== '' && !validHost(hosts[0]!)) return 'host-invalid'
   const codings = values(h, 'transfer-encoding')
     .join(',')
     .split(',')
@@ -80,7 +82,7 @@ function gatehouseRejects(reason: string | undefined, h: LooseHead, input: strin
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(h.target) || h.method === 'CONNECT') {
     const authority =
       h.method === 'CONNECT' ? h.target : h.target.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?]/)[0]!
-    if (!HOST.test(authority) || hosts[0] === '' || (h.method === 'CONNECT' && !/:[0-9]+$/.test(authority)))
+    if (!validHost(authority) || hosts[0] === '' || (h.method === 'CONNECT' && !/:[0-9]+$/.test(authority)))
       return 'authority-invalid'
   }
   if (!/^(\/|\*$|[a-z][a-z0-9+.-]*:\/\/)/i.test(h.target) && h.method !== 'CONNECT') return 'target-form'
