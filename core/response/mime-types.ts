@@ -1,69 +1,28 @@
 import { extname } from 'node:path'
+import mime from 'mime-types'
 
 const BYTES_TYPE = 'application/octet-stream'
 
 // Text formats carry `charset=utf-8` so browsers do not guess an encoding (RFC 9110 §8.3.2).
 const UTF8 = '; charset=utf-8'
 
-/**
- * Content-Type by lower-case file extension. Null prototype: a file named `x.__proto__` or
- * `x.constructor` is an ordinary miss, not a lookup on Object.prototype.
- */
-const MIME_TYPES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
-  // Documents and code
-  html: `text/html${UTF8}`,
-  htm: `text/html${UTF8}`,
-  css: `text/css${UTF8}`,
-  // RFC 9239 makes text/javascript the one type for JavaScript, modules included.
-  js: `text/javascript${UTF8}`,
-  mjs: `text/javascript${UTF8}`,
-  cjs: `text/javascript${UTF8}`,
-  json: `application/json${UTF8}`,
-  map: `application/json${UTF8}`,
-  webmanifest: `application/manifest+json${UTF8}`,
-  txt: `text/plain${UTF8}`,
-  md: `text/markdown${UTF8}`,
-  csv: `text/csv${UTF8}`,
-  xml: `application/xml${UTF8}`,
-  yaml: `application/yaml${UTF8}`,
-  yml: `application/yaml${UTF8}`,
-  ics: `text/calendar${UTF8}`,
-  wasm: 'application/wasm',
-  pdf: 'application/pdf',
-  // Images
-  svg: `image/svg+xml${UTF8}`,
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  avif: 'image/avif',
-  bmp: 'image/bmp',
-  ico: 'image/x-icon',
-  // Fonts
-  woff: 'font/woff',
-  woff2: 'font/woff2',
-  ttf: 'font/ttf',
-  otf: 'font/otf',
-  // Archives
-  zip: 'application/zip',
-  gz: 'application/gzip',
-  tar: 'application/x-tar',
-  // Audio and video
-  mp4: 'video/mp4',
-  webm: 'video/webm',
-  ogv: 'video/ogg',
-  mp3: 'audio/mpeg',
-  m4a: 'audio/mp4',
-  aac: 'audio/aac',
-  flac: 'audio/flac',
-  wav: 'audio/wav',
-  ogg: 'audio/ogg',
-  oga: 'audio/ogg',
-})
+// The registry (mime-db, through `mime-types`) gives a charset to text/* and to the JSON and
+// JavaScript types; XML and its +xml / +json relatives (SVG, Atom, JSON-LD) are text as well, and
+// were served with a charset before the registry was used, so they keep it.
+const TEXT_STRUCTURED = /^application\/(?:json|xml)$|\+(?:json|xml)$/
+
+// Where the registry's answer would break a browser: it says `application/node` for `.cjs`, a
+// type no browser runs as a script; RFC 9239 makes text/javascript the one type for JavaScript.
+const OVERRIDES: ReadonlyMap<string, string> = new Map([['cjs', 'text/javascript']])
+
+// One full Content-Type per extension seen, so a file costs one Map lookup after the first. A Map,
+// not an object: a file named `x.__proto__` or `x.constructor` is an ordinary miss. Only
+// registered extensions are kept, so its size is bounded by the registry, whatever names come.
+const byExtension = new Map<string, string>()
 
 /**
- * Guesses a file's Content-Type from its extension, case-insensitively.
+ * Guesses a file's Content-Type from its extension, case-insensitively, from the IANA, Apache and
+ * nginx registries as the `mime-types` package keeps them.
  *
  * @param path - a file path or name
  * @returns the media type (text types with `; charset=utf-8`), or `application/octet-stream` for an
@@ -76,5 +35,15 @@ const MIME_TYPES: Record<string, string> = Object.assign(Object.create(null) as 
  * ```
  */
 export function contentTypeFor(path: string): string {
-  return MIME_TYPES[extname(path).slice(1).toLowerCase()] ?? BYTES_TYPE
+  // `extname`, not the package's own lookup: that one takes a bare name as an extension, so a
+  // file called `json` or `html` would be typed as one.
+  const extension = extname(path).slice(1).toLowerCase()
+  if (extension === '') return BYTES_TYPE
+  const known = byExtension.get(extension)
+  if (known !== undefined) return known
+  const type = OVERRIDES.get(extension) ?? mime.lookup(extension)
+  if (typeof type !== 'string') return BYTES_TYPE
+  const full = mime.charset(type) !== false || TEXT_STRUCTURED.test(type) ? `${type}${UTF8}` : type
+  byExtension.set(extension, full)
+  return full
 }

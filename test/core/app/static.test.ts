@@ -42,6 +42,34 @@ describe('app.static()', () => {
     expect(res.headers['vary']).to.equal('Accept-Encoding')
   })
 
+  it('types each file from the registry: common and rare types, upper case, no extension, prototype keys', async () => {
+    const types: Record<string, string> = {
+      'index.HTML': 'text/html; charset=utf-8',
+      'module.mjs': 'text/javascript; charset=utf-8',
+      'legacy.cjs': 'text/javascript; charset=utf-8',
+      'data.json': 'application/json; charset=utf-8',
+      'icon.svg': 'image/svg+xml; charset=utf-8',
+      'photo.JPEG': 'image/jpeg',
+      'font.woff2': 'font/woff2',
+      'model.glb': 'model/gltf-binary',
+      Makefile: 'application/octet-stream',
+      html: 'application/octet-stream',
+      'x.__proto__': 'application/octet-stream',
+      'x.constructor': 'application/octet-stream',
+    }
+    const typed = join(dir, 'typed')
+    mkdirSync(typed)
+    for (const name of Object.keys(types)) writeFileSync(join(typed, name), 'x')
+    const app = new App({ serverHeader: false, waf: { mode: 'off' } })
+    app.static('/t', typed)
+    const seen: Record<string, unknown> = {}
+    for (const name of Object.keys(types)) {
+      const res = await app.inject({ path: `/t/${name}` })
+      seen[name] = res.status === 200 ? res.headers['content-type'] : res.status
+    }
+    expect(seen).to.deep.equal(types)
+  })
+
   it('answers 304 to a matching If-None-Match, and 206 to a Range', async () => {
     const app = staticApp()
     const first = await app.inject({ path: '/assets/style.css' })

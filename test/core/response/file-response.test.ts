@@ -32,6 +32,30 @@ function stableHeaders(r: InjectResponse): Record<string, string | string[]> {
   return rest
 }
 
+// Names whose type comes from the registry (the `mime-types` package): common and rarer types, upper
+// case, names without an extension (a bare `json` is not JSON) and names that are Object.prototype's keys.
+const REGISTRY_TYPES: Record<string, string> = {
+  'sheet.CSS': 'text/css; charset=utf-8',
+  'legacy.cjs': 'text/javascript; charset=utf-8',
+  'feed.xml': 'application/xml; charset=utf-8',
+  'graph.jsonld': 'application/ld+json; charset=utf-8',
+  'site.webmanifest': 'application/manifest+json; charset=utf-8',
+  'notes.md': 'text/markdown; charset=utf-8',
+  'REPORT.PDF': 'application/pdf',
+  'app.wasm': 'application/wasm',
+  'photo.avif': 'image/avif',
+  'model.glb': 'model/gltf-binary',
+  'book.epub': 'application/epub+zip',
+  'backup.tar.gz': 'application/gzip',
+  'song.opus': 'audio/ogg',
+  json: 'application/octet-stream',
+  '.gitignore': 'application/octet-stream',
+  'ends-with-dot.': 'application/octet-stream',
+  'x.__proto__': 'application/octet-stream',
+  'x.constructor': 'application/octet-stream',
+  'x.hasOwnProperty': 'application/octet-stream',
+}
+
 describe('res.file()', () => {
   let dir: string
   let big: Buffer
@@ -57,7 +81,9 @@ describe('res.file()', () => {
       'font.woff2',
       'clip.mp4',
       'blob.xyz',
+      'blob.qqq',
       'noext',
+      ...Object.keys(REGISTRY_TYPES),
     ]) {
       writeFileSync(join(dir, name), 'x')
     }
@@ -100,8 +126,11 @@ describe('res.file()', () => {
       'photo.JPG': 'image/jpeg',
       'font.woff2': 'font/woff2',
       'clip.mp4': 'video/mp4',
-      'blob.xyz': 'application/octet-stream',
+      // The registry knows .xyz (chemistry's XYZ format); an unregistered extension is bytes.
+      'blob.xyz': 'chemical/x-xyz',
+      'blob.qqq': 'application/octet-stream',
       noext: 'application/octet-stream',
+      ...REGISTRY_TYPES,
     }
     for (const [name, type] of Object.entries(types)) {
       it(`sends ${name} as ${type}`, async () => {
