@@ -168,9 +168,13 @@ export class HttpError extends GatehouseError {
 }
 
 /**
- * The server does not implement what the request asks for (501), for a handler to throw (a method
- * or a feature it does not support). The Session answers an unknown transfer coding with the
- * fixed response built from the same row of {@link PROTOCOL_ERRORS}, before any handler runs.
+ * The server does not implement what the request asks for (501): a method or a feature. The App
+ * throws it for `CONNECT` (no tunnel is served), so `onError` and `onFinish` see it as they see a
+ * handler's; a handler may throw it too. It is not a failure of the server, so the App does not
+ * print it when no `onError` hook is set. The message is hidden (the reason phrase is sent) unless
+ * `expose` says otherwise, as for any 5xx. The Session answers an unknown transfer coding with the
+ * fixed response built from the same row of {@link PROTOCOL_ERRORS}, before any route or handler,
+ * as it answers every other protocol error.
  *
  * @example
  * ```ts
@@ -180,9 +184,18 @@ export class HttpError extends GatehouseError {
 export class NotImplementedError extends GatehouseError {
   readonly code = PROTOCOL_ERRORS.NotImplemented.code
   readonly status = PROTOCOL_ERRORS.NotImplemented.status
-  /** @param what - what is not implemented, e.g. `method BREW` */
-  constructor(readonly what: string) {
+  /** Whether the message is shown to the client. */
+  readonly expose: boolean
+  /**
+   * @param what - what is not implemented, e.g. `method BREW`
+   * @param options - `expose: true` shows the message to the client (default false)
+   */
+  constructor(
+    readonly what: string,
+    options?: { readonly expose?: boolean },
+  ) {
     super(`${what} is not implemented`)
+    this.expose = options?.expose ?? false
     this.name = 'NotImplementedError'
   }
 }

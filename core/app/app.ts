@@ -12,7 +12,13 @@ import type { RouteEntry } from '../route/route-entry.js'
 import type { SessionHost } from '../session/session-host.js'
 import { TimerLists } from '../session/stage-timer.js'
 import { Session } from '../session/session.js'
-import { FileNotFoundError, FileOutsideRootError, exposedMessage, statusOfThrown } from '../errors.js'
+import {
+  FileNotFoundError,
+  FileOutsideRootError,
+  NotImplementedError,
+  exposedMessage,
+  statusOfThrown,
+} from '../errors.js'
 import { WafRequestBlockedError } from '../../waf/errors.js'
 import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { runChain } from './dispatch.js'
@@ -71,7 +77,11 @@ const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(.*)$/i
 
 const notFoundDefault: Handler = (_req, res) => res.sendError(404, 'Not Found')
 const serverOptions: Handler = (_req, res) => res.status(204).send()
-const refuseConnect: Handler = (_req, res) => res.close().sendError(501, 'CONNECT is not supported')
+// Thrown, not sent: the 501 goes through the error path, so `onError` and `onFinish` see it.
+const refuseConnect: Handler = (_req, res) => {
+  res.close()
+  throw new NotImplementedError('CONNECT', { expose: true })
+}
 
 /**
  * A Gatehouse application: routes, middleware and hooks, served over any Transport.
@@ -740,7 +750,9 @@ export class App extends RouteMethods {
     const status = statusOfThrown(err)
     // A session's own errors say what the client can do (413, 410, 503 busy or full), none a secret.
     const isSessionAnswer = err instanceof SessionError && err.status !== 500
-    if (this.#errorHooks.length === 0 && status >= 500 && !isSessionAnswer) console.error(err)
+    // A 501 declines a request (a CONNECT probe, say): an answer, not a failure worth printing.
+    if (this.#errorHooks.length === 0 && status >= 500 && !isSessionAnswer && !(err instanceof NotImplementedError))
+      console.error(err)
     for (const hook of this.#errorHooks) {
       if (res.headersSent) return
       await hook(err, req, res)

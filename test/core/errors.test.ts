@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import sinon from 'sinon'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { STATUS_CODES } from 'node:http'
 import { join } from 'node:path'
@@ -437,21 +438,29 @@ describe('HttpError', () => {
   })
 })
 
-// Errors made for handlers to throw; the project answers them rather than throwing them itself.
-const THROWN_BY_HANDLERS = new Set(['HttpError', 'NotImplementedError'])
+// Errors made for user code to throw, which the App answers rather than throwing them itself: an
+// HttpError, and the WAF's block for code that runs the WAF alone and throws on its verdict.
+const THROWN_BY_HANDLERS = new Set(['HttpError', 'WafRequestBlockedError'])
 
 function readme(): string {
   const path = join(repositoryRoot(import.meta.url), 'README.md')
   return existsSync(path) ? readFileSync(path, 'utf8') : ''
 }
 
-/** The text of every `.ts` file under a folder. */
+/**
+ * The code of every `.ts` file under a folder, without its block comments and whole-line comments:
+ * a TSDoc example that throws a class is not the project throwing it.
+ */
 function sourceTexts(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
       ? sourceTexts(join(dir, entry.name))
       : entry.name.endsWith('.ts')
-        ? [readFileSync(join(dir, entry.name), 'utf8')]
+        ? [
+            readFileSync(join(dir, entry.name), 'utf8')
+              .replace(/\/\*[^]*?\*\//g, '')
+              .replace(/^\s*\/\/.*$/gm, ''),
+          ]
         : [],
   )
 }
@@ -517,6 +526,49 @@ describe('what a thrown value answers', () => {
       { message: 'Forbidden' },
     ])
     expect(await answer('a string')).to.deep.equal([500, { message: 'Internal Server Error' }])
+  })
+
+  it('refuses CONNECT with a NotImplementedError that onError and onFinish see, shown, closing', async () => {
+    const app = new api.App({ serverHeader: false })
+    const seen: unknown[] = []
+    app.onError((err) => void seen.push(err))
+    app.onFinish((_req, _res, info) => void seen.push([info.status, info.error]))
+    const transport = new api.MemoryTransport({
+      input: ['CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n'],
+    })
+    await app.serve(transport)
+    const body = '{"message":"CONNECT is not implemented"}'
+    expect(transport.outputText('latin1').replace(/\r\nDate: [^\r]*/, '')).to.equal(
+      `HTTP/1.1 501 Not Implemented\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    )
+    expect(seen).to.have.length(2)
+    const [thrown, [status, finished]] = seen as [unknown, [number, unknown]]
+    expect(thrown).to.be.instanceOf(api.NotImplementedError)
+    expect([(thrown as api.NotImplementedError).code, (thrown as api.NotImplementedError).what]).to.deep.equal([
+      'ERR_NOT_IMPLEMENTED',
+      'CONNECT',
+    ])
+    expect([status, finished]).to.deep.equal([501, thrown])
+  })
+
+  it('does not print a 501 when no onError hook is set: it declines a request, nothing failed', async () => {
+    const printed = sinon.stub(console, 'error')
+    try {
+      const app = new api.App({ serverHeader: false })
+      app.get('/brew', () => {
+        throw new api.NotImplementedError('method BREW')
+      })
+      const connect = new api.MemoryTransport({
+        input: ['CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n'],
+      })
+      await app.serve(connect)
+      const thrown = await app.inject({ path: '/brew' })
+      expect(connect.outputText('latin1')).to.match(/^HTTP\/1\.1 501 Not Implemented\r\n/)
+      expect([thrown.status, thrown.json()]).to.deep.equal([501, { message: 'Not Implemented' }])
+      expect(printed.callCount).to.equal(0)
+    } finally {
+      printed.restore()
+    }
   })
 
   it('answers a thrown NotImplementedError 501 with the reason phrase', async () => {

@@ -34,7 +34,7 @@ describe('Session: request framing (RFC 9112)', () => {
       [
         'the authority-form target of CONNECT, refused with 501 and a close: no tunnel is served, and nothing behind it is read as a request',
         'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n' + NEXT,
-        jsonResponse('501 Not Implemented', { message: 'CONNECT is not supported' }, 'Connection: close'),
+        jsonResponse('501 Not Implemented', { message: 'CONNECT is not implemented' }, 'Connection: close'),
       ],
       [
         'HTTP/1.0 without Host, closing after',
