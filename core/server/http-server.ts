@@ -1,10 +1,4 @@
-import {
-  createServer as createNetServer,
-  type Server as NetServer,
-  type Socket,
-  type AddressInfo,
-  type ListenOptions as NetListenOptions,
-} from 'node:net'
+import { createServer as createNetServer, type Server as NetServer, type Socket, type AddressInfo } from 'node:net'
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls'
 import type { Transport } from '../../transports/transport.js'
 import { PlainTransport } from '../../transports/plain-transport.js'
@@ -15,12 +9,18 @@ import type { Session } from '../session/session.js'
 import { createTlsSetup, type TlsSetup } from './tls-setup.js'
 import { ServerNotListeningError } from '../errors.js'
 import { assertReusePort } from './reuse-port.js'
+import { bindEach, stopAccepting } from './listen-addresses.js'
 
 /** Where and how `app.listen()` serves. */
 export interface ListenOptions {
   /** TCP port; 0 picks a free one. Default 8080. With `tls.port` set, this one serves plain HTTP. */
   port?: number
-  /** Interface to bind. Default: every interface. */
+  /**
+   * Interface to bind. Default: every interface, IPv4 and IPv6 (one dual-stack socket on `::`).
+   * `localhost` binds both loopback addresses, 127.0.0.1 and ::1 (the one the machine lacks is
+   * skipped), since clients differ in which one they try; any other name binds the one address
+   * it resolves to first, as Node does.
+   */
   host?: string
   /** Called for each failed TLS handshake (they are also counted in `tlsHandshakeFailures`). */
   onTlsError?: (err: Error, remoteAddress: string | undefined) => void
@@ -62,6 +62,8 @@ export class HttpServer {
   readonly #shutdownHooks: ((deadlineMs: number) => Promise<void>)[] = []
   #plain: NetServer | undefined
   #secure: TlsServer | undefined
+  // Every listening socket: the servers above and, for `localhost`, one more per further address.
+  #listeners: NetServer[] = []
   #tls: TlsSetup | undefined
   #host = 'localhost'
   #closing: Promise<void> | undefined
@@ -146,15 +148,18 @@ export class HttpServer {
       this.#plain = plain
     }
     try {
-      if (this.#plain !== undefined) await bind(this.#plain, port, host, reusePort)
-      if (this.#secure !== undefined) await bind(this.#secure, tlsConfig?.port ?? port, host, reusePort)
+      if (this.#plain !== undefined)
+        this.#listeners.push(this.#plain, ...(await bindEach(this.#plain, port, host, reusePort)))
+      if (this.#secure !== undefined)
+        this.#listeners.push(this.#secure, ...(await bindEach(this.#secure, tlsConfig?.port ?? port, host, reusePort)))
     } catch (err) {
       // One port bound and the other refused: release the first, so a retry can bind it.
       this.#tls?.close()
-      await Promise.all([this.#plain, this.#secure].filter((s) => s?.listening === true).map((s) => stopAccepting(s!)))
+      await Promise.all(this.#listeners.filter((s) => s.listening).map(stopAccepting))
+      this.#listeners = []
       throw err
     }
-    for (const server of [this.#plain, this.#secure]) server?.on('error', this.#onError)
+    for (const server of this.#listeners) server.on('error', this.#onError)
   }
 
   /**
@@ -185,7 +190,7 @@ export class HttpServer {
   }
 
   async #close(): Promise<void> {
-    const stopped = Promise.all([this.#plain, this.#secure].filter((s) => s !== undefined).map(stopAccepting))
+    const stopped = Promise.all(this.#listeners.map(stopAccepting))
     const hooked = Promise.all(this.#shutdownHooks.map((hook) => hook(this.#config.shutdownTimeoutMs)))
     this.#tls?.close()
     for (const transport of this.#awaitingHeader) transport.close()
@@ -250,23 +255,4 @@ export class HttpServer {
     if (address === null || address === undefined || typeof address === 'string') throw new ServerNotListeningError()
     return (address as AddressInfo).port
   }
-}
-
-function bind(server: NetServer, port: number, host: string | undefined, reusePort: boolean): Promise<void> {
-  // `reusePort` is Node 22.12+; a cluster worker then binds its own socket (`exclusive`) rather
-  // than share the primary's.
-  const listenOptions: NetListenOptions & { reusePort?: boolean } = reusePort
-    ? { port, host, reusePort, exclusive: true }
-    : { port, host }
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(listenOptions, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-}
-
-function stopAccepting(server: NetServer): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()))
 }
