@@ -9,7 +9,7 @@ import type { Session } from '../session/session.js'
 import { createTlsSetup, type TlsSetup } from './tls-setup.js'
 import { ServerNotListeningError } from '../errors.js'
 import { assertReusePort } from './reuse-port.js'
-import { bindEach, stopAccepting } from './listen-addresses.js'
+import { bindEach, listenAddresses, stopAccepting } from './listen-addresses.js'
 
 /** Where and how `app.listen()` serves. */
 export interface ListenOptions {
@@ -148,10 +148,14 @@ export class HttpServer {
       this.#plain = plain
     }
     try {
+      const addresses = listenAddresses(host)
       if (this.#plain !== undefined)
-        this.#listeners.push(this.#plain, ...(await bindEach(this.#plain, port, host, reusePort)))
+        this.#listeners.push(this.#plain, ...(await bindEach(this.#plain, port, addresses, reusePort)))
       if (this.#secure !== undefined)
-        this.#listeners.push(this.#secure, ...(await bindEach(this.#secure, tlsConfig?.port ?? port, host, reusePort)))
+        this.#listeners.push(
+          this.#secure,
+          ...(await bindEach(this.#secure, tlsConfig?.port ?? port, addresses, reusePort)),
+        )
     } catch (err) {
       // One port bound and the other refused: release the first, so a retry can bind it.
       this.#tls?.close()

@@ -26,13 +26,14 @@ export function listenAddresses(host: string | undefined): readonly (string | un
 }
 
 /**
- * Binds `primary` on the first of the host's addresses it can, and one more listener per further
- * address on the same port, which hands each connection it accepts to `primary` (`'connection'`
- * is the event a net or TLS server serves a socket from), so every address is served alike.
+ * Binds `primary` on the first of the addresses it can, and one more listener per further address
+ * on the same port, which hands each connection it accepts to `primary` (`'connection'` is the
+ * event a net or TLS server serves a socket from), so every address is served alike. Of several
+ * addresses, one the machine does not have is skipped, as long as another binds.
  *
  * @param primary - the server whose connection handler serves every address
  * @param port - the port, 0 for a free one (the same on every address)
- * @param host - the `host` option
+ * @param addresses - from {@link listenAddresses}
  * @param reusePort - bind with `SO_REUSEPORT` (and `exclusive`, see the caller)
  * @returns the further listeners, listening; the caller closes them with `primary`
  * @throws the system's error (e.g. `EADDRINUSE`) for an address that cannot be bound, after
@@ -41,10 +42,9 @@ export function listenAddresses(host: string | undefined): readonly (string | un
 export async function bindEach(
   primary: NetServer,
   port: number,
-  host: string | undefined,
+  addresses: readonly (string | undefined)[],
   reusePort: boolean,
 ): Promise<NetServer[]> {
-  const addresses = listenAddresses(host)
   for (let attempt = 1; ; attempt++) {
     const bound: NetServer[] = []
     try {

@@ -5,7 +5,7 @@ import { networkInterfaces } from 'node:os'
 import tls from 'node:tls'
 import { App } from '../../../core/app/app.js'
 import type { HttpServer } from '../../../core/server/http-server.js'
-import { listenAddresses } from '../../../core/server/listen-addresses.js'
+import { bindEach, listenAddresses, stopAccepting } from '../../../core/server/listen-addresses.js'
 import { makeCertificate } from '../../certs/make-certificate.js'
 
 const HAS_IPV6_LOOPBACK = Object.values(networkInterfaces()).some((addresses) =>
@@ -105,6 +105,40 @@ describe('listen(): the addresses a host is bound on', () => {
         secure: true,
       })
       expect(JSON.parse(await plainBody(address, server.port)).secure, address).to.equal(false)
+    }
+  })
+
+  it('skips an address the machine does not have while another binds, and fails when none does', async () => {
+    // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): no machine has it.
+    const primary = createNetServer()
+    expect(await bindEach(primary, 0, ['192.0.2.254', '127.0.0.1'], false)).to.deep.equal([])
+    expect((primary.address() as AddressInfo).address).to.equal('127.0.0.1')
+    await stopAccepting(primary)
+    const alone = createNetServer()
+    const err = await bindEach(alone, 0, ['192.0.2.254'], false).then(
+      () => undefined,
+      (e: NodeJS.ErrnoException) => e.code,
+    )
+    expect([err, alone.listening]).to.deep.equal(['EADDRNOTAVAIL', false])
+  })
+
+  it('binds the same port on every address, a further listener handing its connections on', async () => {
+    const served: string[] = []
+    const primary = createNetServer((socket) => {
+      served.push(socket.localAddress!)
+      socket.end()
+    })
+    const further = await bindEach(primary, 0, ['127.0.0.1', '127.0.0.2'], false)
+    const port = (primary.address() as AddressInfo).port
+    try {
+      expect(further.map((server) => server.address())).to.deep.equal([{ address: '127.0.0.2', family: 'IPv4', port }])
+      for (const address of ['127.0.0.1', '127.0.0.2']) {
+        const socket = netConnect({ host: address, port })
+        await once(socket, 'close')
+      }
+      expect(served).to.deep.equal(['127.0.0.1', '127.0.0.2'])
+    } finally {
+      await Promise.all([primary, ...further].map(stopAccepting))
     }
   })
 
