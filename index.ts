@@ -1,5 +1,6 @@
 /** The application: routes, middleware, hooks; `serve`, `inject`, `listen`. */
 export { App } from './core/app/app.js'
+export type { ConnectHandler } from './core/app/app.js'
 /** The listening server returned by `app.listen()`. */
 export { HttpServer } from './core/server/http-server.js'
 export type { ListenOptions, SessionFactory } from './core/server/http-server.js'

@@ -4,6 +4,7 @@ import type { RouteParams } from '../../router/route-params.js'
 import { Waf } from '../../waf/waf.js'
 import type { WafEvent } from '../../waf/verdict.js'
 import type { Transport } from '../../transports/transport.js'
+import { writeAll } from '../../transports/write-all.js'
 import { resolveConfig, type Config, type UserConfig } from '../config/config.js'
 import type { ErrorHook, Handler } from '../route/handler.js'
 import { Request } from '../request/request.js'
@@ -16,6 +17,7 @@ import {
   FileNotFoundError,
   FileOutsideRootError,
   NotImplementedError,
+  ResponseAlreadySentError,
   exposedMessage,
   statusOfThrown,
 } from '../errors.js'
@@ -73,10 +75,18 @@ interface Mount {
   readonly group: RouteGroup
 }
 
+/**
+ * Handles a CONNECT request (`app.connect()`): `tunnel()` answers 200 and hands over the connection;
+ * otherwise the handler answers as any handler does.
+ */
+export type ConnectHandler = (req: Request, res: Response, tunnel: () => Promise<DetachedConnection>) => unknown
+
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(.*)$/i
 
 const notFoundDefault: Handler = (_req, res) => res.sendError(404, 'Not Found')
 const serverOptions: Handler = (_req, res) => res.status(204).send()
+// The answer that opens a CONNECT tunnel (RFC 9110 §9.3.6: a 2xx, with no body or framing).
+const CONNECTION_ESTABLISHED = Buffer.from('HTTP/1.1 200 Connection Established\r\n\r\n', 'latin1')
 // Thrown, not sent: the 501 goes through the error path, so `onError` and `onFinish` see it.
 const refuseConnect: Handler = (_req, res) => {
   res.close()
@@ -113,6 +123,7 @@ export class App extends RouteMethods {
   // Chains (middleware + handlers) are composed on first use and cached until middleware changes.
   readonly #chains = new Map<RouteEntry | Handler, readonly Handler[]>()
   #notFound: Handler = notFoundDefault
+  #connectHandler: Handler = refuseConnect
   /** Runs as the App starts answering a request (the request id), when `logger()` is on. */
   #onRequest: ((req: Request, res: Response) => void) | undefined
   /** The content coding of response bodies, when `compression()` is on. */
@@ -187,6 +198,44 @@ export class App extends RouteMethods {
       streamBody: false,
       constant: buildConstant(response),
     })
+  }
+
+  /**
+   * Serves CONNECT (RFC 9110 §9.3.6), which asks for a tunnel to `req.host` (the authority-form
+   * target). The handler decides: to open the tunnel it calls `tunnel()`, which answers
+   * `200 Connection Established` and hands over the connection (the transport and any bytes the
+   * client sent behind the request), no longer HTTP; to refuse, it answers as any handler does
+   * (403, 502 …) and the connection closes, since the client may already be sending tunnel bytes.
+   * Without it, CONNECT answers 501. Middleware runs first, as for any request.
+   * @param handler - called for each CONNECT request
+   * @returns this app
+   * @example
+   * ```ts
+   * app.connect(async (req, res, tunnel) => {
+   *   if (req.host !== 'db.internal:5432') return res.sendError(403, 'Not an allowed destination')
+   *   const upstream = net.connect(5432, 'db.internal')
+   *   await once(upstream, 'connect')
+   *   const { transport, buffered } = await tunnel()
+   *   // pipe transport <-> upstream, starting with buffered
+   * })
+   * ```
+   */
+  connect(handler: ConnectHandler): this {
+    if (typeof handler !== 'function') throw new TypeError('app.connect(): expected a handler function')
+    this.#connectHandler = async (req, res) => {
+      res.close()
+      let opened = false
+      await handler(req, res, async () => {
+        if (opened || res.headersSent) throw new ResponseAlreadySentError('tunnel()')
+        opened = true
+        // Recorded as the 200 it is; the head goes out on the transport once the Session lets go.
+        res.status(200)
+        const detached = await req.connection.detach()
+        await writeAll(detached.transport, [CONNECTION_ESTABLISHED])
+        return detached
+      })
+    }
+    return this
   }
 
   /**
@@ -683,7 +732,7 @@ export class App extends RouteMethods {
         // connection closes, since a client may already be sending the tunnel's bytes behind it.
         if (req.method === 'CONNECT')
           return runChain(
-            chainForPath(this.#scope, req.path, refuseConnect),
+            chainForPath(this.#scope, req.path, this.#connectHandler),
             req,
             res,
             this.#notFound,
