@@ -102,6 +102,10 @@ export class ProxyProtocolTransport implements Transport {
     return this.#inner.isOpen
   }
 
+  get writableRoom(): number | undefined {
+    return this.#inner.writableRoom
+  }
+
   get tls(): TlsDetails | undefined {
     return this.#inner.tls
   }

@@ -119,6 +119,13 @@ export abstract class SocketTransport implements Transport {
     return !this.#isClosed && !this.#socket.destroyed
   }
 
+  /** Bytes a write can add before the socket's buffer reaches its high-water mark; 0 once closed. */
+  get writableRoom(): number {
+    const socket = this.#socket
+    if (this.#isClosed || !socket.writable) return 0
+    return Math.max(0, socket.writableHighWaterMark - socket.writableLength)
+  }
+
   /** The last non-ordinary error (e.g. `ETIMEDOUT`); resets and broken pipes are not kept. */
   get lastError(): Error | undefined {
     return this.#lastError

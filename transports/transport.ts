@@ -109,6 +109,13 @@ export interface Transport {
    * @param listener - told once; `null` withdraws the one registered
    */
   notifyReadable?(listener: ReadableListener | null): void
+  /**
+   * Optional: how many bytes a write can add now before the transport's own buffer reaches its
+   * high-water mark (0 when it is there already). A streamed body is pulled from its source in
+   * pieces of this size, so a client that stops reading costs one socket buffer, not what the
+   * source had ready; without it the pieces are 16 KiB, a socket's default mark.
+   */
+  readonly writableRoom?: number
   /** Whether bytes can still move. */
   readonly isOpen: boolean
   /** Closes both directions. Idempotent; never throws. */

@@ -29,6 +29,9 @@ class CapturingSink implements ResponseSink {
   queueBytes(bytes: Buffer): void {
     this.chunks.push(bytes)
   }
+  writableRoom(): number {
+    return this.smallWriteBytes
+  }
   flush(): Promise<boolean> {
     return Promise.resolve(true)
   }

@@ -19,6 +19,11 @@ export interface ResponseSink {
   /** Queues bytes of the response as they are. */
   queueBytes(bytes: Buffer): void
   /**
+   * Bytes a streamed body may add now before the connection's buffer reaches its high-water mark
+   * (what is queued counted in). `res.stream()` pulls its source in pieces of this size.
+   */
+  writableRoom(): number
+  /**
    * Writes everything queued now, applying transport backpressure.
    * @returns `false` when the connection is gone
    */

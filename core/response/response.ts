@@ -389,6 +389,16 @@ export class Response implements StreamedResponse {
     return this.#writeOut(bytes)
   }
 
+  /**
+   * How many bytes the next streamed piece may have without filling the connection's buffer past
+   * its high-water mark (0 when it is full: the next write waits for it to drain). `res.stream()`
+   * and `res.file()` size the pieces they pull from their source by it.
+   * @returns bytes
+   */
+  writableRoom(): number {
+    return this.#sink.writableRoom()
+  }
+
   /** Passes a piece through the content coding, flushed so a streamed piece leaves now (SSE). */
   async #writeEncoded(bytes: Buffer, last: boolean): Promise<boolean> {
     const encoding = this.#encoding!

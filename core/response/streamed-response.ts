@@ -18,6 +18,8 @@ export interface StreamedResponse {
   sendError(status: number, message: string, details?: Readonly<Record<string, unknown>>): void
   /** Sends the head and begins a streamed body. */
   start(): void
+  /** Bytes a piece may have now without filling the connection's buffer past its high-water mark. */
+  writableRoom(): number
   /** Streams a piece of the body. @returns `false` when the connection is gone */
   write(chunk: Buffer | Uint8Array | string): Promise<boolean>
   /** Ends the streamed body. @returns `false` when the connection is gone */

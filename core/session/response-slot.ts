@@ -80,6 +80,11 @@ export class ResponseSlot implements ResponseSink {
     this.#heldBytes += bytes.length
   }
 
+  /** The connection's room, less what is held back here for this response's turn. */
+  writableRoom(): number {
+    return Math.max(0, this.#owner.writableRoom() - this.#heldBytes)
+  }
+
   /** Waits for this response's turn, then for the transport: a streaming handler here is held back. */
   async flush(): Promise<boolean> {
     if (!this.#active) await this.#turn()

@@ -28,6 +28,9 @@ export interface OutputEvents {
  */
 const WRITE_PIECE_BYTES = 64 * 1024
 
+/** The room of a transport that tells none: a socket's default high-water mark. */
+const DEFAULT_ROOM_BYTES = 16 * 1024
+
 /**
  * The response bytes of one connection on their way out: queued, then written in order by one
  * flush at a time. Callers that flush while a flush runs share it, and it runs until the queue is
@@ -54,6 +57,16 @@ export class SessionOutput extends OutputQueue implements TurnEndTask {
   /** Whether nothing is queued or being written. */
   get isIdle(): boolean {
     return this.#flushing === undefined && this.isEmpty
+  }
+
+  /**
+   * Bytes a streamed body may add now before the transport's buffer reaches its high-water mark:
+   * its room less what is queued here, or 16 KiB (a socket's default mark) less that when the
+   * transport tells no room; 0 once broken.
+   */
+  get writableRoom(): number {
+    if (this.isBroken) return 0
+    return Math.max(0, (this.#transport.writableRoom ?? DEFAULT_ROOM_BYTES) - this.bytes)
   }
 
   /** Whether a write failed or the connection was cut: nothing more will be written. */

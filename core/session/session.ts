@@ -677,6 +677,11 @@ export class Session {
     this.output.pushBytes(bytes)
   }
 
+  /** @internal */
+  writableRoom(): number {
+    return this.output.writableRoom
+  }
+
   /** Writes everything queued, waiting for the transport. @internal */
   flush(): Promise<boolean> {
     return this.output.flush()
