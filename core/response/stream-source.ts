@@ -82,10 +82,10 @@ async function pipeReadable(res: StreamedResponse, readable: Readable): Promise<
       if (outcome instanceof Error) throw outcome
       const available = readable.readableLength
       if (available > 0) {
-        const piece = readable.read(readable.readableObjectMode ? undefined : Math.min(available, pieceBytes(res))) as
-          Uint8Array | string | null
-        if (piece !== null) {
-          if (!(await writeInPieces(res, piece))) return false
+        // The piece is not kept here while its write waits: the connection holds it, and only once.
+        const sent = sendPiece(res, readable, available)
+        if (sent !== null) {
+          if (!(await sent)) return false
           continue
         }
       }
@@ -102,6 +102,23 @@ async function pipeReadable(res: StreamedResponse, readable: Readable): Promise<
     if (!readable.destroyed) readable.destroy()
     stopWatching()
   }
+}
+
+/**
+ * Reads one piece and starts its write. A byte stream's piece that is a view of a larger buffer
+ * (the head of a large chunk) is copied: once the source let the rest go, the view would keep all
+ * of that buffer alive for as long as the client does not read.
+ * @returns the write, or `null` when the stream had nothing to give after all
+ */
+function sendPiece(res: StreamedResponse, readable: Readable, available: number): Promise<boolean> | null {
+  if (readable.readableObjectMode) {
+    const item = readable.read() as Uint8Array | string | null
+    return item === null ? null : writeInPieces(res, item)
+  }
+  const piece = readable.read(Math.min(available, pieceBytes(res))) as Buffer | string | null
+  if (piece === null) return null
+  if (typeof piece !== 'string' && piece.buffer.byteLength > piece.length) return res.write(Buffer.from(piece))
+  return writeInPieces(res, piece)
 }
 
 /** Writes one piece of a source, in slices no larger than the connection's room. */
