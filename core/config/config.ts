@@ -11,40 +11,68 @@ import { DEFAULT_SESSIONS_OPTIONS, type SessionsOptions } from '../../sessions/s
 
 /** Size limits, enforced while bytes are read, never after buffering everything. */
 export interface Limits {
-  /** Largest header block (request line + fields) in bytes; more answers 431. Default 16384. */
+  /** Largest header block (request line and fields) in bytes; more answers 431 and closes. Default 16384. */
   maxHeaderBytes: number
-  /** Most header fields in one request; more answers 431. Default 100. */
+  /** Most header fields in one request; more answers 431 and closes. Default 100. */
   maxHeaderCount: number
-  /** Longest request-target in bytes; longer answers 414. Default 8192. */
+  /** Longest request-target in bytes; longer answers 414 and closes. Default 8192. */
   maxTargetBytes: number
-  /** Largest request body in bytes (a route may lower or raise it); larger answers 413. Default 10 MiB. */
+  /**
+   * Largest request body in bytes (a route may lower or raise it with `bodyLimit`): a larger
+   * Content-Length answers 413 before any of the body is read, a chunked body as soon as it passes
+   * the limit; the connection then closes. Default 10 MiB.
+   */
   maxBodyBytes: number
-  /** Requests served on one connection before it is closed; 0 means no maximum. Default 0. */
+  /**
+   * Requests served on one connection: the last one's response carries `Connection: close` and
+   * nothing pipelined after it is started; 0 means no maximum. Default 0.
+   */
   maxRequestsPerConnection: number
   /**
    * Pipelined GET/HEAD requests handled at once on one connection; their responses still leave in
    * request order. 1 handles them one after another. Default 1.
    */
   maxConcurrentRequests: number
-  /** Responses held back behind a slower earlier one, in bytes, before no more requests are started. Default 1 MiB. */
+  /**
+   * With `maxConcurrentRequests > 1`: bytes of responses held back behind a slower earlier one past
+   * which no further pipelined request is started until they leave. Default 1 MiB.
+   */
   maxBufferedResponseBytes: number
 }
 
 /** Timeouts in milliseconds; each is cancelled as soon as its stage completes. 0 disables one. */
 export interface Timeouts {
-  /** From the first byte of a request (or the connection's start) to the end of its header block. Default 20000. */
+  /**
+   * From a request's first byte (for a connection's first request, from the connection's start)
+   * to the end of its header block. Once a byte of the request has come the expiry answers 408 and
+   * closes; a new connection that sent nothing is closed without a word. Default 20000.
+   */
   headerTimeoutMs: number
-  /** Deadline for reading a whole request body. Default 60000. */
+  /**
+   * Deadline for a whole request body, counted from the first wait for its bytes: it is not re-armed
+   * by bytes trickling in, buffered or `streamBody` route alike. Expiry answers 408 and closes, or
+   * only closes when part of the response has already left. Default 60000.
+   */
   bodyTimeoutMs: number
-  /** A handler that has not finished its response by then gets 408 and the connection closes. Default 60000. */
+  /**
+   * How long a handler may take to answer: expiry sends 503 (the server was slow, not the client),
+   * aborts `req.signal` and closes the connection. A streaming handler gets it afresh after each
+   * piece is written (and a `streamBody` handler after each read): a piece slower than this closes
+   * the connection, since its head is out. Default 60000.
+   */
   handlerTimeoutMs: number
   /**
-   * An idle keep-alive connection is closed after this long. Default 65000: longer than common load
-   * balancers' idle timeouts (60 s), so the balancer, not the server, closes first and no request
-   * races a close (the cause of 502s behind node's 5 s default).
+   * A keep-alive connection with no request under way is closed, without a word, this long after its
+   * last response left. Default 65000: longer than common load balancers' idle timeouts (60 s), so
+   * the balancer, not the server, closes first and no request races a close (the cause of 502s
+   * behind node's 5 s default).
    */
   idleTimeoutMs: number
-  /** A response write the client does not accept within this long closes the connection. Default 65000. */
+  /**
+   * Time without progress while writing a response: it counts again from each piece the client
+   * accepts (at most 64 KiB), so a slow client that keeps reading gets a large body whole, and one
+   * that takes nothing for this long is disconnected. Default 65000.
+   */
   writeTimeoutMs: number
 }
 

@@ -684,6 +684,9 @@ export class Session {
 
   /** Writes everything queued, waiting for the transport. @internal */
   flush(): Promise<boolean> {
+    // A streaming handler's timeout counts again from each piece it writes, also from those the
+    // transport takes at once (no write stage then hands it back, see `written`).
+    if (this.#stage === Stage.Handler) this.enterStage(Stage.Handler, this.host.config.timeouts.handlerTimeoutMs)
     return this.output.flush()
   }
 
