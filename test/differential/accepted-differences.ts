@@ -188,6 +188,12 @@ export const ACCEPTED_DIFFERENCES: readonly AcceptedDifference[] = [
     rfc: 'RFC 9112 §7.1.1',
   },
   {
+    id: 'obs-fold',
+    gatehouse: '400 for a field line folded onto the next (obs-fold: CRLF then SP or HTAB)',
+    llhttp: 'joins the folded lines into one value',
+    rfc: 'RFC 9112 §5.2 (a server rejects obs-fold with 400 or replaces it with SP)',
+  },
+  {
     id: 'trailer-fields',
     gatehouse: 'reads trailer fields with the field grammar and returns them',
     llhttp: 'differs on some trailer bytes',
