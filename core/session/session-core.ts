@@ -9,6 +9,9 @@ import type { RequestHead } from '../wire/request-head.js'
 import type { SessionHost } from './session-host.js'
 import type { SessionOutput } from './session-output.js'
 import type { SlotOwner } from './response-slot.js'
+import type { Transport } from '../../transports/transport.js'
+import type { Response } from '../response/response.js'
+import type { StageTimer } from './stage-timer.js'
 
 /**
  * The Session's booleans, kept as bits of one field: every field of a Session is paid for by
@@ -37,14 +40,20 @@ export const Flag = {
  */
 export interface SessionCore extends SlotOwner, RequestConnection {
   readonly host: SessionHost
+  /** The connection's bytes. */
+  readonly transport: Transport
   /** The received bytes, and the reader of the heads in them. */
   readonly input: HeadReader
   /** The response bytes on their way out. */
   readonly output: SessionOutput
+  /** The Session's one timer, armed for the current stage. */
+  readonly timer: StageTimer
   /** The current {@link Stage}. */
-  readonly stage: number
+  stage: number
   /** The stage whose deadline passed, or -1. */
-  readonly timedOutStage: number
+  timedOutStage: number
+  /** The response being answered by the loop itself (not a pipelined one), if any. */
+  readonly response: Response | undefined
   /** Requests read so far. */
   readonly requestCount: number
   /** Counts one more request read. @returns its number on the connection (1-based) */
@@ -60,6 +69,14 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   abortRequests(): void
   /** Waits for `promise`, or less: a timeout, a close or a detach stops the wait. */
   untilWoken<T>(promise: PromiseLike<T>): Promise<T | undefined>
+  /** Ends every `untilWoken` wait, now and later. */
+  wakeLoop(): void
+  /** Ends the connection once it is idle (`server.close()`). */
+  shutdown(): void
+  /** The transport has bytes for a parked loop: runs it on. */
+  readable(): void
+  /** The connection is over and closed: the App's close hooks, the registry, `done`. */
+  ended(): void
   /** Waits for a chunk of a body (after flushing what is queued). @returns how far offsets moved, or -1 at end */
   fill(stage: number): Promise<number>
   /** Queues the fixed response to a protocol error; the connection then closes. */

@@ -12,22 +12,24 @@ import type { BodyStream } from '../request/body-stream.js'
 import { SessionOutput } from './session-output.js'
 import { StageTimer } from './stage-timer.js'
 import { HeadReader } from '../wire/head-reader.js'
-import { writeAll } from '../../transports/write-all.js'
-import { headOnly, isHeadRequestLine, parseErrorResponse, timeoutResponse } from '../wire/error-responses.js'
 import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { holdDateCache, releaseDateCache } from '../wire/date-cache.js'
 import { Connection, type CloseReason, type DetachedConnection } from '../request/connection.js'
 import { isOrdinaryDisconnect } from './ordinary-disconnect.js'
-import { AlreadyDetachedError, DetachWhileReadingError } from '../errors.js'
 import { sendConstant } from '../response/constant-response.js'
 import { loopNow } from './loop-clock.js'
 import { Flag } from './session-core.js'
-import { Expiry, Stage, expiryOf, readTimeoutMs } from './stages.js'
+import { Stage, readTimeoutMs } from './stages.js'
 import { admit, bodyLimitFor } from './admission.js'
 import { closesAfter } from './connection-fate.js'
 import { runHandler } from './handler-run.js'
 import { serveWithBody } from './body-reading.js'
 import { overlap } from './pipelining.js'
+import { destroyConnection, tearDown } from './session-teardown.js'
+import { expireStage } from './stage-expiry.js'
+import { writeEnded, writeFailed, writeProgressed, writeStarted } from './write-timeout.js'
+import { detachSession } from './session-detach.js'
+import { hookedAnswer, rejectRequest } from './own-answers.js'
 
 /** Responses to pipelined requests accumulate up to this many bytes before a write. */
 const CORK_BYTES = 64 * 1024
@@ -45,9 +47,12 @@ type LoopWait = Promise<boolean> | Promise<Buffer | null>
  *
  * The loop never awaits what has already arrived: pipelined requests in the buffer are parsed and
  * answered back to back, and their responses leave together at the end of the event loop's turn.
- * Its parts live beside it: stage timeouts (`stages.ts`), admission (`admission.ts`), the
- * connection's fate (`connection-fate.ts`), body reading (`body-reading.ts`), handler running
- * (`handler-run.ts`), concurrent pipelining (`pipelining.ts`), and its output (`session-output.ts`).
+ * Its parts live beside it: stage timeouts (`stages.ts`, `stage-expiry.ts`), admission
+ * (`admission.ts`), the connection's fate (`connection-fate.ts`), body reading (`body-reading.ts`),
+ * handler running (`handler-run.ts`), concurrent pipelining (`pipelining.ts`), its output
+ * (`session-output.ts`, `write-timeout.ts`), its own answers (`own-answers.ts`), handing over
+ * (`session-detach.ts`) and closing (`session-teardown.ts`). What stays here is the loop, and the
+ * one-line members by which responses, the output, the timer and the transport reach those parts.
  */
 export class Session {
   /** The App that routes and handles requests. @internal */
@@ -58,14 +63,18 @@ export class Session {
   readonly input: HeadReader
   /** The response bytes on their way out. @internal */
   readonly output: SessionOutput
-  readonly #timer: StageTimer
-  #stage: number = Stage.Head
-  #response: Response | undefined
+  /** @internal */
+  readonly timer: StageTimer
+  /** @internal */
+  stage: number = Stage.Head
+  /** @internal */
+  response: Response | undefined = undefined
+  /** @internal */
+  timedOutStage = -1
   #requestCount = 0
   /** When the connection was accepted (ms since the epoch). */
   readonly createdAt = Date.now()
   #lastActiveAt = this.createdAt
-  #timedOut = -1
   // When the current request's body was first waited for (0: not yet): its deadline counts from there.
   #bodyFrom = 0
   #closeReason: CloseReason | undefined
@@ -97,7 +106,7 @@ export class Session {
     this.transport = transport
     this.input = new HeadReader(host.config.limits)
     this.output = new SessionOutput(transport, host.config.smallWriteBytes, this)
-    this.#timer = new StageTimer(this)
+    this.timer = new StageTimer(this)
     // Between requests the loop returns instead of awaiting a read, when the transport can tell it
     // that bytes arrived (`tryRead` + `notifyReadable`): an idle connection then holds no frame.
     if (transport.tryRead !== undefined && transport.notifyReadable !== undefined) this.raise(Flag.CanPark)
@@ -159,7 +168,7 @@ export class Session {
    */
   shutdown(): void {
     this.raise(Flag.Closing)
-    if (this.#stage === Stage.Idle || (this.#stage === Stage.Head && this.input.available === 0))
+    if (this.stage === Stage.Idle || (this.stage === Stage.Head && this.input.available === 0))
       this.destroyWithReason('shutdown')
   }
 
@@ -186,7 +195,7 @@ export class Session {
         return
       }
     }
-    this.#timer.arm(this.host.config.timeouts.headerTimeoutMs, this.host.timers)
+    this.timer.arm(this.host.config.timeouts.headerTimeoutMs, this.host.timers)
     this.#run()
   }
 
@@ -217,7 +226,7 @@ export class Session {
         if (result === false) break
         if (result !== true) {
           // A chunk that `read()` waited for, or the end of the input.
-          if (result === null || this.#stage === Stage.Closed) {
+          if (result === null || this.stage === Stage.Closed) {
             this.endWith('client-closed')
             break
           }
@@ -262,7 +271,7 @@ export class Session {
           this.raise(Flag.Parked)
           return undefined
         }
-        if (chunk === null || this.#stage === Stage.Closed) {
+        if (chunk === null || this.stage === Stage.Closed) {
           this.endWith('client-closed')
           return undefined
         }
@@ -296,7 +305,7 @@ export class Session {
     // The connection's fate is decided here, once, before anything of the request is read or run.
     if (closesAfter(head, ++this.#requestCount, host.config.limits.maxRequestsPerConnection, this.has(Flag.Closing)))
       this.raise(Flag.LastRequest)
-    this.#stage = Stage.Serving
+    this.stage = Stage.Serving
     this.#bodyFrom = 0
     this.#lastActiveAt = loopNow()
     const match = host.route(head.method, head.path)
@@ -337,7 +346,7 @@ export class Session {
       return sendConstant(this, constant, head) && !this.output.isBroken && !this.has(Flag.LastRequest)
     }
     const res = new Response(this, head)
-    this.#response = res
+    this.response = res
     if (verdict !== null && verdict.blocked) {
       this.host.ownAnswer?.(res, head, this)
       res.sendError(400, REQUEST_BLOCKED, { rule: verdict.ruleId })
@@ -358,12 +367,12 @@ export class Session {
   }
 
   #responded(res: Response, keepAlive: boolean): boolean {
-    this.#response = undefined
+    this.response = undefined
     // Closing is raised after the fate was decided (a handler timeout's 503, a shutdown): it ends
     // the connection after this response just as the request's own fate does.
     const open = keepAlive && res.keepAlive && !this.mustClose()
-    if (!open && this.#stage !== Stage.Closed) this.endWith('completed')
-    return open && !this.output.isBroken && this.#stage !== Stage.Closed && !this.has(Flag.Detached)
+    if (!open && this.stage !== Stage.Closed) this.endWith('completed')
+    return open && !this.output.isBroken && this.stage !== Stage.Closed && !this.has(Flag.Detached)
   }
 
   /**
@@ -377,13 +386,13 @@ export class Session {
 
   /** Before waiting for bytes: stop when the connection is over, else arm the stage's timeout. */
   #readyToRead(stage: number): boolean {
-    if (this.#stage === Stage.Closed || this.has(Flag.Detached)) return false
+    if (this.stage === Stage.Closed || this.has(Flag.Detached)) return false
     // A shutdown asked for while the last response was being written.
     if (this.has(Flag.Closing) && stage === Stage.Idle) {
       this.endWith('shutdown')
       return false
     }
-    if (this.#stage !== stage) {
+    if (this.stage !== stage) {
       const timeoutMs = readTimeoutMs(stage, this.host.config.timeouts)
       if (stage !== Stage.Body) this.enterStage(stage, timeoutMs)
       else {
@@ -391,8 +400,8 @@ export class Session {
         // handler, which runs between them, all count from the first.
         const now = loopNow()
         if (this.#bodyFrom === 0) this.#bodyFrom = now
-        this.#stage = stage
-        this.#timer.arm(timeoutMs, this.host.timers, now, this.#bodyFrom)
+        this.stage = stage
+        this.timer.arm(timeoutMs, this.host.timers, now, this.#bodyFrom)
       }
     }
     // An idle connection holds no bytes of the requests it has served.
@@ -405,7 +414,7 @@ export class Session {
     if (!this.output.isIdle && !(await this.flush())) return -1
     if (!this.#readyToRead(stage)) return -1
     const chunk = await this.#read()
-    if (chunk === null || this.#stage === Stage.Closed) {
+    if (chunk === null || this.stage === Stage.Closed) {
       this.endWith('client-closed')
       return -1
     }
@@ -424,77 +433,25 @@ export class Session {
 
   /** Queues the fixed response to a protocol error; the loop then ends, flushing it before closing. @internal */
   reject(result: number, head?: RequestHead): null {
-    this.endWith('error')
-    this.raise(Flag.Closing)
-    // A HEAD request gets the answer's head alone, whether or not its own head could be parsed.
-    const isHead =
-      head !== undefined ? head.method === 'HEAD' : isHeadRequestLine(this.input.buf, this.input.pos, this.input.end)
-    this.output.pushBytes(this.fixedAnswer(parseErrorResponse(result, this.serverLine), head, isHead))
-    return null
+    return rejectRequest(this, result, head)
   }
 
   /** A fixed answer of the Session's own, as the App's response hooks leave it. @internal */
   fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean): Buffer {
-    const rebuild = this.host.fixedAnswer
-    let answer = bytes
-    if (rebuild !== undefined) {
-      // The App's response hooks run here, user code: should the rebuilt answer fail, the fixed
-      // one still goes out, so the request is never left unanswered.
-      try {
-        answer = rebuild(bytes, head, this)
-      } catch (err) {
-        this.reportError(err)
-      }
-    }
-    return isHead ? headOnly(answer) : answer
-  }
-
-  /** The armed stage's deadline passed. @internal */
-  expire(): void {
-    const stage = this.#stage
-    this.#timedOut = stage
-    this.endWith('timeout')
-    const expiry = expiryOf(stage, this.input.available > 0, this.output.isIdle)
-    if (expiry === Expiry.WakeHandler) return this.#wakeLoop()
-    if (expiry === Expiry.AnswerTimeout) {
-      this.#stage = Stage.Write
-      const close = (): void => this.#close()
-      // A HEAD gets the answer's head alone: known from its bytes while its head is incomplete,
-      // from its parsed head while its body is awaited.
-      const isHead =
-        stage === Stage.Head
-          ? isHeadRequestLine(this.input.buf, this.input.pos, this.input.end)
-          : this.has(Flag.HeadAwaitingBody)
-      void writeAll(this.transport, [this.fixedAnswer(timeoutResponse(this.serverLine), undefined, isHead)]).then(
-        close,
-        close,
-      )
-      return
-    }
-    this.#close()
+    return hookedAnswer(this, bytes, head, isHead)
   }
 
   /** The loop is over: close, with any failure of the closing reported rather than lost. */
   #end(): void {
-    this.#finish().catch((err: unknown) => this.host.reportError(err))
-  }
-
-  #close(): void {
-    this.#stage = Stage.Closed
-    this.#abort?.abort()
-    this.#wakeLoop()
-    if (this.has(Flag.Detached)) return
-    this.output.breakOff()
-    this.transport.close()
-  }
-
-  async #finish(): Promise<void> {
-    this.#timer.disarm()
-    if (!this.has(Flag.Detached)) {
-      if (!this.output.isBroken && this.#stage !== Stage.Closed && !this.output.isIdle) await this.flush()
-      this.endWith('completed')
-      this.#close()
+    try {
+      tearDown(this)
+    } catch (err) {
+      this.host.reportError(err)
     }
+  }
+
+  /** The connection is over and closed. @internal */
+  ended(): void {
     releaseDateCache()
     this.#registry?.delete(this)
     try {
@@ -507,7 +464,8 @@ export class Session {
     this.#resolveDone?.()
   }
 
-  #wakeLoop(): void {
+  /** @internal */
+  wakeLoop(): void {
     this.raise(Flag.Woken)
     const wake = this.#wake
     this.#wake = undefined
@@ -515,16 +473,6 @@ export class Session {
   }
 
   // The loop's parts (SessionCore) ------------------------------------------------------------
-
-  /** @internal */
-  get stage(): number {
-    return this.#stage
-  }
-
-  /** @internal */
-  get timedOutStage(): number {
-    return this.#timedOut
-  }
 
   /** @internal */
   countRequest(): number {
@@ -548,8 +496,8 @@ export class Session {
 
   /** Every stage's deadline is measured from the loop's time, read once per turn for all of them. @internal */
   enterStage(stage: number, timeoutMs: number): void {
-    this.#stage = stage
-    this.#timer.arm(timeoutMs, this.host.timers, loopNow())
+    this.stage = stage
+    this.timer.arm(timeoutMs, this.host.timers, loopNow())
   }
 
   /** @internal */
@@ -583,7 +531,7 @@ export class Session {
   /** Aborted when the connection ends or a timeout fires (`req.signal`). @internal */
   get signal(): AbortSignal {
     const controller = (this.#abort ??= new AbortController())
-    if (this.#stage === Stage.Closed && !controller.signal.aborted) controller.abort()
+    if (this.stage === Stage.Closed && !controller.signal.aborted) controller.abort()
     return controller.signal
   }
 
@@ -596,65 +544,37 @@ export class Session {
 
   /** Closes the transport now. @internal */
   destroyWithReason(reason: CloseReason): void {
-    this.endWith(reason)
-    // Whole responses answered in this turn wait for its end: they leave before the close.
-    this.output.flushDeferred()
-    this.output.breakOff()
-    this.#response?.seize()
-    this.#close()
+    destroyConnection(this, reason)
   }
 
   /** Ends the Session and hands the transport over with its unread bytes. @internal */
   detach(): Promise<DetachedConnection> {
-    if (this.has(Flag.Detached)) return Promise.reject(new AlreadyDetachedError())
-    // A pending read() cannot be taken back: the next chunk would go to this Session, not the new owner.
-    if (this.has(Flag.Reading)) return Promise.reject(new DetachWhileReadingError())
-    this.raise(Flag.Detached)
-    this.endWith('detached')
-    this.#response?.seize()
-    this.#wakeLoop()
-    if (this.has(Flag.Parked)) {
-      // Idle: take the listener back from the transport and wake the loop, which ends the Session.
-      this.transport.notifyReadable!(null)
-      this.readable()
-    }
-    return this.flush().then(() => {
-      this.#timer.disarm()
-      return { transport: this.transport, buffered: this.input.drain() }
-    })
+    return detachSession(this)
+  }
+
+  /** The armed stage's deadline passed. @internal */
+  expire(): void {
+    expireStage(this)
   }
 
   /** A flush is starting: arm the write timeout. @internal */
   writing(): number {
-    const resumeStage = this.#stage
-    this.enterStage(Stage.Write, this.host.config.timeouts.writeTimeoutMs)
-    return resumeStage
+    return writeStarted(this)
   }
 
   /** A flush ended. @internal */
   written(resumeStage: number): void {
-    if (this.#stage !== Stage.Write) return
-    // A streaming handler gets its own timeout back for producing the next piece; the loop's own
-    // flushes are followed by a read that arms the idle or head timeout.
-    if (resumeStage === Stage.Handler) this.enterStage(Stage.Handler, this.host.config.timeouts.handlerTimeoutMs)
-    // A flush put off to the turn's end had to wait while the loop waited for the next request.
-    else if (resumeStage === Stage.Idle || resumeStage === Stage.Head) {
-      this.enterStage(resumeStage, readTimeoutMs(resumeStage, this.host.config.timeouts))
-      // A shutdown asked for meanwhile found the connection writing: it is waiting again now.
-      if (this.has(Flag.Closing)) this.shutdown()
-    }
+    writeEnded(this, resumeStage)
   }
 
-  /** A piece of a flush was accepted: the write timeout counts time without progress. @internal */
+  /** A piece of a flush was accepted. @internal */
   progressed(): void {
-    if (this.#stage === Stage.Write) this.enterStage(Stage.Write, this.host.config.timeouts.writeTimeoutMs)
+    writeProgressed(this)
   }
 
   /** A write accepted nothing or failed. @internal */
   failed(err: unknown): void {
-    this.endWith(err === undefined || isOrdinaryDisconnect(err) ? 'client-closed' : 'error')
-    if (err !== undefined) this.reportError(err)
-    this.#close()
+    writeFailed(this, err)
   }
 
   /** @internal */
