@@ -679,6 +679,7 @@ export class App extends RouteMethods {
       streamBody: options.streamBody === true,
       constant: undefined,
       sessionParam: options.session,
+      handlerTimeoutMs: options.handlerTimeoutMs,
     }
     this.#router.on(method, path, entry)
     if (scope !== this.#scope) this.#routeScopes.set(entry, scope)

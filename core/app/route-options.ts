@@ -3,6 +3,8 @@ import { InvalidRouteOptionError, UnknownRouteOptionError } from './errors.js'
 
 const WAF_MODES: readonly unknown[] = ['off', 'monitor', 'basic', 'strict']
 const SCHEMA_PARTS = ['body', 'query', 'params']
+/** The longest a Node timer waits: a longer one fires after 1 ms (with a warning), not later. */
+const MAX_TIMER_MS = 2_147_483_647
 
 /** Each known option and the check of its value; a value of `undefined` means the default. */
 const CHECKS: Readonly<Record<string, (value: unknown) => string | undefined>> = {
@@ -11,6 +13,11 @@ const CHECKS: Readonly<Record<string, (value: unknown) => string | undefined>> =
       ? undefined
       : `expected an integer >= 0 (bytes), got ${describe(v)}`,
   waf: (v) => (WAF_MODES.includes(v) ? undefined : `expected one of ${WAF_MODES.join(', ')}, got ${describe(v)}`),
+  // 0 means no timeout, as in the config; Infinity is refused so that "none" has one spelling.
+  handlerTimeoutMs: (v) =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= MAX_TIMER_MS
+      ? undefined
+      : `expected an integer from 0 (no timeout) to ${MAX_TIMER_MS} (milliseconds), got ${describe(v)}`,
   streamBody: (v) => (typeof v === 'boolean' ? undefined : `expected true or false, got ${describe(v)}`),
   session: (v) =>
     typeof v === 'string' && /^[A-Za-z_$][\w$]*$/.test(v)

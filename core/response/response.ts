@@ -28,6 +28,13 @@ export interface CookieOptions extends Omit<SerializeOptions, 'encode'> {
 const FRESH = 0
 const STREAMING = 1
 const ENDED = 2
+/**
+ * Ended by the server, not by the handler: cut by a timeout, or its connection closed or handed
+ * over. A handler still streaming finds out from `write()` and `end()` resolving `false`, as when
+ * the client leaves, rather than from an exception.
+ */
+const CUT = 3
+const RESOLVED_FALSE = Promise.resolve(false)
 
 const TEXT_TYPE = 'text/plain; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -47,7 +54,9 @@ const LAST_CHUNK = '0\r\n\r\n'
 
 /**
  * The response to one request. Either send it whole (`text`, `json`, `send`, `redirect`, `file`) or
- * stream it (`start`, `write`, `end`). Sending twice throws {@link ResponseAlreadySentError}.
+ * stream it (`start`, `write`, `end`). Sending twice throws {@link ResponseAlreadySentError}. Once the
+ * server has cut a response (a handler timeout, a closed connection), `start()` does nothing and
+ * `write()`, `end()` and `stream()` resolve `false`.
  *
  * @example
  * ```ts
@@ -98,7 +107,7 @@ export class Response implements StreamedResponse {
 
   /** Whether the whole response has been handed to the connection. */
   get isEnded(): boolean {
-    return this.#state === ENDED
+    return this.#state >= ENDED
   }
 
   /** Whether the connection stays open after this response (known once the head is built). */
@@ -352,6 +361,7 @@ export class Response implements StreamedResponse {
    * @param headers - optional headers to set first
    */
   start(status?: number, headers?: Readonly<Record<string, string | number | readonly string[]>>): void {
+    if (this.#state === CUT) return
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('start()')
     if (status !== undefined) this.status(status)
     if (headers !== undefined) for (const name of Object.keys(headers)) this.header(name, headers[name]!)
@@ -373,10 +383,12 @@ export class Response implements StreamedResponse {
   /**
    * Streams a piece of the body, waiting for the connection to accept it (backpressure).
    * @param chunk - bytes or UTF-8 text
-   * @returns `false` when the connection is gone and the rest of the body can be dropped
+   * @returns `false` when the connection is gone or the response was cut (a handler timeout), and
+   *   the rest of the body can be dropped
    * @throws ContentLengthMismatchError when the bytes exceed the declared Content-Length
    */
   write(chunk: Buffer | Uint8Array | string): Promise<boolean> {
+    if (this.#state === CUT) return RESOLVED_FALSE
     if (this.#state === FRESH) this.start()
     else if (this.#state === ENDED) throw new ResponseAlreadySentError('write()')
     const bytes =
@@ -426,6 +438,8 @@ export class Response implements StreamedResponse {
   }
 
   #writeOut(bytes: Buffer): Promise<boolean> {
+    // Cut while a piece was being encoded: what follows a 503 or a close must not be queued.
+    if (this.#state === CUT) return RESOLVED_FALSE
     this.#bodyBytes += bytes.length
     if (this.#declaredLength >= 0 && this.#bodyBytes > this.#declaredLength) throw this.#lengthBroken()
     if (bytes.length > 0 && this.#sendsBody()) {
@@ -444,17 +458,20 @@ export class Response implements StreamedResponse {
   /**
    * Ends a streamed body (or sends an empty one), optionally with a last piece.
    * @param chunk - optional last piece
-   * @returns `false` when the connection is gone
+   * @returns `false` when the connection is gone or the response was cut
    * @throws ContentLengthMismatchError when fewer bytes than the declared Content-Length were written
    */
   async end(chunk?: Buffer | Uint8Array | string): Promise<boolean> {
     if (this.#state === ENDED) throw new ResponseAlreadySentError('end()')
+    if (this.#state === CUT) return false
     if (chunk !== undefined) await this.write(chunk)
     else if (this.#state === FRESH) this.start()
     if (this.#encoding !== undefined) {
       await this.#writeEncoded(Buffer.alloc(0), true)
       this.#encoding = undefined
     }
+    // Cut while the last piece was on its way: nothing more goes out, and its length is moot.
+    if (this.#state === CUT) return false
     if (this.#declaredLength >= 0 && this.#bodyBytes !== this.#declaredLength && !this.#isHead)
       throw this.#lengthBroken()
     if (this.#chunked) this.#sink.queueText(LAST_CHUNK, LAST_CHUNK.length)
@@ -480,7 +497,7 @@ export class Response implements StreamedResponse {
    * interrupted response ends.
    */
   cancel(): void {
-    if (this.#state === ENDED) return
+    if (this.#state >= ENDED) return
     this.#state = ENDED
     this.#keepAlive = false
     this.#resolveFinished?.()
@@ -531,14 +548,17 @@ export class Response implements StreamedResponse {
 
   /** Resolves when the response has ended (whole, streamed to its end, or aborted). @internal */
   finished(): Promise<void> {
-    if (this.#state === ENDED) return Promise.resolve()
+    if (this.#state >= ENDED) return Promise.resolve()
     return (this.#finished ??= new Promise<void>((resolve) => (this.#resolveFinished = resolve)))
   }
 
-  /** Marks the response as taken over (timed out, aborted): later sends throw. @internal */
+  /**
+   * Marks the response as cut by the server (timed out, aborted, handed over): a stream's later
+   * pieces are dropped (`write()` and `end()` resolve `false`), whole sends throw. @internal
+   */
   seize(): void {
-    if (this.#state === ENDED) return
-    this.#state = ENDED
+    if (this.#state >= ENDED) return
+    this.#state = CUT
     this.#resolveFinished?.()
     this.#ended(true)
   }

@@ -31,6 +31,12 @@ export interface RouteOptions {
   /** Validators for the body, query and params; see {@link RouteSchema}. */
   schema?: RouteSchema
   /**
+   * This route's handler timeout in ms, in place of `timeouts.handlerTimeoutMs`: an integer from 0
+   * (no timeout, as in the config) to 2147483647 (the longest a Node timer waits). A streamed
+   * response has it anew for each piece it writes.
+   */
+  handlerTimeoutMs?: number
+  /**
    * The name of a path param that carries a client session's id, e.g. `{ session: 'sid' }` on
    * `/use/:sid`: a live session named there is the request's session (over cookie and headers).
    */
@@ -53,4 +59,6 @@ export interface RouteEntry {
   readonly constant: ConstantResponse | undefined
   /** The path param that carries a client session's id, if the route declares one. */
   readonly sessionParam?: string | undefined
+  /** The handler timeout in ms (0: none), or `undefined` for `timeouts.handlerTimeoutMs`. */
+  readonly handlerTimeoutMs?: number | undefined
 }

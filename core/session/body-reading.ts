@@ -48,9 +48,10 @@ export async function serveWithBody(
   const blocked = verdict?.blocked === true
   if (entry?.streamBody === true && !blocked) {
     // The handler reads this body: between its reads, its own timeout applies again.
+    const handlerTimeoutMs = entry.handlerTimeoutMs ?? config.timeouts.handlerTimeoutMs
     const waitInHandler = async (): Promise<number> => {
       const moved = await waitForMore()
-      if (moved >= 0) core.enterStage(Stage.Handler, config.timeouts.handlerTimeoutMs)
+      if (moved >= 0) core.enterStage(Stage.Handler, handlerTimeoutMs)
       return moved
     }
     const stream = new BodyStream(core.input, head, bodyLimit, limits.maxHeaderBytes, waitInHandler, () => {

@@ -26,14 +26,24 @@ export function runHandler(
 ): Promise<void> | undefined {
   try {
     const result = core.host.handle(req, res, match)
-    if (isThenable(result)) return awaitHandler(core, result, req, res)
+    if (isThenable(result)) return awaitHandler(core, result, req, res, match)
     if (core.has(Flag.Detached)) return undefined
     if (!res.headersSent) sendReturnValue(res, result, req.target)
-    else if (!res.isEnded) return awaitStream(core, res)
+    else if (!res.isEnded) return awaitStream(core, res, match)
     return undefined
   } catch (err) {
-    return handlerFailed(core, err, req, res)
+    return handlerFailed(core, err, req, res, match)
   }
+}
+
+/**
+ * Enters the handler stage with the route's handler timeout (or the config's). A streamed
+ * response has it anew for each piece it writes (`Session.flush`, `write-timeout.ts`).
+ */
+function enterHandlerStage(core: SessionCore, match: RouteMatch<RouteEntry>): void {
+  const own = match.status === 200 ? match.store.handlerTimeoutMs : undefined
+  core.handlerTimeoutMs = own ?? core.host.config.timeouts.handlerTimeoutMs
+  core.enterStage(Stage.Handler, core.handlerTimeoutMs)
 }
 
 async function awaitHandler(
@@ -41,8 +51,9 @@ async function awaitHandler(
   pending: PromiseLike<unknown>,
   req: Request,
   res: Response,
+  match: RouteMatch<RouteEntry>,
 ): Promise<void> {
-  core.enterStage(Stage.Handler, core.host.config.timeouts.handlerTimeoutMs)
+  enterHandlerStage(core, match)
   core.raise(Flag.HandlerPending)
   try {
     const result = await core.untilWoken(pending)
@@ -50,16 +61,16 @@ async function awaitHandler(
     if (core.has(Flag.Woken)) return interrupted(core, res, pending)
     if (core.has(Flag.Detached)) return
     if (!res.headersSent) sendReturnValue(res, result, req.target)
-    else if (!res.isEnded) await awaitStream(core, res)
+    else if (!res.isEnded) await awaitStream(core, res, match)
   } catch (err) {
     core.lower(Flag.HandlerPending)
-    await handlerFailed(core, err, req, res)
+    await handlerFailed(core, err, req, res, match)
   }
 }
 
 /** The head is out and the handler returned: wait for the streamed body to end. */
-async function awaitStream(core: SessionCore, res: Response): Promise<void> {
-  core.enterStage(Stage.Handler, core.host.config.timeouts.handlerTimeoutMs)
+async function awaitStream(core: SessionCore, res: Response, match: RouteMatch<RouteEntry>): Promise<void> {
+  enterHandlerStage(core, match)
   await core.untilWoken(res.finished())
   if (core.has(Flag.Woken)) interrupted(core, res, undefined)
 }
@@ -85,7 +96,13 @@ function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unkn
   if (core.stage !== Stage.Closed) core.abort()
 }
 
-async function handlerFailed(core: SessionCore, err: unknown, req: Request, res: Response): Promise<void> {
+async function handlerFailed(
+  core: SessionCore,
+  err: unknown,
+  req: Request,
+  res: Response,
+  match: RouteMatch<RouteEntry>,
+): Promise<void> {
   const host = core.host
   if (core.has(Flag.Detached) || core.stage === Stage.Closed) {
     if (!isOrdinaryDisconnect(err)) host.reportError(err)
@@ -101,7 +118,7 @@ async function handlerFailed(core: SessionCore, err: unknown, req: Request, res:
     const handled = host.handleError(err, req, res)
     if (isThenable(handled)) {
       // The error hook answers for the handler, within the handler's time.
-      if (core.stage !== Stage.Handler) core.enterStage(Stage.Handler, host.config.timeouts.handlerTimeoutMs)
+      if (core.stage !== Stage.Handler) enterHandlerStage(core, match)
       await core.untilWoken(handled)
       if (core.has(Flag.Woken)) return interrupted(core, res, handled)
     }

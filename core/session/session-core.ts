@@ -52,6 +52,8 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   stage: number
   /** The stage whose deadline passed, or -1. */
   timedOutStage: number
+  /** The handler timeout of the request whose handler is awaited (the route's, or the config's). */
+  handlerTimeoutMs: number
   /** The response being answered by the loop itself (not a pipelined one), if any. */
   readonly response: Response | undefined
   /** Requests read so far. */

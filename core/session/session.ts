@@ -71,6 +71,8 @@ export class Session {
   response: Response | undefined = undefined
   /** @internal */
   timedOutStage = -1
+  /** @internal */
+  handlerTimeoutMs = 0
   #requestCount = 0
   /** When the connection was accepted (ms since the epoch). */
   readonly createdAt = Date.now()
@@ -602,11 +604,13 @@ export class Session {
     return this.output.writableRoom
   }
 
-  /** Writes everything queued, waiting for the transport. @internal */
+  /**
+   * Writes everything queued, waiting for the transport. A streamed response's piece is progress:
+   * its handler has its timeout anew for the next one, so a stream is cut when it stalls, not
+   * after a total. @internal
+   */
   flush(): Promise<boolean> {
-    // A streaming handler's timeout counts again from each piece it writes, also from those the
-    // transport takes at once (no write stage then hands it back, see `written`).
-    if (this.#stage === Stage.Handler) this.enterStage(Stage.Handler, this.host.config.timeouts.handlerTimeoutMs)
+    if (this.stage === Stage.Handler) this.enterStage(Stage.Handler, this.handlerTimeoutMs)
     return this.output.flush()
   }
 

@@ -30,7 +30,7 @@ export function writeEnded(core: SessionCore, resumeStage: number): void {
   const timeouts = core.host.config.timeouts
   // A streaming handler gets its own timeout back for producing the next piece; the loop's own
   // flushes are followed by a read that arms the idle or head timeout.
-  if (resumeStage === Stage.Handler) core.enterStage(Stage.Handler, timeouts.handlerTimeoutMs)
+  if (resumeStage === Stage.Handler) core.enterStage(Stage.Handler, core.handlerTimeoutMs)
   // A flush put off to the turn's end had to wait while the loop waited for the next request.
   else if (resumeStage === Stage.Idle || resumeStage === Stage.Head) {
     core.enterStage(resumeStage, readTimeoutMs(resumeStage, timeouts))

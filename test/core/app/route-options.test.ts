@@ -69,3 +69,20 @@ describe('route options', () => {
     expect(res.status).to.equal(413)
   })
 })
+
+describe('route options: handlerTimeoutMs', () => {
+  it('refuses what is not a whole number of milliseconds a Node timer can wait, naming the value', () => {
+    expect(registrationError({ handlerTimeoutMs: Infinity })).to.deep.equal({
+      code: 'ERR_ROUTE_OPTION_INVALID',
+      message:
+        'route POST /upload: option handlerTimeoutMs: expected an integer from 0 (no timeout) to 2147483647 (milliseconds), got Infinity',
+    })
+    for (const bad of [-1, 1.5, Number.NaN, '100', 2 ** 31, null])
+      expect(registrationError({ handlerTimeoutMs: bad })?.code).to.equal('ERR_ROUTE_OPTION_INVALID')
+  })
+
+  it('accepts 0 (no timeout) up to 2147483647, and undefined for the config’s', () => {
+    for (const good of [0, 1, 60_000, 2 ** 31 - 1, undefined])
+      expect(registrationError({ handlerTimeoutMs: good })).to.equal(undefined)
+  })
+})
