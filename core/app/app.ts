@@ -470,8 +470,9 @@ export class App extends RouteMethods {
   }
 
   /**
-   * Adds a hook that runs once each response is over: every byte handed to the connection, or
-   * cut short (timeout, client gone, `res.cancel()`), with status, bytes, duration and error.
+   * Adds a hook that runs once each response is over: its last byte written to the transport, or
+   * cut short (timeout, client gone before that, `res.cancel()`), with status, bytes, duration and
+   * error. The Session's own fixed answers (400/408/413…) report when they are built.
    * @param hook - receives the request, its response, and what happened
    * @returns this app
    * @example

@@ -1,6 +1,6 @@
 import { Request, type RequestConnection } from '../request/request.js'
 import { Response } from '../response/response.js'
-import type { ResponseSink } from '../response/response-sink.js'
+import type { ResponseSink, WriteListener } from '../response/response-sink.js'
 import type { DetachedConnection } from '../request/connection.js'
 import { RequestHead } from '../wire/request-head.js'
 import { AlreadyDetachedError } from '../errors.js'
@@ -42,6 +42,10 @@ class CapturingSink implements ResponseSink {
   }
   detach(): Promise<DetachedConnection> {
     return Promise.reject(new AlreadyDetachedError())
+  }
+  // The bytes are captured, not written: the Session writes them as its own answer.
+  whenWritten(listener: WriteListener): void {
+    listener.writeSettled(false)
   }
 }
 

@@ -7,11 +7,14 @@ import { responseFinish } from './diagnostics.js'
 export interface FinishedResponse {
   /** The status sent (or about to be, when it was cut short before its head). */
   readonly status: number
-  /** Body bytes handed to the connection (after any content coding). */
+  /** Body bytes written to the connection (after any content coding). */
   readonly bytes: number
-  /** Milliseconds from the request's dispatch to the response's end. */
+  /** Milliseconds from the request's dispatch to its response's last byte written (or its cut). */
   readonly durationMs: number
-  /** Whether it was cut short: a timeout, the client leaving, `res.cancel()`, broken framing. */
+  /**
+   * Whether it was cut short: a timeout, the client leaving (before its last byte was written),
+   * `res.cancel()`, broken framing.
+   */
   readonly aborted: boolean
   /** The error a handler threw, when one did (its response is the error's). */
   readonly error: unknown

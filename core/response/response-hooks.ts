@@ -10,7 +10,7 @@ export interface ResponseHooks {
   /** The head is about to be built: status and headers may still change. */
   beforeHead(res: Response): void
   /**
-   * The response is over, once: every byte handed to the connection, or cut short.
+   * The response is over, once: its last byte written to the transport, or cut short.
    * @param aborted - whether it was cut short (cancelled, timed out, the client left, broken framing)
    */
   finished(res: Response, aborted: boolean): void

@@ -1,5 +1,14 @@
 import type { DetachedConnection } from '../request/connection.js'
 
+/** Told once that the bytes a response queued have left, or never will. */
+export interface WriteListener {
+  /**
+   * @param aborted - `false`: every byte queued before the listener was added has been written to
+   *   the transport; `true`: the connection ended first
+   */
+  writeSettled(aborted: boolean): void
+}
+
 /**
  * What a Response needs from the Session that owns it. The Session implements it; tests may too.
  */
@@ -36,4 +45,10 @@ export interface ResponseSink {
   reportError(err: unknown): void
   /** Ends the Session and hands over the transport with its unread bytes. */
   detach(): Promise<DetachedConnection>
+  /**
+   * Tells `listener` once every byte queued so far has been written to the transport, or once the
+   * connection ends before that. A callback, not a promise: only responses with lifecycle hooks
+   * ask, and they ask once.
+   */
+  whenWritten(listener: WriteListener): void
 }

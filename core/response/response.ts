@@ -1,5 +1,5 @@
 import { ContentLengthMismatchError, InvalidStatusError, ResponseAlreadySentError } from '../errors.js'
-import type { ResponseSink } from './response-sink.js'
+import type { ResponseSink, WriteListener } from './response-sink.js'
 import type { StreamedResponse } from './streamed-response.js'
 import { HeaderList, HeaderFlag } from '../wire/header-list.js'
 import { isBodyless } from '../wire/status-lines.js'
@@ -63,7 +63,7 @@ const LAST_CHUNK = '0\r\n\r\n'
  * app.get('/hello', (req, res) => res.status(200).header('Cache-Control', 'no-store').text('hi'))
  * ```
  */
-export class Response implements StreamedResponse {
+export class Response implements StreamedResponse, WriteListener {
   readonly #sink: ResponseSink
   readonly #request: RequestHead
   readonly #isHead: boolean
@@ -660,7 +660,13 @@ export class Response implements StreamedResponse {
   #finish(): void {
     this.#state = ENDED
     this.#resolveFinished?.()
-    if (this.#hooks !== undefined) this.#ended(false)
+    // The finish hooks learn of the response once its last byte is written, not when it is queued.
+    if (this.#hooks !== undefined) this.#sink.whenWritten(this)
+  }
+
+  /** Its bytes have been written, or the connection ended first. @internal */
+  writeSettled(aborted: boolean): void {
+    this.#ended(aborted)
   }
 
   /** Runs the attached `beforeHead` hook; what it throws is reported, and the response goes on. */

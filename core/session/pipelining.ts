@@ -72,6 +72,7 @@ export async function overlap(core: SessionCore, first: Promise<void>, firstResp
     if (!open || core.stage === Stage.Closed || core.has(Flag.Detached)) {
       // An earlier response closed the connection: later ones must not follow it.
       next.res.seize()
+      next.slot.drop()
       continue
     }
     next.slot.activate()

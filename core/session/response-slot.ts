@@ -1,6 +1,6 @@
 import type { DetachedConnection } from '../request/connection.js'
 import type { RequestHead } from '../wire/request-head.js'
-import type { ResponseSink } from '../response/response-sink.js'
+import type { ResponseSink, WriteListener } from '../response/response-sink.js'
 
 /** What a slot needs from its Session. @internal */
 export interface SlotOwner extends ResponseSink {
@@ -23,6 +23,7 @@ export class ResponseSlot implements ResponseSink {
   #active = false
   #activated: Promise<void> | undefined
   #activate: (() => void) | undefined
+  #unwritten: WriteListener | undefined
 
   /**
    * @param owner - the Session
@@ -59,7 +60,23 @@ export class ResponseSlot implements ResponseSink {
     this.#held = []
     this.#heldLengths = []
     this.#heldBytes = 0
+    const listener = this.#unwritten
+    this.#unwritten = undefined
+    if (listener !== undefined) this.#owner.whenWritten(listener)
     this.#activate?.()
+  }
+
+  /** An earlier response closed the connection: what this slot holds will never leave. */
+  drop(): void {
+    const listener = this.#unwritten
+    this.#unwritten = undefined
+    listener?.writeSettled(true)
+  }
+
+  whenWritten(listener: WriteListener): void {
+    if (this.#active) return this.#owner.whenWritten(listener)
+    // One response per slot: its bytes are held until activate().
+    this.#unwritten = listener
   }
 
   mustClose(): boolean {

@@ -79,6 +79,8 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   readable(): void
   /** The connection is over and closed: the App's close hooks, the registry, `done`. */
   ended(): void
+  /** The connection is cut: responses still waiting for their last byte are told they never get it. */
+  abandonWrites(): void
   /** Waits for a chunk of a body (after flushing what is queued). @returns how far offsets moved, or -1 at end */
   fill(stage: number): Promise<number>
   /** Queues the fixed response to a protocol error; the connection then closes. */

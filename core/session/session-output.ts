@@ -19,6 +19,8 @@ export interface OutputEvents {
   progressed(): void
   /** A write accepted nothing or failed; the connection is over. @param err - the failure, if any */
   failed(err: unknown): void
+  /** Everything queued so far has been written to the transport. Must not throw. */
+  drained(): void
 }
 
 /**
@@ -141,10 +143,14 @@ export class SessionOutput extends OutputQueue implements TurnEndTask {
     const text = this.onlyText
     if (text !== undefined && this.#transport.tryWriteText?.(text, this.isAscii ? 'latin1' : 'utf8') === true) {
       this.clear()
+      this.#events.drained()
       return true
     }
     const chunks = this.take()
-    if (chunks.length === 1 && this.#transport.tryWrite?.(chunks[0]!) === true) return true
+    if (chunks.length === 1 && this.#transport.tryWrite?.(chunks[0]!) === true) {
+      this.#events.drained()
+      return true
+    }
     const flushing = this.#drain(chunks)
     this.#flushing = flushing
     return flushing
@@ -159,6 +165,7 @@ export class SessionOutput extends OutputQueue implements TurnEndTask {
         if (!(await this.#writeInPieces(chunks))) return this.#fail(undefined)
         chunks = this.isEmpty ? undefined : this.take()
       }
+      this.#events.drained()
       return true
     } catch (err) {
       return this.#fail(err)

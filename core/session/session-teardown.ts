@@ -3,17 +3,21 @@ import { Flag, type SessionCore } from './session-core.js'
 import { Stage } from './stages.js'
 
 /**
- * Closes the connection: the loop stops at its next step, `req.signal` is aborted, and the
- * transport is closed, unless it was handed over (`detach()`), when it is left to its new owner.
+ * Closes the connection: the loop stops at its next step, `req.signal` is aborted, the transport
+ * is closed (unless it was handed over by `detach()`, when it is left to its new owner), and the
+ * responses still waiting for their last byte are told they were cut short.
  * @param core - the Session
  */
 export function closeConnection(core: SessionCore): void {
   core.stage = Stage.Closed
   core.abortRequests()
   core.wakeLoop()
-  if (core.has(Flag.Detached)) return
-  core.output.breakOff()
-  core.transport.close()
+  if (!core.has(Flag.Detached)) {
+    core.output.breakOff()
+    core.transport.close()
+  }
+  // Responses whose last byte had not left: their finish hooks learn that it never will.
+  core.abandonWrites()
 }
 
 /**

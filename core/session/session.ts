@@ -30,6 +30,8 @@ import { expireStage } from './stage-expiry.js'
 import { writeEnded, writeFailed, writeProgressed, writeStarted } from './write-timeout.js'
 import { detachSession } from './session-detach.js'
 import { hookedAnswer, rejectRequest } from './own-answers.js'
+import { UnwrittenResponses } from './unwritten-responses.js'
+import type { WriteListener } from '../response/response-sink.js'
 
 /** Responses to pipelined requests accumulate up to this many bytes before a write. */
 const CORK_BYTES = 64 * 1024
@@ -89,6 +91,7 @@ export class Session {
   #done: Promise<void> | undefined
   #resolveDone: (() => void) | undefined
   readonly #registry: Set<Session> | undefined
+  #unwritten: UnwrittenResponses | undefined
 
   /**
    * Makes the Session of a connection, not started yet. Users get theirs from `app.serve()` and
@@ -454,6 +457,7 @@ export class Session {
 
   /** The connection is over and closed. @internal */
   ended(): void {
+    this.abandonWrites()
     releaseDateCache()
     this.#registry?.delete(this)
     try {
@@ -577,6 +581,24 @@ export class Session {
   /** A write accepted nothing or failed. @internal */
   failed(err: unknown): void {
     writeFailed(this, err)
+  }
+
+  /** Everything queued has been written: the responses waiting for that are told. @internal */
+  drained(): void {
+    this.#unwritten?.settle(false)
+  }
+
+  /** Tells `listener` when what is queued now has been written (or never will be). @internal */
+  whenWritten(listener: WriteListener): void {
+    const output = this.output
+    if (output.isBroken) return listener.writeSettled(true)
+    if (output.isIdle) return listener.writeSettled(false)
+    ;(this.#unwritten ??= new UnwrittenResponses()).add(listener)
+  }
+
+  /** The connection is cut: responses still waiting for their last byte never get it. @internal */
+  abandonWrites(): void {
+    this.#unwritten?.settle(true)
   }
 
   /** @internal */
