@@ -126,22 +126,28 @@ app.get('/plaintext', (_req, res) => res.text(PLAINTEXT))
 app.get('/json', (_req, res) => res.json(JSON_VALUE))
 app.get('/users/:id', (req, res) => res.json({ id: req.params.id }))
 app.constant('GET', '/constant', { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: PLAINTEXT })
+// An App with a finish hook: each response is recorded and told when its last byte is written.
+const hooked = new App()
+let finished = 0
+hooked.onFinish(() => void finished++)
+hooked.get('/plaintext', (_req, res) => res.text(PLAINTEXT))
 
-const ALL_CASES: [string, Buffer][] = [
-  ['plaintext', REQUEST_TEXT('/plaintext')],
-  ['json', REQUEST_TEXT('/json')],
-  ['param + 9 headers', BROWSER_LIKE('/users/42')],
+const ALL_CASES: [string, Buffer, App][] = [
+  ['plaintext', REQUEST_TEXT('/plaintext'), app],
+  ['json', REQUEST_TEXT('/json'), app],
+  ['param + 9 headers', BROWSER_LIKE('/users/42'), app],
   // No Request, no Response, no handler: the floor of the Session's own work.
-  ['constant', REQUEST_TEXT('/constant')],
+  ['constant', REQUEST_TEXT('/constant'), app],
+  ['plaintext + onFinish', REQUEST_TEXT('/plaintext'), hooked],
 ]
 // CASES=plaintext,json picks some (by name prefix), e.g. to profile one alone.
 const picked = process.env.CASES?.split(',')
 const cases = picked === undefined ? ALL_CASES : ALL_CASES.filter(([name]) => picked.some((p) => name.startsWith(p)))
 const results = new Map<string, number[]>()
 for (let run = 0; run < RUNS; run++) {
-  for (const [name, request] of cases) {
+  for (const [name, request, caseApp] of cases) {
     const list = results.get(name) ?? []
-    list.push(await measure(app, request))
+    list.push(await measure(caseApp, request))
     results.set(name, list)
   }
 }
@@ -152,7 +158,9 @@ console.log('| --- | --- | --- | --- |')
 for (const [name, list] of results) {
   const sorted = [...list].sort((a, b) => a - b)
   const median = sorted[Math.floor(sorted.length / 2)]!
-  const bytes = await allocated(app, cases.find(([caseName]) => caseName === name)![1])
+  const [, request, caseApp] = cases.find(([caseName]) => caseName === name)!
+  const bytes = await allocated(caseApp, request)
   console.log(`| ${name} | ${median.toFixed(0)} | ${list.map((n) => n.toFixed(0)).join(' / ')} | ${bytes.toFixed(0)} |`)
 }
+if (finished === 0 && cases.some(([, , a]) => a === hooked)) throw new Error('the finish hook never ran')
 process.exit(0)
