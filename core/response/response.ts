@@ -1,3 +1,4 @@
+import { bodyBytes } from './body-bytes.js'
 import { ContentLengthMismatchError, InvalidStatusError, ResponseAlreadySentError } from '../errors.js'
 import type { ResponseSink, WriteListener } from './response-sink.js'
 import type { StreamedResponse } from './streamed-response.js'
@@ -311,12 +312,7 @@ export class Response implements StreamedResponse, WriteListener {
     if (typeof body === 'string') return this.#sendString('send()', body, TEXT_TYPE)
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('send()')
     if (this.#hooks !== undefined) this.#beforeHead()
-    const given =
-      body === undefined
-        ? Buffer.alloc(0)
-        : Buffer.isBuffer(body)
-          ? body
-          : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    const given = body === undefined ? Buffer.alloc(0) : bodyBytes(body)
     if (given.length > 0 && !this.#headers.has(HeaderFlag.ContentType)) this.#headers.setDefaultType(BYTES_TYPE)
     const bytes = this.#encoder !== undefined && given.length > 0 ? (this.#encoder.whole(this, given) ?? given) : given
     this.#queueHead(this.#buildHead(this.#wholeBodyFraming(bytes.length), bytes.length))
@@ -391,12 +387,7 @@ export class Response implements StreamedResponse, WriteListener {
     if (this.#state === CUT) return RESOLVED_FALSE
     if (this.#state === FRESH) this.start()
     else if (this.#state === ENDED) throw new ResponseAlreadySentError('write()')
-    const bytes =
-      typeof chunk === 'string'
-        ? Buffer.from(chunk, 'utf8')
-        : Buffer.isBuffer(chunk)
-          ? chunk
-          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const bytes = bodyBytes(chunk)
     if (this.#encoding !== undefined) return this.#writeEncoded(bytes, false)
     return this.#writeOut(bytes)
   }

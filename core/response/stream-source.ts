@@ -1,3 +1,4 @@
+import { bodyBytes } from './body-bytes.js'
 import { finished, type Readable } from 'node:stream'
 import type { StreamedResponse } from './streamed-response.js'
 
@@ -123,12 +124,7 @@ function sendPiece(res: StreamedResponse, readable: Readable, available: number)
 
 /** Writes one piece of a source, in slices no larger than the connection's room. */
 async function writeInPieces(res: StreamedResponse, chunk: Uint8Array | string): Promise<boolean> {
-  const bytes =
-    typeof chunk === 'string'
-      ? Buffer.from(chunk, 'utf8')
-      : Buffer.isBuffer(chunk)
-        ? chunk
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  const bytes = bodyBytes(chunk)
   let size = pieceBytes(res)
   if (bytes.length <= size) return res.write(bytes)
   for (let offset = 0; offset < bytes.length; offset += size, size = pieceBytes(res)) {
