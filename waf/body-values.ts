@@ -96,14 +96,32 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Walks a parsed JSON document with an explicit stack, so nesting depth cannot overflow. */
+/** Strings longer than this are inspected every time; shorter ones once per document (keys repeat in every record). */
+const MEMO_VALUE_MAX_LENGTH = 256
+/** Distinct strings remembered per document; the memo is emptied when full, which bounds its memory. */
+const MEMO_LIMIT = 4096
+
+/**
+ * Walks a parsed JSON document with an explicit stack, so nesting depth cannot overflow. An array of
+ * records repeats its keys in every record, and often its enumerated values: the visitor is
+ * deterministic, so a (name, string) pair it has already seen in this document is not handed to it
+ * again. A repeat of a value that was reported is no new finding either, so monitor mode loses nothing.
+ */
 function visitJson(root: unknown, name: string, visit: ValueVisitor): boolean {
   const stack: unknown[] = [root]
   const names: string[] = [name]
+  const seenKeys = new Set<string>()
+  /** String value → the key it was last seen under. */
+  const seenValues = new Map<string, string>()
   while (stack.length > 0) {
     const node = stack.pop()
     const key = names.pop() as string
     if (typeof node === 'string') {
+      if (node.length <= MEMO_VALUE_MAX_LENGTH) {
+        if (seenValues.get(node) === key) continue
+        if (seenValues.size >= MEMO_LIMIT) seenValues.clear()
+        seenValues.set(node, key)
+      }
       if (visit(node, Place.Body, false, key)) return true
     } else if (Array.isArray(node)) {
       for (let i = node.length - 1; i >= 0; i--) {
@@ -114,7 +132,13 @@ function visitJson(root: unknown, name: string, visit: ValueVisitor): boolean {
       const object = node as Record<string, unknown>
       // JSON.parse makes plain objects with own properties only, so for-in needs no own-property check.
       for (const childKey in object) {
-        if (visit(childKey, Place.Name, false, '')) return true
+        if (!seenKeys.has(childKey)) {
+          if (childKey.length <= MEMO_VALUE_MAX_LENGTH) {
+            if (seenKeys.size >= MEMO_LIMIT) seenKeys.clear()
+            seenKeys.add(childKey)
+          }
+          if (visit(childKey, Place.Name, false, '')) return true
+        }
         stack.push(object[childKey])
         names.push(childKey)
       }

@@ -343,11 +343,16 @@ export function detectCmdi(value: string, newlineSeparates: boolean, hits: numbe
   if (value.indexOf('?') !== -1 && /\/[a-z]{0,2}\?[a-z?]{0,2}\//.test(value)) return true
   if (value.indexOf('/') !== -1 && /\b(?:for\s{1,4}\/[fdlr]|cmd(?:\.exe)?\s{1,4}\/[ck])\s/.test(value)) return true
   if (hasShellConstruct(value)) return true
+  // Without a separator only a command opening the value can count: when the first word, freed of
+  // evasions, is no command, the whole value needs no rewriting (prose with apostrophes, the common case).
+  const separated = SEPARATOR.test(value)
+  if (!separated && !opensWithCommandWord(value)) return false
   const text = /['"\\^]|\$/.test(value) ? value.replace(EVASIONS, '') : value
   let first = 0
   while (first < text.length && codeAt(text, first) <= 32 && !(newlineSeparates && codeAt(text, first) === 10)) first++
   if (commandAt(text, first, Separator.Start)) return true
-  if (!SEPARATOR.test(text)) return false
+  // Dropping evasions never makes a separator, so a value without one yields a text without one.
+  if (!separated || !SEPARATOR.test(text)) return false
   // Prose never opens with a command separator: after a leading `;`, `&&`, `& ` or line break (or a
   // lone leading `|`, not a markdown table row) any command word counts. `&copy;` is an entity.
   const lead = codeAt(text, first)
@@ -394,6 +399,35 @@ export function detectCmdi(value: string, newlineSeparates: boolean, hits: numbe
     }
   }
   return false
+}
+
+/** Whether the first word of the value, with what shells drop inside words removed, is a command word. */
+function opensWithCommandWord(value: string): boolean {
+  // Called only for values without a separator, so no line break can open one here.
+  let first = 0
+  while (
+    first < value.length &&
+    (codeAt(value, first) <= 32 || isFiller(codeAt(value, first)) || isQuote(codeAt(value, first)))
+  )
+    first++
+  // Evasions sit inside a word, and the word ends at a space or a tab: its first 128 characters say enough.
+  let end = first
+  while (end < value.length && end - first < 128 && codeAt(value, end) !== 32 && codeAt(value, end) !== 9) end++
+  const head = value.slice(first, end)
+  const text = /['"\\^]|\$/.test(head) ? head.replace(EVASIONS, '') : head
+  let i = 0
+  while (i < text.length && isFiller(codeAt(text, i))) i++
+  let start = i
+  while (i < text.length && isWordChar(codeAt(text, i))) {
+    if (codeAt(text, i) === 47) start = i + 1
+    i++
+  }
+  if (i === start) return false
+  let word = text.slice(start, i)
+  if (word.endsWith('.exe')) word = word.slice(0, -4)
+  if (STRONG.has(word) || WEAK.has(word)) return true
+  word = word.replace(VERSION_SUFFIX, '')
+  return STRONG.has(word) || WEAK.has(word)
 }
 
 /** What comes before a command word. */
@@ -557,6 +591,11 @@ function isTerminator(c: number): boolean {
     c === 60 ||
     c === 125
   )
+}
+
+/** Quotes and the caret, which shells drop inside words. */
+function isQuote(c: number): boolean {
+  return c === 39 || c === 34 || c === 94
 }
 
 /** Separators are not fillers: each one starts its own bounded read, which keeps the scan linear. */
