@@ -187,7 +187,7 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   // 2. Attack categories, strict and monitor modes. A plain word or number can only be a bare command,
   //    an overflow probe or a serialized-object blob; anything else gets one literal scan for all rules.
   if (mask === 0) {
-    if (text.length < 5) return 0
+    if (text.length < 4) return 0
     if (ALONE_COMMANDS.has(text)) return 11
     if (OVERFLOW_PROBES.has(text)) return 10
     if (text.startsWith('ro0ab') || text.startsWith('aced0005')) return 8

@@ -137,7 +137,9 @@ export function detectSqli(value: string, hits: number = scanSignatures(value)):
   if (value.indexOf("'") !== -1 && JSON_OPERATOR.test(value)) return true
   if (value.endsWith('(') && openCall(value)) return true
   if (value.indexOf('/*!') !== -1 || (hits & Family.SqlCatalog) !== 0) return true
-  const words = (hits & Family.SqlWord) !== 0 || hasSqlOperators(value)
+  if (codeAt(value, 0) === 48 && HEX_TEXT.test(value) && hexSpellsText(value)) return true
+  // A call needs no SQL word to be SQL: `if(1=1,…)`, `floor(rand()…)`, `char(65,66)`.
+  const words = (hits & Family.SqlWord) !== 0 || hasSqlOperators(value) || value.indexOf('(') !== -1
   if (value.indexOf("'") !== -1 && quotedBreakout(value, 39, words)) return true
   if (value.indexOf('"') !== -1 && quotedBreakout(value, 34, words)) return true
   if (!words) return literalsCompared(value)
@@ -146,7 +148,13 @@ export function detectSqli(value: string, hits: number = scanSignatures(value)):
   while (first < n && (TYPES[first] === Tok.Op || TYPES[first] === Tok.LParen)) first++
   const lead = TYPES[first]
   if ((lead === Tok.Number || lead === Tok.Word || lead === Tok.Var) && follows(first, n, false)) return true
-  if (lead === Tok.Logic && WORDS[first] !== 'not' && operand(first + 1, n, false)) return true
+  if (lead === Tok.Logic && WORDS[first] !== 'not' && (operand(first + 1, n, false) || danglingLogic(first, n)))
+    return true
+  if (lead === Tok.Func && wholeCall(first, n)) return true
+  if (lead === Tok.Cmp && WORDS[first] === 'in' && TYPES[first + 1] === Tok.LParen && literalList(first + 2, n))
+    return true
+  // Prose never opens with a semicolon; `; select`, `;drop …` stack a statement on the query before.
+  if (TYPES[0] === Tok.Semi && TYPES[1] === Tok.Keyword && STACKED_KEYWORDS.has(WORDS[1])) return true
   if (lead === Tok.Keyword && WORDS[first] === 'select' && (isStatement(first, n, true) || selectsCall(first + 1, n)))
     return true
   if (
@@ -156,6 +164,148 @@ export function detectSqli(value: string, hits: number = scanSignatures(value)):
   )
     return true
   return literalsCompared(value) || anywhere(n)
+}
+
+/** A value that is `0x…` hex spelling text: how injections write a string without quotes (`0x61646d696e`). */
+const HEX_TEXT = /^0x(?:[0-9a-f]{2}){3,64}$/
+/** Statement keywords that, after a leading semicolon, stack a statement. */
+const STACKED_KEYWORDS = new Set([
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'drop',
+  'create',
+  'alter',
+  'truncate',
+  'exec',
+  'execute',
+  'declare',
+  'shutdown',
+  'waitfor',
+  'union',
+  'grant',
+  'revoke',
+])
+
+/** Whether the bytes of a `0x…` literal are printable ASCII with at least three letters. */
+function hexSpellsText(value: string): boolean {
+  let letters = 0
+  for (let i = 2; i < value.length; i += 2) {
+    const byte = parseInt(value.slice(i, i + 2), 16)
+    if (byte < 0x20 || byte > 0x7e) return false
+    if ((byte | 0x20) >= 97 && (byte | 0x20) <= 122) letters++
+  }
+  return letters >= 3
+}
+
+/** Functions of spreadsheets and calculators too: `sum(1, 2, 3)` closed on numbers is a formula, not SQL. */
+const FORMULA_FUNCTIONS = new Set([
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'average',
+  'round',
+  'abs',
+  'count',
+  'floor',
+  'ceil',
+  'ceiling',
+  'if',
+  'len',
+  'length',
+  'left',
+  'right',
+  'mid',
+  'upper',
+  'lower',
+  'trim',
+  'now',
+  'date',
+  'day',
+  'month',
+  'year',
+  'hour',
+  'minute',
+  'second',
+  'time',
+  'power',
+  'pow',
+  'sqrt',
+  'ln',
+  'log',
+  'log10',
+  'exp',
+  'pi',
+  'rand',
+  'random',
+  'mod',
+  'sign',
+  'sin',
+  'cos',
+  'tan',
+  'atan',
+  'concat',
+  'replace',
+  'format',
+  'trunc',
+  'degrees',
+  'radians',
+])
+
+/**
+ * A whole value that is one SQL function call: left open (`floor(`, `if (`), or closed on literal
+ * arguments only (`div(23,-2)`, `char(65,66)`) when the function is no spreadsheet formula's, then
+ * nothing but a comment. Prose does not end on a built-in's open parenthesis.
+ */
+function wholeCall(first: number, n: number): boolean {
+  if (TYPES[first + 1] !== Tok.LParen) return false
+  if (first + 2 >= n) return true
+  if (FORMULA_FUNCTIONS.has(WORDS[first])) return false
+  let depth = 0
+  for (let k = first + 1; k < n; k++) {
+    const type = TYPES[k]
+    if (type === Tok.LParen) depth++
+    else if (type === Tok.RParen) {
+      if (--depth === 0) return k + 1 === n || TYPES[k + 1] === Tok.Comment || TYPES[k + 1] === Tok.Semi
+    } else if (
+      type !== Tok.Number &&
+      type !== Tok.String &&
+      type !== Tok.Comma &&
+      type !== Tok.Op &&
+      type !== Tok.Func &&
+      type !== Tok.Bool &&
+      type !== Tok.Var &&
+      !(type === Tok.Keyword && WORDS[k] === 'as') &&
+      !(type === Tok.Word && WORDS[k - 1] === 'as')
+    )
+      return false
+  }
+  return depth > 0 && TYPES[n - 1] !== Tok.Word
+}
+
+/** `(0,1)`, `(2147483647,-1)`: a list of literals closing the value, as after an injected `IN`. */
+function literalList(i: number, n: number): boolean {
+  if (i >= n) return true
+  for (let k = i; k < n; k++) {
+    const type = TYPES[k]
+    if (type === Tok.RParen) return k + 1 === n || TYPES[k + 1] === Tok.Comment
+    if (type !== Tok.Number && type !== Tok.String && type !== Tok.Comma && type !== Tok.Op) return false
+  }
+  return false
+}
+
+/**
+ * A value opening with `xor`, or with `or`/`and` and a literal, that ends on an operator or on the
+ * literal: `xor 5-`, `xor 'b' >`, `or 88`. Prose does not open with a conjunction and a bare number.
+ */
+function danglingLogic(first: number, n: number): boolean {
+  const type = TYPES[first + 1]
+  const next = TYPES[first + 2]
+  if (WORDS[first] === 'xor') return type === Tok.Number || type === Tok.String || type === Tok.Var || type === Tok.Bool
+  if (type !== Tok.Number && type !== Tok.String) return false
+  return first + 2 >= n || ((next === Tok.Cmp || next === Tok.Op) && first + 3 >= n)
 }
 
 /** A comparison of two literals opening the value: `'a'!='b`, `"x"="x`. */
@@ -233,6 +383,16 @@ function quotedBreakout(value: string, quote: number, words: boolean): boolean {
     TYPES[2] <= Tok.OpenString
   )
     return true
+  // `' or abc!`, `' xor x<`: a break-out opening the value, a conjunction, an operand and a dangling operator.
+  if (
+    codeAt(value, 0) === quote &&
+    TYPES[1] === Tok.Logic &&
+    TYPES[2] >= Tok.String &&
+    TYPES[2] <= Tok.Word &&
+    (TYPES[3] === Tok.Op || TYPES[3] === Tok.Cmp) &&
+    n === 4
+  )
+    return true
   return follows(0, n, true) || (words && anywhere(n))
 }
 
@@ -272,6 +432,8 @@ function breaksAfterOperand(type: Tok | 0): boolean {
 
 /** After `or`/`and`: a tautology, an oracle call or a sub-select. */
 function operand(i: number, n: number, quoted: boolean): boolean {
+  // `xor` has no use in prose: any literal after it is an operand.
+  if (WORDS[i - 1] === 'xor' && TYPES[i] >= Tok.String && TYPES[i] <= Tok.Word) return true
   while (i < n && (TYPES[i] === Tok.Op || (TYPES[i] === Tok.Logic && WORDS[i] === 'not'))) i++
   if (i >= n) return false
   const type = TYPES[i]
@@ -305,7 +467,7 @@ function clause(i: number, n: number): boolean {
           WORDS[i + 3] === 'having'))
     )
   }
-  if (word === 'having') return i + 2 < n && TYPES[i + 2] === Tok.Cmp
+  if (word === 'having') return (i + 2 < n && TYPES[i + 2] === Tok.Cmp) || TYPES[i + 1] === Tok.Func
   if (word === 'limit')
     return TYPES[i + 1] === Tok.Number && (i + 2 === n || TYPES[i + 2] === Tok.Comment || TYPES[i + 2] === Tok.Comma)
   if (word === 'into') return next === 'outfile' || next === 'dumpfile'
@@ -403,6 +565,34 @@ function unionSelect(i: number, n: number): boolean {
   return WORDS[j] === 'select'
 }
 
+/**
+ * `) AS name FROM`, `1234 AS "x" FROM`, `` ` AS `col` FROM``: a column alias after an expression, then
+ * FROM — the tail of a select list the value closes. In prose "as" follows a word.
+ */
+function aliasFrom(i: number, n: number): boolean {
+  const prev = i > 0 ? TYPES[i - 1] : 0
+  const quotedName = prev === Tok.Word && WORDS[i - 1] === ''
+  if (prev !== Tok.RParen && prev !== Tok.Number && prev !== Tok.String && !quotedName) return false
+  const alias = TYPES[i + 1]
+  return (alias === Tok.Word || alias === Tok.String) && i + 2 < n && WORDS[i + 2] === 'from'
+}
+
+/** `CASE WHEN … THEN`: opening the value or after an operator, a parenthesis, a comma or SELECT. */
+function caseThen(i: number, n: number): boolean {
+  const prev = i > 0 ? TYPES[i - 1] : 0
+  if (
+    prev !== 0 &&
+    prev !== Tok.Op &&
+    prev !== Tok.Cmp &&
+    prev !== Tok.LParen &&
+    prev !== Tok.Comma &&
+    WORDS[i - 1] !== 'select'
+  )
+    return false
+  for (let k = i + 2; k < n && k < i + 16; k++) if (WORDS[k] === 'then') return true
+  return false
+}
+
 /** Patterns that are attacks wherever they appear in the plain reading. */
 function anywhere(n: number): boolean {
   for (let i = 0; i < n; i++) {
@@ -411,7 +601,9 @@ function anywhere(n: number): boolean {
     if (type === Tok.Union) {
       if (unionSelect(i, n)) return true
     } else if (type === Tok.Semi || (type === Tok.LParen && WORDS[i + 1] === 'select')) {
-      if (isStatement(i + 1, n, type === Tok.LParen)) return true
+      // A sub-select as an argument (`convert(int,(select …`) is code; after prose it must read as a whole query.
+      const argument = prev === Tok.Comma || prev === Tok.LParen || prev === Tok.Op || prev === Tok.Cmp
+      if (isStatement(i + 1, n, type === Tok.LParen && !argument)) return true
     } else if (type === Tok.Func) {
       const word = WORDS[i]
       if (PROBES.has(word) && TYPES[i + 1] === Tok.LParen && TYPES[i + 2] === Tok.RParen) return true
@@ -453,6 +645,8 @@ function anywhere(n: number): boolean {
       )
         return true
       if (WORDS[i] === 'into' && (WORDS[i + 1] === 'outfile' || WORDS[i + 1] === 'dumpfile')) return true
+      if (WORDS[i] === 'as' && aliasFrom(i, n)) return true
+      if (WORDS[i] === 'case' && WORDS[i + 1] === 'when' && caseThen(i, n)) return true
     }
   }
   return false
