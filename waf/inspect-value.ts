@@ -89,6 +89,7 @@ const GT = 1 << 22
 const UNDERSCORE = 1 << 23
 const BACKTICK = 1 << 24
 const BRACKET = 1 << 25
+const TILDE = 1 << 26
 
 const CLASS = new Uint32Array(128)
 for (let c = 0; c < 32; c++) CLASS[c] = CTRL
@@ -121,6 +122,7 @@ const CLASS_OF: Record<string, number> = {
   _: UNDERSCORE,
   '\x7f': CTRL,
   '[': BRACKET,
+  '~': TILDE,
 }
 for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[codeAt(char, 0)] = bits
 
@@ -129,7 +131,7 @@ const SCRIPT_UPLOAD =
   /\.(?:php[0-9]{0,4}|phps|phpt|phtml|phar|pht|inc|jspx?|jspf|jsw|jsv|jtml|aspx?|asa|asax|ascx|ashx|asmx|axd|cer|cfml?|cfc|shtml|stm|cgi|pl)(?:\.|$)|^\.ht/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
 const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT | BRACKET
-const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH
+const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH | BRACKET | TILDE
 const SSTI_GATE = BRACE | LT | HASH | AT | DOLLAR | QMARK
 const LFI_GATE = SLASH | BSLASH | DOT
 

@@ -343,6 +343,11 @@ export function detectCmdi(value: string, newlineSeparates: boolean, hits: numbe
   if (value.indexOf('?') !== -1 && /\/[a-z]{0,2}\?[a-z?]{0,2}\//.test(value)) return true
   if (value.indexOf('/') !== -1 && /\b(?:for\s{1,4}\/[fdlr]|cmd(?:\.exe)?\s{1,4}\/[ck])\s/.test(value)) return true
   if (hasShellConstruct(value)) return true
+  // `\ls`: a backslash before a command skips aliases and shell functions; no prose opens so.
+  if (codeAt(value, 0) === 92) {
+    const escaped = ESCAPED_COMMAND.exec(value)
+    if (escaped !== null && STRONG.has(escaped[1]) && !WORDLIKE.has(escaped[1])) return true
+  }
   // Without a separator only a command opening the value can count: when the first word, freed of
   // evasions, is no command, the whole value needs no rewriting (prose with apostrophes, the common case).
   const separated = SEPARATOR.test(value)
@@ -457,6 +462,15 @@ const enum Separator {
 function commandAt(text: string, at: number, separator: Separator): boolean {
   let i = at
   while (i < text.length && isFiller(codeAt(text, i))) i++
+  // An unset variable before the command expands to nothing: `| $u wget …`.
+  if (codeAt(text, i) === 36 && separator !== Separator.Start) {
+    let k = i + 1
+    while (k < text.length && k - i <= 16 && isIdentifierChar(codeAt(text, k))) k++
+    if (k > i + 1 && (codeAt(text, k) === 32 || codeAt(text, k) === 9)) {
+      i = k
+      while (i < text.length && isFiller(codeAt(text, i))) i++
+    }
+  }
   const braced = i > 0 && codeAt(text, i - 1) === 123
   let start = i
   let hasPath = false
@@ -491,6 +505,8 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   )
     return true
   if (hasPath && separator !== Separator.Start) return true
+  // `sh -c …`, `busybox -c …`, `cmd /c …`, `powershell -command …`: an interpreter handed a command line.
+  if (SHELL_INTERPRETERS.has(word) && spaced && !end && INLINE_SCRIPT.test(text.slice(j, j + 24))) return true
   if (!spaced && !isTerminator(next)) return false
   const shellArgument = spaced && !end && isShellArgument(text, j, word)
   const unambiguous = strong && !WORDLIKE.has(word)
@@ -516,7 +532,8 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
       if (PIPE_FILTERS.has(word)) return false
       return shellArgument || unambiguous || (BARE.has(word) && (end || (isTerminator(next) && next !== 124)))
     case Separator.Substitution:
-      return strong || shellArgument || next === 41 || next === 96
+      // `$(`, `<(` and `>(` open a command: whatever known command follows runs.
+      return true
     default:
       // `|id|` in a markdown table is not a pipe into id; `;id;` and a trailing `;id` are.
       return shellArgument || unambiguous || (BARE.has(word) && (end || (isTerminator(next) && next !== 124)))
@@ -529,6 +546,14 @@ function readsAsProse(text: string, from: number): boolean {
   let plain = 0
   for (const w of parts) if (/^[a-z]{2,}[,.!?]?$/.test(w)) plain++
   return plain >= 2
+}
+
+const ESCAPED_COMMAND = /^\\([a-z][a-z0-9_]{0,20})(?:$|[ \t;|&])/
+/** An interpreter's option that takes the command line as its argument, with something after it. */
+const INLINE_SCRIPT = /^(?:-c|-e|\/c|\/k|-command|-encodedcommand|-enc|-ec|-r)[ \t]{1,4}[^ \t]/
+
+function isIdentifierChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95
 }
 
 const VERSION_SUFFIX = /(?<=[a-z])[0-9][0-9.]{0,8}$/
@@ -620,7 +645,9 @@ const RUN_VARIABLE = /(?:[;&|\n`]|\$\()\s{0,4}\$\{?[a-z_][a-z0-9_]{0,16}\}?(?:\s
 /** SQLite shell dot-commands after a separator: `;.shell …`, `;.system …`. */
 const SQLITE_DOT = /(?:[;\n]|\\n)\s{0,4}\.(?:shell|system|sh|databases|tables|dump|read|output|once|import|load)\b/
 /** `~+`, `~-`, `~-2`: tilde expansions of the working directories, sent alone; `!!` and `!-3`: history expansion. */
-const WHOLE_EXPANSION = /^(?:~[+-]\d{0,3}|!!|!-?\d{1,3})$/
+const WHOLE_EXPANSION = /^(?:~[+-]?\d{0,3}|!!|!-?\d{1,3})$/
+/** A value that is one braced variable and nothing else: `${cmd}` expands to whatever the shell holds. */
+const WHOLE_VARIABLE = /^\$\{[a-z_][a-z0-9_]{0,32}\}$/
 
 /**
  * Shell syntax that is an attack wherever it appears, with or without a known command: arithmetic
@@ -635,7 +662,8 @@ function hasShellConstruct(value: string): boolean {
   if (value.indexOf('{') !== -1 && (braceExpansion(value) || (value.indexOf('()') !== -1 && FORK_BOMB.test(value))))
     return true
   if (value.indexOf('.') !== -1 && SQLITE_DOT.test(value)) return true
-  return value.length <= 5 && WHOLE_EXPANSION.test(value)
+  if (value.length <= 5 && value !== '~' && WHOLE_EXPANSION.test(value)) return true
+  return value.length <= 36 && WHOLE_VARIABLE.test(value)
 }
 
 /** `{l,-lh}s`, `c{a,oun}t`, `{,ifconfig}`: a brace list without spaces whose expansions include a command. */
