@@ -270,7 +270,7 @@ for (const word of [
 const TARGETS_SYSTEM =
   /(?:^|[\s=])(?:\/(?:etc|tmp|dev|bin|sbin|proc|root|usr\/bin|var\/www)\b|~\/\.)|\|\s{0,4}(?:ba|z)?sh\b|\s>{1,2}\s{0,4}[/~]|-e\s{1,4}\/|%[a-z]{3,20}%|c:\\/
 const SEPARATOR = /[;|&\n\r`!]|\$\(|<<<|[<>]\(/
-const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./-])/g
+const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./$-])/g
 /**
  * What shells drop from a word before running it: quotes and carets (`c'a't`, `who^ami`), a backslash
  * before a letter, `$@` and the other special parameters between letters (`c$*at`), empty `$()` and
@@ -343,10 +343,11 @@ export function detectCmdi(value: string, newlineSeparates: boolean, hits: numbe
   if (value.indexOf('?') !== -1 && /\/[a-z]{0,2}\?[a-z?]{0,2}\//.test(value)) return true
   if (value.indexOf('/') !== -1 && /\b(?:for\s{1,4}\/[fdlr]|cmd(?:\.exe)?\s{1,4}\/[ck])\s/.test(value)) return true
   if (hasShellConstruct(value)) return true
+  if ((value.indexOf('\n') !== -1 || value.indexOf('\r') !== -1) && MAIL_COMMAND_LINE.test(value)) return true
   // `\ls`: a backslash before a command skips aliases and shell functions; no prose opens so.
   if (codeAt(value, 0) === 92) {
     const escaped = ESCAPED_COMMAND.exec(value)
-    if (escaped !== null && STRONG.has(escaped[1]) && !WORDLIKE.has(escaped[1])) return true
+    if (escaped !== null && STRONG.has(escaped[1])) return true
   }
   // Without a separator only a command opening the value can count: when the first word, freed of
   // evasions, is no command, the whole value needs no rewriting (prose with apostrophes, the common case).
@@ -548,6 +549,12 @@ function readsAsProse(text: string, from: number): boolean {
   return plain >= 2
 }
 
+/**
+ * A line break, then a whole line that is an SMTP, POP3 or IMAP command with its arguments: a value
+ * that a mail-sending or mail-reading handler writes to its server connection speaks to that server.
+ */
+const MAIL_COMMAND_LINE =
+  /[\r\n][ \t]{0,4}(?:(?:mail[ \t]{1,4}from|rcpt[ \t]{1,4}to)[ \t]{0,4}:[ \t]{0,4}<[^\r\n>]{0,128}>|(?:ehlo|helo)[ \t]{1,4}[a-z0-9.-]{1,64}|(?:retr|dele|uidl)[ \t]{1,4}\d{1,8}|apop[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[0-9a-f]{32}|auth[ \t]{1,4}(?:plain|login|cram-md5|xoauth2|[a-z0-9-]{1,32}[ \t]{1,4}[a-z0-9+/]{8,}={0,2})|[a-z0-9]{1,8}[ \t]{1,4}(?:login[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[^\s]{1,64}|select[ \t]{1,4}[a-z0-9./"-]{1,64}|(?:uid[ \t]{1,4})?fetch[ \t]{1,4}[0-9:*,]{1,16}[ \t].{0,64}|capability|authenticate[ \t]{1,4}[a-z0-9-]{1,32}|logout|starttls|(?:examine|create|delete|subscribe|status)[ \t]{1,4}[a-z0-9./"-]{1,64}))[ \t]{0,4}(?:[\r\n]|$)/
 const ESCAPED_COMMAND = /^\\([a-z][a-z0-9_]{0,20})(?:$|[ \t;|&])/
 /** An interpreter's option that takes the command line as its argument, with something after it. */
 const INLINE_SCRIPT = /^(?:-c|-e|\/c|\/k|-command|-encodedcommand|-enc|-ec|-r)[ \t]{1,4}[^ \t]/
