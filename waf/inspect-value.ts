@@ -129,6 +129,8 @@ for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[codeAt(char, 0)] = bi
 /** A server-side script extension, alone or before another one (Apache runs `x.php.png`), or a `.ht*` file. */
 const SCRIPT_UPLOAD =
   /\.(?:php[0-9]{0,4}|phps|phpt|phtml|phar|pht|inc|jspx?|jspf|jsw|jsv|jtml|aspx?|asa|asax|ascx|ashx|asmx|axd|cer|cfml?|cfc|shtml|stm|cgi|pl)(?:\.|$)|^\.ht/
+/** A UTF-7 `<` opening a tag or a closing tag. */
+const UTF7_TAG = /(?:^|[\s+])adw-\s{0,2}[a-z/!]/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
 const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT | BRACKET
 const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH | BRACKET | TILDE
@@ -208,6 +210,8 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   if (place === Place.FileName && SCRIPT_UPLOAD.test(text.replace(/\s/g, '').replace(/[.\s]+$/, ''))) return 8
   if ((mask & EQ) !== 0 && setsCookie(text)) return 13
   if ((mask & XSS_GATE) !== 0 && detectXss(text, hits)) return 9
+  // UTF-7 spells `<` as `+ADw-` (the `+` a space once a query is decoded); a page read as UTF-7 runs it.
+  if ((mask & DASH) !== 0 && UTF7_TAG.test(text)) return 9
   if (
     (mask & (SQLI_GATE | DOLLAR | UNDERSCORE | DOT | COLON)) !== 0 &&
     text.length > 1 &&

@@ -1,6 +1,6 @@
 const URL_START = /(?:https?|ftps?|gopher|dict|ldap|tftp|smb|sftp):\/\//
 const IP_HOST =
-  /^(?:[^/?#@]{0,64}@)?(?:\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,4}|\d{8,10}|0x[0-9a-f]{8}|\[[0-9a-f:.]{2,45}\])(?:[:/?#]|$)/
+  /^(?:[^/?#@]{0,64}@)?(?:\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,4}|\d{8,10}|0x[0-9a-f]{8}|\[[0-9a-f:.]{2,45}\]|[0-9a-f]{1,4}:[0-9a-f]{0,4}:[0-9a-f:.]{1,40})(?:[:/?#]|$)/
 /** Cloud metadata services, the usual target of server-side request forgery. */
 const METADATA_HOST =
   /^(?:[^/?#@]{0,64}@)?(?:metadata\.google\.internal|metadata\.azure\.com|instance-data)(?:[:/?#.]|$)/
@@ -58,8 +58,18 @@ export function detectRfi(value: string, name: string): boolean {
   const rest = value.slice(match.index + match[0].length)
   if (IP_HOST.test(rest) || METADATA_HOST.test(rest)) return true
   if (value.endsWith('?') || value.indexOf('\0') !== -1 || SCRIPT_FILE.test(rest)) return true
-  if (match.index === 0 && INCLUDE_PARAMS.has(name.toLowerCase())) return true
+  if (match.index === 0 && INCLUDE_PARAMS.has(decodedName(name))) return true
   return /(?:include|require)(?:_once)?\s{0,4}\(?\s{0,4}["']?$/.test(
     value.slice(Math.max(0, match.index - 24), match.index),
   )
+}
+
+/** Parameter names reach here undecoded (`_CONF%5Bpath%5D`). */
+function decodedName(name: string): string {
+  if (name.indexOf('%') === -1) return name.toLowerCase()
+  try {
+    return decodeURIComponent(name).toLowerCase()
+  } catch {
+    return name.toLowerCase()
+  }
 }
