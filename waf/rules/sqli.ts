@@ -142,7 +142,8 @@ export function detectSqli(value: string, hits: number = scanSignatures(value)):
   const words = (hits & Family.SqlWord) !== 0 || hasSqlOperators(value) || value.indexOf('(') !== -1
   if (value.indexOf("'") !== -1 && quotedBreakout(value, 39, words)) return true
   if (value.indexOf('"') !== -1 && quotedBreakout(value, 34, words)) return true
-  if (!words) return literalsCompared(value)
+  if (value.indexOf('\\') !== -1 && ESCAPED_QUOTE_LOGIC.test(value)) return true
+  if (!words) return literalsCompared(value) || aliasOrWhenOnly(value)
   const n = tokenize(value, 0, Number.MAX_SAFE_INTEGER)
   let first = 0
   while (first < n && (TYPES[first] === Tok.Op || TYPES[first] === Tok.LParen)) first++
@@ -151,6 +152,8 @@ export function detectSqli(value: string, hits: number = scanSignatures(value)):
   if (lead === Tok.Logic && WORDS[first] !== 'not' && (operand(first + 1, n, false) || danglingLogic(first, n)))
     return true
   if (lead === Tok.Func && wholeCall(first, n)) return true
+  // `'union a`, `" alter a`: a value opening with a quote and a statement keyword, the quote never closed again.
+  if (openedByQuote(value) && quotedKeyword(value)) return true
   if (lead === Tok.Cmp && WORDS[first] === 'in' && TYPES[first + 1] === Tok.LParen && literalList(first + 2, n))
     return true
   // Prose never opens with a semicolon; `; select`, `;drop …` stack a statement on the query before.
@@ -164,6 +167,36 @@ export function detectSqli(value: string, hits: number = scanSignatures(value)):
   )
     return true
   return literalsCompared(value) || anywhere(n)
+}
+
+/** `\\'or'1`, `\\"and`: a quote escaped by the value itself, then a conjunction — escaping the escape. */
+const ESCAPED_QUOTE_LOGIC = /\\['"`]{1,2}\s{0,4}(?:or|and|xor|&&|\|\|)(?![a-z])/
+
+function openedByQuote(value: string): boolean {
+  const c = codeAt(value.trimStart(), 0)
+  return c === 39 || c === 34
+}
+
+/** The quoted reading of a value that opens with its quote: an empty literal, a statement keyword, no further literal. */
+function quotedKeyword(value: string): boolean {
+  const quote = codeAt(value.trimStart(), 0)
+  const n = tokenize(value.trimStart(), quote, 8)
+  if (TYPES[0] !== Tok.String || !(TYPES[1] === Tok.Union || (TYPES[1] === Tok.Keyword && STACKED_KEYWORDS.has(WORDS[1]))))
+    return false
+  for (let k = 2; k < n; k++) if (TYPES[k] === Tok.String || TYPES[k] === Tok.OpenString) return false
+  return true
+}
+
+/** Without SQL words only an alias before FROM or a `WHEN … THEN` can still be SQL: they are looked for alone. */
+function aliasOrWhenOnly(value: string): boolean {
+  if (value.indexOf('from') === -1 && value.indexOf('then') === -1) return false
+  const n = tokenize(value, 0, 64)
+  for (let i = 0; i < n; i++) {
+    if (TYPES[i] !== Tok.Keyword) continue
+    if (WORDS[i] === 'as' && aliasFrom(i, n)) return true
+    if (WORDS[i] === 'when' && TYPES[i - 1] === Tok.RParen && caseThen(i - 1, n)) return true
+  }
+  return false
 }
 
 /** A value that is `0x…` hex spelling text: how injections write a string without quotes (`0x61646d696e`). */
@@ -330,6 +363,7 @@ const LEADING_STATEMENTS = new Set([
   'procedure',
   'into',
   'insert',
+  'having',
 ])
 
 /** `SELECT char(`, `SELECT iif(`, `SELECT pg_sleep`: a select list that opens with a function. */
@@ -647,6 +681,8 @@ function anywhere(n: number): boolean {
       if (WORDS[i] === 'into' && (WORDS[i + 1] === 'outfile' || WORDS[i + 1] === 'dumpfile')) return true
       if (WORDS[i] === 'as' && aliasFrom(i, n)) return true
       if (WORDS[i] === 'case' && WORDS[i + 1] === 'when' && caseThen(i, n)) return true
+      if (WORDS[i] === 'when' && prev === Tok.RParen && caseThen(i - 1, n)) return true
+      if (WORDS[i] === 'having' && clause(i, n)) return true
     }
   }
   return false
