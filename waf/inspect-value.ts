@@ -130,7 +130,7 @@ for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[codeAt(char, 0)] = bi
 const SCRIPT_UPLOAD =
   /\.(?:php[0-9]{0,4}|phps|phpt|phtml|phar|pht|inc|jspx?|jspf|jsw|jsv|jtml|aspx?|asa|asax|ascx|ashx|asmx|axd|cer|cfml?|cfc|shtml|stm|cgi|pl)(?:\.|$)|^\.ht/
 /** A UTF-7 `<` opening a tag or a closing tag. */
-const UTF7_TAG = /(?:^|[\s+])adw-\s{0,2}[a-z/!]/
+const UTF7_TAG = /[\s+]adw-\s{0,2}[a-z/!]/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
 const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT | BRACKET
 const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH | BRACKET | TILDE

@@ -181,13 +181,16 @@ function openedByQuote(value: string): boolean {
 function quotedKeyword(value: string): boolean {
   const quote = codeAt(value.trimStart(), 0)
   const n = tokenize(value.trimStart(), quote, 8)
-  if (TYPES[0] !== Tok.String || !(TYPES[1] === Tok.Union || (TYPES[1] === Tok.Keyword && STACKED_KEYWORDS.has(WORDS[1]))))
+  if (
+    TYPES[0] !== Tok.String ||
+    !(TYPES[1] === Tok.Union || (TYPES[1] === Tok.Keyword && STACKED_KEYWORDS.has(WORDS[1])))
+  )
     return false
   for (let k = 2; k < n; k++) if (TYPES[k] === Tok.String || TYPES[k] === Tok.OpenString) return false
   return true
 }
 
-/** Without SQL words only an alias before FROM or a `WHEN … THEN` can still be SQL: they are looked for alone. */
+/** Without SQL words only an alias before FROM or a `CASE WHEN … THEN` can still be SQL: they are looked for alone. */
 function aliasOrWhenOnly(value: string): boolean {
   if (value.indexOf('from') === -1 && value.indexOf('then') === -1) return false
   const n = tokenize(value, 0, 64)
@@ -195,6 +198,7 @@ function aliasOrWhenOnly(value: string): boolean {
     if (TYPES[i] !== Tok.Keyword) continue
     if (WORDS[i] === 'as' && aliasFrom(i, n)) return true
     if (WORDS[i] === 'when' && TYPES[i - 1] === Tok.RParen && caseThen(i - 1, n)) return true
+    if (WORDS[i] === 'case' && WORDS[i + 1] === 'when' && caseThen(i, n)) return true
   }
   return false
 }
@@ -577,6 +581,7 @@ function selectList(i: number, n: number, strict: boolean): boolean {
         (after === 0 ||
           after === Tok.Semi ||
           after === Tok.Comment ||
+          after === Tok.RParen ||
           WORDS[j + 2] === 'where' ||
           WORDS[j + 2] === 'limit')
       )

@@ -33,6 +33,17 @@ describe('session fixation', () => {
     ])
   })
 
+  it('knows the session cookies of frameworks whose names carry no such part', () => {
+    expect(['cakephp', 'cfsid', 'zenid', 'shiny-token', 'cake', 'token-shiny'].map(isSessionName)).to.deep.equal([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ])
+  })
+
   it('finds markup and script that set a cookie', () => {
     expect(setsCookie('<img src=x onerror="document.cookie=\'a=b\'">')).to.equal(true)
     expect(setsCookie('<meta http-equiv = "set-cookie" content="a=b">')).to.equal(true)

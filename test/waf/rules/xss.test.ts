@@ -21,6 +21,13 @@ describe('detectXss by context', () => {
     })
   }
 
+  it('blocks a tag spelled in UTF-7, in a query and in a form, and passes the same letters in prose', () => {
+    const waf = new Waf({ mode: 'strict' })
+    expect(waf.checkHead(head('GET', '/p?q=%2BADw-img%20src%3Dx%2BAD4-'))?.ruleId).to.equal('xss')
+    expect(waf.checkHead(head('GET', '/p?q=+ADw-/b+AD4-'))?.ruleId).to.equal('xss')
+    expect(waf.checkHead(head('GET', '/p?q=adw-lane%20roadmap'))).to.equal(null)
+  })
+
   it('checks a Referer that is no plain URL whole, and a plain one by its query', () => {
     const waf = new Waf({ mode: 'strict' })
     expect(waf.checkHead(head('GET', '/', ['Host', 'a.example', 'Referer', '<svg onload=alert(1)>']))?.ruleId).to.equal(
