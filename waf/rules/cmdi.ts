@@ -273,11 +273,11 @@ const SEPARATOR = /[;|&\n\r`!]|\$\(|<<<|[<>]\(/
 const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./$-])/g
 /**
  * What shells drop from a word before running it: quotes and carets (`c'a't`, `who^ami`), a backslash
- * before a letter, `$@` and the other special parameters between letters (`c$*at`), empty `$()` and
+ * before a letter, a backslash-newline (a line continuation), `$@` and the other special parameters between letters (`c$*at`), empty `$()` and
  * `${}`, and an unset variable glued to the end of a command (`sh$x -c`).
  */
 const EVASIONS =
-  /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]|\\(?=[a-z])|(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)/g
+  /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]|\\\r?\n|\\(?=[a-z])|(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)/g
 /**
  * Commands that are an attack even as a whole value: nobody searches for "whoami" or names a field "ifconfig".
  *
@@ -463,6 +463,11 @@ const enum Separator {
 function commandAt(text: string, at: number, separator: Separator): boolean {
   let i = at
   while (i < text.length && isFiller(codeAt(text, i))) i++
+  // `$0` is the running shell: `;$0 -c …` starts another one.
+  if (codeAt(text, i) === 36 && codeAt(text, i + 1) === 48 && separator !== Separator.Start) {
+    const after = codeAt(text, i + 2)
+    if (after === 32 || after === 9 || after === 0 || isTerminator(after)) return true
+  }
   // An unset variable before the command expands to nothing: `| $u wget …`.
   if (codeAt(text, i) === 36 && separator !== Separator.Start) {
     let k = i + 1
@@ -507,7 +512,7 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
     return true
   if (hasPath && separator !== Separator.Start) return true
   // `sh -c …`, `busybox -c …`, `cmd /c …`, `powershell -command …`: an interpreter handed a command line.
-  if (SHELL_INTERPRETERS.has(word) && spaced && !end && INLINE_SCRIPT.test(text.slice(j, j + 24))) return true
+  if (SHELL_INTERPRETERS.has(word) && spaced && !end && INLINE_SCRIPT.test(text.slice(j, j + 64))) return true
   if (!spaced && !isTerminator(next)) return false
   const shellArgument = spaced && !end && isShellArgument(text, j, word)
   const unambiguous = strong && !WORDLIKE.has(word)
@@ -557,7 +562,8 @@ const MAIL_COMMAND_LINE =
   /[\r\n][ \t]{0,4}(?:(?:mail[ \t]{1,4}from|rcpt[ \t]{1,4}to)[ \t]{0,4}:[ \t]{0,4}<[^\r\n>]{0,128}>|(?:ehlo|helo)[ \t]{1,4}[a-z0-9.-]{1,64}|(?:retr|dele|uidl)[ \t]{1,4}\d{1,8}|apop[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[0-9a-f]{32}|auth[ \t]{1,4}(?:plain|login|cram-md5|xoauth2|[a-z0-9-]{1,32}[ \t]{1,4}[a-z0-9+/]{8,}={0,2})|[a-z0-9]{1,8}[ \t]{1,4}(?:login[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[^\s]{1,64}|select[ \t]{1,4}[a-z0-9./"-]{1,64}|(?:uid[ \t]{1,4})?fetch[ \t]{1,4}[0-9:*,]{1,16}[ \t].{0,64}|capability|authenticate[ \t]{1,4}[a-z0-9-]{1,32}|logout|starttls|(?:examine|create|delete|subscribe|status)[ \t]{1,4}[a-z0-9./"-]{1,64}))[ \t]{0,4}(?:[\r\n]|$)/
 const ESCAPED_COMMAND = /^\\([a-z][a-z0-9_]{0,20})(?:$|[ \t;|&])/
 /** An interpreter's option that takes the command line as its argument, with something after it. */
-const INLINE_SCRIPT = /^(?:-c|-e|\/c|\/k|-command|-encodedcommand|-enc|-ec|-r)[ \t]{1,4}[^ \t]/
+const INLINE_SCRIPT =
+  /^(?:-[a-z]{1,12}[ \t]{1,4}(?:[a-z]{1,12}[ \t]{1,4})?){0,3}(?:-c|-e|\/c|\/k|-command|-encodedcommand|-enc|-ec|-r)[ \t]{1,4}[^ \t]/
 
 function isIdentifierChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95

@@ -138,6 +138,9 @@ export function detectSqli(value: string, hits: number = scanSignatures(value)):
   if (value.endsWith('(') && openCall(value)) return true
   if (value.indexOf('/*!') !== -1 || (hits & Family.SqlCatalog) !== 0) return true
   if (codeAt(value, 0) === 48 && HEX_TEXT.test(value) && hexSpellsText(value)) return true
+  if (value.indexOf('.e') !== -1 && NUMBER_E.test(value)) return true
+  if (value.indexOf('program') !== -1 && COPY_PROGRAM.test(value)) return true
+  if (value.indexOf('/*') !== -1 && (hits & Family.SqlWord) !== 0 && GLUED_COMMENT.test(value)) return true
   // A call needs no SQL word to be SQL: `if(1=1,…)`, `floor(rand()…)`, `char(65,66)`.
   const words = (hits & Family.SqlWord) !== 0 || hasSqlOperators(value) || value.indexOf('(') !== -1
   if (value.indexOf("'") !== -1 && quotedBreakout(value, 39, words)) return true
@@ -202,6 +205,25 @@ function aliasOrWhenOnly(value: string): boolean {
   }
   return false
 }
+
+const PATTERN_MATCH = new Set(['like', 'rlike', 'regexp', 'glob', 'sounds'])
+
+/** `json_depth('[]') > 0` after a conjunction: a call of any name whose result is compared is a condition. */
+function comparedCall(open: number, n: number): boolean {
+  let depth = 0
+  for (let k = open; k < n && k < open + 24; k++) {
+    if (TYPES[k] === Tok.LParen) depth++
+    else if (TYPES[k] === Tok.RParen && --depth === 0) return TYPES[k + 1] === Tok.Cmp
+  }
+  return false
+}
+
+/** MySQL reads `1.e` as a number and goes on with what is glued to it: `1.e(`, `1.e,`, `1.e)`. */
+const NUMBER_E = /(?:^|[^a-z0-9_.])\d{1,16}\.e(?=[(,)=<>|&;])/
+/** An inline comment glued to code on both sides, as `select` + empty comment + `1`: comments as whitespace. */
+const GLUED_COMMENT = /[a-z0-9_)]\/\*[^*]{0,64}\*\/[a-z0-9_(@'"`]/
+/** PostgreSQL `COPY … TO PROGRAM '…'`: runs a shell command as the database server. */
+const COPY_PROGRAM = /\bcopy\b[^;]{0,256}\b(?:to|from)\s{1,8}program\s{0,8}['"$]/
 
 /** A value that is `0x…` hex spelling text: how injections write a string without quotes (`0x61646d696e`). */
 const HEX_TEXT = /^0x(?:[0-9a-f]{2}){3,64}$/
@@ -448,6 +470,20 @@ function follows(at: number, n: number, quoted: boolean): boolean {
     case Tok.Cmp:
     case Tok.Op:
       if (TYPES[i + 1] === Tok.LParen && (WORDS[i + 2] === 'select' || TYPES[i + 2] === Tok.Func)) return true
+      // A break-out then `IS [NOT] NULL`: the condition the injected quote leaves behind.
+      if (
+        quoted &&
+        WORDS[i] === 'is' &&
+        (TYPES[i + 1] === Tok.Bool || (WORDS[i + 1] === 'not' && TYPES[i + 2] === Tok.Bool))
+      )
+        return true
+      // A number matched as text: `1 regexp '^a'`, `7 like '7%'` — no sentence compares a number so.
+      if (
+        TYPES[at] === Tok.Number &&
+        PATTERN_MATCH.has(WORDS[i]) &&
+        (TYPES[i + 1] === Tok.String || TYPES[i + 1] === Tok.OpenString)
+      )
+        return true
       return quoted && i + 1 < n && (TYPES[i + 1] === Tok.Func || (i + 2 < n && breaksAfterOperand(TYPES[i + 2])))
     case Tok.Union:
       return unionSelect(i, n)
@@ -476,6 +512,7 @@ function operand(i: number, n: number, quoted: boolean): boolean {
   if (i >= n) return false
   const type = TYPES[i]
   if (type === Tok.Func || type === Tok.LParen) return true
+  if (type === Tok.Word && TYPES[i + 1] === Tok.LParen && comparedCall(i + 1, n)) return true
   if (type !== Tok.Number && type !== Tok.Bool && type !== Tok.String && type !== Tok.Var && type !== Tok.Word)
     return false
   const next = i + 1 < n ? TYPES[i + 1] : 0
