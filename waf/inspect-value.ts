@@ -132,7 +132,7 @@ const SCRIPT_UPLOAD =
 /** A UTF-7 `<` opening a tag or a closing tag. */
 const UTF7_TAG = /[\s+]adw-\s{0,2}[a-z/!]/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
-const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT | BRACKET
+const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT | BRACKET | BSLASH
 const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH | BRACKET | TILDE
 const SSTI_GATE = BRACE | LT | HASH | AT | DOLLAR | QMARK
 const LFI_GATE = SLASH | BSLASH | DOT

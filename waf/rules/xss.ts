@@ -174,8 +174,19 @@ export function detectXss(value: string, hits: number = scanSignatures(value)): 
     const script = asScript(text)
     if (script !== text && (scanSignatures(script) & Family.XssSink) !== 0) return true
   }
+  if (text.indexOf('\\') !== -1 && ESCAPED_TAG.test(text)) return true
+  if (text.indexOf('(') !== -1 && INDIRECT_DIALOG.test(text)) return true
   return text.indexOf('(') !== -1 || text.indexOf('`') !== -1 ? hasBreakoutCall(text) : false
 }
+
+/** `\x3cscript`, `\u003cimg`, `\u{3c}svg`: a tag written in JavaScript string escapes, for a sink that unescapes it. */
+const ESCAPED_TAG = /\\(?:x3c|u003c|u\{0{0,4}3c\})\s{0,2}[a-z/!]/
+/**
+ * A dialog or eval reached without its plain call: `alert?.(1)`, `(alert)(1)`, `x=alert;x(1)` — the
+ * probes a filter for `alert(` misses. Only these names: they are what an injection test calls.
+ */
+const INDIRECT_DIALOG =
+  /(?:^|[^a-z0-9_$.])(?:alert|prompt|confirm|eval)(?:\s{0,4}\?\.\s{0,4}\(|\s{0,4}\)\s{0,4}\(|\.(?:call|apply|bind)\s{0,4}\()|=\s{0,4}(?:alert|prompt|confirm|eval)\s{0,4}[;,]\s{0,8}[a-z_$][a-z0-9_$]{0,16}\s{0,4}\(/
 
 /** The globals a sink hangs off; only a value naming one is read again as script. */
 const SCRIPT_OBJECT = /document|window|self|top|parent|frames|location|globalthis|string|constructor/
