@@ -14,7 +14,7 @@ const DOTTED_CALLS = new Set([
   'os.execvp',
   'os.spawnl',
 ])
-const SERIALIZED = /(?:^|[^a-z0-9])(?:o:\d{1,5}:"[a-z0-9_\\]{1,128}":\d{1,5}:\{|a:\d{1,5}:\{[isbdo]:)/
+const SERIALIZED = /(?:^|[^a-z0-9])(?:[oc]:\+?\d{1,5}:"[a-z0-9_\\]{1,128}":\d{1,5}:\{|a:\d{1,5}:\{[isbdo]:)/
 const PHP_COMMENTS = /\/\*[^*]{0,256}\*\/|(?:\/\/|#)[^\n]{0,256}\n/g
 /**
  * A call whose callee is a variable (`$f(`, `$$f(`, `${'f'}(`, `$a[1]['b'] (`, `$o->$m(`, `A::$m(`):
@@ -26,6 +26,19 @@ const VARIABLE_CALL =
 const EXPRESSION_CALL = /[)\]}"']\s{0,8}\([^()]{0,256}(?:\([^()]{0,64}\)[^()]{0,64})?\)\s{0,8};/
 /** A variable variable: `$ {…}` (PHP alone allows the space) or `${'name'}`. */
 const VARIABLE_VARIABLE = /\$\s{1,32}\{|\$\{\s{0,32}['"]/
+/** A callee spelled by joining strings and called at once: `("sys"."tem")("id")`. */
+const CONCATENATED_CALLEE =
+  /\(\s{0,4}["'][a-z_]{0,32}["'](?:\s{0,4}\.\s{0,4}["'][a-z_]{0,32}["']){1,8}\s{0,4}\)\s{0,4}\(/
+/** A PHP function that calls back a function it is given by name, handed a high-risk one: `array_map('system', …)`. */
+const CALLBACK_CALL =
+  /(?:array_map|array_filter|array_walk(?:_recursive)?|array_reduce|usort|uasort|uksort|call_user_func(?:_array)?|forward_static_call(?:_array)?|register_shutdown_function|register_tick_function|iterator_apply|ob_start|preg_replace_callback|spl_autoload_register|set_error_handler|set_exception_handler)\s{0,4}\([^()]{0,64}["'](?:system|exec|shell_exec|passthru|popen|proc_open|assert|eval|pcntl_exec|create_function|file_put_contents|unserialize|phpinfo)["']/
+/**
+ * A php.ini directive assigned at the start of a value or a line (`opcache.jit=…`, `upload_tmp_dir = /x`):
+ * what an `.user.ini`, `ini_set` or `-d` injection writes. Dotted names of the extensions' sections, and
+ * the core directives whose names no form field uses.
+ */
+const PHP_INI_ASSIGNMENT =
+  /(?:^|[\n;])\s{0,4}(?:(?:session|opcache|mbstring|zend|pcre|xdebug|phar|assert|sqlite3|soap|apc|apcu|intl|iconv|mysqli|mysqlnd|pdo_mysql|suhosin|user_ini|realpath_cache|cgi|fastcgi|zlib|openssl|unserialize)\.[a-z_.]{2,48}|max_execution_time|max_input_time|max_input_vars|memory_limit|post_max_size|upload_max_filesize|upload_tmp_dir|extension_dir|zend_extension|short_open_tag|expose_php|register_globals|magic_quotes_gpc|safe_mode|sendmail_path|sendmail_from|unserialize_max_depth|unserialize_callback_func|display_startup_errors|display_errors|error_reporting|log_errors|error_log|html_errors|include_path|enable_dl|file_uploads|output_handler|user_ini\.filename)\s{0,4}=/
 const PHP_VARIABLE_CALL = /\$_[a-z]{2,8}\s{0,4}\[[^\]]{0,64}\]\s{0,4}\(|\$[a-z_][a-z0-9_]{0,30}\s{0,4}\(\s{0,4}\$/
 
 /**
@@ -48,10 +61,12 @@ export function detectCodeInjection(value: string, hits: number = scanSignatures
     // PHP drops comments anywhere between tokens: `system/*x*/(`, `system //c⏎(`, `system #c⏎(`.
     const code = /\/\*|\/\/|#/.test(value) ? value.replace(PHP_COMMENTS, ' ') : value
     if (hasDangerousCall(code) || VARIABLE_CALL.test(code) || EXPRESSION_CALL.test(code)) return true
+    if (CONCATENATED_CALLEE.test(code) || CALLBACK_CALL.test(code)) return true
   }
   if (value.indexOf('$') !== -1 && VARIABLE_VARIABLE.test(value)) return true
   if (value.indexOf('<?') !== -1 && /<\?(?!xml)[a-z\s]/.test(value)) return true
   if (value.indexOf(':') !== -1 && SERIALIZED.test(value)) return true
+  if (value.indexOf('=') !== -1 && PHP_INI_ASSIGNMENT.test(value)) return true
   return value.indexOf('$') !== -1 && PHP_VARIABLE_CALL.test(value)
 }
 
