@@ -140,7 +140,8 @@ export function detectSqli(value: string, hits: number = scanSignatures(value)):
   if (codeAt(value, 0) === 48 && HEX_TEXT.test(value) && hexSpellsText(value)) return true
   if (value.indexOf('.e') !== -1 && NUMBER_E.test(value)) return true
   if (value.indexOf('program') !== -1 && COPY_PROGRAM.test(value)) return true
-  if (value.indexOf('/*') !== -1 && (hits & Family.SqlWord) !== 0 && GLUED_COMMENT.test(value)) return true
+  if (value.indexOf('/*') !== -1 && hasEvasiveComment(value)) return true
+  if (quoteEndsStatement(value)) return true
   if (value.indexOf('(') !== -1 && callsSqlOnlyFunction(value)) return true
   // A call needs no SQL word to be SQL: `if(1=1,…)`, `floor(rand()…)`, `char(65,66)`.
   const words = (hits & Family.SqlWord) !== 0 || hasSqlOperators(value) || value.indexOf('(') !== -1
@@ -221,8 +222,41 @@ function comparedCall(open: number, n: number): boolean {
 
 /** MySQL reads `1.e` as a number and goes on with what is glued to it: `1.e(`, `1.e,`, `1.e)`. */
 const NUMBER_E = /(?:^|[^a-z0-9_.])\d{1,16}\.e(?=[(,)=<>|&;])/
-/** An inline comment glued to code on both sides, as `select` + empty comment + `1`: comments as whitespace. */
-const GLUED_COMMENT = /[a-z0-9_)]\/\*[^*]{0,64}\*\/[a-z0-9_(@'"`]/
+const INLINE_COMMENT = /\/\*([^*]{0,64})\*\//g
+
+/**
+ * An inline comment used as whitespace: one with no space inside (an empty one, a MySQL version
+ * comment), or one glued to code on both sides. A comment written for a reader has spaces around it.
+ */
+function hasEvasiveComment(value: string): boolean {
+  INLINE_COMMENT.lastIndex = 0
+  let match: RegExpExecArray | null
+  while ((match = INLINE_COMMENT.exec(value)) !== null) {
+    if (!/\s/.test(match[1])) return true
+    const before = match.index === 0 ? 32 : codeAt(value, match.index - 1)
+    const after = codeAt(value, match.index + match[0].length)
+    if (before > 32 && after > 32) return true
+  }
+  return false
+}
+
+/**
+ * The first quote of the value followed by `;`: `admin';` ends the query inside the string, and
+ * engines that run one statement ignore the rest (the split-query login bypass).
+ */
+function quoteEndsStatement(value: string): boolean {
+  if (value.indexOf(';') === -1) return false
+  for (const quote of QUOTES) {
+    let at = value.indexOf(quote)
+    if (at === -1) continue
+    at++
+    while (at < value.length && codeAt(value, at) <= 32) at++
+    if (codeAt(value, at) === 59) return true
+  }
+  return false
+}
+
+const QUOTES = ["'", '"', '`']
 /** PostgreSQL `COPY … TO PROGRAM '…'`: runs a shell command as the database server. */
 const COPY_PROGRAM = /\bcopy\b[^;]{0,256}\b(?:to|from)\s{1,8}program\s{0,8}['"$]/
 
