@@ -90,6 +90,7 @@ const UNDERSCORE = 1 << 23
 const BACKTICK = 1 << 24
 const BRACKET = 1 << 25
 const TILDE = 1 << 26
+const BANG = 1 << 27
 
 const CLASS = new Uint32Array(128)
 for (let c = 0; c < 32; c++) CLASS[c] = CTRL
@@ -123,6 +124,7 @@ const CLASS_OF: Record<string, number> = {
   '\x7f': CTRL,
   '[': BRACKET,
   '~': TILDE,
+  '!': BANG,
 }
 for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[codeAt(char, 0)] = bits
 
@@ -133,7 +135,8 @@ const SCRIPT_UPLOAD =
 const UTF7_TAG = /[\s+]adw-\s{0,2}[a-z/!]/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
 const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT | BRACKET | BSLASH
-const CMDI_GATE = SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH | BRACKET | TILDE
+const CMDI_GATE =
+  SEMI | PIPE | QUOTE | DOLLAR | CTRL | SPACE | BRACE | QMARK | PAREN | PCT | BSLASH | BRACKET | TILDE | BANG
 const SSTI_GATE = BRACE | LT | HASH | AT | DOLLAR | QMARK
 const LFI_GATE = SLASH | BSLASH | DOT
 

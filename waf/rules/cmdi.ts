@@ -168,6 +168,42 @@ const WEAK = new Set([
   'reg',
 ])
 for (const word of UNAMBIGUOUS_COMMANDS) STRONG.add(word)
+/** PowerShell's aliases and cmdlets that read, fetch or run: no other language spells them. */
+for (const word of [
+  'gci',
+  'gcm',
+  'gwmi',
+  'icm',
+  'iwr',
+  'irm',
+  'sal',
+  'saps',
+  'sls',
+  'gsv',
+  'gdr',
+  'get-childitem',
+  'get-content',
+  'get-process',
+  'get-wmiobject',
+  'get-ciminstance',
+  'new-object',
+  'set-alias',
+  'set-content',
+  'add-content',
+  'out-file',
+  'remove-item',
+  'copy-item',
+  'invoke-item',
+  'select-string',
+  'schtasks',
+  'vssadmin',
+  'bcdedit',
+  'cscript',
+  'wscript',
+  'msiexec',
+  'reg.exe',
+])
+  STRONG.add(word)
 for (const word of AMBIGUOUS_COMMANDS) if (!STRONG.has(word)) WEAK.add(word)
 /** Program names of the vocabulary that are also short or everyday words: they need a shell-like argument. */
 for (const word of [
@@ -277,7 +313,7 @@ const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./$-])
  * `${}`, and an unset variable glued to the end of a command (`sh$x -c`).
  */
 const EVASIONS =
-  /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]|\\\r?\n|\\(?=[a-z])|(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)/g
+  /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]|\\\r?\n|\\(?=[a-z])|(?<=[a-z])\$\{[a-z_][a-z0-9_]{0,16}\}(?=[a-z])|(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)/g
 /**
  * Commands that are an attack even as a whole value: nobody searches for "whoami" or names a field "ifconfig".
  *
@@ -349,6 +385,7 @@ export function detectCmdi(value: string, newlineSeparates: boolean, hits: numbe
     const escaped = ESCAPED_COMMAND.exec(value)
     if (escaped !== null && STRONG.has(escaped[1])) return true
   }
+  if (hasObfuscatedCommand(value)) return true
   // Without a separator only a command opening the value can count: when the first word, freed of
   // evasions, is no command, the whole value needs no rewriting (prose with apostrophes, the common case).
   const separated = SEPARATOR.test(value)
@@ -434,6 +471,43 @@ function opensWithCommandWord(value: string): boolean {
   if (STRONG.has(word) || WEAK.has(word)) return true
   word = word.replace(VERSION_SUFFIX, '')
   return STRONG.has(word) || WEAK.has(word)
+}
+
+/** Evasion characters between two letters of a word: `c''at`, `w\\ho`, `ti"m"e`, `who^ami`, `c$@at`. */
+const IN_WORD_EVASION = /[a-z](?:''|""|['"^\\]|\$@|\$\{\}|\$\(\)|\$\{[a-z_][a-z0-9_]{0,16}\})[a-z]/
+
+/**
+ * A word with quotes, carets or backslashes between its letters that names a command once they are
+ * dropped: nobody writes `c'a't` except to get `cat` past a filter. Prose apostrophes (`it's`,
+ * `rock'n'roll`) spell no command.
+ */
+function hasObfuscatedCommand(value: string): boolean {
+  if (!IN_WORD_EVASION.test(value)) return false
+  let start = 0
+  while (start < value.length) {
+    while (start < value.length && isTokenBreak(codeAt(value, start))) start++
+    let end = start
+    while (end < value.length && !isTokenBreak(codeAt(value, end))) end++
+    if (end > start && end - start <= 64) {
+      const token = value.slice(start, end)
+      if (IN_WORD_EVASION.test(token)) {
+        let word = token.replace(EVASIONS, '')
+        const slash = word.lastIndexOf('/')
+        if (slash !== -1) word = word.slice(slash + 1)
+        if (word.endsWith('.exe')) word = word.slice(0, -4)
+        // `I'd` reads as `id`: a two-letter command needs more than one dropped character.
+        if ((STRONG.has(word) || WEAK.has(word)) && (word.length > 2 || token.length - word.length > 1)) return true
+      }
+    }
+    start = end + 1
+  }
+  return false
+}
+
+function isTokenBreak(c: number): boolean {
+  return (
+    c <= 32 || c === 59 || c === 124 || c === 38 || c === 96 || c === 40 || c === 41 || c === 60 || c === 62 || c === 44
+  )
 }
 
 /** What comes before a command word. */
@@ -608,6 +682,7 @@ function isShellArgument(text: string, j: number, word: string): boolean {
     return (NUMBER_ARGUMENT.has(word) || (STRONG.has(word) && !WORDLIKE.has(word))) && !after
   }
   if (c === 99 && codeAt(text, j + 1) === 58) return true
+  if (word === 'reg') return /^(?:query|add|delete|save|export|import|load|copy)\b/.test(text.slice(j, j + 8))
   if (word === 'net')
     return /^(?:user|localgroup|group|view|share|use|start|stop|session)\b/.test(text.slice(j, j + 12))
   if (QUOTED_ARGUMENT.has(word)) return c === 39 || c === 34 || c === 96 || c === 36 || text.indexOf('>', j) !== -1
@@ -649,7 +724,7 @@ function isWordChar(c: number): boolean {
 const EXPANSION = /\$\[|\$\(\(|\$\{[!#]?[a-z_][a-z0-9_]{0,32}(?:[#%/^,@]|:[-=?+]|:\d)|\$\{[!#:]/
 /** A glob standing in for letters of a system path: `/etc/pas[s]wd`, `/[e]tc`, `/bin/ca?`, `/et*` + `/passwd`. */
 const PATH_GLOB =
-  /(?:^|[\s;|&=`(])\/[a-z0-9/]{0,16}(?:\[[^\]\s]{1,12}\][a-z0-9]{0,12}(?:\/|$|\s)|\[[^\]\s]{1,12}\][a-z])|(?:^|[\s;|&=`(])\/(?:bin|sbin|etc|usr|dev|proc|tmp|var|home|root)\/[a-z]{0,12}[?*]|(?:^|[\s;|&=`(])\/[a-z]{1,8}[?*][a-z]{0,8}\/[a-z]/
+  /(?:^|[\s;|&=`(])\/[a-z0-9/]{0,16}(?:\[[^\]\s]{1,12}\][a-z0-9]{0,12}(?:\/|$|\s)|\[[^\]\s]{1,12}\][a-z])|(?:^|[\s;|&=`(])\/(?:bin|sbin|etc|usr|dev|proc|tmp|var|home|root|usr\/bin|usr\/sbin|usr\/local\/bin)\/[a-z]{0,12}[?*]|(?:^|[\s;|&=`(])\/[a-z]{1,8}[?*][a-z]{0,8}\/[a-z]/
 /** A function that calls itself in a pipe or in the background: the fork bomb `:(){ :|:& };:` and its renamings. */
 const FORK_BOMB = /([a-z0-9_:.]{1,32})\s{0,4}\(\)\s{0,4}\{[^}]{0,64}?\1[^}]{0,8}?[|&]/
 /** A variable assigned and then run as a command: `a=/etc&&b=cat&&$b $a…`. */
@@ -657,8 +732,15 @@ const ASSIGNED = /(?:^|[;&|\n])\s{0,4}[a-z_][a-z0-9_]{0,16}=[^\s;&|]{0,64}\s{0,4
 const RUN_VARIABLE = /(?:[;&|\n`]|\$\()\s{0,4}\$\{?[a-z_][a-z0-9_]{0,16}\}?(?:\s|\$|$)/
 /** SQLite shell dot-commands after a separator: `;.shell …`, `;.system …`. */
 const SQLITE_DOT = /(?:[;\n]|\\n)\s{0,4}\.(?:shell|system|sh|databases|tables|dump|read|output|once|import|load)\b/
-/** `~+`, `~-`, `~-2`: tilde expansions of the working directories, sent alone; `!!` and `!-3`: history expansion. */
-const WHOLE_EXPANSION = /^(?:~[+-]?\d{0,3}|!!|!-?\d{1,3})$/
+/**
+ * `~+`, `~-`, `~-2`: tilde expansions of the working directories, sent alone; `!-3`, `!!:p`: history
+ * expansion (a lone `!!` is an exclamation).
+ */
+const WHOLE_EXPANSION = /^(?:~[+-]?\d{0,3}|!!:[a-z0-9$^*-]{1,8}|!-?\d{1,3}(?::[a-z0-9$^*-]{1,8})?)$/
+/** `alias ls='…'` opening the value or a command: redefines what a later command runs. */
+const ALIAS_DEFINITION = /(?:^|[;&|\n`(])\s{0,4}alias\s{1,4}[a-z0-9_.-]{1,32}=/
+/** Bash's ANSI-C quoting spelling a word in escapes: `$'\x69\x64'` is `id`. */
+const ANSI_C_ESCAPES = /\$'(?:\\x[0-9a-f]{2}|\\[0-7]{3}|\\u[0-9a-f]{4}){2,}/
 /** A value that is one braced variable and nothing else: `${cmd}` expands to whatever the shell holds. */
 const WHOLE_VARIABLE = /^\$\{[a-z_][a-z0-9_]{0,32}\}$/
 
@@ -675,7 +757,9 @@ function hasShellConstruct(value: string): boolean {
   if (value.indexOf('{') !== -1 && (braceExpansion(value) || (value.indexOf('()') !== -1 && FORK_BOMB.test(value))))
     return true
   if (value.indexOf('.') !== -1 && SQLITE_DOT.test(value)) return true
-  if (value.length <= 5 && value !== '~' && WHOLE_EXPANSION.test(value)) return true
+  if (value.indexOf('alias') !== -1 && ALIAS_DEFINITION.test(value)) return true
+  if (value.indexOf("$'") !== -1 && ANSI_C_ESCAPES.test(value)) return true
+  if (value.length <= 12 && value !== '~' && WHOLE_EXPANSION.test(value)) return true
   return value.length <= 36 && WHOLE_VARIABLE.test(value)
 }
 
