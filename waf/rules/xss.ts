@@ -176,6 +176,7 @@ export function detectXss(value: string, hits: number = scanSignatures(value)): 
   }
   if (text.indexOf('\\') !== -1 && ESCAPED_TAG.test(text)) return true
   if (text.indexOf('(') !== -1 && INDIRECT_DIALOG.test(text)) return true
+  if ((text.indexOf('function') !== -1 || text.indexOf('fromcharcode') !== -1) && CODE_FROM_TEXT.test(text)) return true
   return text.indexOf('(') !== -1 || text.indexOf('`') !== -1 ? hasBreakoutCall(text) : false
 }
 
@@ -183,10 +184,13 @@ export function detectXss(value: string, hits: number = scanSignatures(value)): 
 const ESCAPED_TAG = /\\(?:x3c|u003c|u\{0{0,4}3c\})\s{0,2}[a-z/!]/
 /**
  * A dialog or eval reached without its plain call: `alert?.(1)`, `(alert)(1)`, `x=alert;x(1)` — the
- * probes a filter for `alert(` misses. Only these names: they are what an injection test calls.
+ * probes a filter for `alert(` misses, and one handed over as a callback (`setTimeout(alert, 0)`,
+ * `[1].find(alert)`). Only these names: they are what an injection test calls.
  */
 const INDIRECT_DIALOG =
-  /(?:^|[^a-z0-9_$.])(?:alert|prompt|confirm|eval)(?:\s{0,4}\?\.\s{0,4}\(|\s{0,4}\)\s{0,4}\(|\.(?:call|apply|bind)\s{0,4}\()|=\s{0,4}(?:alert|prompt|confirm|eval)\s{0,4}[;,]\s{0,8}[a-z_$][a-z0-9_$]{0,16}\s{0,4}\(/
+  /(?:^|[^a-z0-9_$.])(?:alert|prompt|confirm|eval)(?:\s{0,4}\?\.\s{0,4}\(|\s{0,4}\)\s{0,4}\(|\.(?:call|apply|bind)\s{0,4}\()|=\s{0,4}(?:alert|prompt|confirm|eval)\s{0,4}[;,]\s{0,8}[a-z_$][a-z0-9_$]{0,16}\s{0,4}\(|[a-z0-9_$\])]\(\s{0,4}["'`]?(?:alert|prompt|confirm|eval)["'`]?\s{0,4}[,)]|,\s{0,4}["'`]?(?:alert|prompt|confirm|eval)["'`]?\s{0,4}[,)]/
+/** `new Function(…)` and `` new Function`…` ``: a string compiled to code; `String.fromCharCode(97,…)`: a payload spelled in codes. */
+const CODE_FROM_TEXT = /new\s{1,4}function\s{0,4}[(`]|fromcharcode\s{0,4}\(\s{0,4}\d{2,3}\s{0,4},/
 
 /** The globals a sink hangs off; only a value naming one is read again as script. */
 const SCRIPT_OBJECT = /document|window|self|top|parent|frames|location|globalthis|string|constructor/
