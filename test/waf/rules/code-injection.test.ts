@@ -22,6 +22,14 @@ describe('detectCodeInjection: PHP calls by the shape of the call', () => {
     ['an empty index', '$a[]()', false],
     ['math in parentheses', '(1+2)*(3+4)', false],
     ['a JavaScript template', 'total: ${sum}', false],
+    ['a callee joined from strings, called at once', "('ex'.'ec')('ls')", true],
+    ['a callback handed a high-risk function by name', "usort($a, 'passthru')", true],
+    ['a callback handed an ordinary function', "array_filter($rows, 'strlen')", false],
+    ['a custom-serialized object', 'c:11:"arrayobject":0:{}', true],
+    ['a serialized object with a signed length', 'o:+4:"user":1:{}', true],
+    ['a php.ini directive of an extension section', 'mbstring.func_overload=7', true],
+    ['a core php.ini directive', 'max_input_vars = 99999', true],
+    ['a directive name inside prose', 'set your memory_limit=256M in php.ini', false],
   ]
   for (const [label, value, attack] of cases) {
     it(`${attack ? 'flags' : 'passes'} ${label}: ${JSON.stringify(value)}`, () => {

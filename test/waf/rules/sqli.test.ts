@@ -48,6 +48,20 @@ describe('detectSqli by dialect and position', () => {
     ['a quote opening a statement keyword', "'drop b", true],
     ['a quoted keyword that closes', '"Select all" is the button', false],
     ['an escaped quote before a conjunction', "\\'and'2", true],
+    ['an SQL-only built-in called inside prose', 'name then group_concat (x) later', true],
+    ['an SQL-only built-in called through a comment', 'json_build_object/**/(1)', true],
+    ['a generic name called in prose', 'sleep(8 hours) helps', false],
+    ['an empty inline comment as whitespace', 'union/**/all', true],
+    ['a comment without spaces', '/*x*/', true],
+    ['a comment written for a reader', 'a /* note */ b', false],
+    ['the first quote ending the statement', 'bob@example.org" ;', true],
+    ['a semicolon later in quoted prose', 'say "hi"; then go', false],
+    ['MySQL scientific notation glued to a call', '3.e(version())', true],
+    ['a version number', 'version 1.e', false],
+    ['COPY TO PROGRAM', "copy t to program 'nc h 1'", true],
+    ['IS NOT NULL after a break-out', "x' is not null#", true],
+    ['a number matched as text', "5 rlike '5'", true],
+    ['a compared call of an unknown function after a conjunction', "1 or json_length('[1]')>0", true],
   ]
   for (const [label, value, attack] of cases) {
     it(`${attack ? 'flags' : 'passes'} ${label}: ${JSON.stringify(value)}`, () => {
