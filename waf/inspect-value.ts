@@ -202,7 +202,7 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
     return detectJava(text, cased) ? 12 : 0
   }
   const hits = scanSignatures(text)
-  if (detectJava(text, cased)) return 12
+  if (detectJava(text, cased, hits)) return 12
   if ((mask & LFI_GATE) !== 0 && (detectLocalFile(text, hits) || (place === Place.Path && hasHiddenSegment(text))))
     return 5
   if ((mask & (COLON | BSLASH)) !== 0 && place !== Place.Path && detectRfi(text, name)) return 6

@@ -17,6 +17,7 @@ export const enum Family {
   SqlWord = 8,
   XssSink = 16,
   Shell = 32,
+  JavaGadget = 64,
 }
 
 const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || c === 95
@@ -497,7 +498,48 @@ const SHELL = family(Family.Shell, [
   ['if exist ', (text, start) => !/[a-z]/.test(text.charAt(start - 1))],
 ])
 
-const ALL = new LiteralSet([...LOCAL_FILES, ...CODE, ...SQL_CATALOG, ...SQL_WORDS, ...XSS_SINKS, ...SHELL])
+/**
+ * Java class and gadget names that only a deserialization or expression-language exploit puts in a
+ * request: the gadget chains of Apache Commons Collections and friends, reflection and process APIs
+ * (OWASP CRS 944 java-classes and java-code lists). `rules/java.ts` also looks for them in base64.
+ */
+const JAVA_GADGETS = family(Family.JavaGadget, [
+  'clonetransformer',
+  'forclosure',
+  'instantiatefactory',
+  'instantiatetransformer',
+  'invokertransformer',
+  'prototypeclonefactory',
+  'prototypeserializationfactory',
+  'whileclosure',
+  'chainedtransformer',
+  'constanttransformer',
+  'lazymap',
+  'transformedmap',
+  'templatesimpl',
+  'annotationinvocationhandler',
+  'badattributevalueexpexception',
+  'processbuilder',
+  'getruntime',
+  'xmldecoder',
+  'jdbcrowsetimpl',
+  'urlclassloader',
+  'defineclass',
+  'scriptenginemanager',
+  'objectinputstream',
+  'readobject',
+  'bsh.interpreter',
+])
+
+const ALL = new LiteralSet([
+  ...LOCAL_FILES,
+  ...CODE,
+  ...SQL_CATALOG,
+  ...SQL_WORDS,
+  ...XSS_SINKS,
+  ...SHELL,
+  ...JAVA_GADGETS,
+])
 
 /**
  * Finds every literal signature of every rule family in one pass over the value, so the rules that

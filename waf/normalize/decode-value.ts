@@ -46,7 +46,7 @@ export function decodeValue(value: string, plusAsSpace: boolean): DecodedValue {
     if (next === text) break
     text = next
   }
-  if (hasNonAscii(text)) text = foldUnicode(text)
+  if (needsFolding(text)) text = foldUnicode(text)
   RESULT.cased = text
   RESULT.text = text.toLowerCase()
   return RESULT
@@ -74,6 +74,24 @@ function hasEscape(text: string): boolean {
     if ((codeAt(text, at + 1) | 0x20) === 117 && unicodeEscape(text, at + 2) >= 0) return true
   }
   return false
+}
+
+/**
+ * Whether NFKC or the look-alike maps could change the text: any character outside ASCII except the
+ * accented letters of Latin-1 and Latin Extended-A (`é`, `ñ`, `ł`, `ő`), which are already NFKC. Names
+ * and prose in European languages then cost no normalization.
+ */
+function needsFolding(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = codeAt(text, i)
+    if (c > 0x7f && (c < 0xc0 || c > 0x17e || c === 0xd7 || c === 0xf7 || isCompatibilityLatin(c))) return true
+  }
+  return false
+}
+
+/** The Latin Extended-A letters with compatibility decompositions: `Ĳ`, `ĳ`, `Ŀ`, `ŀ`, `ŉ`. */
+function isCompatibilityLatin(c: number): boolean {
+  return c === 0x132 || c === 0x133 || c === 0x13f || c === 0x140 || c === 0x149
 }
 
 function hasNonAscii(text: string): boolean {

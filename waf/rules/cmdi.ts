@@ -474,7 +474,7 @@ function opensWithCommandWord(value: string): boolean {
 }
 
 /** Evasion characters between two letters of a word: `c''at`, `w\\ho`, `ti"m"e`, `who^ami`, `c$@at`. */
-const IN_WORD_EVASION = /[a-z](?:''|""|['"^\\]|\$@|\$\{\}|\$\(\)|\$\{[a-z_][a-z0-9_]{0,16}\})[a-z]/
+const IN_WORD_EVASIONS = /[a-z](?:''|""|['"^\\]|\$@|\$\{\}|\$\(\)|\$\{[a-z_][a-z0-9_]{0,16}\})[a-z]/g
 
 /**
  * A word with quotes, carets or backslashes between its letters that names a command once they are
@@ -482,24 +482,33 @@ const IN_WORD_EVASION = /[a-z](?:''|""|['"^\\]|\$@|\$\{\}|\$\(\)|\$\{[a-z_][a-z0
  * `rock'n'roll`) spell no command.
  */
 function hasObfuscatedCommand(value: string): boolean {
-  if (!IN_WORD_EVASION.test(value)) return false
-  let start = 0
-  while (start < value.length) {
-    while (start < value.length && isTokenBreak(codeAt(value, start))) start++
-    let end = start
-    while (end < value.length && !isTokenBreak(codeAt(value, end))) end++
-    if (end > start && end - start <= 64) {
-      const token = value.slice(start, end)
-      if (IN_WORD_EVASION.test(token)) {
-        let word = token.replace(EVASIONS, '')
-        const slash = word.lastIndexOf('/')
-        if (slash !== -1) word = word.slice(slash + 1)
-        if (word.endsWith('.exe')) word = word.slice(0, -4)
-        // `I'd` reads as `id`: a two-letter command needs more than one dropped character.
-        if ((STRONG.has(word) || WEAK.has(word)) && (word.length > 2 || token.length - word.length > 1)) return true
-      }
-    }
-    start = end + 1
+  if (
+    value.indexOf("'") === -1 &&
+    value.indexOf('"') === -1 &&
+    value.indexOf('\\') === -1 &&
+    value.indexOf('^') === -1 &&
+    value.indexOf('$') === -1
+  )
+    return false
+  // Only the words around an evasion are read: each match is widened to its word, so prose costs one scan.
+  IN_WORD_EVASIONS.lastIndex = 0
+  let match: RegExpExecArray | null
+  let checkedTo = 0
+  while ((match = IN_WORD_EVASIONS.exec(value)) !== null) {
+    let start = match.index
+    if (start < checkedTo) continue
+    while (start > 0 && match.index - start < 64 && !isTokenBreak(codeAt(value, start - 1))) start--
+    let end = match.index + match[0].length
+    while (end < value.length && end - start < 64 && !isTokenBreak(codeAt(value, end))) end++
+    checkedTo = end
+    IN_WORD_EVASIONS.lastIndex = end
+    const token = value.slice(start, end)
+    let word = token.replace(EVASIONS, '')
+    const slash = word.lastIndexOf('/')
+    if (slash !== -1) word = word.slice(slash + 1)
+    if (word.endsWith('.exe')) word = word.slice(0, -4)
+    // `I'd` reads as `id`: a two-letter command needs more than one dropped character.
+    if ((STRONG.has(word) || WEAK.has(word)) && (word.length > 2 || token.length - word.length > 1)) return true
   }
   return false
 }
@@ -759,7 +768,8 @@ function hasShellConstruct(value: string): boolean {
   if (value.indexOf('.') !== -1 && SQLITE_DOT.test(value)) return true
   if (value.indexOf('alias') !== -1 && ALIAS_DEFINITION.test(value)) return true
   if (value.indexOf("$'") !== -1 && ANSI_C_ESCAPES.test(value)) return true
-  if (value.length <= 12 && value !== '~' && WHOLE_EXPANSION.test(value)) return true
+  const lead = codeAt(value, 0)
+  if ((lead === 126 || lead === 33) && value.length <= 12 && value !== '~' && WHOLE_EXPANSION.test(value)) return true
   return value.length <= 36 && WHOLE_VARIABLE.test(value)
 }
 

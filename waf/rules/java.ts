@@ -1,40 +1,5 @@
-import { LiteralSet } from '../literal-set.js'
+import { Family, scanSignatures } from '../signatures.js'
 
-/**
- * Java class and gadget names that only a deserialization or expression-language exploit puts in a
- * request: the gadget chains of Apache Commons Collections and friends, reflection and process APIs
- * (OWASP CRS 944 java-classes and java-code lists). Found in the value as sent and in every
- * base64 reading of it.
- */
-const GADGETS = new LiteralSet(
-  [
-    'clonetransformer',
-    'forclosure',
-    'instantiatefactory',
-    'instantiatetransformer',
-    'invokertransformer',
-    'prototypeclonefactory',
-    'prototypeserializationfactory',
-    'whileclosure',
-    'chainedtransformer',
-    'constanttransformer',
-    'lazymap',
-    'transformedmap',
-    'templatesimpl',
-    'annotationinvocationhandler',
-    'badattributevalueexpexception',
-    'processbuilder',
-    'getruntime',
-    'xmldecoder',
-    'jdbcrowsetimpl',
-    'urlclassloader',
-    'defineclass',
-    'scriptenginemanager',
-    'objectinputstream',
-    'readobject',
-    'bsh.interpreter',
-  ].map((word) => [word, 1] as const),
-)
 /** Gadget names, and words that are Java gadgets in a base64 blob but everyday English in plain text. */
 const BLOB_WORDS = [
   'clonetransformer',
@@ -78,6 +43,7 @@ const ENCODED_WORDS = new RegExp(
  *
  * @param value - the normalised (decoded, lower-cased) value
  * @param cased - the value before lower-casing, which base64 needs
+ * @param hits - the value's `scanSignatures` result, when the caller already has it
  * @returns whether the value carries Java code or a Java object for the server to load
  * @example
  * ```ts
@@ -85,8 +51,8 @@ const ENCODED_WORDS = new RegExp(
  * detectJava('java is fun', 'Java is fun')                             // false
  * ```
  */
-export function detectJava(value: string, cased: string): boolean {
-  if (GADGETS.scan(value) !== 0) return true
+export function detectJava(value: string, cased: string, hits: number = scanSignatures(value)): boolean {
+  if ((hits & Family.JavaGadget) !== 0) return true
   if (value.indexOf('.') !== -1 && QUALIFIED.test(value)) return true
   if (value.indexOf('\u00ac\u00ed\u0000\u0005') !== -1 || value.indexOf('aced0005') !== -1) return true
   // A base64 blob is one token: prose, with its spaces, is not searched for one.
