@@ -133,6 +133,9 @@ const SCRIPT_UPLOAD =
   /\.(?:php[0-9]{0,4}|phps|phpt|phtml|phar|pht|inc|jspx?|jspf|jsw|jsv|jtml|aspx?|asa|asax|ascx|ashx|asmx|axd|cer|cfml?|cfc|shtml|stm|cgi|pl)(?:\.|$)|^\.ht/
 /** A UTF-7 `<` opening a tag or a closing tag. */
 const UTF7_TAG = /[\s+]adw-\s{0,2}[a-z/!]/
+/** Dot-files, and configuration file names that servers and tools read from the folder they sit in. */
+const CONFIG_UPLOAD =
+  /^(?:\.[a-z0-9_][a-z0-9_.-]{0,64}|web\.config|php\.ini|httpd\.conf|nginx\.conf|config\.ya?ml|settings\.py|application\.(?:properties|ya?ml)|appsettings\.json|authorized_keys|crontab)$/
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
 const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT | BRACKET | BSLASH
 const CMDI_GATE =
@@ -210,7 +213,13 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   if (detectCodeInjection(text, hits)) return 8
   // An uploaded server script is code injection waiting for a request (OWASP CRS 933110, 944140).
   // Windows and some servers drop spaces and trailing dots from a name (`a.php. .`, `a. php`).
-  if (place === Place.FileName && SCRIPT_UPLOAD.test(text.replace(/\s/g, '').replace(/[.\s]+$/, ''))) return 8
+  if (place === Place.FileName) {
+    const file = text.replace(/\s/g, '').replace(/[.\s]+$/, '')
+    if (SCRIPT_UPLOAD.test(file)) return 8
+    // A dot-file or a server's own configuration file, uploaded, reconfigures a tool or the server
+    // that reads it from the upload folder (OWASP CRS 932180): `.boto`, `.npmrc`, `web.config`.
+    if (CONFIG_UPLOAD.test(file.slice(file.lastIndexOf('/') + 1))) return 11
+  }
   if ((mask & EQ) !== 0 && setsCookie(text)) return 13
   if ((mask & XSS_GATE) !== 0 && detectXss(text, hits)) return 9
   // UTF-7 spells `<` as `+ADw-` (the `+` a space once a query is decoded); a page read as UTF-7 runs it.

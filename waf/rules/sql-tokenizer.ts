@@ -516,7 +516,12 @@ function classifyWord(word: string, src: string, end: number): Tok {
   const known = WORD_CLASS.get(word)
   if (known === undefined) return Tok.Word
   const type = known & ~FUNCTION_FLAG
-  if ((known & FUNCTION_FLAG) !== 0 && (type === 0 || type === Tok.Keyword) && nextSignificant(src, end) === 40)
+  // `div(23,-2)`: MySQL's operators DIV and MOD are functions too when a parenthesis follows.
+  if (
+    (known & FUNCTION_FLAG) !== 0 &&
+    (type === 0 || type === Tok.Keyword || type === Tok.Op) &&
+    nextSignificant(src, end) === 40
+  )
     return Tok.Func
   return type === 0 ? Tok.Word : type
 }

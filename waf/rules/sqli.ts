@@ -198,6 +198,8 @@ function quotedKeyword(value: string): boolean {
 /** Without SQL words only an alias before FROM or a `CASE WHEN … THEN` can still be SQL: they are looked for alone. */
 function aliasOrWhenOnly(value: string): boolean {
   if (value.indexOf('from') === -1 && value.indexOf('then') === -1) return false
+  // A value opening with a backtick closes a quoted identifier first: `` ` AS `name` FROM``.
+  if (codeAt(value.trimStart(), 0) === 96 && aliasAfterQuote(value.trimStart())) return true
   const n = tokenize(value, 0, 64)
   for (let i = 0; i < n; i++) {
     if (TYPES[i] !== Tok.Keyword) continue
@@ -468,6 +470,12 @@ function isCallFiller(c: number): boolean {
 
 function isFunctionNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46
+}
+
+/** The value read after an opening backtick: an alias before FROM right after the identifier closes. */
+function aliasAfterQuote(value: string): boolean {
+  const n = tokenize(value, 96, 8)
+  return TYPES[0] === Tok.String && WORDS[1] === 'as' && aliasFrom(1, n)
 }
 
 /** A value that is `0x…` hex spelling text: how injections write a string without quotes (`0x61646d696e`). */

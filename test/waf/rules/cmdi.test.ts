@@ -1,5 +1,7 @@
 import { expect } from 'chai'
 import { detectCmdi } from '../../../waf/rules/cmdi.js'
+import { Waf } from '../../../waf/waf.js'
+import { head } from '../corpus/request-builder.js'
 
 describe('detectCmdi by class of evasion', () => {
   const cases: readonly [string, string, boolean][] = [
@@ -72,4 +74,20 @@ describe('detectCmdi by class of evasion', () => {
       expect(detectCmdi(value, true)).to.equal(attack)
     })
   }
+
+  it('blocks an uploaded dot-file or server configuration file, in a header and in a multipart form', () => {
+    const waf = new Waf({ mode: 'strict' })
+    const upload = (name: string) => waf.checkHead(head('PUT', '/files', ['X-Filename', name]))?.ruleId ?? null
+    expect(['.npmrc', 'web.config ', 'config.yaml', 'report.pdf', 'photo.config.png'].map(upload)).to.deep.equal([
+      'cmdi',
+      'cmdi',
+      'cmdi',
+      null,
+      null,
+    ])
+    const body = Buffer.from(
+      '--b\r\nContent-Disposition: form-data; name="f"; filename=".boto"\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n',
+    )
+    expect(waf.checkBody(head('POST', '/up'), body, 'multipart/form-data; boundary=b')?.ruleId).to.equal('cmdi')
+  })
 })

@@ -62,6 +62,8 @@ describe('detectSqli by dialect and position', () => {
     ['IS NOT NULL after a break-out', "x' is not null#", true],
     ['a number matched as text', "5 rlike '5'", true],
     ['a compared call of an unknown function after a conjunction', "1 or json_length('[1]')>0", true],
+    ['MySQL DIV called as a function on literals', 'div(7,2)', true],
+    ['an alias after a closing backtick', '` as `n` from', true],
   ]
   for (const [label, value, attack] of cases) {
     it(`${attack ? 'flags' : 'passes'} ${label}: ${JSON.stringify(value)}`, () => {
