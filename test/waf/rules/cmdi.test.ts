@@ -78,7 +78,7 @@ describe('detectCmdi by class of evasion', () => {
   it('blocks an uploaded dot-file or server configuration file, in a header and in a multipart form', () => {
     const waf = new Waf({ mode: 'strict' })
     const upload = (name: string) => waf.checkHead(head('PUT', '/files', ['X-Filename', name]))?.ruleId ?? null
-    expect(['.npmrc', 'web.config ', 'config.yaml', 'report.pdf', 'photo.config.png'].map(upload)).to.deep.equal([
+    expect(['.boto', 'settings.py ', 'config.yaml', 'report.pdf', 'photo.config.png'].map(upload)).to.deep.equal([
       'cmdi',
       'cmdi',
       'cmdi',
