@@ -22,12 +22,12 @@ const load = (file: string): CorpusRecord[] => JSON.parse(readFileSync(new URL(f
 const STRICT_FLOORS: Readonly<Record<string, number>> = {
   java: 100,
   lfi: 100,
-  php: 82,
-  rce: 67,
-  rfi: 66,
-  'session-fixation': 92,
-  sqli: 52,
-  xss: 79,
+  php: 89,
+  rce: 83,
+  rfi: 88,
+  'session-fixation': 100,
+  sqli: 77,
+  xss: 80,
 }
 
 /** The request as the Session hands it to the WAF: head first, then the body with its Content-Type. */
