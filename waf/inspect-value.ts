@@ -3,7 +3,7 @@ import { ALONE_COMMANDS, detectCmdi } from './rules/cmdi.js'
 import { detectCodeInjection } from './rules/code-injection.js'
 import { detectCrlf } from './rules/crlf.js'
 import { detectRfi } from './rules/rfi.js'
-import { OVERFLOW_PROBES, detectSqli } from './rules/sqli.js'
+import { OVERFLOW_PROBES, detectSqli, isCatalogName } from './rules/sqli.js'
 import { detectSsti } from './rules/ssti.js'
 import { Climb, detectLocalFile, detectTraversal, hasHiddenSegment } from './rules/traversal.js'
 import { detectXss } from './rules/xss.js'
@@ -197,7 +197,8 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   // 2. Attack categories, strict and monitor modes. A plain word or number can only be a bare command,
   //    an overflow probe or a serialized-object blob; anything else gets one literal scan for all rules.
   if (mask === 0) {
-    if (text.length < 4) return 0
+    // Four letters can only be a catalog name (`msdb`); the full readings start at five.
+    if (text.length < 5) return text.length === 4 && isCatalogName(text) ? 10 : 0
     if (ALONE_COMMANDS.has(text)) return 11
     if (OVERFLOW_PROBES.has(text)) return 10
     if (text.startsWith('ro0ab') || text.startsWith('aced0005')) return 8

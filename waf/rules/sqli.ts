@@ -54,6 +54,20 @@ const CATALOG_NAMES = new Set([
   'sysobjects',
   'syscolumns',
 ])
+/**
+ * Whether a value is a database or catalog name sent alone to probe which engine answers.
+ *
+ * @param value - the normalised (decoded, lower-cased) value
+ * @returns whether it is one of the catalog names
+ * @example
+ * ```ts
+ * isCatalogName('msdb') // true
+ * ```
+ */
+export function isCatalogName(value: string): boolean {
+  return CATALOG_NAMES.has(value)
+}
+
 /** A PostgreSQL cast to a type (`'x'::jsonb`, `password::int`, `f(x)::text`): no prose or other language writes these. */
 const PG_CAST =
   /['")a-z0-9_]\s{0,4}::\s{0,4}(?:int[248]?|integer|bigint|smallint|text|varchar|char|bool|boolean|jsonb?|numeric|float[48]?|real|double\s{1,4}precision|date|timestamp|timestamptz|regclass|oid|bytea|xml|uuid|inet|money|interval)\b/
