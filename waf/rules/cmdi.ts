@@ -469,6 +469,7 @@ function opensWithCommandWord(value: string): boolean {
   let word = text.slice(start, i)
   if (word.endsWith('.exe')) word = word.slice(0, -4)
   if (STRONG.has(word) || WEAK.has(word)) return true
+  if (!endsWithDigit(word)) return false
   word = word.replace(VERSION_SUFFIX, '')
   return STRONG.has(word) || WEAK.has(word)
 }
@@ -574,7 +575,7 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
   let word = text.slice(start, i)
   if (word.endsWith('.exe')) word = word.slice(0, -4)
   // `python3.10`, `gcc7.4`: a versioned program is the program.
-  if (!STRONG.has(word) && !WEAK.has(word)) word = word.replace(VERSION_SUFFIX, '')
+  if (!STRONG.has(word) && !WEAK.has(word) && endsWithDigit(word)) word = word.replace(VERSION_SUFFIX, '')
   let j = i
   while (j < text.length && (codeAt(text, j) === 32 || codeAt(text, j) === 9)) j++
   const end = j >= text.length
@@ -653,6 +654,11 @@ function isIdentifierChar(c: number): boolean {
 }
 
 const VERSION_SUFFIX = /(?<=[a-z])[0-9][0-9.]{0,8}$/
+
+function endsWithDigit(word: string): boolean {
+  const c = codeAt(word, word.length - 1)
+  return c >= 48 && c <= 57
+}
 
 /** The command after a prefix such as `time` or `nohup`, past its options and numbers (`timeout 5`, `nice -n 5`). */
 function prefixedCommand(text: string, from: number, separator: Separator): boolean {
