@@ -529,6 +529,13 @@ const JAVA_GADGETS = family(Family.JavaGadget, [
   'objectinputstream',
   'readobject',
   'bsh.interpreter',
+  'class.classloader',
+  'freemarker.template.utility',
+  'system.getproperty(',
+  'system.getenv(',
+  'com.mchange.v2.c3p0',
+  'methodhandles.lookup',
+  'java.lang.reflect',
 ])
 
 const ALL = new LiteralSet([
