@@ -174,12 +174,18 @@ export function detectXss(value: string, hits: number = scanSignatures(value)): 
     const script = asScript(text)
     if (script !== text && (scanSignatures(script) & Family.XssSink) !== 0) return true
   }
+  if (text.indexOf('>') !== -1 && ATTRIBUTE_BREAKOUT.test(text)) return true
   if (text.indexOf('\\') !== -1 && ESCAPED_TAG.test(text)) return true
   if (text.indexOf('(') !== -1 && INDIRECT_DIALOG.test(text)) return true
   if ((text.indexOf('function') !== -1 || text.indexOf('fromcharcode') !== -1) && CODE_FROM_TEXT.test(text)) return true
   return text.indexOf('(') !== -1 || text.indexOf('`') !== -1 ? hasBreakoutCall(text) : false
 }
 
+/**
+ * A value that opens by closing an attribute and its tag, then starts a tag of its own: `"><img …`,
+ * `'/><svg`. Markup a user writes opens with its own tag; only a reflected break-out starts so.
+ */
+const ATTRIBUTE_BREAKOUT = /^[^<>\s]{0,32}["'`]\s{0,4}\/?>\s{0,8}<[a-z!/?]/
 /** `\x3cscript`, `\u003cimg`, `\u{3c}svg`: a tag written in JavaScript string escapes, for a sink that unescapes it. */
 const ESCAPED_TAG = /\\(?:x3c|u003c|u\{0{0,4}3c\})\s{0,2}[a-z/!]/
 /**

@@ -8,6 +8,8 @@ describe('detectXss by context', () => {
     ['a CSS url() loading a script URL, colon left out', 'background:url( vbscript', true],
     ['a CSS url() loading an image', 'background:url(/img/a.png)', false],
     ['a dialog handed over as a callback', 'setInterval(prompt, 9)', true],
+    ['a value opening with an attribute break-out and a tag', 'v"><b onx', true],
+    ['a break-out after prose', 'he said "hi"> <b>', false],
     ['eval handed to a method', "['x'].forEach(eval)", true],
     ['a dialog named in parentheses in prose', 'please (confirm)', false],
     ['code compiled from a string', "new function('x')", true],
