@@ -112,6 +112,8 @@ const UNITS: readonly string[] = [
   '1.e(',
   'https://1:2:',
   '`a` as ',
+  ',1=1',
+  'a like a ',
 ]
 const SMALL = 16 * 1024
 const RUNS = 5

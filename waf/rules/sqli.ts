@@ -156,6 +156,12 @@ export function detectSqli(value: string, hits: number = scanSignatures(value)):
   if (value.indexOf('program') !== -1 && COPY_PROGRAM.test(value)) return true
   if (value.indexOf('/*') !== -1 && hasEvasiveComment(value)) return true
   if (quoteEndsStatement(value)) return true
+  if (value.indexOf('=') !== -1 && SELF_EQUALITY.test(value)) return true
+  if (
+    (value.indexOf('like') !== -1 || value.indexOf('regexp') !== -1 || value.indexOf('glob') !== -1) &&
+    SELF_PATTERN_MATCH.test(value)
+  )
+    return true
   if (value.indexOf('(') !== -1 && callsSqlOnlyFunction(value)) return true
   // A call needs no SQL word to be SQL: `if(1=1,…)`, `floor(rand()…)`, `char(65,66)`.
   const words = (hits & Family.SqlWord) !== 0 || hasSqlOperators(value) || value.indexOf('(') !== -1
@@ -491,6 +497,18 @@ function aliasAfterQuote(value: string): boolean {
   const n = tokenize(value, 96, 8)
   return TYPES[0] === Tok.String && WORDS[1] === 'as' && aliasFrom(1, n)
 }
+
+/**
+ * A literal or name compared with itself inside a list or call (`b,7=7`, `(2=2`) or matched against
+ * itself with an SQL pattern operator anywhere (`42 like 42`, `x rlike x`): a condition that is
+ * always true, the heart of boolean-based injection. A whole value `1=1` or `a=a` reads as a
+ * statement of fact and stays clean, as does `i = i + 1`: the comparison must end the value or a
+ * clause (end, `)`, a comment, `;`, `,`, a conjunction).
+ */
+const SELF_EQUALITY =
+  /[,(]\s{0,4}(['"`]?)([a-z0-9_]{1,32})\1\s{0,4}(?:<=>|==?)\s{0,4}\1\2\1(?=\s{0,4}(?:$|\)|--|#|;|,|(?:and|or|xor)\b))/
+const SELF_PATTERN_MATCH =
+  /(?:^|[\s,(])(['"`]?)([a-z0-9_]{1,32})\1\s{1,4}(?:like|rlike|regexp|glob)\s{1,4}\1\2\1(?=\s{0,4}(?:$|\)|--|#|;|,|(?:and|or|xor)\b))/
 
 /** A value that is `0x…` hex spelling text: how injections write a string without quotes (`0x61646d696e`). */
 const HEX_TEXT = /^0x(?:[0-9a-f]{2}){3,64}$/

@@ -63,6 +63,11 @@ describe('detectSqli by dialect and position', () => {
     ['a number matched as text', "5 rlike '5'", true],
     ['a compared call of an unknown function after a conjunction', "1 or json_length('[1]')>0", true],
     ['MySQL DIV called as a function on literals', 'div(7,2)', true],
+    ['a literal equal to itself inside a list', 'x,8=8', true],
+    ['a name matched against itself', 'q rlike q', true],
+    ['a whole value that states an equality', '2=2', false],
+    ['an increment in code', 'n = n + 1', false],
+    ['a base64 data URL', 'data:text/plain;base64,QUJD=', false],
     ['an alias after a closing backtick', '` as `n` from', true],
   ]
   for (const [label, value, attack] of cases) {
