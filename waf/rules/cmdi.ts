@@ -552,6 +552,15 @@ function commandAt(text: string, at: number, separator: Separator): boolean {
     const after = codeAt(text, i + 2)
     if (after === 32 || after === 9 || after === 0 || isTerminator(after)) return true
   }
+  // `./x`, `../bin/x`, `/tmp/x`: a program run by its path from the working directory or a folder
+  // anyone can write to, where a dropped payload sits; alone or with shell-like arguments, so that
+  // "; ./configure is a script" stays prose.
+  if (
+    separator !== Separator.Start &&
+    separator !== Separator.PrefixedStart &&
+    DROPPED_PROGRAM.test(text.slice(i, i + 24))
+  )
+    return true
   // An unset variable before the command expands to nothing: `| $u wget …`.
   if (codeAt(text, i) === 36 && separator !== Separator.Start) {
     let k = i + 1
@@ -645,6 +654,8 @@ function readsAsProse(text: string, from: number): boolean {
 const MAIL_COMMAND_LINE =
   /[\r\n][ \t]{0,4}(?:(?:mail[ \t]{1,4}from|rcpt[ \t]{1,4}to)[ \t]{0,4}:[ \t]{0,4}<[^\r\n>]{0,128}>|(?:ehlo|helo)[ \t]{1,4}[a-z0-9.-]{1,64}|(?:retr|dele|uidl)[ \t]{1,4}\d{1,8}|apop[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[0-9a-f]{32}|auth[ \t]{1,4}(?:plain|login|cram-md5|xoauth2|[a-z0-9-]{1,32}[ \t]{1,4}[a-z0-9+/]{8,}={0,2})|[a-z0-9]{1,8}[ \t]{1,4}(?:login[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[^\s]{1,64}|select[ \t]{1,4}[a-z0-9./"-]{1,64}|(?:uid[ \t]{1,4})?fetch[ \t]{1,4}[0-9:*,]{1,16}[ \t].{0,64}|capability|authenticate[ \t]{1,4}[a-z0-9-]{1,32}|logout|starttls|(?:examine|create|delete|subscribe|status)[ \t]{1,4}[a-z0-9./"-]{1,64}))[ \t]{0,4}(?:[\r\n]|$)/
 const ESCAPED_COMMAND = /^\\([a-z][a-z0-9_]{0,20})(?:$|[ \t;|&])/
+const DROPPED_PROGRAM =
+  /^(?:\.{1,2}\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/)[a-z0-9_.-]{1,32}(?:$|[;&|`)]|[ \t]{1,4}(?:$|[-/$>&|;0-9]))/
 /** An interpreter's option that takes the command line as its argument, with something after it. */
 const INLINE_SCRIPT =
   /^(?:-[a-z]{1,12}[ \t]{1,4}(?:[a-z]{1,12}[ \t]{1,4})?){0,3}(?:-c|-e|\/c|\/k|-command|-encodedcommand|-enc|-ec|-r)[ \t]{1,4}[^ \t]/
