@@ -1,10 +1,8 @@
 import { expect } from 'chai'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import type { Page } from 'puppeteer-core'
 import { createTodoApp } from '../../examples/shared-todo.js'
 import type { HttpServer } from '../../core/server/http-server.js'
+import { chromiumAvailable, launchChromium, type LaunchedChromium } from '../helpers/chromium.js'
 
 // The page's globals, for the functions that run in it (the project compiles without the DOM's types).
 declare const document: {
@@ -12,11 +10,7 @@ declare const document: {
   querySelectorAll(selector: string): Iterable<{ textContent: string | null }>
 }
 
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
-
-if (!hasChromium)
-  console.log(`shared to-do browser spec: no Chromium at ${CHROMIUM}, so it does not run (apt-get install chromium)`)
+const hasChromium = chromiumAvailable('shared to-do browser spec')
 
 /** The items a page shows. */
 function items(page: Page): Promise<string[]> {
@@ -34,38 +28,25 @@ async function waitForItem(page: Page, text: string): Promise<void> {
 if (hasChromium) {
   describe('examples/shared-todo in headless Chromium: two pages, one list', function () {
     this.timeout(60_000)
-    let browser: Browser
+    let chromium: LaunchedChromium
     let server: HttpServer
-    let profile: string
 
     before(async () => {
-      profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'))
-      browser = await puppeteer.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        userDataDir: profile,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      })
+      chromium = await launchChromium()
       server = await createTodoApp().listen({ port: 0, host: '127.0.0.1' })
     })
 
     after(async () => {
-      await browser?.close()
+      await chromium?.close()
       await server?.close()
-      rmSync(profile, { recursive: true, force: true })
     })
 
     it('shows what is typed in one page in the other, without a reload, and back', async () => {
       // Two contexts: two cookie jars, so two client sessions.
-      const [a, b] = await Promise.all([browser.createBrowserContext(), browser.createBrowserContext()])
+      const [a, b] = await Promise.all([
+        chromium.browser.createBrowserContext(),
+        chromium.browser.createBrowserContext(),
+      ])
       const [pageA, pageB] = await Promise.all([a.newPage(), b.newPage()])
       for (const page of [pageA, pageB]) {
         await page.goto(`http://127.0.0.1:${server.port}/`)
