@@ -7,6 +7,10 @@
 #   bash bench/app/run.sh                        # ROUNDS=5 DURATION=8s WARMUP=2s CONNECTIONS=50
 #   SERVERS="gatehouse fastify" ROUNDS=3 bash bench/app/run.sh
 #   PROFILE_DIR=/tmp/prof SERVERS=gatehouse ROUNDS=1 bash bench/app/run.sh
+#   PREVIOUS=5e1f2a0 SERVERS="gatehouse gatehouse-previous fastify" bash bench/app/run.sh
+#
+# With PREVIOUS (a commit that has bench/app), `gatehouse-previous` is the Gatehouse server built
+# from that commit (its files exported into .build/previous-<commit>), measured in the same rounds.
 #
 # First `check.js` makes sure every server answers the same (status, fields, body, one log line).
 # Then each measurement starts its own server pinned to CPU 0, warms it up for WARMUP, runs wrk
@@ -37,9 +41,10 @@ seconds() { local d=$1; case $d in *m) echo $(( ${d%m} * 60 ));; *s) echo "${d%s
 
 # start_server NAME: starts the named server on CPU 0 and waits until it answers.
 start_server() {
-  local name=$1 flags=()
+  local name=$1 script=$1 out=$OUT flags=()
+  if [[ $name == gatehouse-previous ]]; then script=gatehouse out=$PREVIOUS_OUT; fi
   if [[ -n "$PROFILE_DIR" ]]; then flags=(--cpu-prof "--cpu-prof-dir=$PROFILE_DIR/$name"); fi
-  PORT=$PORT taskset -c 0 node "${flags[@]}" "$OUT/bench/app/servers/$name.js" >/dev/null 2>&1 &
+  PORT=$PORT taskset -c 0 node "${flags[@]}" "$out/bench/app/servers/$script.js" >/dev/null 2>&1 &
   server_pid=$!
   # Any answer will do (a GET of the route is 404 or 405): the server is up.
   await_server "$name" "http://127.0.0.1:$PORT/api/todos"
@@ -53,9 +58,26 @@ run_wrk() {
 echo "== building into $OUT"
 (cd "$ROOT" && npx tsc -p tsconfig.json --outDir "$OUT" >/dev/null) || echo "(tsc reported errors; continuing with what was emitted)"
 node "$OUT/bench/app/wrk-script.js" "127.0.0.1:$PORT" > "$OUT/app-post-todo.lua"
+
+PREVIOUS=${PREVIOUS:-}
+PREVIOUS_OUT=""
+if [[ -n "$PREVIOUS" ]]; then
+  previous_dir="$ROOT/.build/previous-$PREVIOUS"
+  PREVIOUS_OUT="$previous_dir/.build/bench"
+  if [[ ! -d "$previous_dir" ]]; then
+    mkdir -p "$previous_dir"
+    git -C "$ROOT" archive "$PREVIOUS" | tar -x -C "$previous_dir"
+    ln -s "$ROOT/node_modules" "$previous_dir/node_modules"
+  fi
+  echo "== building $PREVIOUS into $PREVIOUS_OUT"
+  (cd "$previous_dir" && npx tsc -p tsconfig.json --outDir "$PREVIOUS_OUT" >/dev/null) || echo "(tsc reported errors for $PREVIOUS)"
+fi
+
 read -r -a server_list <<< "$SERVERS"
+checked=()
+for s in "${server_list[@]}"; do [[ $s == gatehouse-previous ]] || checked+=("$s"); done
 echo "== checking that every server answers the same"
-PORT=$PORT node "$OUT/bench/app/check.js" "${server_list[@]}"
+PORT=$PORT node "$OUT/bench/app/check.js" "${checked[@]}"
 
 echo "== node $(node --version), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(nproc) cores, $(date -u +%F)"
 mkdir -p "$RAW_DIR"

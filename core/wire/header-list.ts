@@ -65,7 +65,7 @@ export class HeaderList {
     const fields = this.#fields
     if (fields !== null) {
       for (let i = 0; i < fields.length; i += 2) {
-        if (fields[i]!.toLowerCase() === lowerName)
+        if (fields[i]!.length === lowerName.length && fields[i]!.toLowerCase() === lowerName)
           found = found === undefined ? fields[i + 1] : `${found}, ${fields[i + 1]}`
       }
     }
@@ -78,23 +78,32 @@ export class HeaderList {
    */
   set(name: string, value: string | number | readonly string[]): void {
     checkName(name)
-    const values = typeof value === 'object' ? value : [typeof value === 'number' ? String(value) : value]
-    for (const v of values) this.#checkValue(name, v)
+    // One value is the common case: checked and stored without a list made for it.
+    const one = typeof value === 'object' ? undefined : typeof value === 'number' ? String(value) : value
+    const values = one === undefined ? (value as readonly string[]) : undefined
+    if (values === undefined) this.#checkValue(name, one)
+    else for (const v of values) this.#checkValue(name, v)
     const lower = name.toLowerCase()
     const flag = FLAG_BY_NAME[lower] ?? 0
     if (
       flag === HeaderFlag.TransferEncoding &&
-      (values.length !== 1 || values[0]!.trim().toLowerCase() !== 'chunked')
+      (values === undefined
+        ? one!.trim().toLowerCase() !== 'chunked'
+        : values.length !== 1 || values[0]!.trim().toLowerCase() !== 'chunked')
     ) {
       // RFC 9112 §6.1: the server writes chunked only; another coding would not match the body.
-      throw new InvalidHeaderError(name, `only chunked is written, not ${JSON.stringify(values.join(', '))}`)
+      throw new InvalidHeaderError(name, `only chunked is written, not ${JSON.stringify(values?.join(', ') ?? one)}`)
     }
-    if (flag === HeaderFlag.ContentLength && (values.length !== 1 || !/^\d{1,15}$/.test(values[0]!))) {
-      throw new InvalidHeaderError(name, `not one length in bytes: ${JSON.stringify(values.join(', '))}`)
+    if (
+      flag === HeaderFlag.ContentLength &&
+      (values === undefined ? !/^\d{1,15}$/.test(one!) : values.length !== 1 || !/^\d{1,15}$/.test(values[0]!))
+    ) {
+      throw new InvalidHeaderError(name, `not one length in bytes: ${JSON.stringify(values?.join(', ') ?? one)}`)
     }
     this.#remove(lower)
     const fields = (this.#fields ??= [])
-    for (const v of values) fields.push(name, v)
+    if (values === undefined) fields.push(name, one!)
+    else for (const v of values) fields.push(name, v)
     this.#flags |= flag
   }
 
@@ -105,10 +114,15 @@ export class HeaderList {
    */
   append(name: string, value: string | number | readonly string[]): void {
     checkName(name)
-    const values = typeof value === 'object' ? value : [typeof value === 'number' ? String(value) : value]
-    for (const v of values) this.#checkValue(name, v)
-    const fields = (this.#fields ??= [])
-    for (const v of values) fields.push(name, v)
+    if (typeof value !== 'object') {
+      const one = typeof value === 'number' ? String(value) : value
+      this.#checkValue(name, one)
+      ;(this.#fields ??= []).push(name, one)
+    } else {
+      for (const v of value) this.#checkValue(name, v)
+      const fields = (this.#fields ??= [])
+      for (const v of value) fields.push(name, v)
+    }
     this.#flags |= FLAG_BY_NAME[name.toLowerCase()] ?? 0
   }
 
@@ -120,7 +134,9 @@ export class HeaderList {
     const values: string[] = []
     const fields = this.#fields
     if (fields !== null)
-      for (let i = 0; i < fields.length; i += 2) if (fields[i]!.toLowerCase() === lowerName) values.push(fields[i + 1]!)
+      for (let i = 0; i < fields.length; i += 2)
+        if (fields[i]!.length === lowerName.length && fields[i]!.toLowerCase() === lowerName)
+          values.push(fields[i + 1]!)
     if (values.length === 0 && lowerName === 'content-type' && this.#defaultType !== undefined)
       values.push(this.#defaultType)
     return values
@@ -172,7 +188,8 @@ export class HeaderList {
     const fields = this.#fields
     if (fields === null) return
     for (let i = fields.length - 2; i >= 0; i -= 2) {
-      if (fields[i]!.toLowerCase() === lower) fields.splice(i, 2)
+      // Names of another length cannot match: most are never lower-cased.
+      if (fields[i]!.length === lower.length && fields[i]!.toLowerCase() === lower) fields.splice(i, 2)
     }
   }
 

@@ -33,6 +33,34 @@ describe('cookies', () => {
     ])
   })
 
+  it('serializes every attribute the cookie package knows, leaving Path out when given as undefined', async () => {
+    const app = new App()
+    app.get('/', (_req, res) =>
+      res
+        .cookie('all', 'v', {
+          maxAge: 10,
+          expires: new Date(Date.UTC(2030, 0, 2, 3, 4, 5)),
+          domain: 'app.example',
+          path: '/p',
+          httpOnly: true,
+          secure: true,
+          partitioned: true,
+          priority: 'high',
+          sameSite: 'none',
+        })
+        .cookie('nopath', 'v', { path: undefined })
+        .cookie('plain', 'a b')
+        .text('ok'),
+    )
+    const res = await app.inject({ path: '/' })
+    expect(res.headers['set-cookie']).to.deep.equal([
+      'all=v; Max-Age=10; Domain=app.example; Path=/p; Expires=Wed, 02 Jan 2030 03:04:05 GMT; HttpOnly; Secure; ' +
+        'Partitioned; Priority=High; SameSite=None',
+      'nopath=v',
+      'plain=a%20b; Path=/',
+    ])
+  })
+
   it('refuses a cookie name that is not a token with ERR_COOKIE_INVALID', async () => {
     const app = new App()
     let code: unknown
