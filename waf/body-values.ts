@@ -1,6 +1,7 @@
 import { Place } from './inspect-value.js'
 import { visitMarkup } from './markup-values.js'
 import { visitPairs, type ValueVisitor } from './query-args.js'
+import { keepParsedJson } from './parsed-json.js'
 
 const BOUNDARY = /boundary=(?:"([^"]{1,70})"|([^;\s"]{1,70}))/i
 const PART_NAME = /(?:^|[;\s])name="([^"]{0,1024})"/i
@@ -35,7 +36,12 @@ export function visitBody(body: Buffer, contentType: string | undefined, visit: 
   if (first === 0x7b || first === 0x5b) {
     const text = body.toString('utf8')
     const root = parseJson(text)
-    if (root !== NOT_JSON) return visitJson(root, '', visit)
+    if (root !== NOT_JSON) {
+      const stopped = visitJson(root, '', visit)
+      // Walked, not changed: the handler's req.json() may take it instead of parsing again.
+      if (!stopped) keepParsedJson(text, root)
+      return stopped
+    }
   }
   if (media === 'application/x-www-form-urlencoded' || readsAsForm(body))
     return visitPairs(body.toString('utf8'), 0, Place.Body, visit)

@@ -10,6 +10,7 @@ import type { CookieSigner } from './cookie-signer.js'
 import { readForm, type FormBody, type FormOptions } from './form-body.js'
 import type { ClientSession } from '../../sessions/client-session.js'
 import { currentSessions } from '../../sessions/current-session.js'
+import { NOT_KEPT, takeParsedJson } from '../../waf/parsed-json.js'
 
 /** Told when a handler assigns `req.session`, so the response can carry the session's cookie or URI. @internal */
 export interface RequestSessionSink {
@@ -300,8 +301,12 @@ export class Request<
    * @throws InvalidJsonBodyError (answered 400 when not caught) for an empty or invalid body
    */
   json<T = unknown>(): T {
+    const text = this.body.toString('utf8')
+    // The WAF parsed this very text when it checked the body: its value, handed over once.
+    const kept = takeParsedJson(text)
+    if (kept !== NOT_KEPT) return kept as T
     try {
-      return JSON.parse(this.body.toString('utf8')) as T
+      return JSON.parse(text) as T
     } catch (err) {
       throw new InvalidJsonBodyError((err as Error).message)
     }
