@@ -22,9 +22,18 @@ export interface CorsOptions {
 }
 
 const DEFAULT_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE']
+const PRINTABLE = /^[\x20-\x7e]*$/
+const ALLOW_ORIGIN = 'Access-Control-Allow-Origin'
+const ALLOW_CREDENTIALS = 'Access-Control-Allow-Credentials'
+const EXPOSE_HEADERS = 'Access-Control-Expose-Headers'
 
 interface Resolved {
   readonly allows: (origin: string, req: Request) => boolean
+  /**
+   * Whether an allowed origin is always one of the configured ones, each checked here as a field
+   * value (printable ASCII): then it is echoed without being checked again per response.
+   */
+  readonly echoesChecked: boolean
   /** Whether the answer is the same for every origin (`*` without credentials): no `Vary: Origin`. */
   readonly wildcard: boolean
   readonly credentials: boolean
@@ -74,8 +83,10 @@ function resolve(options: CorsOptions): Resolved {
       'cors.origin',
       'credentials need the allowed origins named (an origin, a list, a RegExp or a function), not "*"',
     )
+  const configured = typeof origin === 'string' ? [origin] : Array.isArray(origin) ? (origin as string[]) : []
   return {
     allows,
+    echoesChecked: configured.length > 0 && configured.every((o) => PRINTABLE.test(o)),
     wildcard: origin === '*' && !credentials,
     credentials,
     methods: tokens(options.methods, 'methods') ?? DEFAULT_METHODS.join(', '),
@@ -101,18 +112,22 @@ export function corsParts(options: CorsOptions = {}): {
   onResponse: (req: Request, res: Response) => void
 } {
   const cors = resolve(options)
+  // Every field but an origin of the client's own choosing was checked above, once: responses
+  // add them without checking them again.
   const onResponse = (req: Request, res: Response): void => {
-    if (!cors.wildcard) res.appendHeader('Vary', 'Origin')
+    if (!cors.wildcard) res.appendCheckedHeader('Vary', 'Origin')
     const origin = req.header('origin')
     if (origin === undefined) {
-      if (cors.wildcard) res.header('Access-Control-Allow-Origin', '*')
+      if (cors.wildcard) res.setCheckedHeader(ALLOW_ORIGIN, 'access-control-allow-origin', '*')
       return
     }
     if (!cors.allows(origin, req)) return
-    res.header('Access-Control-Allow-Origin', cors.wildcard ? '*' : origin)
-    if (cors.credentials) res.header('Access-Control-Allow-Credentials', 'true')
+    if (cors.wildcard || cors.echoesChecked)
+      res.setCheckedHeader(ALLOW_ORIGIN, 'access-control-allow-origin', cors.wildcard ? '*' : origin)
+    else res.header(ALLOW_ORIGIN, origin)
+    if (cors.credentials) res.setCheckedHeader(ALLOW_CREDENTIALS, 'access-control-allow-credentials', 'true')
     if (cors.exposedHeaders !== undefined && req.method !== 'OPTIONS')
-      res.header('Access-Control-Expose-Headers', cors.exposedHeaders)
+      res.setCheckedHeader(EXPOSE_HEADERS, 'access-control-expose-headers', cors.exposedHeaders)
   }
   const preflight = (req: Request, res: Response): boolean => {
     if (

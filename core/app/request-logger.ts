@@ -22,6 +22,7 @@ export interface LoggerOptions {
 }
 
 const ID = /^[A-Za-z0-9._:@+=/-]{1,128}$/
+const FRAMING_FIELDS = ['content-type', 'content-length', 'transfer-encoding', 'connection', 'date', 'server']
 
 /**
  * The parts of request logging: one line per request once its response is over (method, path,
@@ -49,12 +50,16 @@ export function requestLogging(
     throw new InvalidOptionError('logger.requestIdHeader', 'expected a header name')
   const lower = header.toLowerCase()
   const withId = options.requestId !== false
+  // The name is checked above and every id is a plain token, so a response need not check them
+  // again, unless the name is one whose value frames the response (checked as any header is).
+  const checked = !FRAMING_FIELDS.includes(lower)
   const start = withId
     ? (req: Request, res: Response): void => {
         const given = req.header(lower)
         const id = given !== undefined && ID.test(given) ? given : randomUUID()
         req.state.requestId = id
-        res.header(header, id)
+        if (checked) res.setCheckedHeader(header, lower, id)
+        else res.header(header, id)
       }
     : undefined
   const finish = (req: Request, _res: Response, info: FinishedResponse): void => {

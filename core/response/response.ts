@@ -214,6 +214,32 @@ export class Response implements StreamedResponse, WriteListener {
   }
 
   /**
+   * {@link header} for a field the App checked once at registration (CORS, the request id), so
+   * no request pays for checking it again. @internal
+   * @param name - a token without a framing role (not Content-Type, Content-Length, Connection …)
+   * @param lowerName - the same name in lower case
+   * @param value - ASCII without controls
+   * @returns this response
+   */
+  setCheckedHeader(name: string, lowerName: string, value: string): this {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError(`set header ${name}`)
+    this.#headers.setChecked(name, lowerName, value)
+    return this
+  }
+
+  /**
+   * {@link appendHeader} for a field the App checked once at registration. @internal
+   * @param name - a token without a framing role
+   * @param value - ASCII without controls
+   * @returns this response
+   */
+  appendCheckedHeader(name: string, value: string): this {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError(`append header ${name}`)
+    this.#headers.appendChecked(name, value)
+    return this
+  }
+
+  /**
    * Adds a `Set-Cookie` field (never joined with others), serialized by the `cookie` package.
    * `Path` defaults to `/`.
    * @param name - a cookie name (a token)

@@ -127,6 +127,28 @@ export class HeaderList {
   }
 
   /**
+   * Sets a field whose name and value were checked once already (a feature's fixed fields, built
+   * at registration), replacing earlier ones of the same name: what {@link set} does, minus the
+   * checks. The name must be a token without a {@link HeaderFlag}, the value ASCII without controls.
+   * @param name - the name as sent
+   * @param lowerName - the same name in lower case
+   * @param value - the value
+   */
+  setChecked(name: string, lowerName: string, value: string): void {
+    this.#remove(lowerName)
+    ;(this.#fields ??= []).push(name, value)
+  }
+
+  /**
+   * Adds a field checked once already, as {@link setChecked} does, after earlier ones of its name.
+   * @param name - the name as sent (a token without a {@link HeaderFlag})
+   * @param value - the value (ASCII without controls)
+   */
+  appendChecked(name: string, value: string): void {
+    ;(this.#fields ??= []).push(name, value)
+  }
+
+  /**
    * @param lowerName - the name in lower case
    * @returns every value of that name, in order, each as it was set
    */

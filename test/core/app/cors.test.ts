@@ -71,6 +71,27 @@ describe('app.cors()', () => {
     ])
   })
 
+  it("replaces the CORS fields a handler set itself, keeping their order after the handler's other fields", async () => {
+    const app = new App({ serverHeader: false })
+    app.cors({ origin: ['http://a.test'], credentials: true })
+    app.get('/own', (_req, res) =>
+      res
+        .header('Access-Control-Allow-Origin', 'http://stale.test')
+        .header('X-Kept', '1')
+        .header('access-control-allow-credentials', 'false')
+        .text('ok'),
+    )
+    const res = await app.inject({ path: '/own', headers: { Origin: 'http://a.test' } })
+    expect(res.rawHeaders.filter(([name]) => name !== 'Date')).to.deep.equal([
+      ['X-Kept', '1'],
+      ['Vary', 'Origin'],
+      ['Access-Control-Allow-Origin', 'http://a.test'],
+      ['Access-Control-Allow-Credentials', 'true'],
+      ['Content-Type', 'text/plain; charset=utf-8'],
+      ['Content-Length', '2'],
+    ])
+  })
+
   it("reaches the Session's own 413 and the 404", async () => {
     const app = corsApp({ origin: 'http://a.test' })
     const transport = new MemoryTransport({
