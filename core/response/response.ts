@@ -261,7 +261,9 @@ export class Response implements StreamedResponse, WriteListener {
     } catch (err) {
       throw new InvalidCookieError(name, (err as Error).message)
     }
-    return this.appendHeader('Set-Cookie', line)
+    // The package refuses every name, value and attribute outside printable ASCII: the line needs
+    // no second check as a field value.
+    return this.appendCheckedHeader('Set-Cookie', line)
   }
 
   /**

@@ -61,6 +61,35 @@ describe('cookies', () => {
     ])
   })
 
+  it('refuses whatever would put a control or non-ASCII character in the line (its field is not checked again)', async () => {
+    const codes: unknown[] = []
+    const app = new App()
+    app.get('/', (_req, res) => {
+      for (const [value, options] of [
+        ['x', { encode: () => 'a\r\nInjected: 1' }],
+        ['x', { path: '/\r\n' }],
+        ['x', { domain: 'a\u00e9.example' }],
+        ['x', { encode: () => 'caf\u00e9' }],
+      ] as const) {
+        try {
+          res.cookie('c', value, options as never)
+          codes.push('sent')
+        } catch (err) {
+          codes.push((err as { code: string }).code)
+        }
+      }
+      res.text('ok')
+    })
+    const res = await app.inject({ path: '/' })
+    expect(codes).to.deep.equal([
+      'ERR_COOKIE_INVALID',
+      'ERR_COOKIE_INVALID',
+      'ERR_COOKIE_INVALID',
+      'ERR_COOKIE_INVALID',
+    ])
+    expect(res.headers['set-cookie']).to.equal(undefined)
+  })
+
   it('refuses a cookie name that is not a token with ERR_COOKIE_INVALID', async () => {
     const app = new App()
     let code: unknown
