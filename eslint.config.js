@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'certs/dev/'] },
+  { ignores: ['dist/', 'node_modules/', 'certs/dev/', '.build/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -10,7 +10,8 @@
 #   PREVIOUS=5e1f2a0 SERVERS="gatehouse gatehouse-previous fastify" bash bench/app/run.sh
 #
 # With PREVIOUS (a commit that has bench/app), `gatehouse-previous` is the Gatehouse server built
-# from that commit (its files exported into .build/previous-<commit>), measured in the same rounds.
+# from that commit (its files exported into $TMPDIR/gatehouse-previous-<commit>, outside the
+# repository so that eslint never meets a second tsconfig), measured in the same rounds.
 #
 # First `check.js` makes sure every server answers the same (status, fields, body, one log line).
 # Then each measurement starts its own server pinned to CPU 0, warms it up for WARMUP, runs wrk
@@ -62,7 +63,7 @@ node "$OUT/bench/app/wrk-script.js" "127.0.0.1:$PORT" > "$OUT/app-post-todo.lua"
 PREVIOUS=${PREVIOUS:-}
 PREVIOUS_OUT=""
 if [[ -n "$PREVIOUS" ]]; then
-  previous_dir="$ROOT/.build/previous-$PREVIOUS"
+  previous_dir="${TMPDIR:-/tmp}/gatehouse-previous-$PREVIOUS"
   PREVIOUS_OUT="$previous_dir/.build/bench"
   if [[ ! -d "$previous_dir" ]]; then
     mkdir -p "$previous_dir"
