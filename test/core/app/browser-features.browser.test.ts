@@ -66,9 +66,16 @@ if (hasChromium) {
       return found
     }
 
-    /** Runs `fetch` in the page and reports what the page can read, or the failure's message. */
-    function pageFetch(url: string, init: RequestInit = {}): Promise<Seen> {
-      return page.evaluate(
+    /**
+     * Runs `fetch` in the page and reports what the page can read, or the failure's message; once
+     * it has read a response, the browser's record of it (which arrives on its own) is in too.
+     */
+    async function pageFetch(url: string, init: RequestInit = {}): Promise<Seen> {
+      const method = init.method ?? 'GET'
+      const recorded = page.waitForResponse((r) => r.url() === url && r.request().method() === method, {
+        timeout: 20_000,
+      })
+      const seen = await page.evaluate(
         async (target: string, options: RequestInit) => {
           try {
             const res = await fetch(target, options)
@@ -80,6 +87,9 @@ if (hasChromium) {
         url,
         init as never,
       )
+      if (seen.status === 0) recorded.catch(() => {})
+      else await recorded
+      return seen
     }
 
     before(async () => {
