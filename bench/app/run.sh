@@ -7,7 +7,7 @@
 #   bash bench/app/run.sh                        # ROUNDS=5 DURATION=8s WARMUP=2s CONNECTIONS=50
 #   SERVERS="gatehouse fastify" ROUNDS=3 bash bench/app/run.sh
 #   PROFILE_DIR=/tmp/prof SERVERS=gatehouse ROUNDS=1 bash bench/app/run.sh
-#   PREVIOUS=33eada0 SERVERS="gatehouse gatehouse-previous fastify" bash bench/app/run.sh
+#   PREVIOUS=cf7c651 SERVERS="gatehouse gatehouse-previous fastify" bash bench/app/run.sh
 #
 # With PREVIOUS (a commit that has bench/app), `gatehouse-previous` is the Gatehouse server built
 # from that commit (its files exported into $TMPDIR/gatehouse-previous-<commit>, outside the
