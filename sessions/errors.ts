@@ -13,6 +13,9 @@ export type SessionErrorCode =
   | 'ERR_SESSION_DATA_INVALID'
   | 'ERR_SESSION_DATA_TOO_LARGE'
   | 'ERR_SESSION_UNKNOWN_TASK'
+  | 'ERR_SESSION_STORE_UNAVAILABLE'
+  | 'ERR_SESSION_BUSY'
+  | 'ERR_SESSION_NOT_SAVED'
 
 /**
  * The brand every error of the project carries (core's `GATEHOUSE_ERROR`): this folder imports
@@ -144,5 +147,71 @@ export class SessionUnknownTaskError extends SessionError {
   constructor(readonly task: string) {
     super(`no session task is registered as ${task}`)
     this.name = 'SessionUnknownTaskError'
+  }
+}
+
+/**
+ * A shared store (Redis) did not answer: not connected, or no reply within its command timeout.
+ * Reaching a client, it answers 503 `{"message":"Session store unavailable"}`; the store
+ * reconnects by itself.
+ */
+export class SessionStoreUnavailableError extends SessionError {
+  readonly code = 'ERR_SESSION_STORE_UNAVAILABLE'
+  readonly status = 503
+  /** @param cause - the client's own error (a refused connection, a timeout) */
+  constructor(cause?: unknown) {
+    super('Session store unavailable', { cause })
+    this.name = 'SessionStoreUnavailableError'
+  }
+}
+
+/**
+ * Another process held the session's lease for longer than this run could wait
+ * (`sessions.runTimeoutMs`). Reaching a client, it answers 503.
+ */
+export class SessionBusyError extends SessionError {
+  readonly code = 'ERR_SESSION_BUSY'
+  readonly status = 503
+  /**
+   * @param id - the session
+   * @param waitedMs - how long the run waited for the lease
+   */
+  constructor(
+    readonly id: string,
+    readonly waitedMs: number,
+  ) {
+    super('Session is busy')
+    this.name = 'SessionBusyError'
+  }
+}
+
+/**
+ * A change to a session was not written to a shared store, so it is lost: the store did not
+ * answer (`unavailable`), a newer lease was granted meanwhile (`fenced`), or the record moved on
+ * without this process holding the lease (`stale`). The data in hand is put back to what the store
+ * holds. Reaching a client, it answers 503.
+ */
+export class SessionNotSavedError extends SessionError {
+  readonly code = 'ERR_SESSION_NOT_SAVED'
+  readonly status = 503
+  /**
+   * @param id - the session
+   * @param reason - why the write did not happen
+   * @param cause - the store's error, for `unavailable`
+   */
+  constructor(
+    readonly id: string,
+    readonly reason: 'unavailable' | 'fenced' | 'stale',
+    cause?: unknown,
+  ) {
+    super(
+      reason === 'unavailable'
+        ? 'Session store unavailable'
+        : `Session ${id} changed elsewhere; the change was not saved`,
+      {
+        cause,
+      },
+    )
+    this.name = 'SessionNotSavedError'
   }
 }

@@ -41,6 +41,9 @@ export {
   SessionDataInvalidError,
   SessionDataTooLargeError,
   SessionUnknownTaskError,
+  SessionStoreUnavailableError,
+  SessionBusyError,
+  SessionNotSavedError,
 } from './errors.js'
 export type { SessionErrorCode } from './errors.js'
 /** Client-session records in Redis, shared by every worker and machine (node-redis). */

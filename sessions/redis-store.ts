@@ -1,5 +1,5 @@
-import { createClient, type RedisClientType } from 'redis'
-import { SessionExistsError } from './errors.js'
+import { createClient, ErrorReply, type RedisClientType } from 'redis'
+import { SessionError, SessionExistsError, SessionStoreUnavailableError } from './errors.js'
 import * as scripts from './redis-scripts.js'
 import type {
   LeaseOptions,
@@ -15,18 +15,32 @@ import type {
 export type RedisStoreOptions = ({ readonly url: string } | { readonly client: RedisClientType }) & {
   /** Prefix of every key and of the channel. Default `gatehouse:session:`. */
   readonly prefix?: string
+  /**
+   * How long one command may wait for its reply before it fails with
+   * `SessionStoreUnavailableError` (so a request answers 503 rather than hang). Default 1000 ms.
+   */
+  readonly commandTimeoutMs?: number
+  /** The longest pause between two reconnection attempts once the server is gone. Default 1000 ms. */
+  readonly reconnectMaxDelayMs?: number
 }
 
 // A record outlives its deadline by this much, so the sweep (not Redis's own expiry, which knows
 // nothing of destroy callbacks) ends it; the TTL only cleans up after a cluster that is gone.
 const TTL_MARGIN_MS = 60_000
 const LEASE_POLL_MS = 20
+const DEFAULT_COMMAND_TIMEOUT_MS = 1000
+const DEFAULT_RECONNECT_MAX_DELAY_MS = 1000
 
 /**
  * Client-session records in Redis, shared by every process that points at the same server: one
  * hash per session under `prefix`, a sorted set of idle deadlines swept by a Lua script (so each
  * expired record is claimed by one caller), leases with fencing tokens in the record, and
  * messages over pub/sub.
+ *
+ * When the server goes away, commands fail at once (a client made here has no offline queue) or
+ * after `commandTimeoutMs`, with `SessionStoreUnavailableError`; node-redis reconnects by itself
+ * with a capped exponential back-off and subscribes again. Messages published meanwhile are not
+ * received: a process learns of a session destroyed elsewhere at its next lease instead.
  *
  * @param options - `{ url }` or `{ client }`, and the key prefix
  * @returns a connected store
@@ -36,9 +50,23 @@ const LEASE_POLL_MS = 20
  * ```
  */
 export async function redisStore(options: RedisStoreOptions): Promise<RedisSessionStore> {
-  const client = 'client' in options ? options.client : (createClient({ url: options.url }) as RedisClientType)
+  const maxDelay = options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS
+  const client =
+    'client' in options
+      ? options.client
+      : (createClient({
+          url: options.url,
+          // A command sent while disconnected fails at once rather than wait for a reconnection.
+          disableOfflineQueue: true,
+          socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, maxDelay) },
+        }) as RedisClientType)
+  const store = new RedisSessionStore(
+    client,
+    options.prefix ?? 'gatehouse:session:',
+    !('client' in options),
+    options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+  )
   if (!client.isOpen) await client.connect()
-  const store = new RedisSessionStore(client, options.prefix ?? 'gatehouse:session:', !('client' in options))
   await store.listen()
   return store
 }
@@ -51,13 +79,33 @@ export class RedisSessionStore implements SessionStore {
   readonly #prefix: string
   readonly #ownsClient: boolean
   readonly #listeners = new Set<(message: SessionMessage) => void>()
+  readonly #commandTimeoutMs: number
+  #errorListener: (err: unknown) => void = () => undefined
+  // One report per outage: node-redis emits an error for every failed reconnection attempt.
+  #isDown = false
 
   /** @internal */
-  constructor(client: RedisClientType, prefix: string, ownsClient: boolean) {
+  constructor(client: RedisClientType, prefix: string, ownsClient: boolean, commandTimeoutMs: number) {
     this.#client = client
     this.#subscriber = client.duplicate() as RedisClientType
     this.#prefix = prefix
     this.#ownsClient = ownsClient
+    this.#commandTimeoutMs = commandTimeoutMs
+    // Without a listener, node-redis's 'error' event would end the process.
+    for (const c of [client, this.#subscriber]) {
+      c.on('error', (err: unknown) => this.#down(err))
+      c.on('ready', () => (this.#isDown = false))
+    }
+  }
+
+  onError(listener: (err: unknown) => void): void {
+    this.#errorListener = listener
+  }
+
+  #down(err: unknown): void {
+    if (this.#isDown) return
+    this.#isDown = true
+    this.#errorListener(new SessionStoreUnavailableError(err))
   }
 
   /** @internal Subscribes to the channel before the store is handed out, so no message is missed. */
@@ -89,7 +137,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
-    const fields = pairsOf(await this.#client.sendCommand(['HGETALL', this.#key(id)]))
+    const fields = pairsOf(await this.#send(['HGETALL', this.#key(id)]))
     return fields.length === 0 ? undefined : recordOf(fields)
   }
 
@@ -134,34 +182,34 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async count(): Promise<number> {
-    return Number(await this.#client.sendCommand(['ZCARD', `${this.#prefix}deadlines`]))
+    return Number(await this.#send(['ZCARD', `${this.#prefix}deadlines`]))
   }
 
   async leastRecentlyActive(): Promise<string | undefined> {
-    const [id] = (await this.#client.sendCommand(['ZRANGE', `${this.#prefix}activity`, '0', '0'])) as string[]
+    const [id] = (await this.#send(['ZRANGE', `${this.#prefix}activity`, '0', '0'])) as string[]
     return id
   }
 
   async *ids(): AsyncIterable<string> {
     let cursor = '0'
     do {
-      const [next, page] = (await this.#client.sendCommand([
-        'ZSCAN',
-        `${this.#prefix}deadlines`,
-        cursor,
-        'COUNT',
-        '500',
-      ])) as [string, string[]]
+      const [next, page] = (await this.#send(['ZSCAN', `${this.#prefix}deadlines`, cursor, 'COUNT', '500'])) as [
+        string,
+        string[],
+      ]
       for (let i = 0; i < page.length; i += 2) yield page[i]!
       cursor = next
     } while (cursor !== '0')
   }
 
   async acquireLease(id: string, options: LeaseOptions): Promise<SessionLease | undefined> {
-    const giveUpAt = Date.now() + options.waitMs
+    const startedAt = Date.now()
+    const giveUpAt = startedAt + options.waitMs
     for (;;) {
-      const token = Number(await this.#run(scripts.ACQUIRE, [this.#key(id)], [options.nowMs, options.ttlMs]))
-      if (token > 0) return { id, fencingToken: token, expiresMs: options.nowMs + options.ttlMs }
+      // The caller's clock, moved on by the time spent waiting: a lease that runs out meanwhile is seen to.
+      const nowMs = options.nowMs + (Date.now() - startedAt)
+      const token = Number(await this.#run(scripts.ACQUIRE, [this.#key(id)], [nowMs, options.ttlMs]))
+      if (token > 0) return { id, fencingToken: token, expiresMs: nowMs + options.ttlMs }
       if (token < 0 || Date.now() >= giveUpAt) return undefined
       await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS))
     }
@@ -177,7 +225,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async publish(message: SessionMessage): Promise<void> {
-    await this.#client.sendCommand(['PUBLISH', `${this.#prefix}messages`, JSON.stringify(message)])
+    await this.#send(['PUBLISH', `${this.#prefix}messages`, JSON.stringify(message)])
   }
 
   subscribe(listener: (message: SessionMessage) => void): () => void {
@@ -187,8 +235,9 @@ export class RedisSessionStore implements SessionStore {
 
   async close(): Promise<void> {
     this.#listeners.clear()
-    await this.#subscriber.quit()
-    if (this.#ownsClient) await this.#client.quit()
+    this.#errorListener = () => undefined
+    await closeClient(this.#subscriber)
+    if (this.#ownsClient) await closeClient(this.#client)
   }
 
   #key(id: string): string {
@@ -200,8 +249,42 @@ export class RedisSessionStore implements SessionStore {
     const sets = [`${this.#prefix}deadlines`, `${this.#prefix}activity`]
     // RENAME's new record is KEYS[4], after the two sets.
     const all = recordKeysFirst ? [keys[0]!, ...sets, ...keys.slice(1)] : [...keys, ...sets]
-    return this.#client.sendCommand(['EVAL', script, String(all.length), ...all, ...args.map(String)])
+    return this.#send(['EVAL', script, String(all.length), ...all, ...args.map(String)])
   }
+
+  /**
+   * One command, failing with `SessionStoreUnavailableError` when the client is not connected,
+   * the connection drops, or no reply comes within the command timeout. A reply that comes later
+   * is ignored; a write may then have happened, which the caller reports as not saved.
+   */
+  #send(args: string[]): Promise<unknown> {
+    if (!this.#client.isReady) return Promise.reject(new SessionStoreUnavailableError())
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new SessionStoreUnavailableError()), this.#commandTimeoutMs)
+      this.#client.sendCommand(args).then(
+        (reply) => {
+          clearTimeout(timer)
+          resolve(reply)
+        },
+        (err: unknown) => {
+          clearTimeout(timer)
+          // Redis's own refusals (a script error) are bugs, not an outage; they keep their message.
+          reject(err instanceof SessionError || isReplyError(err) ? err : new SessionStoreUnavailableError(err))
+        },
+      )
+    })
+  }
+}
+
+function isReplyError(err: unknown): boolean {
+  return err instanceof ErrorReply
+}
+
+/** Quits cleanly when connected; a client that is reconnecting is destroyed instead of waited for. */
+async function closeClient(client: RedisClientType): Promise<void> {
+  if (!client.isOpen) return
+  if (client.isReady) await client.close()
+  else client.destroy()
 }
 
 /** HGETALL's reply as a flat `[name, value, …]` list, whichever shape the client gives it. */

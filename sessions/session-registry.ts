@@ -15,6 +15,8 @@ import {
   SessionDestroyedError,
   SessionInvalidOptionError,
   SessionLimitError,
+  SessionNotSavedError,
+  SessionStoreUnavailableError,
   SessionUnknownTaskError,
 } from './errors.js'
 import type { JsonValue } from './json-value.js'
@@ -26,8 +28,9 @@ import { applyClientPatch } from './session-resource.js'
 const SESSION_GONE = Object.freeze({ status: 410, message: 'Session is gone' })
 import { RunQueue } from './run-queue.js'
 import { newSessionId } from './session-id.js'
+import { SessionLeases, type HeldLease } from './session-lease.js'
 import { DEFAULT_SESSIONS_OPTIONS, type SessionsOptions } from './sessions-options.js'
-import type { SessionRecord, SessionStore } from './store.js'
+import type { SessionMessage, SessionRecord, SessionStore } from './store.js'
 import type { Operation } from 'rfc6902'
 
 /** What a new session starts with. */
@@ -87,6 +90,9 @@ const NO_NAMES: readonly string[] = Object.freeze([])
 // Expired sessions claimed per store call while sweeping.
 const SWEEP_BATCH = 1000
 
+// With a shared store and no run timeout, how long a run waits for another process's lease.
+const MAX_LEASE_WAIT_MS = 60_000
+
 /**
  * Every live client session of an application (`app.sessions`): creates them, finds them, runs
  * work on them one at a time, times them out, and reaches many at once.
@@ -97,6 +103,13 @@ const SWEEP_BATCH = 1000
  * await app.sessions.schedule(ids, (s) => { (s.data as Room).messages.push(text) })   // pushed to each socket
  * await app.sessions.forAll((s) => void (s.data as Room).users++, { wait: true })
  * ```
+ *
+ * With a shared store (`store.isShared`, the Redis store) the sessions in hand are a cache of the
+ * store's records: a session created in another process is loaded on first use (`load`); each
+ * run takes the session's lease (one run at a time across every process, data written back with
+ * the lease's fencing token); a destroy, a timeout and a push are published to every process, so
+ * the one holding a session's sockets or closures acts; named destroy callbacks run once in the
+ * cluster, in the process whose `delete` or sweep claimed the record.
  */
 export class SessionRegistry implements SessionHost {
   /** The resolved configuration. */
@@ -114,6 +127,15 @@ export class SessionRegistry implements SessionHost {
   #readOnly: (readonly string[])[]
   #timer: NodeJS.Timeout | undefined
   #sweeping: Promise<number> | null = null
+  readonly #shared: boolean
+  readonly #leases: SessionLeases
+  // The lease of the run under way on a session, which its saves carry.
+  #held = new Map<SessionState, HeldLease>()
+  // Sessions made here whose record is on its way to a shared store: their first run waits for it.
+  #creating = new Map<SessionState, Promise<void>>()
+  // A push asked for while the session ran (here or, by message, elsewhere): sent once the run ends.
+  #pushAfterRun = new Set<SessionState>()
+  #unsubscribe: (() => void) | undefined
 
   /** @param options - the `sessions` configuration, a clock and a failure reporter */
   constructor(options: SessionRegistryOptions = {}) {
@@ -123,6 +145,21 @@ export class SessionRegistry implements SessionHost {
     this.#now = now ?? Date.now
     this.#report = report ?? ((err) => console.error(err))
     this.#readOnly = readOnlySegments(this.options.readOnlyPaths)
+    this.#shared = this.store.isShared
+    const runTimeoutMs = this.options.runTimeoutMs
+    this.#leases = new SessionLeases({
+      store: this.store,
+      now: this.#now,
+      ttlMs: this.options.leaseMs,
+      waitMs: runTimeoutMs > 0 ? runTimeoutMs : MAX_LEASE_WAIT_MS,
+      report: this.#report,
+    })
+    if (this.#shared) {
+      this.store.onError?.(this.#report)
+      this.#unsubscribe = this.store.subscribe((message) => this.#receive(message))
+      // Sessions created elsewhere time out too: every process sweeps, the store's claim picks one.
+      this.#startSweeping()
+    }
   }
 
   /** Live sessions held by this process. */
@@ -171,15 +208,53 @@ export class SessionRegistry implements SessionHost {
     }
     const session = new ClientSession(state)
     this.#live.set(state.id, session)
-    this.store.create(this.#recordOf(state)).catch(this.#report)
+    if (this.#shared) this.#createShared(state)
+    else this.store.create(this.#recordOf(state)).catch(this.#report)
     this.#startSweeping()
     if (carrier !== undefined) carrier.session = session
     return session
   }
 
+  #createShared(state: SessionState): void {
+    this.#leases.created(state.id)
+    const created = this.store.create(this.#recordOf(state)).then(
+      () => void this.#creating.delete(state),
+      (err: unknown) => {
+        // The response that made it may already be out; the loss is reported, and the session ends here.
+        this.#creating.delete(state)
+        this.#report(new SessionNotSavedError(state.id, 'unavailable', err))
+        this.#end(state)
+        this.#leases.forget(state.id)
+      },
+    )
+    this.#creating.set(state, created)
+  }
+
   /** @returns the live session with this id in this process, or `undefined` (never an error) */
   get(id: string): ClientSession | undefined {
     return this.#live.get(id)
+  }
+
+  /**
+   * The live session with this id: the one in hand, or with a shared store the one whose record
+   * the store holds, loaded into this process (its data is read again under its lease when it runs).
+   * @param id - a session id
+   * @param useCookie - whether the id came in the session cookie (a record does not say)
+   * @returns the session, or `undefined` if there is none
+   * @throws SessionStoreUnavailableError when the shared store does not answer
+   */
+  async load(id: string, useCookie = false): Promise<ClientSession | undefined> {
+    const held = this.#live.get(id)
+    if (held !== undefined || !this.#shared) return held
+    const record = await this.store.get(id)
+    if (record === undefined) return undefined
+    // Loaded meanwhile by another request.
+    const again = this.#live.get(id)
+    if (again !== undefined) return again
+    this.#makeRoom()
+    const session = this.#sessionOf(record, true, useCookie)
+    this.#live.set(id, session)
+    return session
   }
 
   /**
@@ -191,6 +266,19 @@ export class SessionRegistry implements SessionHost {
     if (!state.alive) throw new SessionDestroyedError(state.id)
     const oldId = state.id
     const newId = newSessionId()
+    if (this.#shared) {
+      // The store first: a rename it refuses leaves the session as it was.
+      if (!(await this.store.rename(oldId, newId))) {
+        this.#gone(session)
+        throw new SessionDestroyedError(oldId)
+      }
+      this.#leases.renamed(oldId, newId)
+      this.#live.delete(oldId)
+      state.id = newId
+      this.#live.set(newId, session)
+      for (const listener of this.#renameListeners) listener(session)
+      return session
+    }
     this.#live.delete(oldId)
     state.id = newId
     this.#live.set(newId, session)
@@ -247,9 +335,39 @@ export class SessionRegistry implements SessionHost {
     if (!state.alive) return Promise.reject(new SessionDestroyedError(state.id))
     const queue = (state.queue ??= new RunQueue())
     return queue.run(
-      () => currentSessions.run(session, () => this.#runNow(session, state, work)),
+      () =>
+        currentSessions.run(session, () =>
+          this.#shared ? this.#runShared(session, state, work) : this.#runNow(session, state, work),
+        ),
       this.options.runTimeoutMs,
     )
+  }
+
+  /** A run on a shared store: under the session's lease, on the data as the store holds it. */
+  async #runShared<T>(session: ClientSession, state: SessionState, work: () => T | Promise<T>): Promise<T> {
+    const creating = this.#creating.get(state)
+    if (creating !== undefined) await creating
+    if (!state.alive) throw new SessionDestroyedError(state.id)
+    let held: HeldLease
+    try {
+      held = await this.#leases.acquire(state.id)
+    } catch (err) {
+      if (err instanceof SessionDestroyedError) this.#gone(session)
+      throw err
+    }
+    if (!state.alive) {
+      held.release()
+      throw new SessionDestroyedError(state.id)
+    }
+    this.#held.set(state, held)
+    try {
+      if (held.record !== undefined) this.#refresh(state, held.record)
+      return await this.#runNow(session, state, work)
+    } finally {
+      this.#held.delete(state)
+      held.release()
+      if (this.#pushAfterRun.delete(state)) void this.push(session)
+    }
   }
 
   async #runNow<T>(session: ClientSession, state: SessionState, work: () => T | Promise<T>): Promise<T> {
@@ -281,6 +399,7 @@ export class SessionRegistry implements SessionHost {
     }
     const now = this.#now()
     this.#activity(state, session, now)
+    if (this.#shared) return this.#commitShared(session, state, json, now)
     if (json === state.json && !state.isRecordDirty) {
       await this.store.touch(state.id, now)
       return
@@ -298,6 +417,58 @@ export class SessionRegistry implements SessionHost {
       destroyCallbacks: state.callbackNames,
     })
     if (outcome.status !== 'saved') this.#report(new Error(`session ${state.id} was not saved: ${outcome.status}`))
+  }
+
+  /**
+   * A commit to a shared store: written with the run's fencing token, and taken into the state in
+   * hand only once the store has it, so a write that fails leaves hand and store alike.
+   */
+  async #commitShared(
+    session: ClientSession,
+    state: SessionState,
+    json: string | undefined,
+    now: number,
+  ): Promise<void> {
+    if (json === state.json && !state.isRecordDirty) {
+      // Activity only: the deadline and TTL move, the data is not written.
+      await this.store.touch(state.id, now)
+      return
+    }
+    const held = this.#held.get(state)
+    if (held?.isLost === true) {
+      this.#revert(state)
+      this.#leases.forget(state.id)
+      throw new SessionNotSavedError(state.id, 'fenced')
+    }
+    let outcome: Awaited<ReturnType<SessionStore['save']>>
+    try {
+      outcome = await this.store.save({
+        id: state.id,
+        expectedVersion: state.version,
+        data: json,
+        lastActiveMs: now,
+        timeoutMinutes: state.timeoutMinutes,
+        destroyCallbacks: state.callbackNames,
+        ...(held === undefined ? {} : { fencingToken: held.lease.fencingToken }),
+      })
+    } catch (err) {
+      this.#revert(state)
+      // Whether the write landed is unknown: the next run reads the record again.
+      this.#leases.forget(state.id)
+      throw new SessionNotSavedError(state.id, 'unavailable', err)
+    }
+    if (outcome.status === 'saved') {
+      state.json = json
+      state.version = outcome.version
+      state.isRecordDirty = false
+    } else if (outcome.status === 'missing') {
+      // Destroyed elsewhere while this run went on: there is nothing left to write to.
+      this.#gone(session)
+    } else {
+      this.#revert(state)
+      this.#leases.forget(state.id)
+      throw new SessionNotSavedError(state.id, outcome.status)
+    }
   }
 
   /**
@@ -332,9 +503,19 @@ export class SessionRegistry implements SessionHost {
     return Array.isArray(target) ? result : result[0]!
   }
 
-  /** Runs `task` on every live session, as `schedule` does. */
+  /**
+   * Runs `task` on every live session, as `schedule` does: with a shared store, every session of
+   * the store, each under its lease in this process.
+   */
   forAll<T>(task: SessionTask<T> | string, options?: ScheduleOptions): Promise<TaskOutcome<T>[]> {
-    return this.schedule([...this.#live.keys()], task, options)
+    if (!this.#shared) return this.schedule([...this.#live.keys()], task, options)
+    return this.#storeIds().then((ids) => this.schedule(ids, task, options))
+  }
+
+  async #storeIds(): Promise<string[]> {
+    const ids: string[] = []
+    for await (const id of this.store.ids()) ids.push(id)
+    return ids
   }
 
   #scheduleOne<T>(
@@ -344,18 +525,36 @@ export class SessionRegistry implements SessionHost {
   ): TaskOutcome<T> | Promise<TaskOutcome<T>> {
     const session = typeof target === 'string' ? this.#live.get(target) : target
     const id = idOf(target)
+    if (session === undefined && this.#shared && typeof target === 'string')
+      return this.load(target).then(
+        (loaded) => (loaded === undefined ? { id, status: 'skipped' } : this.#runTask(loaded, id, task, options)),
+        (error: unknown) => this.#taskFailed(id, error, options),
+      )
     if (session === undefined || !session.isAlive()) return { id, status: 'skipped' }
+    return this.#runTask(session, id, task, options)
+  }
+
+  #runTask<T>(
+    session: ClientSession,
+    id: string,
+    task: SessionTask<T>,
+    options: ScheduleOptions,
+  ): Promise<TaskOutcome<T>> {
     const ran = this.run(session, () => task(session, id, options.argument)).then(
       async (value): Promise<TaskOutcome<T>> => {
         await this.push(session)
         return { id, status: 'done', value }
       },
-      (error: unknown): TaskOutcome<T> => {
-        if (options.wait !== true) this.#report(error)
-        return { id, status: 'failed', error }
-      },
+      (error: unknown): TaskOutcome<T> => this.#taskFailed(id, error, options),
     )
     return ran
+  }
+
+  #taskFailed<T>(id: string, error: unknown, options: ScheduleOptions): TaskOutcome<T> {
+    // With a shared store a session may end elsewhere between the schedule and its lease.
+    if (this.#shared && error instanceof SessionDestroyedError) return { id, status: 'skipped' }
+    if (options.wait !== true) this.#report(error)
+    return { id, status: 'failed', error }
   }
 
   /**
@@ -411,12 +610,31 @@ export class SessionRegistry implements SessionHost {
     const state = stateOf(session)
     if (!state.alive) return
     this.#activity(state, session)
-    await this.store.touch(state.id, state.lastActiveMs)
+    if (!this.#shared) {
+      await this.store.touch(state.id, state.lastActiveMs)
+      return
+    }
+    // Called for each WebSocket message, where nobody awaits it: an outage is reported by the store.
+    await this.store.touch(state.id, state.lastActiveMs).catch(this.#reportUnlessOutage)
+  }
+
+  readonly #reportUnlessOutage = (err: unknown): void => {
+    if (!(err instanceof SessionStoreUnavailableError)) this.#report(err)
   }
 
   /** @internal */
   async push(session: ClientSession): Promise<number> {
     const state = stateOf(session)
+    if (!this.#shared) return this.#pushLocal(state)
+    if (!state.alive) return 0
+    const sent = this.#pushLocal(state)
+    // Other processes read the record, so during a run the message waits for the run's save.
+    if (this.#held.has(state)) this.#pushAfterRun.add(state)
+    else await this.store.publish({ kind: 'push', id: state.id }).catch(this.#reportUnlessOutage)
+    return sent
+  }
+
+  #pushLocal(state: SessionState): number {
     if (state.sockets === null || !state.alive) return 0
     const json = this.#serialize(state.data)
     let sent = 0
@@ -444,10 +662,23 @@ export class SessionRegistry implements SessionHost {
   async destroy(session: ClientSession, reason: DestroyReason): Promise<void> {
     const state = stateOf(session)
     if (!state.alive) return
+    if (this.#shared) return this.#destroyShared(session, state, reason)
     this.#end(state)
     const record = await this.store.delete(state.id)
     // Another process removed it first (a shared store): it ran the named callbacks. Names added
     // since the last save are known here only.
+    const names = record === undefined ? [] : [...new Set([...record.destroyCallbacks, ...state.callbackNames])]
+    await this.#runCallbacks(session, state.callbacks, names, reason)
+  }
+
+  async #destroyShared(session: ClientSession, state: SessionState, reason: DestroyReason): Promise<void> {
+    // The store first: a delete it cannot do leaves the session alive, and the caller told.
+    const record = await this.store.delete(state.id)
+    const wasAlive = state.alive
+    this.#end(state)
+    this.#leases.forget(state.id)
+    if (record === undefined && !wasAlive) return
+    await this.store.publish({ kind: 'destroyed', id: state.id, reason }).catch(this.#reportUnlessOutage)
     const names = record === undefined ? [] : [...new Set([...record.destroyCallbacks, ...state.callbackNames])]
     await this.#runCallbacks(session, state.callbacks, names, reason)
   }
@@ -481,6 +712,10 @@ export class SessionRegistry implements SessionHost {
     if (state !== undefined) this.#end(state)
     const names =
       state === undefined ? record.destroyCallbacks : [...new Set([...record.destroyCallbacks, ...state.callbackNames])]
+    if (this.#shared) {
+      this.#leases.forget(record.id)
+      await this.store.publish({ kind: 'destroyed', id: record.id, reason: 'timeout' }).catch(this.#reportUnlessOutage)
+    }
     await this.#runCallbacks(session ?? this.#detached(record), state?.callbacks ?? null, names, 'timeout')
   }
 
@@ -488,7 +723,60 @@ export class SessionRegistry implements SessionHost {
   async close(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer)
     this.#timer = undefined
+    this.#unsubscribe?.()
     await this.store.close()
+  }
+
+  /** A message from a process sharing the store (this one's own included). */
+  #receive(message: SessionMessage): void {
+    if (message.kind === 'task') return
+    const session = this.#live.get(message.id)
+    if (session === undefined) return
+    const state = stateOf(session)
+    if (message.kind === 'destroyed') {
+      // The process that claimed the record ran the named callbacks; closures registered here run here.
+      this.#end(state)
+      this.#leases.forget(state.id)
+      void this.#runCallbacks(session, state.callbacks, NO_NAMES, message.reason)
+      return
+    }
+    if (state.sockets === null) return
+    if (this.#isBusy(state)) {
+      this.#pushAfterRun.add(state)
+      return
+    }
+    this.store.get(state.id).then((record) => {
+      if (record === undefined || !state.alive) return
+      if (this.#isBusy(state)) this.#pushAfterRun.add(state)
+      else {
+        if (record.version !== state.version) this.#refresh(state, record)
+        this.#pushLocal(state)
+      }
+    }, this.#reportUnlessOutage)
+  }
+
+  #isBusy(state: SessionState): boolean {
+    return state.queue !== null && state.queue.pending > 0
+  }
+
+  /** The session ended in the store without this process being told: it ends here too. */
+  #gone(session: ClientSession): void {
+    const state = stateOf(session)
+    const wasAlive = state.alive
+    this.#end(state)
+    this.#leases.forget(state.id)
+    if (wasAlive) void this.#runCallbacks(session, state.callbacks, NO_NAMES, 'destroyed')
+  }
+
+  /** Takes the record a shared store holds into the state in hand (read under the lease). */
+  #refresh(state: SessionState, record: SessionRecord): void {
+    state.json = record.data
+    state.data = record.data === undefined ? undefined : (JSON.parse(record.data) as JsonValue)
+    state.version = record.version
+    state.timeoutMinutes = record.timeoutMinutes
+    state.callbackNames = record.destroyCallbacks.length === 0 ? NO_NAMES : [...record.destroyCallbacks]
+    state.isRecordDirty = false
+    if (record.lastActiveMs > state.lastActiveMs) state.lastActiveMs = record.lastActiveMs
   }
 
   #end(state: SessionState): void {
@@ -520,7 +808,11 @@ export class SessionRegistry implements SessionHost {
 
   // A session known only from a record (another process held it): enough to run callbacks.
   #detached(record: SessionRecord): ClientSession {
-    return new ClientSession({
+    return this.#sessionOf(record, false, false)
+  }
+
+  #sessionOf(record: SessionRecord, alive: boolean, useCookie: boolean): ClientSession {
+    const session = new ClientSession({
       id: record.id,
       createdMs: record.createdMs,
       lastActiveMs: record.lastActiveMs,
@@ -528,8 +820,8 @@ export class SessionRegistry implements SessionHost {
       data: record.data === undefined ? undefined : (JSON.parse(record.data) as JsonValue),
       json: record.data,
       version: record.version,
-      alive: false,
-      useCookie: false,
+      alive,
+      useCookie,
       callbacks: null,
       callbackNames: [...record.destroyCallbacks],
       isRecordDirty: false,
@@ -538,15 +830,32 @@ export class SessionRegistry implements SessionHost {
       sockets: null,
       host: this,
     })
+    return session
   }
 
   #makeRoom(): void {
     const max = this.options.maxSessions
     if (max === 0 || this.#live.size < max) return
+    if (this.#shared) return this.#dropFromHand(max)
     if (this.options.whenFull === 'refuse') throw new SessionLimitError(max)
     for (const session of this.#live.values()) {
       this.destroy(session, 'evicted').catch(this.#report)
       break
+    }
+  }
+
+  /**
+   * With a shared store `maxSessions` bounds the sessions held in hand, not the store's: the least
+   * recently active idle ones are let go (their records stay; a later request loads them again).
+   */
+  #dropFromHand(max: number): void {
+    for (const [id, session] of this.#live) {
+      if (this.#live.size < max) return
+      const state = stateOf(session)
+      if (this.#isBusy(state) || state.sockets !== null || state.callbacks !== null || this.#creating.has(state))
+        continue
+      this.#live.delete(id)
+      this.#leases.forget(id)
     }
   }
 
@@ -590,7 +899,8 @@ export class SessionRegistry implements SessionHost {
 
   #startSweeping(): void {
     if (this.#timer !== undefined) return
-    this.#timer = setInterval(() => void this.sweep().catch(this.#report), this.options.resolutionMs)
+    // A shared store's outage is reported once, by the store, not by every sweep meanwhile.
+    this.#timer = setInterval(() => void this.sweep().catch(this.#reportUnlessOutage), this.options.resolutionMs)
     // The server keeps the process alive, not its sessions' clock.
     this.#timer.unref()
   }

@@ -27,6 +27,12 @@ export interface SessionsOptions {
   readonly cookieMaxAgeSeconds: number
   /** How often timeouts are checked, and so how late a session may time out, at most. */
   readonly resolutionMs: number
+  /**
+   * With a shared store: how long a process's lease on a session lasts without renewal (it is
+   * renewed every third of this while a run goes on), and so how long a session stays blocked
+   * after the process holding it dies.
+   */
+  readonly leaseMs: number
   /** Where sessions live; the in-memory store when none is given. */
   readonly store?: SessionStore
 }
@@ -44,4 +50,5 @@ export const DEFAULT_SESSIONS_OPTIONS: SessionsOptions = Object.freeze({
   cookieName: 'gatehouse.sid',
   cookieMaxAgeSeconds: 0,
   resolutionMs: 1000,
+  leaseMs: 5000,
 })

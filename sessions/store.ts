@@ -221,4 +221,11 @@ export interface SessionStore {
 
   /** Lets go of connections and timers; the records of a shared store stay. */
   close(): Promise<void>
+
+  /**
+   * Where a shared store reports that it lost its server (once per outage, not per retry); the
+   * registry passes its own reporter. Calls that meet the outage reject with
+   * `SessionStoreUnavailableError` (`ERR_SESSION_STORE_UNAVAILABLE`) meanwhile.
+   */
+  onError?(listener: (err: unknown) => void): void
 }

@@ -52,6 +52,7 @@ import { buildConstant, type ConstantResponseInit } from '../response/constant-r
 import type { CloseReason, Connection, DetachedConnection } from '../request/connection.js'
 import { attachSession } from '../request/request.js'
 import { SessionRegistry } from '../../sessions/session-registry.js'
+import type { ClientSession } from '../../sessions/client-session.js'
 import { SessionError } from '../../sessions/errors.js'
 import { currentSessions } from '../../sessions/current-session.js'
 import { SessionBinding } from './session-binding.js'
@@ -774,8 +775,19 @@ export class App extends RouteMethods {
    */
   #runWithSession(chain: readonly Handler[], req: Request, res: Response, paramId: string | undefined): unknown {
     const binding = this.#sessionBinding
+    // A shared store (Redis) may hold a session this process has never seen: it is looked up there.
+    if (binding.isShared) {
+      const found = binding.findShared(req, undefined, paramId)
+      if (found instanceof Promise) return found.then((session) => this.#runInSession(chain, req, res, session))
+      return this.#runInSession(chain, req, res, found)
+    }
     // Before the first session exists there is nothing to find: no header is read for it.
     const session = binding.isInUse ? binding.find(req, undefined, paramId) : undefined
+    return this.#runInSession(chain, req, res, session)
+  }
+
+  #runInSession(chain: readonly Handler[], req: Request, res: Response, session: ClientSession | undefined): unknown {
+    const binding = this.#sessionBinding
     attachSession(req, session, binding, res)
     if (session !== undefined)
       return this.sessions.run(session, () => {

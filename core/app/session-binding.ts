@@ -1,5 +1,6 @@
 import { serialize } from 'cookie'
 import type { ClientSession } from '../../sessions/client-session.js'
+import { SessionDestroyedError } from '../../sessions/errors.js'
 import type { SessionRegistry } from '../../sessions/session-registry.js'
 import { isSessionIdForm, SESSION_ID_LENGTH } from '../../sessions/session-id.js'
 import type { Request, RequestSessionSink } from '../request/request.js'
@@ -47,6 +48,58 @@ export class SessionBinding implements RequestSessionSink {
     return this.#registry.size > 0 || this.#registry.store.isShared
   }
 
+  /** Whether sessions live in a shared store, where a request's session is looked up with `findShared`. */
+  get isShared(): boolean {
+    return this.#registry.store.isShared
+  }
+
+  /**
+   * `find` for a shared store: the same sources in the same order, an id this process does not
+   * hold loaded from the store (a session made by another worker). The highest-ranked source that
+   * names a live session wins. Synchronous when no source names a session, or the highest-ranked
+   * one names a session in hand, so a request without a session never waits for the store.
+   * @throws SessionStoreUnavailableError (as a rejection) when the store does not answer: 503
+   */
+  findShared(
+    req: Request,
+    socketSession: ClientSession | undefined,
+    paramId: string | undefined,
+  ): ClientSession | undefined | Promise<ClientSession | undefined> {
+    // Highest rank first, as `find` lets a later source win.
+    const candidates: { id: string; cookie: boolean }[] = []
+    const collect =
+      (cookie: boolean) =>
+      (id: string): undefined => {
+        if (isSessionIdForm(id)) candidates.push({ id, cookie })
+        return undefined
+      }
+    if (paramId !== undefined) collect(false)(paramId)
+    const xReferer = req.header('x-referer')
+    if (xReferer !== undefined) {
+      if (xReferer.charCodeAt(0) === 47) this.#fromPath(xReferer, 0, collect(false))
+      else this.#fromReferer(xReferer, req, collect(false))
+    }
+    const cookie = req.header('cookie')
+    if (cookie !== undefined) this.#fromCookie(cookie, collect(true))
+    const referer = req.header('referer')
+    if (referer !== undefined) this.#fromReferer(referer, req, collect(false))
+    if (candidates.length === 0) return socketSession
+    const held = this.#registry.get(candidates[0]!.id)
+    if (held !== undefined) return held
+    return this.#loadFirst(candidates, socketSession)
+  }
+
+  async #loadFirst(
+    candidates: readonly { id: string; cookie: boolean }[],
+    socketSession: ClientSession | undefined,
+  ): Promise<ClientSession | undefined> {
+    for (const { id, cookie } of candidates) {
+      const session = await this.#registry.load(id, cookie)
+      if (session !== undefined) return session
+    }
+    return socketSession
+  }
+
   /**
    * The request's session, from each source in turn, a later one winning when it names a live
    * session: the socket's, `Referer`, the cookie, `X-Referer`, the route's session param.
@@ -83,7 +136,7 @@ export class SessionBinding implements RequestSessionSink {
     }
     // A session new to this request is held until its response ends, then its changes are saved,
     // as for a session the request arrived with.
-    if (session !== previous) this.#registry.run(session, () => res.finished()).catch(this.#report)
+    if (session !== previous) this.#registry.run(session, () => res.finished()).catch(this.#reportRunFailure)
     this.#lastRequest.set(session, { req, res })
     this.#sendId(req, res, session)
   }
@@ -108,11 +161,16 @@ export class SessionBinding implements RequestSessionSink {
     return maxAge === undefined ? options : { ...options, maxAge }
   }
 
-  #live(id: string): ClientSession | undefined {
-    return isSessionIdForm(id) ? this.#registry.get(id) : undefined
+  // With a shared store, a session whose record could not be created was reported as not saved
+  // and ended: its run's SessionDestroyedError says nothing more.
+  readonly #reportRunFailure = (err: unknown): void => {
+    if (!(this.#registry.store.isShared && err instanceof SessionDestroyedError)) this.#report(err)
   }
 
-  #fromCookie(header: string): ClientSession | undefined {
+  readonly #live = (id: string): ClientSession | undefined =>
+    isSessionIdForm(id) ? this.#registry.get(id) : undefined
+
+  #fromCookie(header: string, lookup = this.#live): ClientSession | undefined {
     const name = this.#cookieName
     // A scan for `name=` at a pair's start, rather than parsing every cookie of the header.
     for (let at = header.indexOf(name); at !== -1; at = header.indexOf(name, at + 1)) {
@@ -121,7 +179,7 @@ export class SessionBinding implements RequestSessionSink {
       const start = at + name.length + 1
       const end = start + SESSION_ID_LENGTH
       if (end !== header.length && header.charCodeAt(end) !== 59) continue
-      const session = this.#live(header.slice(start, end))
+      const session = lookup(header.slice(start, end))
       if (session !== undefined) return session
     }
     return undefined
@@ -132,7 +190,7 @@ export class SessionBinding implements RequestSessionSink {
    * to any site it posts to, so a page of another origin at `/__session/<its id>` would otherwise
    * carry its visitors' requests into a session of the page author's choosing.
    */
-  #fromReferer(uri: string, req: Request): ClientSession | undefined {
+  #fromReferer(uri: string, req: Request, lookup = this.#live): ClientSession | undefined {
     const schemeEnd = uri.indexOf('://')
     if (schemeEnd === -1) return undefined
     const pathStart = uri.indexOf('/', schemeEnd + 3)
@@ -141,11 +199,11 @@ export class SessionBinding implements RequestSessionSink {
     if (scheme !== req.protocol) return undefined
     if (withoutDefaultPort(uri.slice(schemeEnd + 3, pathStart), scheme) !== withoutDefaultPort(req.host, scheme))
       return undefined
-    return this.#fromPath(uri, pathStart)
+    return this.#fromPath(uri, pathStart, lookup)
   }
 
   /** `<prefix>/<id>` exactly, with at most a query or fragment after it (an X-Referer, a Referer's path). */
-  #fromPath(uri: string, pathStart: number): ClientSession | undefined {
+  #fromPath(uri: string, pathStart: number, lookup = this.#live): ClientSession | undefined {
     if (uri.charCodeAt(pathStart) !== 47 || !uri.startsWith(this.#resourcePath, pathStart)) return undefined // '/'
     const start = pathStart + this.#resourcePath.length
     const end = start + SESSION_ID_LENGTH
@@ -153,7 +211,7 @@ export class SessionBinding implements RequestSessionSink {
       const next = uri.charCodeAt(end)
       if (next !== 63 && next !== 35) return undefined // '?', '#'
     }
-    return this.#live(uri.slice(start, end))
+    return lookup(uri.slice(start, end))
   }
 }
 

@@ -20,6 +20,7 @@ const STORE_METHODS = [
   'subscribe',
   'close',
 ] as const
+// `onError` is optional: a store of this process only has no outage to report.
 
 function integer(value: unknown, key: string, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
@@ -111,6 +112,7 @@ export function resolveSessionsConfig(value: unknown): SessionsOptions {
     cookieName: cookieName(given.cookieName ?? d.cookieName),
     cookieMaxAgeSeconds: integer(given.cookieMaxAgeSeconds ?? d.cookieMaxAgeSeconds, 'sessions.cookieMaxAgeSeconds', 0),
     resolutionMs: integer(given.resolutionMs ?? d.resolutionMs, 'sessions.resolutionMs', 1),
+    leaseMs: integer(given.leaseMs ?? d.leaseMs, 'sessions.leaseMs', 30),
   }
   const chosen = store(given.store)
   return chosen === undefined ? resolved : { ...resolved, store: chosen }

@@ -114,6 +114,9 @@ const SAMPLES: Readonly<Record<string, () => Error>> = {
   SessionDataInvalidError: () => new sessions.SessionDataInvalidError('Do not know how to serialize a BigInt'),
   SessionDataTooLargeError: () => new sessions.SessionDataTooLargeError(65536, 70000),
   SessionUnknownTaskError: () => new sessions.SessionUnknownTaskError('tick'),
+  SessionStoreUnavailableError: () => new sessions.SessionStoreUnavailableError(new Error('ECONNREFUSED')),
+  SessionBusyError: () => new sessions.SessionBusyError('abc', 30000),
+  SessionNotSavedError: () => new sessions.SessionNotSavedError('abc', 'fenced'),
 }
 
 // Every code of each folder's union, written out so the compiler checks it against the union.
@@ -193,6 +196,9 @@ const CODES_BY_FOLDER: Readonly<Record<string, Readonly<Record<string, true>>>> 
     ERR_SESSION_DATA_INVALID: true,
     ERR_SESSION_DATA_TOO_LARGE: true,
     ERR_SESSION_UNKNOWN_TASK: true,
+    ERR_SESSION_STORE_UNAVAILABLE: true,
+    ERR_SESSION_BUSY: true,
+    ERR_SESSION_NOT_SAVED: true,
   } satisfies Record<SessionErrorCode, true>,
 }
 
@@ -334,6 +340,9 @@ describe('error catalog', () => {
       SessionDataInvalidError: 500,
       SessionDataTooLargeError: 413,
       SessionUnknownTaskError: 500,
+      SessionStoreUnavailableError: 503,
+      SessionBusyError: 503,
+      SessionNotSavedError: 503,
       ReusePortUnsupportedError: 500,
       WorkerExitedError: 500,
       WorkerCrashLoopError: 500,

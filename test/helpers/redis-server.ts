@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import { connect, createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -20,7 +20,7 @@ export const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version']).status 
  * ```
  */
 export class RedisServer {
-  readonly #process: ChildProcess
+  #process: ChildProcess
   readonly #dir: string
   /** Its port on 127.0.0.1. */
   readonly port: number
@@ -43,21 +43,24 @@ export class RedisServer {
     const { port } = probe.address() as AddressInfo
     await new Promise((resolve) => probe.close(resolve))
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-redis-'))
-    const child = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    )
-    await new Promise<void>((resolve, reject) => {
-      let out = ''
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString()
-        if (out.includes('Ready to accept connections')) resolve()
-      })
-      child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)))
-    })
-    child.stdout!.resume()
-    return new RedisServer(child, dir, port)
+    return new RedisServer(await launch(port, dir), dir, port)
+  }
+
+  /**
+   * Stops it as an outage would (its clients see the connection drop), keeping its data on disk:
+   * `SHUTDOWN SAVE` writes the records to its directory.
+   */
+  async kill(): Promise<void> {
+    const exited = once(this.#process, 'exit')
+    const socket = connect(this.port, '127.0.0.1')
+    socket.on('error', () => undefined)
+    socket.end('SHUTDOWN SAVE\r\n')
+    await exited
+  }
+
+  /** Starts it again after `kill()`, on the same port and directory, with the data it saved. */
+  async restart(): Promise<void> {
+    this.#process = await launch(this.port, this.#dir)
   }
 
   /** Stops it and removes its directory. */
@@ -68,4 +71,22 @@ export class RedisServer {
     }
     rmSync(this.#dir, { recursive: true, force: true })
   }
+}
+
+async function launch(port: number, dir: string): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  await new Promise<void>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      if (out.includes('Ready to accept connections')) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)))
+  })
+  child.stdout!.resume()
+  return child
 }

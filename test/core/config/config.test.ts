@@ -51,6 +51,7 @@ const EXPECTED_DEFAULTS = {
     cookieName: 'gatehouse.sid',
     cookieMaxAgeSeconds: 0,
     resolutionMs: 1000,
+    leaseMs: 5000,
   },
 }
 
