@@ -91,19 +91,22 @@ export class SessionLeases {
         store.releaseLease(held.lease).catch(() => undefined)
       },
     }
-    const timer = setInterval(() => {
-      store.renewLease(held.lease, now(), ttlMs).then(
-        (renewed) => {
-          if (renewed !== undefined) held.lease = renewed
-          else {
-            held.isLost = true
-            clearInterval(timer)
-          }
-        },
-        // The store reports its own outage, once; the save at the run's end says what it cost.
-        (err: unknown) => err instanceof SessionStoreUnavailableError || report(err),
-      )
-    }, Math.max(10, Math.floor(ttlMs / 3)))
+    const timer = setInterval(
+      () => {
+        store.renewLease(held.lease, now(), ttlMs).then(
+          (renewed) => {
+            if (renewed !== undefined) held.lease = renewed
+            else {
+              held.isLost = true
+              clearInterval(timer)
+            }
+          },
+          // The store reports its own outage, once; the save at the run's end says what it cost.
+          (err: unknown) => err instanceof SessionStoreUnavailableError || report(err),
+        )
+      },
+      Math.max(10, Math.floor(ttlMs / 3)),
+    )
     // The server keeps the process alive, not a lease.
     timer.unref()
     return held

@@ -55,11 +55,12 @@ export class ClusterFixture {
 
   /**
    * Forks the fixture as a primary and waits until all its workers listen.
-   * @param options - workers, deadline, restart policy
+   * @param options - workers, deadline, restart policy (and what another fixture module reads)
+   * @param fixture - the module to run, `test/fixtures/cluster-app.js` unless another is named
    * @returns the fixture, or the primary's start failure as `{ startFailed }`
    */
-  static async start(options: ClusterAppOptions): Promise<ClusterFixture> {
-    const primary = fork(FIXTURE, [], {
+  static async start(options: ClusterAppOptions, fixture = FIXTURE): Promise<ClusterFixture> {
+    const primary = fork(fixture, [], {
       env: { ...process.env, GATEHOUSE_CLUSTER_TEST: JSON.stringify(options) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })

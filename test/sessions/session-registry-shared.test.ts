@@ -45,7 +45,7 @@ if (HAS_REDIS_SERVER) {
       await admin.connect()
     })
     after(async () => {
-      await admin.quit()
+      admin.destroy()
       await redis.stop()
     })
     beforeEach(async () => {
