@@ -27,7 +27,8 @@ export type RedisStoreOptions = ({ readonly url: string } | { readonly client: R
 // A record outlives its deadline by this much, so the sweep (not Redis's own expiry, which knows
 // nothing of destroy callbacks) ends it; the TTL only cleans up after a cluster that is gone.
 const TTL_MARGIN_MS = 60_000
-const LEASE_POLL_MS = 20
+// A lease held elsewhere is asked for again after 1, 2, 4 … ms, at most this far apart.
+const LEASE_POLL_MAX_MS = 20
 const DEFAULT_COMMAND_TIMEOUT_MS = 1000
 const DEFAULT_RECONNECT_MAX_DELAY_MS = 1000
 
@@ -205,13 +206,13 @@ export class RedisSessionStore implements SessionStore {
   async acquireLease(id: string, options: LeaseOptions): Promise<SessionLease | undefined> {
     const startedAt = Date.now()
     const giveUpAt = startedAt + options.waitMs
-    for (;;) {
+    for (let pause = 1; ; pause = Math.min(pause * 2, LEASE_POLL_MAX_MS)) {
       // The caller's clock, moved on by the time spent waiting: a lease that runs out meanwhile is seen to.
       const nowMs = options.nowMs + (Date.now() - startedAt)
       const token = Number(await this.#run(scripts.ACQUIRE, [this.#key(id)], [nowMs, options.ttlMs]))
       if (token > 0) return { id, fencingToken: token, expiresMs: nowMs + options.ttlMs }
       if (token < 0 || Date.now() >= giveUpAt) return undefined
-      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS))
+      await new Promise((resolve) => setTimeout(resolve, pause))
     }
   }
 
