@@ -93,6 +93,9 @@ const SWEEP_BATCH = 1000
 // With a shared store and no run timeout, how long a run waits for another process's lease.
 const MAX_LEASE_WAIT_MS = 60_000
 
+// Runs in a row that one lease may serve before it is given back, so other processes get a turn.
+const MAX_RUNS_PER_LEASE = 64
+
 /**
  * Every live client session of an application (`app.sessions`): creates them, finds them, runs
  * work on them one at a time, times them out, and reaches many at once.
@@ -135,6 +138,8 @@ export class SessionRegistry implements SessionHost {
   #creating = new Map<SessionState, Promise<void>>()
   // A push asked for while the session ran (here or, by message, elsewhere): sent once the run ends.
   #pushAfterRun = new Set<SessionState>()
+  // A lease kept by a run for the run queued behind it here: a busy session is leased once per burst.
+  #carried = new Map<SessionState, { held: HeldLease; runs: number }>()
   #unsubscribe: (() => void) | undefined
 
   /** @param options - the `sessions` configuration, a clock and a failure reporter */
@@ -345,15 +350,23 @@ export class SessionRegistry implements SessionHost {
 
   /** A run on a shared store: under the session's lease, on the data as the store holds it. */
   async #runShared<T>(session: ClientSession, state: SessionState, work: () => T | Promise<T>): Promise<T> {
-    const creating = this.#creating.get(state)
-    if (creating !== undefined) await creating
-    if (!state.alive) throw new SessionDestroyedError(state.id)
+    // Taken before any await: the run that kept it gives it back at the next timer if nobody does.
+    const carried = this.#takeCarried(state)
+    let runs = 1
     let held: HeldLease
-    try {
-      held = await this.#leases.acquire(state.id)
-    } catch (err) {
-      if (err instanceof SessionDestroyedError) this.#gone(session)
-      throw err
+    if (carried !== undefined) {
+      held = carried.held
+      runs = carried.runs
+    } else {
+      const creating = this.#creating.get(state)
+      if (creating !== undefined) await creating
+      if (!state.alive) throw new SessionDestroyedError(state.id)
+      try {
+        held = await this.#leases.acquire(state.id)
+      } catch (err) {
+        if (err instanceof SessionDestroyedError) this.#gone(session)
+        throw err
+      }
     }
     if (!state.alive) {
       held.release()
@@ -361,13 +374,37 @@ export class SessionRegistry implements SessionHost {
     }
     this.#held.set(state, held)
     try {
-      if (held.record !== undefined) this.#refresh(state, held.record)
+      // A carried lease's record was taken in by the run that acquired it.
+      if (carried === undefined && held.record !== undefined) this.#refresh(state, held.record)
       return await this.#runNow(session, state, work)
     } finally {
       this.#held.delete(state)
-      held.release()
+      if (this.#isBusy(state) && state.queue!.pending > 1 && state.alive && !held.isLost && runs < MAX_RUNS_PER_LEASE)
+        this.#carry(state, held, runs + 1)
+      else held.release()
       if (this.#pushAfterRun.delete(state)) void this.push(session)
     }
+  }
+
+  /** Keeps the lease for the run queued next; a timer gives it back should no run take it. */
+  #carry(state: SessionState, held: HeldLease, runs: number): void {
+    const entry = { held, runs }
+    this.#carried.set(state, entry)
+    setTimeout(() => {
+      if (this.#carried.get(state) !== entry) return
+      this.#carried.delete(state)
+      held.release()
+    }, 0).unref()
+  }
+
+  /** The carried lease, if it has a third of its time left; else it is given back. */
+  #takeCarried(state: SessionState): { held: HeldLease; runs: number } | undefined {
+    const entry = this.#carried.get(state)
+    if (entry === undefined) return undefined
+    this.#carried.delete(state)
+    if (!entry.held.isLost && entry.held.lease.expiresMs - this.#now() > this.options.leaseMs / 3) return entry
+    entry.held.release()
+    return undefined
   }
 
   async #runNow<T>(session: ClientSession, state: SessionState, work: () => T | Promise<T>): Promise<T> {

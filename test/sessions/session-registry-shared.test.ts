@@ -109,6 +109,18 @@ if (HAS_REDIS_SERVER) {
       expect(JSON.parse((await a.store.get(mine.id))!.data!)).to.deep.equal({ log: ['a', 'b'] })
     })
 
+    it('takes the lease once for a burst of runs queued on one session here, and gives it back after', async () => {
+      const [a, b] = [await worker(), await worker()]
+      const mine = await created(a, { n: 0 })
+      const fence = async () => Number(await admin.sendCommand(['HGET', `gatehouse:session:r:${mine.id}`, 'fence']))
+      const before = await fence()
+      await Promise.all(Array.from({ length: 5 }, () => a.run(mine, () => void (mine.data as { n: number }).n++)))
+      expect(await fence()).to.equal(before + 1)
+      const theirs = (await b.load(mine.id))!
+      await b.run(theirs, () => void (theirs.data as { n: number }).n++)
+      expect((await b.store.get(mine.id))!.data).to.equal('{"n":6}')
+    })
+
     it('refuses the write of a run whose lease ran out and went to another worker (fencing)', async () => {
       const a = await worker()
       // b's clock is past a's lease: to the store a's lease has run out.
