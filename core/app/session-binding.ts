@@ -167,8 +167,7 @@ export class SessionBinding implements RequestSessionSink {
     if (!(this.#registry.store.isShared && err instanceof SessionDestroyedError)) this.#report(err)
   }
 
-  readonly #live = (id: string): ClientSession | undefined =>
-    isSessionIdForm(id) ? this.#registry.get(id) : undefined
+  readonly #live = (id: string): ClientSession | undefined => (isSessionIdForm(id) ? this.#registry.get(id) : undefined)
 
   #fromCookie(header: string, lookup = this.#live): ClientSession | undefined {
     const name = this.#cookieName
