@@ -121,6 +121,21 @@ if (HAS_REDIS_SERVER) {
       expect((await b.store.get(mine.id))!.data).to.equal('{"n":6}')
     })
 
+    it('regenerates an id in the store first: another worker finds the session by the new id only', async () => {
+      const [a, b] = [await worker(), await worker()]
+      const mine = await created(a, { n: 1 })
+      const oldId = mine.id
+      const renamed: string[] = []
+      a.onRename((s) => renamed.push(s.id))
+      await a.regenerate(mine)
+      expect(renamed).to.deep.equal([mine.id])
+      expect(mine.id).to.not.equal(oldId)
+      expect(await b.load(oldId)).to.equal(undefined)
+      expect((await b.load(mine.id))?.data).to.deep.equal({ n: 1 })
+      await a.run(mine, () => void ((mine.data as { n: number }).n = 2))
+      expect((await b.store.get(mine.id))!.data).to.equal('{"n":2}')
+    })
+
     it('refuses the write of a run whose lease ran out and went to another worker (fencing)', async () => {
       const a = await worker()
       // b's clock is past a's lease: to the store a's lease has run out.
