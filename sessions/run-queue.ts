@@ -5,7 +5,7 @@ import { SessionRunTimeoutError } from './errors.js'
  * included) or until its time runs out. An idle queue starts work at once, in the caller's turn;
  * a busy one chains it behind the last. A run that times out rejects with
  * `SessionRunTimeoutError` and lets the next one start: a stuck handler cannot hold a session
- * forever (what it still does later is its own; it no longer holds the session).
+ * forever (the registry then drops what it changed and what it still changes later).
  */
 export class RunQueue {
   #tail: Promise<unknown> | null = null
@@ -19,12 +19,15 @@ export class RunQueue {
   /**
    * @param work - what to run; its value or rejection becomes the result
    * @param timeoutMs - how long it may run once started; 0 for no limit
+   * @param onTimeout - called when it runs out of time, before the next run may start
    * @returns what `work` returned
    */
-  run<T>(work: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+  run<T>(work: () => T | Promise<T>, timeoutMs: number, onTimeout?: () => void): Promise<T> {
     this.#pending++
     const result =
-      this.#tail === null ? this.#start(work, timeoutMs) : this.#tail.then(() => this.#start(work, timeoutMs))
+      this.#tail === null
+        ? this.#start(work, timeoutMs, onTimeout)
+        : this.#tail.then(() => this.#start(work, timeoutMs, onTimeout))
     this.#tail = result.then(this.#settle, this.#settle)
     return result
   }
@@ -34,7 +37,7 @@ export class RunQueue {
     if (--this.#pending === 0) this.#tail = null
   }
 
-  #start<T>(work: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+  #start<T>(work: () => T | Promise<T>, timeoutMs: number, onTimeout: (() => void) | undefined): Promise<T> {
     let ran: Promise<T>
     try {
       ran = Promise.resolve(work())
@@ -43,7 +46,10 @@ export class RunQueue {
     }
     if (timeoutMs <= 0) return ran
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new SessionRunTimeoutError(timeoutMs)), timeoutMs)
+      const timer = setTimeout(() => {
+        onTimeout?.()
+        reject(new SessionRunTimeoutError(timeoutMs))
+      }, timeoutMs)
       // The server keeps the process alive, not a session's pending work.
       timer.unref()
       ran.then(

@@ -18,6 +18,7 @@ import {
   SessionNotSavedError,
   SessionStoreUnavailableError,
   SessionUnknownTaskError,
+  SessionRunTimeoutError,
 } from './errors.js'
 import type { JsonValue } from './json-value.js'
 import { MemorySessionStore } from './memory-store.js'
@@ -41,6 +42,12 @@ export interface CreateSessionOptions {
   readonly useCookie?: boolean
   /** Its idle timeout; `sessions.defaultTimeoutMinutes` when absent. */
   readonly timeoutMinutes?: number
+}
+
+/** One run of a session's work: whether its time ran out, and the lease it holds on a shared store. */
+interface RunTurn {
+  abandoned: boolean
+  lease: HeldLease | undefined
 }
 
 /** Something that carries a session, such as a request: `create(req, …)` sets its `session`. */
@@ -332,24 +339,53 @@ export class SessionRegistry implements SessionHost {
 
   /**
    * Runs `work` on the session: after the session's earlier work, never alongside it, with the
-   * session current; its changes are then saved. A run that throws leaves the data as it was.
+   * session current; its changes are then saved. A run that throws leaves the data as it was,
+   * and so does one that outlasts `sessions.runTimeoutMs`: it rejects with
+   * `SessionRunTimeoutError`, the next run starts on the data as last saved, and nothing the
+   * late work changes is saved.
    * This is what the server does around every handler of a request that carries a session.
+   * @param onTimeout - called when the run's time runs out (the server takes the session off the request)
    */
-  run<T>(session: ClientSession, work: () => T | Promise<T>): Promise<T> {
+  run<T>(session: ClientSession, work: () => T | Promise<T>, onTimeout?: () => void): Promise<T> {
     const state = stateOf(session)
     if (!state.alive) return Promise.reject(new SessionDestroyedError(state.id))
     const queue = (state.queue ??= new RunQueue())
+    const run: RunTurn = { abandoned: false, lease: undefined }
     return queue.run(
       () =>
         currentSessions.run(session, () =>
-          this.#shared ? this.#runShared(session, state, work) : this.#runNow(session, state, work),
+          this.#shared ? this.#runShared(session, state, work, run) : this.#runNow(session, state, work, run),
         ),
       this.options.runTimeoutMs,
+      () => {
+        this.#abandon(state, run)
+        onTimeout?.()
+      },
     )
   }
 
+  /**
+   * A run out of time: the client was answered 503, so nothing it changed may stay. The data goes
+   * back to what was last saved, as a new object (the abandoned handler keeps the one it held, and
+   * its later changes land there, unseen), its commit will not happen, and its lease is given back
+   * so the next run can take it.
+   */
+  #abandon(state: SessionState, run: RunTurn): void {
+    run.abandoned = true
+    this.#revert(state)
+    if (run.lease !== undefined) {
+      if (this.#held.get(state) === run.lease) this.#held.delete(state)
+      run.lease.release()
+    }
+  }
+
   /** A run on a shared store: under the session's lease, on the data as the store holds it. */
-  async #runShared<T>(session: ClientSession, state: SessionState, work: () => T | Promise<T>): Promise<T> {
+  async #runShared<T>(
+    session: ClientSession,
+    state: SessionState,
+    work: () => T | Promise<T>,
+    run: RunTurn,
+  ): Promise<T> {
     // Taken before any await: the run that kept it gives it back at the next timer if nobody does.
     const carried = this.#takeCarried(state)
     let runs = 1
@@ -372,17 +408,26 @@ export class SessionRegistry implements SessionHost {
       held.release()
       throw new SessionDestroyedError(state.id)
     }
+    if (run.abandoned) {
+      // Out of time while waiting for the lease: the next run is already under way.
+      held.release()
+      throw new SessionRunTimeoutError(this.options.runTimeoutMs)
+    }
     this.#held.set(state, held)
+    run.lease = held
     try {
       // A carried lease's record was taken in by the run that acquired it.
       if (carried === undefined && held.record !== undefined) this.#refresh(state, held.record)
-      return await this.#runNow(session, state, work)
+      return await this.#runNow(session, state, work, run)
     } finally {
-      this.#held.delete(state)
-      if (this.#isBusy(state) && state.queue!.pending > 1 && state.alive && !held.isLost && runs < MAX_RUNS_PER_LEASE)
-        this.#carry(state, held, runs + 1)
-      else held.release()
-      if (this.#pushAfterRun.delete(state)) void this.push(session)
+      // An abandoned run gave its lease back when its time ran out.
+      if (!run.abandoned) {
+        this.#held.delete(state)
+        if (this.#isBusy(state) && state.queue!.pending > 1 && state.alive && !held.isLost && runs < MAX_RUNS_PER_LEASE)
+          this.#carry(state, held, runs + 1)
+        else held.release()
+        if (this.#pushAfterRun.delete(state)) void this.push(session)
+      }
     }
   }
 
@@ -407,15 +452,17 @@ export class SessionRegistry implements SessionHost {
     return undefined
   }
 
-  async #runNow<T>(session: ClientSession, state: SessionState, work: () => T | Promise<T>): Promise<T> {
+  async #runNow<T>(session: ClientSession, state: SessionState, work: () => T | Promise<T>, run: RunTurn): Promise<T> {
     this.#activity(state, session)
     let value: T
     try {
       value = await work()
     } catch (err) {
-      this.#revert(state)
+      if (!run.abandoned) this.#revert(state)
       throw err
     }
+    // Out of time: its data was reverted and another run may own the session now.
+    if (run.abandoned) throw new SessionRunTimeoutError(this.options.runTimeoutMs)
     await this.commit(session)
     return value
   }

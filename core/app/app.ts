@@ -790,10 +790,15 @@ export class App extends RouteMethods {
     const binding = this.#sessionBinding
     attachSession(req, session, binding, res)
     if (session !== undefined)
-      return this.sessions.run(session, () => {
-        binding.runsFor(session, req, res)
-        return runChain(chain, req, res, this.#notFound, this.#answerError)
-      })
+      return this.sessions.run(
+        session,
+        () => {
+          binding.runsFor(session, req, res)
+          return runChain(chain, req, res, this.#notFound, this.#answerError)
+        },
+        // Out of time: the handler, still running, no longer reaches the session through req.
+        () => attachSession(req, undefined, binding, res),
+      )
     const outer = currentSessions.getStore()
     const value = runChain(chain, req, res, this.#notFound, this.#answerError)
     // A handler that assigned req.session before its first await entered the session into this,

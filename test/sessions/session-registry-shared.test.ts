@@ -3,6 +3,7 @@ import { createClient, type RedisClientType } from 'redis'
 import type { SessionSocket } from '../../sessions/client-session.js'
 import { SessionNotSavedError, SessionStoreUnavailableError } from '../../sessions/errors.js'
 import { redisStore } from '../../sessions/redis-store.js'
+import { SessionRunTimeoutError } from '../../sessions/errors.js'
 import { SessionRegistry, type SessionRegistryOptions } from '../../sessions/session-registry.js'
 import { HAS_REDIS_SERVER, RedisServer } from '../helpers/redis-server.js'
 
@@ -82,6 +83,30 @@ if (HAS_REDIS_SERVER) {
       const record = await b.store.get(mine.id)
       expect([record?.data, record?.version]).to.deep.equal(['{"n":20}', 3])
       expect(await b.load('A'.repeat(22))).to.equal(undefined)
+    })
+
+    it('gives back the lease of a run past runTimeoutMs at once and never saves what it changes later', async () => {
+      const [a, b] = [await worker({ runTimeoutMs: 200 }), await worker()]
+      const mine = await created(a, { log: [] })
+      const theirs = (await b.load(mine.id))!
+      const release = deferred()
+      const lateDone = deferred()
+      const stuck = a
+        .run(mine, async () => {
+          const held = mine.data as { log: string[] }
+          await release.promise
+          held.log.push('late')
+          lateDone.resolve()
+        })
+        .catch((e: unknown) => e)
+      expect(await stuck).to.be.instanceOf(SessionRunTimeoutError)
+      // Another worker gets the lease without waiting out leaseMs, and its change is the one kept.
+      await b.run(theirs, () => void (theirs.data as { log: string[] }).log.push('b'))
+      release.resolve()
+      await lateDone.promise
+      await a.run(mine, () => undefined)
+      expect(mine.data).to.deep.equal({ log: ['b'] })
+      expect(JSON.parse((await a.store.get(mine.id))!.data!)).to.deep.equal({ log: ['b'] })
     })
 
     it('runs one session’s work one at a time across workers: the second waits for the first’s lease', async () => {

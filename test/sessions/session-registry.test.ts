@@ -259,6 +259,47 @@ describe('SessionRegistry', () => {
       }
     })
 
+    it('keeps nothing of a run that passed runTimeoutMs: the next starts on the saved data, the late work is never saved', async () => {
+      const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+      try {
+        const registry = new SessionRegistry({ runTimeoutMs: 1000 })
+        const session = registry.create({ data: { balance: 100, log: [] } })
+        let release!: () => void
+        const gate = new Promise<void>((resolve) => (release = resolve))
+        let lateDone!: () => void
+        const late = new Promise<void>((resolve) => (lateDone = resolve))
+        type Account = { balance: number; log: string[] }
+        const slow = registry
+          .run(session, async () => {
+            const held = session.data as Account
+            held.balance -= 10 // before the timeout
+            await gate
+            held.balance -= 50 // after it: on the object the run held, which is no longer the session's
+            held.log.push('slow')
+            lateDone()
+          })
+          .catch((e: unknown) => e)
+        await clock.tickAsync(1000)
+        expect(await slow).to.be.instanceOf(SessionRunTimeoutError)
+        await registry.run(session, () => {
+          const data = session.data as Account
+          data.balance += 50
+          data.log.push('deposit')
+        })
+        release()
+        await late
+        await registry.run(session, () => undefined)
+        expect(session.data).to.deep.equal({ balance: 150, log: ['deposit'] })
+        expect(JSON.parse((await registry.store.get(session.id))!.data!)).to.deep.equal({
+          balance: 150,
+          log: ['deposit'],
+        })
+        await registry.close()
+      } finally {
+        clock.restore()
+      }
+    })
+
     it('leaves the data as it was when a run throws', async () => {
       const { registry } = make()
       const session = registry.create({ data: { n: 1 } })

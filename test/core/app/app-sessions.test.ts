@@ -89,6 +89,33 @@ describe('App: client sessions', () => {
       expect(res.json<{ id: string }>().id).to.not.equal(oldId)
     })
 
+    it('answers a handler past runTimeoutMs 503, takes the session off its request, and keeps none of its changes', async () => {
+      const app = make({ sessions: { runTimeoutMs: 50 } })
+      app.onError(() => undefined)
+      let release!: () => void
+      const gate = new Promise<void>((resolve) => (release = resolve))
+      let after: unknown = 'unset'
+      let lateDone!: () => void
+      const late = new Promise<void>((resolve) => (lateDone = resolve))
+      app.post('/slow', async (req) => {
+        ;(req.session!.data as { count: number }).count = 50
+        await gate
+        after = req.session
+        lateDone()
+        return {}
+      })
+      const cookie = cookieOf((await app.inject({ method: 'POST', path: '/login' })).headers['set-cookie'])
+      const slow = await app.inject({ method: 'POST', path: '/slow', headers: { Cookie: cookie } })
+      expect(slow.status).to.equal(503)
+      expect((await app.inject({ method: 'POST', path: '/count', headers: { Cookie: cookie } })).json()).to.deep.equal({
+        count: 1,
+        current: true,
+      })
+      release()
+      await late
+      expect(after).to.equal(undefined)
+    })
+
     it('finds the session on later requests, where the handler runs with it current', async () => {
       const app = make()
       const cookie = cookieOf((await app.inject({ method: 'POST', path: '/login' })).headers['set-cookie'])
