@@ -11,7 +11,37 @@ import { detectJava } from './rules/java.js'
 import { setsCookie } from './rules/session-fixation.js'
 import { scanSignatures } from './signatures.js'
 import type { WafCategory } from './verdict.js'
-import { codeAt } from './char-code.js'
+import {
+  AT,
+  BACKTICK,
+  BANG,
+  BRACE,
+  BRACKET,
+  BSLASH,
+  COLON,
+  CTRL,
+  DASH,
+  DOLLAR,
+  DOT,
+  EQ,
+  GT,
+  HASH,
+  HIGH,
+  LT,
+  PAREN,
+  PCT,
+  PIPE,
+  PLUS,
+  QMARK,
+  QUOTE,
+  SEMI,
+  SLASH,
+  SPACE,
+  STAR,
+  TILDE,
+  UNDERSCORE,
+  charClasses,
+} from './char-class.js'
 
 /**
  * Where a value came from; each place tunes a few rules.
@@ -62,72 +92,6 @@ export const BUILTIN_RULES: readonly (readonly [string, WafCategory])[] = [
   ['session-fixation', 'session-fixation'],
 ]
 
-// Character classes, one bit each; a value's mask is the OR over its characters.
-const PCT = 1
-const PLUS = 2
-const HIGH = 4
-const CTRL = 8
-const DOT = 16
-const BSLASH = 32
-const QUOTE = 64
-const LT = 128
-const SEMI = 256
-const PIPE = 512
-const DOLLAR = 1024
-const BRACE = 2048
-const PAREN = 4096
-const EQ = 8192
-const HASH = 16384
-const COLON = 32768
-const SPACE = 65536
-const AT = 1 << 17
-const DASH = 1 << 18
-const STAR = 1 << 19
-const SLASH = 1 << 20
-const QMARK = 1 << 21
-const GT = 1 << 22
-const UNDERSCORE = 1 << 23
-const BACKTICK = 1 << 24
-const BRACKET = 1 << 25
-const TILDE = 1 << 26
-const BANG = 1 << 27
-
-const CLASS = new Uint32Array(128)
-for (let c = 0; c < 32; c++) CLASS[c] = CTRL
-const CLASS_OF: Record<string, number> = {
-  '%': PCT,
-  '+': PLUS,
-  '.': DOT,
-  '\\': BSLASH,
-  "'": QUOTE,
-  '"': QUOTE,
-  '`': QUOTE | BACKTICK,
-  '<': LT,
-  ';': SEMI,
-  '|': PIPE,
-  '&': PIPE,
-  $: DOLLAR,
-  '{': BRACE,
-  '(': PAREN,
-  '=': EQ,
-  '#': HASH,
-  ':': COLON,
-  ' ': SPACE,
-  '\t': SPACE | CTRL,
-  '@': AT,
-  '-': DASH,
-  '*': STAR,
-  '/': SLASH,
-  '?': QMARK,
-  '>': GT,
-  _: UNDERSCORE,
-  '\x7f': CTRL,
-  '[': BRACKET,
-  '~': TILDE,
-  '!': BANG,
-}
-for (const [char, bits] of Object.entries(CLASS_OF)) CLASS[codeAt(char, 0)] = bits
-
 /** A server-side script extension, alone or before another one (Apache runs `x.php.png`), or a `.ht*` file. */
 const SCRIPT_UPLOAD =
   /\.(?:php[0-9]{0,4}|phps|phpt|phtml|phar|pht|inc|jspx?|jspf|jsw|jsv|jtml|aspx?|asa|asax|ascx|ashx|asmx|axd|cer|cfml?|cfc|shtml|stm|cgi|pl)(?:\.|$)|^\.ht/
@@ -171,7 +135,7 @@ export let inspectedText = ''
  * ```
  */
 export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, strict: boolean, name: string): number {
-  let mask = maskOf(raw)
+  let mask = charClasses(raw)
   if (!strict && (mask & (PCT | PLUS | HIGH | CTRL | DOT)) === 0) return 0
   let text = raw
   let cased = raw
@@ -181,7 +145,7 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
     text = decoded.text
     cased = decoded.cased
     overlong = decoded.overlong
-    mask = maskOf(text)
+    mask = charClasses(text)
   } else {
     text = raw.toLowerCase()
   }
@@ -202,7 +166,7 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
     if (ALONE_COMMANDS.has(text)) return 11
     if (OVERFLOW_PROBES.has(text)) return 10
     if (text.startsWith('ro0ab') || text.startsWith('aced0005')) return 8
-    if (detectSqli(text, 0)) return 10
+    if (detectSqli(text, 0, 0)) return 10
     return detectJava(text, cased) ? 12 : 0
   }
   const hits = scanSignatures(text)
@@ -228,32 +192,23 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   if (
     (mask & (SQLI_GATE | DOLLAR | UNDERSCORE | DOT | COLON)) !== 0 &&
     text.length > 1 &&
-    (place === Place.Path ? sqliInPath(text) : detectSqli(text, hits))
+    (place === Place.Path ? sqliInPath(text, mask) : detectSqli(text, hits, mask))
   )
     return 10
-  if ((mask & CMDI_GATE) !== 0 && detectCmdi(text, place !== Place.Body, hits)) return 11
+  if ((mask & CMDI_GATE) !== 0 && detectCmdi(text, place !== Place.Body, hits, mask)) return 11
   return 0
 }
 
 /** Each segment of a path is a value of its own (`/items/1 or 1=1`); a slash is no SQL operator. */
-function sqliInPath(path: string): boolean {
+function sqliInPath(path: string, mask: number): boolean {
   let start = 0
   while (start < path.length) {
     let end = path.indexOf('/', start)
     if (end === -1) end = path.length
-    if (end - start > 1 && detectSqli(path.slice(start, end))) return true
+    if (end - start > 1 && detectSqli(path.slice(start, end), undefined, mask)) return true
     start = end + 1
   }
   return false
-}
-
-function maskOf(text: string): number {
-  let mask = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = codeAt(text, i)
-    mask |= c < 128 ? CLASS[c] : HIGH
-  }
-  return mask
 }
 
 function climbOf(place: Place): Climb {

@@ -114,6 +114,12 @@ const UNITS: readonly string[] = [
   '`a` as ',
   ',1=1',
   'a like a ',
+  // Units for the word table and the in-place command word: unknown words shaped like known ones.
+  'selectx ',
+  "o'neill ",
+  'python3.exe',
+  'xp_x ',
+  "it's union ",
 ]
 const SMALL = 16 * 1024
 const RUNS = 5

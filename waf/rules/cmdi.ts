@@ -1,3 +1,22 @@
+import {
+  APOSTROPHE,
+  BACKTICK,
+  BANG,
+  BRACE,
+  BSLASH,
+  CARET,
+  CTRL,
+  DOLLAR,
+  DOT,
+  DOUBLE_QUOTE,
+  GT,
+  LT,
+  PIPE,
+  QMARK,
+  SEMI,
+  SLASH,
+  charClasses,
+} from '../char-class.js'
 import { Family, scanSignatures } from '../signatures.js'
 import { codeAt } from '../char-code.js'
 import { AMBIGUOUS_COMMANDS, COMMAND_PREFIXES, SHELL_INTERPRETERS, UNAMBIGUOUS_COMMANDS } from './shell-commands.js'
@@ -306,6 +325,10 @@ for (const word of [
 const TARGETS_SYSTEM =
   /(?:^|[\s=])(?:\/(?:etc|tmp|dev|bin|sbin|proc|root|usr\/bin|var\/www)\b|~\/\.)|\|\s{0,4}(?:ba|z)?sh\b|\s>{1,2}\s{0,4}[/~]|-e\s{1,4}\/|%[a-z]{3,20}%|c:\\/
 const SEPARATOR = /[;|&\n\r`!]|\$\(|<<<|[<>]\(/
+/** The classes of every character SEPARATOR can start on. */
+const SEPARATOR_CHARS = SEMI | PIPE | CTRL | BACKTICK | BANG | DOLLAR | LT | GT
+/** The classes of the characters the evasion readings rewrite: quotes, backslash, caret, `$`. */
+const EVASION_CHARS = APOSTROPHE | DOUBLE_QUOTE | BSLASH | CARET | DOLLAR
 const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./$-])/g
 /**
  * What shells drop from a word before running it: quotes and carets (`c'a't`, `who^ami`), a backslash
@@ -366,6 +389,7 @@ const QUOTED_ARGUMENT = new Set(['echo', 'printf', 'eval', 'exec', 'expr'])
  * @param value - the normalised (decoded, lower-cased) value
  * @param newlineSeparates - whether a line break separates commands (not in text bodies)
  * @param hits - the value's `scanSignatures` result, when the caller already has it
+ * @param chars - the value's `charClasses`, when the caller already has them
  * @returns whether the value reads as a shell command injection
  * @example
  * ```ts
@@ -373,24 +397,35 @@ const QUOTED_ARGUMENT = new Set(['echo', 'printf', 'eval', 'exec', 'expr'])
  * detectCmdi('cats; sleep well', true) // false
  * ```
  */
-export function detectCmdi(value: string, newlineSeparates: boolean, hits: number = scanSignatures(value)): boolean {
+export function detectCmdi(
+  value: string,
+  newlineSeparates: boolean,
+  hits: number = scanSignatures(value),
+  chars: number = charClasses(value),
+): boolean {
+  // Each gate on `chars` stands for the character its check needs; without it the check cannot match.
   if ((hits & Family.Shell) !== 0) return true
-  if (value.indexOf('$') !== -1 && /\$\{?ifs\b|\$\{[a-z_]{1,16}:[0-9]/.test(value)) return true
-  if (value.indexOf('?') !== -1 && /\/[a-z]{0,2}\?[a-z?]{0,2}\//.test(value)) return true
-  if (value.indexOf('/') !== -1 && /\b(?:for\s{1,4}\/[fdlr]|cmd(?:\.exe)?\s{1,4}\/[ck])\s/.test(value)) return true
-  if (hasShellConstruct(value)) return true
-  if ((value.indexOf('\n') !== -1 || value.indexOf('\r') !== -1) && MAIL_COMMAND_LINE.test(value)) return true
+  if ((chars & DOLLAR) !== 0 && /\$\{?ifs\b|\$\{[a-z_]{1,16}:[0-9]/.test(value)) return true
+  if ((chars & QMARK) !== 0 && /\/[a-z]{0,2}\?[a-z?]{0,2}\//.test(value)) return true
+  if ((chars & SLASH) !== 0 && /\b(?:for\s{1,4}\/[fdlr]|cmd(?:\.exe)?\s{1,4}\/[ck])\s/.test(value)) return true
+  if (hasShellConstruct(value, chars)) return true
+  if (
+    (chars & CTRL) !== 0 &&
+    (value.indexOf('\n') !== -1 || value.indexOf('\r') !== -1) &&
+    MAIL_COMMAND_LINE.test(value)
+  )
+    return true
   // `\ls`: a backslash before a command skips aliases and shell functions; no prose opens so.
   if (codeAt(value, 0) === 92) {
     const escaped = ESCAPED_COMMAND.exec(value)
     if (escaped !== null && STRONG.has(escaped[1])) return true
   }
-  if (hasObfuscatedCommand(value)) return true
+  if ((chars & EVASION_CHARS) !== 0 && hasObfuscatedCommand(value)) return true
   // Without a separator only a command opening the value can count: when the first word, freed of
   // evasions, is no command, the whole value needs no rewriting (prose with apostrophes, the common case).
-  const separated = SEPARATOR.test(value)
-  if (!separated && !opensWithCommandWord(value)) return false
-  const text = /['"\\^]|\$/.test(value) ? value.replace(EVASIONS, '') : value
+  const separated = (chars & SEPARATOR_CHARS) !== 0 && SEPARATOR.test(value)
+  if (!separated && !opensWithCommandWord(value, chars)) return false
+  const text = (chars & EVASION_CHARS) !== 0 && /['"\\^]|\$/.test(value) ? value.replace(EVASIONS, '') : value
   let first = 0
   while (first < text.length && codeAt(text, first) <= 32 && !(newlineSeparates && codeAt(text, first) === 10)) first++
   if (commandAt(text, first, Separator.Start)) return true
@@ -445,7 +480,7 @@ export function detectCmdi(value: string, newlineSeparates: boolean, hits: numbe
 }
 
 /** Whether the first word of the value, with what shells drop inside words removed, is a command word. */
-function opensWithCommandWord(value: string): boolean {
+function opensWithCommandWord(value: string, chars: number): boolean {
   // Called only for values without a separator, so no line break can open one here.
   let first = 0
   while (
@@ -455,23 +490,49 @@ function opensWithCommandWord(value: string): boolean {
     first++
   // Evasions sit inside a word, and the word ends at a space or a tab: its first 128 characters say enough.
   let end = first
-  while (end < value.length && end - first < 128 && codeAt(value, end) !== 32 && codeAt(value, end) !== 9) end++
-  const head = value.slice(first, end)
-  const text = /['"\\^]|\$/.test(head) ? head.replace(EVASIONS, '') : head
-  let i = 0
-  while (i < text.length && isFiller(codeAt(text, i))) i++
+  let evasive = false
+  for (; end < value.length && end - first < 128; end++) {
+    const c = codeAt(value, end)
+    if (c === 32 || c === 9) break
+    if (c === 39 || c === 34 || c === 92 || c === 94 || c === 36) evasive = true
+  }
+  // Without an evasion character the word is read in place: only the command word itself is cut out.
+  let text = value
+  let i = first
+  if ((chars & EVASION_CHARS) !== 0 && evasive) {
+    text = value.slice(first, end).replace(EVASIONS, '')
+    i = 0
+    end = text.length
+  }
+  while (i < end && isFiller(codeAt(text, i))) i++
   let start = i
-  while (i < text.length && isWordChar(codeAt(text, i))) {
+  while (i < end && isWordChar(codeAt(text, i))) {
     if (codeAt(text, i) === 47) start = i + 1
     i++
   }
   if (i === start) return false
-  let word = text.slice(start, i)
-  if (word.endsWith('.exe')) word = word.slice(0, -4)
+  // Most first words are no command: the shape filter says so before the word is cut out.
+  const stem = i - start > 4 && text.startsWith('.exe', i - 4) ? i - 4 : i
+  const last = codeAt(text, stem - 1)
+  if (!(last >= 48 && last <= 57) && !mayBeCommand(text, start, stem)) return false
+  let word = text.slice(start, stem)
   if (STRONG.has(word) || WEAK.has(word)) return true
   if (!endsWithDigit(word)) return false
   word = word.replace(VERSION_SUFFIX, '')
   return STRONG.has(word) || WEAK.has(word)
+}
+
+/** Marks the (first letter, last letter, length) shapes of the command words; a word of no marked shape is no command. */
+const COMMAND_SHAPES = new Uint8Array(1 << 16)
+for (const word of [...STRONG, ...WEAK]) COMMAND_SHAPES[shapeOf(word, 0, word.length)] = 1
+
+function shapeOf(text: string, start: number, end: number): number {
+  return ((codeAt(text, start) * 31 + codeAt(text, end - 1)) * 64 + Math.min(end - start, 63)) & 0xffff
+}
+
+/** Whether `text[start, end)` has the shape of some command word: a filter, exact in the negative. */
+function mayBeCommand(text: string, start: number, end: number): boolean {
+  return COMMAND_SHAPES[shapeOf(text, start, end)] === 1
 }
 
 /** Evasion characters between two letters of a word: `c''at`, `w\\ho`, `ti"m"e`, `who^ami`, `c$@at`. */
@@ -776,18 +837,23 @@ const WHOLE_VARIABLE = /^\$\{[a-z_][a-z0-9_]{0,32}\}$/
  * process substitution, self-calling functions, variables assigned and run, tilde and history
  * expansion sent alone. Every pattern is anchored on a rare character and bounded, so the scan is linear.
  */
-function hasShellConstruct(value: string): boolean {
-  if (value.indexOf('$') !== -1 && (EXPANSION.test(value) || (ASSIGNED.test(value) && RUN_VARIABLE.test(value))))
+function hasShellConstruct(value: string, chars: number): boolean {
+  if ((chars & DOLLAR) !== 0 && (EXPANSION.test(value) || (ASSIGNED.test(value) && RUN_VARIABLE.test(value))))
     return true
-  if (value.indexOf('/') !== -1 && PATH_GLOB.test(value)) return true
-  if (value.indexOf('{') !== -1 && (braceExpansion(value) || (value.indexOf('()') !== -1 && FORK_BOMB.test(value))))
+  if ((chars & SLASH) !== 0 && PATH_GLOB.test(value)) return true
+  if ((chars & BRACE) !== 0 && (braceExpansion(value) || (value.indexOf('()') !== -1 && FORK_BOMB.test(value))))
     return true
-  if (value.indexOf('.') !== -1 && SQLITE_DOT.test(value)) return true
+  if ((chars & DOT) !== 0 && SQLITE_DOT.test(value)) return true
   if (value.indexOf('alias') !== -1 && ALIAS_DEFINITION.test(value)) return true
-  if (value.indexOf("$'") !== -1 && ANSI_C_ESCAPES.test(value)) return true
+  if (
+    (chars & (DOLLAR | APOSTROPHE)) === (DOLLAR | APOSTROPHE) &&
+    value.indexOf("$'") !== -1 &&
+    ANSI_C_ESCAPES.test(value)
+  )
+    return true
   const lead = codeAt(value, 0)
   if ((lead === 126 || lead === 33) && value.length <= 12 && value !== '~' && WHOLE_EXPANSION.test(value)) return true
-  return value.length <= 36 && WHOLE_VARIABLE.test(value)
+  return (chars & DOLLAR) !== 0 && value.length <= 36 && WHOLE_VARIABLE.test(value)
 }
 
 /** `{l,-lh}s`, `c{a,oun}t`, `{,ifconfig}`: a brace list without spaces whose expansions include a command. */

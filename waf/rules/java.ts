@@ -56,7 +56,8 @@ export function detectJava(value: string, cased: string, hits: number = scanSign
   if (value.indexOf('.') !== -1 && QUALIFIED.test(value)) return true
   if (value.indexOf('\u00ac\u00ed\u0000\u0005') !== -1 || value.indexOf('aced0005') !== -1) return true
   // A base64 blob is one token: prose, with its spaces, is not searched for one.
-  return cased.length >= 8 && cased.indexOf(' ') === -1 && hasEncodedGadget(cased)
+  // A value that lower-casing left unchanged has no capital letter, so no token mixes cases.
+  return cased.length >= 8 && cased !== value && cased.indexOf(' ') === -1 && hasEncodedGadget(cased)
 }
 
 function hasEncodedGadget(cased: string): boolean {

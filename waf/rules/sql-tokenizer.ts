@@ -359,9 +359,56 @@ export const FUNCTIONS: ReadonlySet<string> = new Set([
   'gtid_subset',
 ])
 
-/** Every known word with its class; a function name also carries FUNCTION_FLAG. One lookup per word. */
+/** A function name carries this flag beside its class. */
 const FUNCTION_FLAG = 64
-const WORD_CLASS = new Map<string, number>()
+/**
+ * Every known word with its class, in an open-addressing table probed with a hash the tokenizer
+ * computes while it reads the word: a word is classified without cutting it out of the value, and a
+ * known word's entry in `WORDS` is the table's own string. Prose is mostly unknown words, which then
+ * cost no allocation at all.
+ */
+const TABLE_SIZE = 4096
+const TABLE_WORDS: string[] = new Array<string>(TABLE_SIZE).fill('')
+const TABLE_CLASS = new Int32Array(TABLE_SIZE)
+
+function step(hash: number, c: number): number {
+  return (Math.imul(hash, 31) + c) | 0
+}
+
+function slotOf(hash: number): number {
+  return (hash ^ (hash >>> 13)) & (TABLE_SIZE - 1)
+}
+
+/** The table slot holding `src[start, end)`, or -1 when the word is unknown. */
+function findWord(src: string, start: number, end: number, hash: number): number {
+  const length = end - start
+  for (let slot = slotOf(hash); ; slot = (slot + 1) & (TABLE_SIZE - 1)) {
+    const known = TABLE_WORDS[slot]
+    if (known === '') return -1
+    if (known.length !== length) continue
+    let k = 0
+    while (k < length && known.charCodeAt(k) === src.charCodeAt(start + k)) k++
+    if (k === length) return slot
+  }
+}
+
+function addWord(word: string, type: number): void {
+  let hash = 0
+  for (let k = 0; k < word.length; k++) hash = step(hash, word.charCodeAt(k))
+  const slot = findWord(word, 0, word.length, hash)
+  if (slot !== -1) {
+    TABLE_CLASS[slot] |= type
+    return
+  }
+  for (let free = slotOf(hash); ; free = (free + 1) & (TABLE_SIZE - 1)) {
+    if (TABLE_WORDS[free] === '') {
+      TABLE_WORDS[free] = word
+      TABLE_CLASS[free] = type
+      return
+    }
+  }
+}
+
 for (const [words, type] of [
   [KEYWORDS, Tok.Keyword],
   [OPS, Tok.Op],
@@ -370,9 +417,53 @@ for (const [words, type] of [
   [CMP, Tok.Cmp],
   [LOGIC, Tok.Logic],
 ] as const) {
-  for (const word of words) WORD_CLASS.set(word, type)
+  for (const word of words) addWord(word, type)
 }
-for (const word of FUNCTIONS) WORD_CLASS.set(word, (WORD_CLASS.get(word) ?? 0) | FUNCTION_FLAG)
+for (const word of FUNCTIONS) addWord(word, FUNCTION_FLAG)
+
+/**
+ * Makes words known to the tokenizer without a class (they stay `Tok.Word`), so that their entry in
+ * `WORDS` is their text: rules that compare a plain word with a name call this for the names.
+ *
+ * @param words - lower-cased words
+ * @example
+ * ```ts
+ * internWords(['immediate']); tokenize('exec immediate', 0, 4); WORDS[1] // 'immediate'
+ * ```
+ */
+export function internWords(words: Iterable<string>): void {
+  for (const word of words) addWord(word, 0)
+}
+
+/**
+ * What `WORDS` holds for a word the tokenizer does not know; `wordText` gives its text.
+ *
+ * @example
+ * ```ts
+ * tokenize('hello', 0, 4); WORDS[0] === UNKNOWN_WORD // true
+ * ```
+ */
+export const UNKNOWN_WORD = '\0'
+/** Where each unknown word of the last call starts and ends in its value. */
+const WORD_START: number[] = []
+const WORD_END: number[] = []
+let lastSource = ''
+
+/**
+ * The text of token `k` of the last `tokenize` call: its `WORDS` entry, or for an unknown word the
+ * word cut from the value (only rules that need an unknown word's letters pay for the cut).
+ *
+ * @param k - a token index of the last call
+ * @returns the lower-cased text
+ * @example
+ * ```ts
+ * tokenize('exec xp_x', 0, 4); wordText(1) // 'xp_x'
+ * ```
+ */
+export function wordText(k: number): string {
+  const word = WORDS[k]
+  return word === UNKNOWN_WORD ? lastSource.slice(WORD_START[k], WORD_END[k]) : (word ?? '')
+}
 
 /**
  * Token types of the last `tokenize` call; reused between calls. The four entries after the last
@@ -385,7 +476,8 @@ for (const word of FUNCTIONS) WORD_CLASS.set(word, (WORD_CLASS.get(word) ?? 0) |
  */
 export const TYPES: (Tok | 0)[] = []
 /**
- * Lower-cased text of each token of the last call (words and operators; '' for others); '' after the last.
+ * Lower-cased text of each token of the last call (known words and operators; `UNKNOWN_WORD` for a
+ * word the tokenizer does not know; '' for others); '' after the last.
  *
  * @example
  * ```ts
@@ -412,6 +504,7 @@ export function tokenize(src: string, quote: number, maxTokens: number): number 
   let n = 0
   let i = 0
   const len = src.length
+  lastSource = src
   if (quote !== 0) {
     i = endOfString(src, 0, quote)
     n = push(n, i > len ? Tok.OpenString : Tok.String, '')
@@ -433,9 +526,21 @@ export function tokenize(src: string, quote: number, maxTokens: number): number 
       n = push(n, Tok.Number, '')
     } else if (isWordStart(c)) {
       let end = i + 1
-      while (end < len && isWordPart(codeAt(src, end))) end++
-      const word = src.slice(i, end)
-      n = push(n, classifyWord(word, src, end), word)
+      let hash = step(0, c)
+      while (end < len) {
+        const d = codeAt(src, end)
+        if (!isWordPart(d)) break
+        hash = step(hash, d)
+        end++
+      }
+      const slot = findWord(src, i, end, hash)
+      if (slot === -1) {
+        WORD_START[n] = i
+        WORD_END[n] = end
+        n = push(n, Tok.Word, UNKNOWN_WORD)
+      } else {
+        n = push(n, classifyWord(TABLE_CLASS[slot], src, end), TABLE_WORDS[slot])
+      }
       i = end
     } else if (c === 64) {
       let end = i + 1
@@ -512,9 +617,7 @@ function endOfNumber(src: string, i: number): number {
   return i
 }
 
-function classifyWord(word: string, src: string, end: number): Tok {
-  const known = WORD_CLASS.get(word)
-  if (known === undefined) return Tok.Word
+function classifyWord(known: number, src: string, end: number): Tok {
   const type = known & ~FUNCTION_FLAG
   // `div(23,-2)`: MySQL's operators DIV and MOD are functions too when a parenthesis follows.
   if (

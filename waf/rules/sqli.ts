@@ -1,6 +1,30 @@
 import { Family, scanSignatures, wholeWord } from '../signatures.js'
-import { TYPES, Tok, WORDS, tokenize } from './sql-tokenizer.js'
+import { TYPES, Tok, WORDS, internWords, tokenize, wordText } from './sql-tokenizer.js'
 import { codeAt } from '../char-code.js'
+import {
+  APOSTROPHE,
+  AT,
+  COLON,
+  CTRL,
+  DASH,
+  DOLLAR,
+  DOT,
+  DOUBLE_QUOTE,
+  EQ,
+  HASH,
+  HIGH,
+  LT,
+  PAREN,
+  PIPE,
+  QMARK,
+  QUOTE,
+  SEMI,
+  SLASH,
+  SPACE,
+  STAR,
+  BSLASH,
+  charClasses,
+} from '../char-class.js'
 
 /** Functions whose only use in a request value is an attack (timing, file and error oracles). */
 const DANGEROUS_FUNCTIONS = new Set([
@@ -36,6 +60,9 @@ const DANGEROUS_FUNCTIONS = new Set([
   'sys_exec',
   'load_extension',
 ])
+// `selectsCall` and `isStatement` compare plain words with these names.
+internWords(DANGEROUS_FUNCTIONS)
+internWords(['immediate'])
 /** Database and catalog names sent alone to probe which engine answers (OWASP CRS 942140). */
 const CATALOG_NAMES = new Set([
   'information_schema',
@@ -74,6 +101,9 @@ const PG_CAST =
 /** A JSON operator of PostgreSQL or MySQL between a string literal and another operand (`'{…}' @> '{…}'`, `'[…]' ->> 2`). */
 const JSON_OPERATOR =
   /'\s{0,8}(?:->>?|#>>?|@>|<@|\?[|&]?|@[?@]|#-|\|\|)\s{0,8}(?:\/\*[^*]{0,64}\*\/\s{0,8})?(?:'|\d|array\[)/
+
+/** Every JSON operator holds one of `-`, `#`, `@`, `<`, `?`, `|`. */
+const JSON_OPERATOR_CHARS = DASH | HASH | AT | LT | QMARK | PIPE
 
 const DROP_OBJECTS = new Set([
   'table',
@@ -124,6 +154,9 @@ export const OVERFLOW_PROBES: ReadonlySet<string> = new Set([
   '0000012345',
   '0000023456',
 ])
+/** The longest overflow probe or catalog name: longer values are neither. */
+const PROBE_MAX_LENGTH = Math.max(...[...OVERFLOW_PROBES, ...CATALOG_NAMES].map((word) => word.length))
+
 /** MongoDB query operators smuggled into names (`user[$ne]`) or JSON keys (NoSQL injection, OWASP CRS 942290). */
 const NOSQL_OPERATOR =
   /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exists|expr|or|and|not|nor|elemmatch|function|accumulator|text|type|mod|size|all|jsonschema|comment|slice|geowithin|near|bitsallset|lookup|match|merge|out)(?:$|\])/
@@ -137,6 +170,7 @@ const NOSQL_OPERATOR =
  *
  * @param value - the normalised (decoded, lower-cased) value
  * @param hits - the value's `scanSignatures` result, when the caller already has it
+ * @param chars - the value's `charClasses` (or those of a value it was cut from), when the caller already has them
  * @returns whether the value reads as an SQL injection
  * @example
  * ```ts
@@ -144,30 +178,42 @@ const NOSQL_OPERATOR =
  * detectSqli("o'brien")      // false
  * ```
  */
-export function detectSqli(value: string, hits: number = scanSignatures(value)): boolean {
-  if (value.indexOf('$') !== -1 && NOSQL_OPERATOR.test(value)) return true
-  if (OVERFLOW_PROBES.has(value) || CATALOG_NAMES.has(value)) return true
-  if (value.indexOf('::') !== -1 && PG_CAST.test(value)) return true
-  if (value.indexOf("'") !== -1 && JSON_OPERATOR.test(value)) return true
-  if (value.endsWith('(') && openCall(value)) return true
-  if (value.indexOf('/*!') !== -1 || (hits & Family.SqlCatalog) !== 0) return true
+export function detectSqli(
+  value: string,
+  hits: number = scanSignatures(value),
+  chars: number = charClasses(value),
+): boolean {
+  // Each gate on `chars` stands for the character its check needs; without it the check cannot match.
+  if ((chars & DOLLAR) !== 0 && NOSQL_OPERATOR.test(value)) return true
+  if (value.length <= PROBE_MAX_LENGTH && (OVERFLOW_PROBES.has(value) || CATALOG_NAMES.has(value))) return true
+  if ((chars & COLON) !== 0 && value.indexOf('::') !== -1 && PG_CAST.test(value)) return true
+  if ((chars & APOSTROPHE) !== 0 && (chars & JSON_OPERATOR_CHARS) !== 0 && JSON_OPERATOR.test(value)) return true
+  if ((chars & PAREN) !== 0 && value.endsWith('(') && openCall(value)) return true
+  if ((hits & Family.SqlCatalog) !== 0) return true
+  const comment = (chars & (SLASH | STAR)) === (SLASH | STAR) && value.indexOf('/*') !== -1
+  if (comment && value.indexOf('/*!') !== -1) return true
   if (codeAt(value, 0) === 48 && HEX_TEXT.test(value) && hexSpellsText(value)) return true
-  if (value.indexOf('.e') !== -1 && NUMBER_E.test(value)) return true
-  if (value.indexOf('program') !== -1 && COPY_PROGRAM.test(value)) return true
-  if (value.indexOf('/*') !== -1 && hasEvasiveComment(value)) return true
-  if (quoteEndsStatement(value)) return true
-  if (value.indexOf('=') !== -1 && SELF_EQUALITY.test(value)) return true
+  if ((chars & DOT) !== 0 && value.indexOf('.e') !== -1 && NUMBER_E.test(value)) return true
+  if ((chars & (QUOTE | DOLLAR)) !== 0 && value.indexOf('program') !== -1 && COPY_PROGRAM.test(value)) return true
+  if (comment && hasEvasiveComment(value)) return true
+  if ((chars & SEMI) !== 0 && quoteEndsStatement(value)) return true
+  if ((chars & EQ) !== 0 && SELF_EQUALITY.test(value)) return true
   if (
-    (value.indexOf('like') !== -1 || value.indexOf('regexp') !== -1 || value.indexOf('glob') !== -1) &&
+    (chars & (SPACE | CTRL | HIGH)) !== 0 &&
+    // `like`, `rlike` and `regexp` between spaces are whole SQL words of the literal scan.
+    ((hits & Family.SqlWord) !== 0 || value.indexOf('glob') !== -1) &&
     SELF_PATTERN_MATCH.test(value)
   )
     return true
-  if (value.indexOf('(') !== -1 && callsSqlOnlyFunction(value)) return true
+  if ((chars & PAREN) !== 0 && callsSqlOnlyFunction(value)) return true
   // A call needs no SQL word to be SQL: `if(1=1,…)`, `floor(rand()…)`, `char(65,66)`.
-  const words = (hits & Family.SqlWord) !== 0 || hasSqlOperators(value) || value.indexOf('(') !== -1
-  if (value.indexOf("'") !== -1 && quotedBreakout(value, 39, words)) return true
-  if (value.indexOf('"') !== -1 && quotedBreakout(value, 34, words)) return true
-  if (value.indexOf('\\') !== -1 && ESCAPED_QUOTE_LOGIC.test(value)) return true
+  const words =
+    (hits & Family.SqlWord) !== 0 ||
+    ((chars & PAREN) !== 0 && value.indexOf('(') !== -1) ||
+    hasSqlOperators(value, chars)
+  if ((chars & APOSTROPHE) !== 0 && quotedBreakout(value, 39, words)) return true
+  if ((chars & DOUBLE_QUOTE) !== 0 && quotedBreakout(value, 34, words)) return true
+  if ((chars & BSLASH) !== 0 && ESCAPED_QUOTE_LOGIC.test(value)) return true
   if (!words) return literalsCompared(value) || aliasOrWhenOnly(value)
   const n = tokenize(value, 0, Number.MAX_SAFE_INTEGER)
   let first = 0
@@ -707,8 +753,9 @@ function openCall(value: string): boolean {
 }
 
 /** `||`, `&&`, `@@` and the two-letter `or`, which the three-character literal scan cannot hold. */
-function hasSqlOperators(value: string): boolean {
-  if (value.indexOf('||') !== -1 || value.indexOf('&&') !== -1 || value.indexOf('@@') !== -1) return true
+function hasSqlOperators(value: string, chars: number): boolean {
+  if ((chars & PIPE) !== 0 && (value.indexOf('||') !== -1 || value.indexOf('&&') !== -1)) return true
+  if ((chars & AT) !== 0 && value.indexOf('@@') !== -1) return true
   for (let at = value.indexOf('or'); at !== -1; at = value.indexOf('or', at + 2)) {
     if (wholeWord(value, at, at + 2)) return true
   }
@@ -804,7 +851,7 @@ function operand(i: number, n: number, quoted: boolean): boolean {
   if (next === Tok.Cmp || (next === Tok.Op && (quoted || WORDS[i + 1] !== '-'))) {
     if (i + 2 >= n) return quoted && type !== Tok.Word
     // Unquoted prose like "a or b = c" compares words; an injection compares a thing with itself.
-    return quoted || type !== Tok.Word || WORDS[i] === WORDS[i + 2] || TYPES[i + 2] !== Tok.Word
+    return quoted || type !== Tok.Word || TYPES[i + 2] !== Tok.Word || wordText(i) === wordText(i + 2)
   }
   if (!quoted) return type === Tok.Bool && (next === 0 || next === Tok.Comment)
   if (type === Tok.Word || type === Tok.String) return false
@@ -860,7 +907,7 @@ function isStatement(i: number, n: number, strictSelect: boolean): boolean {
     case 'exec':
     case 'execute':
       return (
-        /^(?:xp_|sp_|master\.)/.test(next ?? '') ||
+        /^(?:xp_|sp_|master\.)/.test(wordText(i + 1)) ||
         TYPES[i + 1] === Tok.LParen ||
         TYPES[i + 1] === Tok.Var ||
         next === 'immediate'
