@@ -337,6 +337,17 @@ const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./$-])
  */
 const EVASIONS =
   /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]|\\\r?\n|\\(?=[a-z])|(?<=[a-z])\$\{[a-z_][a-z0-9_]{0,16}\}(?=[a-z])|(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)/g
+/** Every EVASIONS alternative but the quotes and the caret needs a `$` or a `\`. */
+const QUOTES_AND_CARETS = /['"^]/g
+
+/**
+ * `text` with EVASIONS dropped; `chars` are the classes of `text` or of a value it was cut from.
+ * Prose has apostrophes but rarely `$` or `\`: then only quotes and carets can go, a plain class scan.
+ */
+function dropEvasions(text: string, chars: number): string {
+  return (chars & (DOLLAR | BSLASH)) === 0 ? text.replace(QUOTES_AND_CARETS, '') : text.replace(EVASIONS, '')
+}
+
 /**
  * Commands that are an attack even as a whole value: nobody searches for "whoami" or names a field "ifconfig".
  *
@@ -420,12 +431,12 @@ export function detectCmdi(
     const escaped = ESCAPED_COMMAND.exec(value)
     if (escaped !== null && STRONG.has(escaped[1])) return true
   }
-  if ((chars & EVASION_CHARS) !== 0 && hasObfuscatedCommand(value)) return true
+  if ((chars & EVASION_CHARS) !== 0 && hasObfuscatedCommand(value, chars)) return true
   // Without a separator only a command opening the value can count: when the first word, freed of
   // evasions, is no command, the whole value needs no rewriting (prose with apostrophes, the common case).
   const separated = (chars & SEPARATOR_CHARS) !== 0 && SEPARATOR.test(value)
   if (!separated && !opensWithCommandWord(value, chars)) return false
-  const text = (chars & EVASION_CHARS) !== 0 && /['"\\^]|\$/.test(value) ? value.replace(EVASIONS, '') : value
+  const text = (chars & EVASION_CHARS) !== 0 && /['"\\^]|\$/.test(value) ? dropEvasions(value, chars) : value
   let first = 0
   while (first < text.length && codeAt(text, first) <= 32 && !(newlineSeparates && codeAt(text, first) === 10)) first++
   if (commandAt(text, first, Separator.Start)) return true
@@ -500,7 +511,7 @@ function opensWithCommandWord(value: string, chars: number): boolean {
   let text = value
   let i = first
   if ((chars & EVASION_CHARS) !== 0 && evasive) {
-    text = value.slice(first, end).replace(EVASIONS, '')
+    text = dropEvasions(value.slice(first, end), chars)
     i = 0
     end = text.length
   }
@@ -543,7 +554,7 @@ const IN_WORD_EVASIONS = /[a-z](?:''|""|['"^\\]|\$@|\$\{\}|\$\(\)|\$\{[a-z_][a-z
  * dropped: nobody writes `c'a't` except to get `cat` past a filter. Prose apostrophes (`it's`,
  * `rock'n'roll`) spell no command.
  */
-function hasObfuscatedCommand(value: string): boolean {
+function hasObfuscatedCommand(value: string, chars: number): boolean {
   if (
     value.indexOf("'") === -1 &&
     value.indexOf('"') === -1 &&
@@ -565,7 +576,7 @@ function hasObfuscatedCommand(value: string): boolean {
     checkedTo = end
     IN_WORD_EVASIONS.lastIndex = end
     const token = value.slice(start, end)
-    let word = token.replace(EVASIONS, '')
+    let word = dropEvasions(token, chars)
     const slash = word.lastIndexOf('/')
     if (slash !== -1) word = word.slice(slash + 1)
     if (word.endsWith('.exe')) word = word.slice(0, -4)

@@ -690,10 +690,17 @@ function isHex(c: number): boolean {
   return isDigit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 102)
 }
 
+/** 1 for the ASCII characters a word opens with, 2 for those it may only go on with (digits, `.`). */
+const WORD_CHAR = new Uint8Array(128)
+for (let c = 0; c < 128; c++) {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36) WORD_CHAR[c] = 1
+  else if ((c >= 48 && c <= 57) || c === 46) WORD_CHAR[c] = 2
+}
+
 function isWordStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c > 0x7f
 }
 
 function isWordPart(c: number): boolean {
-  return isWordStart(c) || isDigit(c) || c === 46
+  return c > 0x7f || WORD_CHAR[c] !== 0
 }

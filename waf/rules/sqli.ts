@@ -198,13 +198,7 @@ export function detectSqli(
   if (comment && hasEvasiveComment(value)) return true
   if ((chars & SEMI) !== 0 && quoteEndsStatement(value)) return true
   if ((chars & EQ) !== 0 && SELF_EQUALITY.test(value)) return true
-  if (
-    (chars & (SPACE | CTRL | HIGH)) !== 0 &&
-    // `like`, `rlike` and `regexp` between spaces are whole SQL words of the literal scan.
-    ((hits & Family.SqlWord) !== 0 || value.indexOf('glob') !== -1) &&
-    SELF_PATTERN_MATCH.test(value)
-  )
-    return true
+  if ((chars & (SPACE | CTRL | HIGH)) !== 0 && selfPatternMatch(value)) return true
   if ((chars & PAREN) !== 0 && callsSqlOnlyFunction(value)) return true
   // A call needs no SQL word to be SQL: `if(1=1,…)`, `floor(rand()…)`, `char(65,66)`.
   const words =
@@ -553,8 +547,26 @@ function aliasAfterQuote(value: string): boolean {
  */
 const SELF_EQUALITY =
   /[,(]\s{0,4}(['"`]?)([a-z0-9_]{1,32})\1\s{0,4}(?:<=>|==?)\s{0,4}\1\2\1(?=\s{0,4}(?:$|\)|--|#|;|,|(?:and|or|xor)\b))/
+/**
+ * The most characters a SELF_PATTERN_MATCH match spans before its operator (boundary, quote, 32-letter
+ * name, quote, 4 spaces), plus the `r` before the `like` that `rlike` holds.
+ */
+const OPERATOR_OFFSET = 40
+
+/** SELF_PATTERN_MATCH, searched from where a match can start: at most OPERATOR_OFFSET before the first operator word. */
+function selfPatternMatch(value: string): boolean {
+  let first = value.length
+  for (const operator of ['like', 'regexp', 'glob']) {
+    const at = value.indexOf(operator)
+    if (at !== -1 && at < first) first = at
+  }
+  if (first === value.length) return false
+  SELF_PATTERN_MATCH.lastIndex = Math.max(0, first - OPERATOR_OFFSET)
+  return SELF_PATTERN_MATCH.test(value)
+}
+
 const SELF_PATTERN_MATCH =
-  /(?:^|[\s,(])(['"`]?)([a-z0-9_]{1,32})\1\s{1,4}(?:like|rlike|regexp|glob)\s{1,4}\1\2\1(?=\s{0,4}(?:$|\)|--|#|;|,|(?:and|or|xor)\b))/
+  /(?:^|[\s,(])(['"`]?)([a-z0-9_]{1,32})\1\s{1,4}(?:like|rlike|regexp|glob)\s{1,4}\1\2\1(?=\s{0,4}(?:$|\)|--|#|;|,|(?:and|or|xor)\b))/g
 
 /** A value that is `0x…` hex spelling text: how injections write a string without quotes (`0x61646d696e`). */
 const HEX_TEXT = /^0x(?:[0-9a-f]{2}){3,64}$/

@@ -69,6 +69,12 @@ describe('detectSqli by dialect and position', () => {
     ['an increment in code', 'n = n + 1', false],
     ['a base64 data URL', 'data:text/plain;base64,QUJD=', false],
     ['an alias after a closing backtick', '` as `n` from', true],
+    [
+      'a quoted 32-letter name matched against itself with RLIKE after prose',
+      `${'prose '.repeat(20)}'${'n'.repeat(32)}'    rlike '${'n'.repeat(32)}'`,
+      true,
+    ],
+    ['a name matched against itself after a LIKE that is not', 'feels like home, x like x', true],
   ]
   for (const [label, value, attack] of cases) {
     it(`${attack ? 'flags' : 'passes'} ${label}: ${JSON.stringify(value)}`, () => {
