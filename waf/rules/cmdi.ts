@@ -555,14 +555,6 @@ const IN_WORD_EVASIONS = /[a-z](?:''|""|['"^\\]|\$@|\$\{\}|\$\(\)|\$\{[a-z_][a-z
  * `rock'n'roll`) spell no command.
  */
 function hasObfuscatedCommand(value: string, chars: number): boolean {
-  if (
-    value.indexOf("'") === -1 &&
-    value.indexOf('"') === -1 &&
-    value.indexOf('\\') === -1 &&
-    value.indexOf('^') === -1 &&
-    value.indexOf('$') === -1
-  )
-    return false
   // Only the words around an evasion are read: each match is widened to its word, so prose costs one scan.
   IN_WORD_EVASIONS.lastIndex = 0
   let match: RegExpExecArray | null
@@ -575,6 +567,8 @@ function hasObfuscatedCommand(value: string, chars: number): boolean {
     while (end < value.length && end - start < 64 && !isTokenBreak(codeAt(value, end))) end++
     checkedTo = end
     IN_WORD_EVASIONS.lastIndex = end
+    // Prose contractions (`don't`, `it's`) spell no command: their shape says so before any cut.
+    if ((chars & (DOLLAR | BSLASH)) === 0 && !maySpellCommand(value, start, end)) continue
     const token = value.slice(start, end)
     let word = dropEvasions(token, chars)
     const slash = word.lastIndexOf('/')
@@ -584,6 +578,28 @@ function hasObfuscatedCommand(value: string, chars: number): boolean {
     if ((STRONG.has(word) || WEAK.has(word)) && (word.length > 2 || token.length - word.length > 1)) return true
   }
   return false
+}
+
+/**
+ * Whether `value[start, end)` with its quotes and carets dropped may be a command word, for a value
+ * without `$` or `\` (then dropping evasions drops just those). A slash or a last letter `e`
+ * (`.exe`) leaves it to the full reading.
+ */
+function maySpellCommand(value: string, start: number, end: number): boolean {
+  let first = 0
+  let last = 0
+  let kept = 0
+  for (let k = start; k < end; k++) {
+    const c = value.charCodeAt(k)
+    if (c === 39 || c === 34 || c === 94) continue
+    if (c === 47) return true
+    if (kept === 0) first = c
+    last = c
+    kept++
+  }
+  if (kept === 0) return false
+  if (last === 101) return true
+  return COMMAND_SHAPES[((first * 31 + last) * 64 + Math.min(kept, 63)) & 0xffff] === 1
 }
 
 function isTokenBreak(c: number): boolean {

@@ -510,7 +510,7 @@ export function tokenize(src: string, quote: number, maxTokens: number): number 
     n = push(n, i > len ? Tok.OpenString : Tok.String, '')
   }
   while (i < len && n < maxTokens) {
-    const c = codeAt(src, i)
+    const c = src.charCodeAt(i)
     if (c <= 32 || c === 0xa0) {
       i++
     } else if (c === 39 || c === 34) {
@@ -528,7 +528,7 @@ export function tokenize(src: string, quote: number, maxTokens: number): number 
       let end = i + 1
       let hash = step(0, c)
       while (end < len) {
-        const d = codeAt(src, end)
+        const d = src.charCodeAt(end)
         if (!isWordPart(d)) break
         hash = step(hash, d)
         end++
