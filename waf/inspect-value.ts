@@ -18,6 +18,7 @@ import {
   BRACE,
   BRACKET,
   BSLASH,
+  CARET,
   COLON,
   CTRL,
   DASH,
@@ -160,13 +161,14 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   if (!strict) return 0
   // 2. Attack categories, strict and monitor modes. A plain word or number can only be a bare command,
   //    an overflow probe or a serialized-object blob; anything else gets one literal scan for all rules.
-  if (mask === 0) {
+  // A caret has its own class only for the shell reading's gates; alone it still makes no value suspicious.
+  if ((mask & ~CARET) === 0) {
     // Four letters can only be a catalog name (`msdb`); the full readings start at five.
     if (text.length < 5) return text.length === 4 && isCatalogName(text) ? 10 : 0
     if (ALONE_COMMANDS.has(text)) return 11
     if (OVERFLOW_PROBES.has(text)) return 10
     if (text.startsWith('ro0ab') || text.startsWith('aced0005')) return 8
-    if (detectSqli(text, 0, 0)) return 10
+    if (detectSqli(text, 0, mask)) return 10
     return detectJava(text, cased) ? 12 : 0
   }
   const hits = scanSignatures(text)
