@@ -188,7 +188,7 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
     if (CONFIG_UPLOAD.test(file.slice(file.lastIndexOf('/') + 1))) return 11
   }
   if ((mask & EQ) !== 0 && setsCookie(text)) return 13
-  if ((mask & XSS_GATE) !== 0 && detectXss(text, hits)) return 9
+  if ((mask & XSS_GATE) !== 0 && detectXss(text, hits, mask)) return 9
   // UTF-7 spells `<` as `+ADw-` (the `+` a space once a query is decoded); a page read as UTF-7 runs it.
   if ((mask & DASH) !== 0 && UTF7_TAG.test(text)) return 9
   if (

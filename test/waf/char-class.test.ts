@@ -4,6 +4,7 @@ import { ALL_CLASSES, APOSTROPHE, CARET, DOUBLE_QUOTE, HIGH, QUOTE, SPACE, charC
 import { decodeValue } from '../../waf/normalize/decode-value.js'
 import { detectCmdi } from '../../waf/rules/cmdi.js'
 import { detectSqli } from '../../waf/rules/sqli.js'
+import { detectXss } from '../../waf/rules/xss.js'
 import { scanSignatures } from '../../waf/signatures.js'
 import { ATTACKS } from './corpus/attacks.js'
 import { BENIGN_VALUES } from './corpus/benign.js'
@@ -140,7 +141,7 @@ describe('charClasses', () => {
   })
 })
 
-describe('the character gates of the SQL and shell readings', function () {
+describe('the character gates of the SQL, shell and XSS readings', function () {
   this.timeout(60_000)
   // Each gate skips a check when a character it needs is absent. Opening every gate (ALL_CLASSES)
   // runs every check, so equal verdicts prove that no gate skips a check that would have matched.
@@ -156,12 +157,21 @@ describe('the character gates of the SQL and shell readings', function () {
     expect(values.length).to.be.above(40_000)
     expect(values.filter((value) => detectSqli(value)).length).to.be.above(1000)
     expect(values.filter((value) => detectCmdi(value, true)).length).to.be.above(1000)
+    expect(values.filter((value) => detectXss(value)).length).to.be.above(300)
   })
 
   it('never change an SQL verdict', () => {
     const changed = values.filter((value) => {
       const hits = scanSignatures(value)
       return detectSqli(value, hits, charClasses(value)) !== detectSqli(value, hits, ALL_CLASSES)
+    })
+    expect(changed).to.deep.equal([])
+  })
+
+  it('never change an XSS verdict', () => {
+    const changed = values.filter((value) => {
+      const hits = scanSignatures(value)
+      return detectXss(value, hits, charClasses(value)) !== detectXss(value, hits, ALL_CLASSES)
     })
     expect(changed).to.deep.equal([])
   })

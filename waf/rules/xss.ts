@@ -1,3 +1,4 @@
+import { BACKTICK, BRACKET, BSLASH, COLON, DOT, EQ, GT, LT, PAREN, SLASH, STAR, charClasses } from '../char-class.js'
 import { decodeHtmlEntities } from '../normalize/html-entities.js'
 import { Family, scanSignatures } from '../signatures.js'
 import { codeAt } from '../char-code.js'
@@ -152,6 +153,7 @@ const CALL_ARGUMENT =
  *
  * @param value - the normalised (decoded, lower-cased) value
  * @param hits - the value's `scanSignatures` result, when the caller already has it
+ * @param classes - the value's `charClasses`, when the caller already has them
  * @returns whether the value reads as cross-site scripting
  * @example
  * ```ts
@@ -159,26 +161,35 @@ const CALL_ARGUMENT =
  * detectXss('use <b>bold</b> and 2 < 3 sparingly') // false
  * ```
  */
-export function detectXss(value: string, hits: number = scanSignatures(value)): boolean {
+export function detectXss(
+  value: string,
+  hits: number = scanSignatures(value),
+  classes: number = charClasses(value),
+): boolean {
   const text = decodeHtmlEntities(value)
   const sinks = text === value ? (hits & Family.XssSink) !== 0 : (scanSignatures(text) & Family.XssSink) !== 0
-  if (text.indexOf('<') !== -1 && hasDangerousTag(text)) return true
-  if (text.indexOf('=') !== -1 && hasEventHandler(text)) return true
-  if (text.indexOf(':') !== -1 && hasScriptUrl(text)) return true
+  // Each gate on `chars` stands for the character its check needs; without it the check cannot match.
+  const chars = text === value ? classes : charClasses(text)
+  if ((chars & LT) !== 0 && hasDangerousTag(text)) return true
+  if ((chars & EQ) !== 0 && hasEventHandler(text)) return true
+  if ((chars & COLON) !== 0 && hasScriptUrl(text)) return true
   if (sinks) return true
   if (text.indexOf('url') !== -1 && CSS_SCRIPT_URL.test(text)) return true
   if (
-    (text.indexOf('/*') !== -1 || text.indexOf('[') !== -1 || text.indexOf(')') !== -1 || text.indexOf(' .') !== -1) &&
+    (((chars & (SLASH | STAR)) === (SLASH | STAR) && text.indexOf('/*') !== -1) ||
+      (chars & BRACKET) !== 0 ||
+      text.indexOf(')') !== -1 ||
+      ((chars & DOT) !== 0 && text.indexOf(' .') !== -1)) &&
     SCRIPT_OBJECT.test(text)
   ) {
     const script = asScript(text)
     if (script !== text && (scanSignatures(script) & Family.XssSink) !== 0) return true
   }
-  if (text.indexOf('>') !== -1 && ATTRIBUTE_BREAKOUT.test(text)) return true
-  if (text.indexOf('\\') !== -1 && ESCAPED_TAG.test(text)) return true
-  if (text.indexOf('(') !== -1 && INDIRECT_DIALOG.test(text)) return true
+  if ((chars & GT) !== 0 && ATTRIBUTE_BREAKOUT.test(text)) return true
+  if ((chars & BSLASH) !== 0 && ESCAPED_TAG.test(text)) return true
+  if ((chars & PAREN) !== 0 && INDIRECT_DIALOG.test(text)) return true
   if ((text.indexOf('function') !== -1 || text.indexOf('fromcharcode') !== -1) && CODE_FROM_TEXT.test(text)) return true
-  return text.indexOf('(') !== -1 || text.indexOf('`') !== -1 ? hasBreakoutCall(text) : false
+  return (chars & (PAREN | BACKTICK)) !== 0 ? hasBreakoutCall(text) : false
 }
 
 /**
