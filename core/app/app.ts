@@ -224,7 +224,6 @@ export class App extends RouteMethods {
   connect(handler: ConnectHandler): this {
     if (typeof handler !== 'function') throw new TypeError('app.connect(): expected a handler function')
     this.#connectHandler = async (req, res) => {
-      res.close()
       let opened = false
       await handler(req, res, async () => {
         if (opened || res.headersSent) throw new ResponseAlreadySentError('tunnel()')
@@ -733,7 +732,9 @@ export class App extends RouteMethods {
       case 404:
         // CONNECT asks for a tunnel (RFC 9110 §9.3.6), which no route here provides: 501, and the
         // connection closes, since a client may already be sending the tunnel's bytes behind it.
-        if (req.method === 'CONNECT')
+        // Whoever answers (middleware, app.connect's handler, the 501), the connection closes.
+        if (req.method === 'CONNECT') {
+          res.close()
           return runChain(
             chainForPath(this.#scope, req.path, this.#connectHandler),
             req,
@@ -741,6 +742,7 @@ export class App extends RouteMethods {
             this.#notFound,
             this.#answerError,
           )
+        }
         // `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7): it is there, 204.
         if (req.path === '*')
           return runChain(

@@ -361,6 +361,10 @@ function parseFields(
     if (framing !== ParseResult.Ok) return framing
     head.chunked = true
   }
+  // RFC 9110 §9.3.6: a CONNECT request has no content, and what follows its head is the tunnel's.
+  // A length or a coding on one would make this server and a proxy in front of it disagree on
+  // where the tunnel starts (bytes read as a body here, passed through there): refused.
+  if (head.method === 'CONNECT' && (head.chunked || head.contentLength > 0)) return ParseResult.Malformed
   head.valuesArePlain = (valueClasses & FIELD_VALUE_PERCENT) === 0
   head.keepAlive = !connectionClose && (http11 || connectionKeepAlive)
   // RFC 9110 §7.8: an Upgrade in an HTTP/1.0 request is ignored (no 101 to a 1.0 client), and

@@ -145,6 +145,12 @@ export const ACCEPTED_DIFFERENCES: readonly AcceptedDifference[] = [
     rfc: 'RFC 9112 §6.3 (item 4), §6.1',
   },
   {
+    id: 'connect-content',
+    gatehouse: '400 for a CONNECT with a Content-Length above 0 or a Transfer-Encoding',
+    llhttp: 'accepts it and hands every byte after the head to the tunnel',
+    rfc: 'RFC 9110 §9.3.6 (a CONNECT request has no content)',
+  },
+  {
     id: 'empty-list-elements',
     gatehouse: 'skips empty elements of a Transfer-Encoding list (`,chunked`, `chunked,`)',
     llhttp: 'refuses some',

@@ -79,6 +79,11 @@ function gatehouseRejects(reason: string | undefined, h: LooseHead, input: strin
     .filter((c) => c !== '')
   if (values(h, 'transfer-encoding').length > 0 && codings[codings.length - 1] !== 'chunked')
     return 'transfer-encoding-not-chunked'
+  if (
+    h.method === 'CONNECT' &&
+    (values(h, 'transfer-encoding').length > 0 || values(h, 'content-length').some((v) => Number(v.trim()) > 0))
+  )
+    return 'connect-content'
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(h.target) || h.method === 'CONNECT') {
     const authority =
       h.method === 'CONNECT' ? h.target : h.target.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?]/)[0]!

@@ -88,6 +88,48 @@ describe('app.connect(): CONNECT tunnels (RFC 9110 §9.3.6)', () => {
     expect(passed.outputText('latin1')).to.match(/^HTTP\/1\.1 502 /)
   })
 
+  it("closes after a middleware's refusal too: nothing behind the CONNECT is served", async () => {
+    const app = new App({ serverHeader: false })
+    app.get('/', (_req, res) => res.text('must not run'))
+    app.use((_req, res) => res.status(407).header('Proxy-Authenticate', 'Basic').sendError(407, 'Proxy auth'))
+    app.connect(async (_req, _res, tunnel) => void (await tunnel()))
+    const transport = new MemoryTransport({
+      input: ['CONNECT a.example:1 HTTP/1.1\r\nHost: a.example:1\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n'],
+    })
+    await app.serve(transport)
+    const out = transport.outputText('latin1')
+    expect(out).to.match(/^HTTP\/1\.1 407 /)
+    expect(out).to.include('\r\nConnection: close\r\n')
+    expect(out).to.not.include('must not run')
+  })
+
+  for (const [framing, body] of [
+    ['Content-Length: 5', 'ABCDE'],
+    ['Transfer-Encoding: chunked', '5\r\nABCDE\r\n0\r\n\r\n'],
+  ]) {
+    it(`answers 400 to a CONNECT with content (${framing}): a request without any (RFC 9110 §9.3.6)`, async () => {
+      let ran = false
+      const app = new App({ serverHeader: false }).connect(async (_req, _res, tunnel) => {
+        ran = true
+        await tunnel()
+      })
+      const transport = new MemoryTransport({
+        input: [`CONNECT a.example:1 HTTP/1.1\r\nHost: a.example:1\r\n${framing}\r\n\r\n${body}`],
+      })
+      await app.serve(transport)
+      expect([transport.outputText('latin1').split('\r\n')[0], ran]).to.deep.equal(['HTTP/1.1 400 Bad Request', false])
+    })
+  }
+
+  it('serves a CONNECT with Content-Length: 0', async () => {
+    const app = new App({ serverHeader: false }).connect((_req, res) => res.sendError(403, 'no'))
+    const transport = new MemoryTransport({
+      input: ['CONNECT a.example:1 HTTP/1.1\r\nHost: a.example:1\r\nContent-Length: 0\r\n\r\n'],
+    })
+    await app.serve(transport)
+    expect(transport.outputText('latin1')).to.match(/^HTTP\/1\.1 403 /)
+  })
+
   it('refuses a handler that is not a function with a TypeError', () => {
     expect(() => new App().connect('x' as never)).to.throw(TypeError, 'app.connect(): expected a handler function')
   })
