@@ -77,6 +77,12 @@ export class HttpServer {
   proxyHeaderFailures = 0
   // Connections whose PROXY header has not arrived yet: not Sessions yet, closed by close().
   readonly #awaitingHeader = new Set<Transport>()
+  // Every open client socket, Sessions' or handed over (a CONNECT tunnel, an upgrade): a listener
+  // closes only once its last connection has, so close() cuts what is still open at its deadline.
+  readonly #sockets = new Set<Socket>()
+  #socketsClosed: (() => void) | undefined
+  // One function for every socket's 'close': no closure per connection.
+  readonly #untrack: (this: Socket) => void
 
   /**
    * @param config - the App's configuration (limits, timeouts, tls)
@@ -87,6 +93,17 @@ export class HttpServer {
     this.#config = config
     this.#createSession = createSession
     this.#onError = onError
+    const sockets = this.#sockets
+    const emptied = (): void => this.#socketsClosed?.()
+    this.#untrack = function (this: Socket) {
+      sockets.delete(this)
+      if (sockets.size === 0) emptied()
+    }
+  }
+
+  #track(socket: Socket): void {
+    this.#sockets.add(socket)
+    socket.on('close', this.#untrack)
   }
 
   /** The main port (HTTPS when `tls` is set without its own port, otherwise HTTP). */
@@ -131,7 +148,10 @@ export class HttpServer {
       this.#tls = createTlsSetup(tlsConfig)
       const secure = createTlsServer(this.#tls.serverOptions)
       this.#tls.attach(secure)
-      secure.on('secureConnection', (socket: TLSSocket) => this.#accept(new TlsTransport(socket), true))
+      secure.on('secureConnection', (socket: TLSSocket) => {
+        this.#track(socket)
+        this.#accept(new TlsTransport(socket), true)
+      })
       secure.on('connection', (raw: Socket) => this.#tlsPeers.set(raw, raw.remoteAddress))
       secure.on('tlsClientError', (err: Error, socket: TLSSocket) => this.#tlsFailed(err, socket))
       this.#secure = secure
@@ -140,11 +160,15 @@ export class HttpServer {
       const plain = createNetServer({ noDelay: true })
       const proxy = options.proxyProtocol
       if (proxy === undefined || proxy === false)
-        plain.on('connection', (socket: Socket) => this.#accept(new PlainTransport(socket), false))
+        plain.on('connection', (socket: Socket) => {
+          this.#track(socket)
+          this.#accept(new PlainTransport(socket), false)
+        })
       else
-        plain.on('connection', (socket: Socket) =>
-          this.#acceptProxied(new PlainTransport(socket), proxy === true ? {} : proxy),
-        )
+        plain.on('connection', (socket: Socket) => {
+          this.#track(socket)
+          this.#acceptProxied(new PlainTransport(socket), proxy === true ? {} : proxy)
+        })
       this.#plain = plain
     }
     try {
@@ -194,6 +218,7 @@ export class HttpServer {
   }
 
   async #close(): Promise<void> {
+    const deadlineAt = Date.now() + this.#config.shutdownTimeoutMs
     const stopped = Promise.all(this.#listeners.map(stopAccepting))
     const hooked = Promise.all(this.#shutdownHooks.map((hook) => hook(this.#config.shutdownTimeoutMs)))
     this.#tls?.close()
@@ -208,6 +233,20 @@ export class HttpServer {
       await this.#allDone()
     }
     await hooked
+    // What is left is no Session's: connections handed over to a tunnel or another protocol, which
+    // their owner closes. They get the rest of the deadline, then are cut.
+    if (this.#sockets.size > 0) {
+      const left = deadlineAt - Date.now()
+      if (left > 0)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left)
+          this.#socketsClosed = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      for (const socket of this.#sockets) socket.destroy()
+    }
     await stopped
   }
 

@@ -143,6 +143,46 @@ describe('app.connect(): CONNECT tunnels (RFC 9110 §9.3.6)', () => {
       upstream?.close()
     })
 
+    it('cuts an open tunnel at the shutdown deadline, so server.close() resolves', async () => {
+      const app = new App({ serverHeader: false, shutdownTimeoutMs: 200 })
+      let opened!: () => void
+      const open = new Promise<void>((resolve) => (opened = resolve))
+      app.connect(async (_req, _res, tunnel) => {
+        await tunnel() // kept open, never read: its owner forgot it
+        opened()
+      })
+      server = await app.listen({ port: 0, host: HOST })
+      const client = connect(server.port, HOST)
+      const got = received(client)
+      await once(client, 'connect')
+      client.write('CONNECT a.example:1 HTTP/1.1\r\nHost: a.example:1\r\n\r\n')
+      await got.until((t) => t.includes('200 Connection Established'))
+      await open
+      const closedAt = once(client, 'close')
+      const started = Date.now()
+      await server.close()
+      await closedAt
+      expect(Date.now() - started).to.be.below(2000)
+    })
+
+    it('cuts a connection handed over by app.upgrade() at the shutdown deadline too', async () => {
+      const app = new App({ serverHeader: false, shutdownTimeoutMs: 200 })
+      app.upgrade('/raw', async (_req, { transport }) => {
+        await transport.write(
+          Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: raw\r\nConnection: Upgrade\r\n\r\n'),
+        )
+      })
+      server = await app.listen({ port: 0, host: HOST })
+      const client = connect(server.port, HOST)
+      const got = received(client)
+      await once(client, 'connect')
+      client.write('GET /raw HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: raw\r\n\r\n')
+      await got.until((t) => t.includes('101 Switching Protocols'))
+      const closedAt = once(client, 'close')
+      await server.close()
+      await closedAt
+    })
+
     it('carries bytes both ways between a client and an upstream server through the tunnel', async () => {
       upstream = createServer((socket) => socket.on('data', (d) => socket.write(`echo:${d.toString()}`)))
       upstream.listen(0, HOST)
