@@ -155,7 +155,10 @@ export function inspectValue(raw: string, place: Place, plusAsSpace: boolean, st
   if (overlong) return 1
   if ((mask & CTRL) !== 0) {
     if (text.indexOf('\0') !== -1) return 2
-    if (detectCrlf(text, place === Place.Path || place === Place.Name)) return 3
+    // A body string is text, where line breaks and header-like lines ("Content-Type: …" in a support
+    // ticket, markup in a bio) are ordinary: it reaches a response header only through the
+    // application, so basic mode, which must not block ordinary input, leaves it to strict.
+    if ((strict || place !== Place.Body) && detectCrlf(text, place === Place.Path || place === Place.Name)) return 3
   }
   if ((mask & (DOT | BSLASH)) !== 0 && detectTraversal(text, climbOf(place))) return 4
   if (!strict) return 0

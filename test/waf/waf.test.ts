@@ -161,6 +161,26 @@ describe('Waf', () => {
     })
   })
 
+  describe('line breaks in body text', () => {
+    const bio = JSON.stringify({
+      bio: 'Embed it like this:\n<script src="/widget.js"></script>\nContent-Type: text/html is what it sends',
+    })
+
+    it('leaves a JSON string with line breaks and header-like lines alone in basic mode', () => {
+      expect(new Waf({ mode: 'basic' }).checkBody(post, Buffer.from(bio), 'application/json')).to.equal(null)
+    })
+
+    it('still finds response splitting in a body string in strict mode, and in a query value in basic', () => {
+      const split = JSON.stringify({ next: '/home\r\nSet-Cookie: sid=attacker' })
+      expect(new Waf({ mode: 'strict' }).checkBody(post, Buffer.from(split), 'application/json')?.ruleId).to.equal(
+        'crlf',
+      )
+      expect(new Waf({ mode: 'basic' }).checkHead(get('/go?next=%2Fhome%0d%0aSet-Cookie:%20sid=1'))?.ruleId).to.equal(
+        'crlf',
+      )
+    })
+  })
+
   describe('where attacks ride', () => {
     const waf = new Waf({ mode: 'strict' })
 
