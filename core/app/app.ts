@@ -498,7 +498,8 @@ export class App extends RouteMethods {
       attach: (req, res) => res.attachHooks(new ResponseRecord(lifecycle, req)),
       report: lifecycle.report,
     }
-    this.#host.fixedAnswer = (bytes, head, connection) => rebuildFixedAnswer(fixed, bytes, head, connection)
+    this.#host.fixedAnswer = (bytes, head, connection, hooks) =>
+      rebuildFixedAnswer(fixed, bytes, head, connection, hooks)
     this.#host.ownAnswer = (res, head, connection) =>
       res.attachHooks(new ResponseRecord(lifecycle, new Request(head, undefined, EMPTY_PARAMS, connection)))
   }

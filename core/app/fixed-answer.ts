@@ -4,6 +4,7 @@ import type { ResponseSink, WriteListener } from '../response/response-sink.js'
 import type { DetachedConnection } from '../request/connection.js'
 import { RequestHead } from '../wire/request-head.js'
 import { AlreadyDetachedError } from '../errors.js'
+import type { ResponseHooks } from '../response/response-hooks.js'
 
 const EMPTY_PARAMS = Object.freeze(Object.create(null) as Record<string, string>)
 
@@ -68,6 +69,8 @@ export interface FixedAnswerHost {
  * @param head - the request's head, or `undefined` when it could not be parsed (the hooks then
  *   see a request with an empty method and no fields)
  * @param connection - the connection it came on
+ * @param hooks - the hooks of a response this answer replaces (a handler's that timed out): they
+ *   report this answer, so the request is reported once, timed from its start
  * @returns the bytes to send instead
  */
 export function rebuildFixedAnswer(
@@ -75,6 +78,7 @@ export function rebuildFixedAnswer(
   bytes: Buffer,
   head: RequestHead | undefined,
   connection: RequestConnection,
+  hooks?: ResponseHooks,
 ): Buffer {
   const headEnd = bytes.indexOf('\r\n\r\n')
   const status = Number(bytes.latin1Slice(9, 12))
@@ -83,7 +87,8 @@ export function rebuildFixedAnswer(
   const requestHead = head ?? new RequestHead()
   const sink = new CapturingSink(host.serverLine, host.smallWriteBytes, host.report)
   const res = new Response(sink, requestHead)
-  host.attach(new Request(requestHead, undefined, EMPTY_PARAMS, connection), res)
+  if (hooks !== undefined) res.attachHooks(hooks)
+  else host.attach(new Request(requestHead, undefined, EMPTY_PARAMS, connection), res)
   // The body is the Session's own JSON: sent through json(), it gets the same bytes and its
   // Content-Type after the fields the hooks add, as every JSON response does.
   res.status(status).json(JSON.parse(body.toString('utf8')))

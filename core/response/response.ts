@@ -626,12 +626,20 @@ export class Response implements StreamedResponse, WriteListener {
   /**
    * Marks the response as cut by the server (timed out, aborted, handed over): a stream's later
    * pieces are dropped (`write()` and `end()` resolve `false`), whole sends throw. @internal
+   * @returns the hooks the response had when `replaced` (an answer sent in its place reports
+   *   through them, so a request is reported once); otherwise they are told it was cut
    */
-  seize(): void {
-    if (this.#state >= ENDED) return
+  seize(replaced = false): ResponseHooks | undefined {
+    if (this.#state >= ENDED) return undefined
     this.#state = CUT
     this.#resolveFinished?.()
-    this.#ended(true)
+    if (!replaced) {
+      this.#ended(true)
+      return undefined
+    }
+    const hooks = this.#hooks
+    this.#hooks = undefined
+    return hooks
   }
 
   /** A whole text body, offered to the App's content coding first. */

@@ -83,9 +83,11 @@ function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unkn
   })
   if (core.has(Flag.Detached)) return
   if (core.timedOutStage === Stage.Handler && !res.headersSent) {
-    res.seize()
+    // The 503 is this request's answer: the hooks of the response it replaces report it, once.
+    const hooks = res.seize(true)
+    const head = res.requestHead
     core.output.pushBytes(
-      core.fixedAnswer(handlerTimeoutResponse(core.serverLine), res.requestHead, res.requestHead.method === 'HEAD'),
+      core.fixedAnswer(handlerTimeoutResponse(core.serverLine), head, head.method === 'HEAD', hooks),
     )
     core.raise(Flag.Closing)
     // The handler runs on: its signal tells it that its answer is no longer awaited.

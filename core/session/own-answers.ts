@@ -1,4 +1,5 @@
 import type { RequestHead } from '../wire/request-head.js'
+import type { ResponseHooks } from '../response/response-hooks.js'
 import { headOnly, isHeadRequestLine, parseErrorResponse } from '../wire/error-responses.js'
 import { Flag, type SessionCore } from './session-core.js'
 
@@ -26,16 +27,23 @@ export function rejectRequest(core: SessionCore, result: number, head: RequestHe
  * @param bytes - the prebuilt answer
  * @param head - the request, when its head could be parsed
  * @param isHead - whether only the answer's head goes out
+ * @param hooks - those of the response the answer replaces, to report it instead of new ones
  * @returns the bytes to send
  */
-export function hookedAnswer(core: SessionCore, bytes: Buffer, head: RequestHead | undefined, isHead: boolean): Buffer {
+export function hookedAnswer(
+  core: SessionCore,
+  bytes: Buffer,
+  head: RequestHead | undefined,
+  isHead: boolean,
+  hooks?: ResponseHooks,
+): Buffer {
   const rebuild = core.host.fixedAnswer
   let answer = bytes
   if (rebuild !== undefined) {
     // The App's response hooks run here, user code: should the rebuilt answer fail, the fixed
     // one still goes out, so the request is never left unanswered.
     try {
-      answer = rebuild(bytes, head, core)
+      answer = rebuild(bytes, head, core, hooks)
     } catch (err) {
       core.reportError(err)
     }

@@ -12,6 +12,7 @@ import type { SlotOwner } from './response-slot.js'
 import type { Transport } from '../../transports/transport.js'
 import type { Response } from '../response/response.js'
 import type { StageTimer } from './stage-timer.js'
+import type { ResponseHooks } from '../response/response-hooks.js'
 
 /**
  * The Session's booleans, kept as bits of one field: every field of a Session is paid for by
@@ -86,7 +87,7 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   /** Queues the fixed response to a protocol error; the connection then closes. */
   reject(result: number, head?: RequestHead): null
   /** A fixed answer of the Session's own, as the App's response hooks leave it. */
-  fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean): Buffer
+  fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean, hooks?: ResponseHooks): Buffer
   /** Answers one request whose body is read (or streamed). @returns whether the connection stays open */
   respond(
     head: RequestHead,

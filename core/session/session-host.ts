@@ -9,6 +9,7 @@ import type { TimerLists } from './stage-timer.js'
 import type { RequestHead } from '../wire/request-head.js'
 import type { RequestConnection } from '../request/request.js'
 import type { ProxyTrust } from '../config/trust-proxy.js'
+import type { ResponseHooks } from '../response/response-hooks.js'
 
 /** What a Session needs from the App that runs it. */
 export interface SessionHost {
@@ -31,9 +32,12 @@ export interface SessionHost {
   /**
    * Set when the App has response hooks: a fixed answer of the Session's own (400/413/414/431
    * for bad input, 408) is handed over so the hooks run for it too, and the bytes it returns go
-   * out instead. `head` is `undefined` when the request could not be parsed.
+   * out instead. `head` is `undefined` when the request could not be parsed. `hooks` are those of
+   * a response the answer replaces (a handler's that timed out): they report it, once.
    */
-  fixedAnswer?: ((bytes: Buffer, head: RequestHead | undefined, connection: RequestConnection) => Buffer) | undefined
+  fixedAnswer?:
+    | ((bytes: Buffer, head: RequestHead | undefined, connection: RequestConnection, hooks?: ResponseHooks) => Buffer)
+    | undefined
   /** Set when the App has response hooks: called before the Session answers a request itself (a WAF block). */
   ownAnswer?: ((res: Response, head: RequestHead, connection: RequestConnection) => void) | undefined
   /** The compiled `trustProxy`, or undefined when no peer is trusted. */

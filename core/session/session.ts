@@ -32,6 +32,7 @@ import { detachSession } from './session-detach.js'
 import { hookedAnswer, rejectRequest } from './own-answers.js'
 import { UnwrittenResponses } from './unwritten-responses.js'
 import type { WriteListener } from '../response/response-sink.js'
+import type { ResponseHooks } from '../response/response-hooks.js'
 
 /** Responses to pipelined requests accumulate up to this many bytes before a write. */
 const CORK_BYTES = 64 * 1024
@@ -442,8 +443,8 @@ export class Session {
   }
 
   /** A fixed answer of the Session's own, as the App's response hooks leave it. @internal */
-  fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean): Buffer {
-    return hookedAnswer(this, bytes, head, isHead)
+  fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean, hooks?: ResponseHooks): Buffer {
+    return hookedAnswer(this, bytes, head, isHead, hooks)
   }
 
   /** The loop is over: close, with any failure of the closing reported rather than lost. */

@@ -319,6 +319,30 @@ describe("the Session's own answers, with response hooks", () => {
     }
   })
 
+  it("reports a handler's timeout once, as the 503 sent, through the request's own hooks", async () => {
+    const clock = sinon.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    })
+    try {
+      const { app, finished } = hooked({ timeouts: { handlerTimeoutMs: 300 } })
+      app.get('/slow', () => new Promise(() => undefined))
+      const transport = new MemoryTransport({
+        input: ['GET /slow HTTP/1.1\r\nHost: x\r\nOrigin: http://a.test\r\n\r\n'],
+        endAfterInput: false,
+      })
+      const served = app.serve(transport)
+      await clock.tickAsync(300)
+      await served
+      expect(masked(transport.output)).to.equal(
+        'HTTP/1.1 503 Service Unavailable\r\nDate: *\r\nAccess-Control-Allow-Origin: http://a.test\r\n' +
+          `Content-Type: ${JSON_TYPE}\r\nContent-Length: 29\r\nConnection: close\r\n\r\n{"message":"Handler timeout"}`,
+      )
+      expect(finished).to.deep.equal([['GET', 503, false]])
+    } finally {
+      clock.restore()
+    }
+  })
+
   it('leaves the fixed answers untouched without hooks', async () => {
     const app = new App({ serverHeader: false })
     app.post('/small', { bodyLimit: 4 }, (_req, res) => res.text('ok'))
