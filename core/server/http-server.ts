@@ -157,7 +157,9 @@ export class HttpServer {
       this.#secure = secure
     }
     if (tlsConfig === undefined || tlsConfig.port !== undefined) {
-      const plain = createNetServer({ noDelay: true })
+      // Half-open: a client that sends its request and then its FIN still awaits the answer
+      // (RFC 9112 §9.6), which Node would otherwise make unsendable by ending the socket at once.
+      const plain = createNetServer({ noDelay: true, allowHalfOpen: true })
       const proxy = options.proxyProtocol
       if (proxy === undefined || proxy === false)
         plain.on('connection', (socket: Socket) => {

@@ -76,7 +76,8 @@ export async function bindEach(
 
 /** A listener that serves nothing itself: each socket it accepts goes to `primary`. */
 function forwarder(primary: NetServer): NetServer {
-  return createNetServer({ noDelay: true }, (socket) => primary.emit('connection', socket))
+  // Half-open as the primary's sockets are (http-server.ts).
+  return createNetServer({ noDelay: true, allowHalfOpen: true }, (socket) => primary.emit('connection', socket))
 }
 
 function bind(server: NetServer, port: number, host: string | undefined, reusePort: boolean): Promise<void> {

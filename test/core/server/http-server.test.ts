@@ -145,6 +145,35 @@ describe('HttpServer over real sockets', () => {
     }
   })
 
+  describe('a client that half-closes after its request (RFC 9112 §9.6)', () => {
+    for (const [kind, handler] of [
+      ['a synchronous', () => 'sent'],
+      // Slow work, not a wait for an event: the FIN has to reach the server while the handler runs.
+      ['an asynchronous', async () => (await new Promise((resolve) => setTimeout(resolve, 50)), 'sent')],
+    ] as const) {
+      for (const version of ['1.1', '1.0']) {
+        it(`gets the answer of ${kind} handler over HTTP/${version}, then the connection closes, reported truly`, async () => {
+          const closes: string[] = []
+          const app = new App({ serverHeader: false }).get('/h', handler)
+          app.onClose((_connection, reason) => closes.push(reason))
+          const server = await app.listen({ port: 0, host: HOST })
+          try {
+            const client = await rawClient(server.port)
+            client.socket.end(`GET /h HTTP/${version}\r\nHost: a\r\n\r\n`)
+            const close = version === '1.0' ? 'Connection: close\r\n' : ''
+            expect(masked(await client.closed)).to.equal(
+              `HTTP/1.1 200 OK\r\nDate: *\r\nContent-Type: ${TEXT_TYPE}\r\nContent-Length: 4\r\n${close}\r\nsent`,
+            )
+            await server.close()
+            expect(closes).to.deep.equal([version === '1.0' ? 'completed' : 'client-closed'])
+          } finally {
+            await server.close()
+          }
+        })
+      }
+    }
+  })
+
   describe('port and url before listening', () => {
     it('throws ERR_SERVER_NOT_LISTENING', () => {
       const idle = new HttpServer(
