@@ -7,6 +7,7 @@ import { handlerTimeoutResponse } from '../wire/error-responses.js'
 import { isOrdinaryDisconnect } from './ordinary-disconnect.js'
 import { Flag, type SessionCore } from './session-core.js'
 import { Stage } from './stages.js'
+import { ResponseAlreadySentError } from '../errors.js'
 
 /**
  * Runs a request's handler chain and sends what it returns. Returns nothing when it finished
@@ -55,14 +56,18 @@ async function awaitHandler(
 ): Promise<void> {
   enterHandlerStage(core, match)
   core.raise(Flag.HandlerPending)
+  // A handler that never settles must not keep a connection its client closed.
+  core.watchForClose()
   try {
     const result = await core.untilWoken(pending)
+    core.unwatch()
     core.lower(Flag.HandlerPending)
     if (core.has(Flag.Woken)) return interrupted(core, res, pending)
     if (core.has(Flag.Detached)) return
     if (!res.headersSent) sendReturnValue(res, result, req.target)
     else if (!res.isEnded) await awaitStream(core, res, match)
   } catch (err) {
+    core.unwatch()
     core.lower(Flag.HandlerPending)
     await handlerFailed(core, err, req, res, match)
   }
@@ -77,9 +82,10 @@ async function awaitStream(core: SessionCore, res: Response, match: RouteMatch<R
 
 /** The wait for a handler was cut short by a timeout, an abort, a shutdown or a detach. */
 function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unknown> | undefined): void {
-  // The handler runs on; a failure it meets later still deserves a report.
+  // The handler runs on; a failure it meets later still deserves a report, except its answer
+  // refused because the connection it was for is gone (its signal told it so).
   pending?.then(undefined, (err: unknown) => {
-    if (!isOrdinaryDisconnect(err)) core.host.reportError(err)
+    if (!isOrdinaryDisconnect(err) && !(err instanceof ResponseAlreadySentError)) core.host.reportError(err)
   })
   if (core.has(Flag.Detached)) return
   if (core.timedOutStage === Stage.Handler && !res.headersSent) {

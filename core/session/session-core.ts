@@ -32,6 +32,8 @@ export const Flag = {
   LastRequest: 512,
   /** The request whose body is awaited is a HEAD: a body-stage 408 is then sent without its body. */
   HeadAwaitingBody: 1024,
+  /** The Session is the transport's readable listener while a handler runs (`watchForClose`). */
+  Watching: 2048,
 } as const
 
 /**
@@ -74,6 +76,10 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   untilWoken<T>(promise: PromiseLike<T>): Promise<T | undefined>
   /** Ends every `untilWoken` wait, now and later. */
   wakeLoop(): void
+  /** While a handler runs the loop reads nothing: asks the transport to tell it of a close. */
+  watchForClose(): void
+  /** Takes the listener of `watchForClose` back, before a read or a hand-over. */
+  unwatch(): void
   /** Ends the connection once it is idle (`server.close()`). */
   shutdown(): void
   /** The transport has bytes for a parked loop: runs it on. */

@@ -12,6 +12,7 @@ export function detachSession(core: SessionCore): Promise<DetachedConnection> {
   if (core.has(Flag.Detached)) return Promise.reject(new AlreadyDetachedError())
   // A pending read() cannot be taken back: the next chunk would go to this Session, not the new owner.
   if (core.has(Flag.Reading)) return Promise.reject(new DetachWhileReadingError())
+  core.unwatch()
   core.raise(Flag.Detached)
   core.endWith('detached')
   core.response?.seize()

@@ -429,6 +429,7 @@ export class Session {
 
   /** Waits for the transport's next chunk, marked as a wait that `detach()` cannot take back. */
   async #read(): Promise<Buffer | null> {
+    this.unwatch()
     this.raise(Flag.Reading)
     try {
       return await this.transport.read()
@@ -517,6 +518,20 @@ export class Session {
     this.#abort?.abort()
   }
 
+  /** @internal */
+  watchForClose(): void {
+    if (!this.has(Flag.CanPark) || (this.#flags & (Flag.Reading | Flag.Parked | Flag.Detached)) !== 0) return
+    this.raise(Flag.Watching)
+    this.transport.notifyReadable!(this)
+  }
+
+  /** @internal */
+  unwatch(): void {
+    if (!this.has(Flag.Watching)) return
+    this.lower(Flag.Watching)
+    this.transport.notifyReadable!(null)
+  }
+
   /** Waits for `promise`, or less: a timeout, a close or a detach stops the wait. @internal */
   untilWoken<T>(promise: PromiseLike<T>): Promise<T | undefined> {
     this.#aborted ??= this.has(Flag.Woken) ? Promise.resolve() : new Promise<void>((resolve) => (this.#wake = resolve))
@@ -542,9 +557,17 @@ export class Session {
     return controller.signal
   }
 
-  /** The transport has bytes (or the end) for a parked loop. @internal */
+  /** The transport has bytes (or the end) for a parked loop, or a watched one. @internal */
   readable(): void {
-    if (!this.has(Flag.Parked)) return
+    if (!this.has(Flag.Parked)) {
+      if (!this.has(Flag.Watching)) return
+      // A listener is told once.
+      this.lower(Flag.Watching)
+      // Told while a handler runs (`watchForClose`): a transport closed under it ends the
+      // connection now, aborting `req.signal`. Bytes or a FIN wait for the answer (RFC 9112 §9.6).
+      if (this.has(Flag.HandlerPending) && !this.transport.isOpen) this.destroyWithReason('client-closed')
+      return
+    }
     this.lower(Flag.Parked)
     this.#run()
   }

@@ -70,6 +70,45 @@ describe('Session: timeouts as documented', () => {
     })
   })
 
+  describe('0 everywhere, a handler that never settles, and a client that goes away', () => {
+    for (const [how, leave] of [
+      ['reset', (t: MemoryTransport) => t.reset()],
+      ['closed', (t: MemoryTransport) => t.close()],
+    ] as const) {
+      it(`ends the connection once the transport is ${how}: req.signal aborted, onClose told, the Session released`, async () => {
+        const app = testApp({ timeouts: OFF })
+        const events: string[] = []
+        app.onClose((_connection, reason) => events.push(`closed: ${reason}`))
+        app.get('/never', (req) => {
+          req.signal.addEventListener('abort', () => events.push('aborted'))
+          return new Promise(() => undefined)
+        })
+        const t = new MemoryTransport({ input: ['GET /never HTTP/1.1\r\nHost: a\r\n\r\n'], endAfterInput: false })
+        const served = app.serve(t)
+        await clock.tickAsync(TEN_MINUTES)
+        expect(events).to.deep.equal([])
+        leave(t)
+        await served
+        expect(events).to.deep.equal(['aborted', 'closed: client-closed'])
+        expect(t.output.length).to.equal(0)
+      })
+    }
+
+    it('still answers a client that half-closed after its request (its FIN is no close)', async () => {
+      const app = testApp({ timeouts: OFF })
+      let answer!: (text: string) => void
+      app.get('/later', () => new Promise<string>((resolve) => (answer = resolve)))
+      const t = new MemoryTransport({ input: ['GET /later HTTP/1.1\r\nHost: a\r\n\r\n'], endAfterInput: true })
+      const served = app.serve(t)
+      await clock.tickAsync(TEN_MINUTES)
+      answer('late')
+      await served
+      expect(maskDates(t.outputText('latin1'))).to.equal(
+        'HTTP/1.1 200 OK\r\nServer: gatehouse\r\nDate: <date>\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 4\r\n\r\nlate',
+      )
+    })
+  })
+
   describe('handlerTimeoutMs while a handler streams', () => {
     const HANDLER_TIMEOUT_MS = 300
     const app = testApp({ timeouts: { handlerTimeoutMs: HANDLER_TIMEOUT_MS } })
