@@ -130,6 +130,23 @@ describe('Connection API: streamed responses (issue 6)', () => {
     expect(result).to.equal(false)
   })
 
+  it('end() resolves false too once the connection is gone, and nothing is reported', async () => {
+    const writing = deferred()
+    let results: boolean[] = []
+    app.get('/stalled', async (_req, res) => {
+      const written = res.write('abc')
+      writing.resolve()
+      results = [await written, await res.end()]
+    })
+    const transport = new RecordingTransport({ input: [GET('/stalled')], endAfterInput: false, stallWrites: true })
+    const served = app.serve(transport)
+    await writing.promise
+    transport.close()
+    await served
+    expect(results).to.deep.equal([false, false])
+    expect(errors).to.deep.equal([])
+  })
+
   it('stream() sends a Readable with chunk framing and ends the response', async () => {
     app.get('/readable', (_req, res) => res.stream(Readable.from([Buffer.from('a'), Buffer.from('bb')])))
     expect(await servedText(app, GET('/readable') + HELLO)).to.equal(
