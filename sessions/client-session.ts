@@ -39,7 +39,8 @@ export interface SessionState {
   json: string | undefined
   version: number
   alive: boolean
-  readonly useCookie: boolean
+  // Learnt when a process loads a record by its cookie: the record itself does not say.
+  useCookie: boolean
   callbacks: DestroyCallback[] | null
   // Replaced, never changed in place: a session without names shares one empty array.
   callbackNames: readonly string[]

@@ -257,6 +257,7 @@ export class SessionRegistry implements SessionHost {
    */
   async load(id: string, useCookie = false): Promise<ClientSession | undefined> {
     const held = this.#live.get(id)
+    if (held !== undefined && useCookie) this.carriesCookie(held)
     if (held !== undefined || !this.#shared) return held
     const record = await this.store.get(id)
     if (record === undefined) return undefined
@@ -267,6 +268,15 @@ export class SessionRegistry implements SessionHost {
     const session = this.#sessionOf(record, true, useCookie)
     this.#live.set(id, session)
     return session
+  }
+
+  /**
+   * A request found this session by its cookie: a session loaded first another way (a socket's
+   * session param, an X-Referer) takes its id in a cookie from now on, so a new id (`regenerate`)
+   * is sent as one. @internal
+   */
+  carriesCookie(session: ClientSession): void {
+    stateOf(session).useCookie = true
   }
 
   /**

@@ -85,7 +85,10 @@ export class SessionBinding implements RequestSessionSink {
     if (referer !== undefined) this.#fromReferer(referer, req, collect(false))
     if (candidates.length === 0) return socketSession
     const held = this.#registry.get(candidates[0]!.id)
-    if (held !== undefined) return held
+    if (held !== undefined) {
+      if (candidates[0]!.cookie) this.#registry.carriesCookie(held)
+      return held
+    }
     return this.#loadFirst(candidates, socketSession)
   }
 

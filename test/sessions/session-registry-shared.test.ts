@@ -85,6 +85,15 @@ if (HAS_REDIS_SERVER) {
       expect(await b.load('A'.repeat(22))).to.equal(undefined)
     })
 
+    it('learns that a session first loaded by its id travels in a cookie once a request brings one', async () => {
+      const [a, b] = [await worker(), await worker()]
+      const mine = await created(a, { n: 1 })
+      const theirs = (await b.load(mine.id))!
+      expect(theirs.useCookie).to.equal(false)
+      expect(await b.load(mine.id, true)).to.equal(theirs)
+      expect(theirs.useCookie).to.equal(true)
+    })
+
     it('gives back the lease of a run past runTimeoutMs at once and never saves what it changes later', async () => {
       const [a, b] = [await worker({ runTimeoutMs: 200 }), await worker()]
       const mine = await created(a, { log: [] })
