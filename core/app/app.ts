@@ -53,7 +53,7 @@ import type { CloseReason, Connection, DetachedConnection } from '../request/con
 import { attachSession } from '../request/request.js'
 import { SessionRegistry } from '../../sessions/session-registry.js'
 import type { ClientSession } from '../../sessions/client-session.js'
-import { SessionError } from '../../sessions/errors.js'
+import { SessionDestroyedError, SessionError } from '../../sessions/errors.js'
 import { currentSessions } from '../../sessions/current-session.js'
 import { SessionBinding } from './session-binding.js'
 import { sessionResourceRoutes } from './session-resource-routes.js'
@@ -792,16 +792,27 @@ export class App extends RouteMethods {
   #runInSession(chain: readonly Handler[], req: Request, res: Response, session: ClientSession | undefined): unknown {
     const binding = this.#sessionBinding
     attachSession(req, session, binding, res)
-    if (session !== undefined)
-      return this.sessions.run(
+    if (session !== undefined) {
+      let started = false
+      const ran = this.sessions.run(
         session,
         () => {
+          started = true
           binding.runsFor(session, req, res)
           return runChain(chain, req, res, this.#notFound, this.#answerError)
         },
         // Out of time: the handler, still running, no longer reaches the session through req.
         () => attachSession(req, undefined, binding, res),
       )
+      if (!binding.isShared) return ran
+      // A session this process held may have ended elsewhere (destroyed, timed out, given a new
+      // id): its run finds the record gone before any handler runs. An id that names no session
+      // is ignored, so the request goes on without one.
+      return ran.catch((err: unknown) => {
+        if (started || !(err instanceof SessionDestroyedError)) throw err
+        return this.#runInSession(chain, req, res, undefined)
+      })
+    }
     const outer = currentSessions.getStore()
     const value = runChain(chain, req, res, this.#notFound, this.#answerError)
     // A handler that assigned req.session before its first await entered the session into this,
