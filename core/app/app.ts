@@ -95,6 +95,25 @@ const refuseConnect: Handler = (_req, res) => {
 }
 
 /**
+ * The handler of an `app.constant()` route, for an App with response hooks: the same status,
+ * fields and body, sent through a Response so that `onResponse`, CORS and `onFinish` see it.
+ */
+function constantHandler(init: ConstantResponseInit): Handler {
+  const status = init.status ?? 200
+  const fields = Object.entries(init.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-length')
+  const body = init.body ?? ''
+  return (_req, res) => {
+    res.status(status)
+    for (const [name, value] of fields) {
+      if (name.toLowerCase() === 'connection') {
+        if (/(?:^|,)\s*close\s*(?:,|$)/i.test(String(value))) res.close()
+      } else res.header(name, typeof value === 'number' ? String(value) : value)
+    }
+    res.send(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
+  }
+}
+
+/**
  * A Gatehouse application: routes, middleware and hooks, served over any Transport.
  *
  * @example
@@ -132,6 +151,8 @@ export class App extends RouteMethods {
   /** Answers CORS preflights before routing, when `cors()` is on. */
   #preflight: ((req: Request, res: Response) => boolean) | undefined
   readonly #host: SessionHost
+  // `app.constant()` routes, whose bytes are let go once a response hook exists.
+  readonly #constants: RouteEntry[] = []
   /** Every live client session: create, find, schedule, forAll, onPatch, onDestroy by name. */
   readonly sessions: SessionRegistry
   readonly #sessionBinding: SessionBinding
@@ -176,7 +197,10 @@ export class App extends RouteMethods {
 
   /**
    * Registers a fixed response, serialized once and served with only `Date` refreshed, without
-   * middleware or handlers: the fastest route there is, and pipelined responses coalesce.
+   * middleware or handlers: the fastest route there is, and pipelined responses coalesce. Once the
+   * App has a response hook (`onResponse`, `onFinish`, `cors`, `logger`), which every response
+   * must pass, it is answered as a route instead: the same status, fields and body, with its
+   * path's middleware and the hooks.
    * @param method - e.g. `GET` (HEAD falls back to it and gets the head alone)
    * @param path - a route pattern
    * @param response - status, headers and body
@@ -191,14 +215,18 @@ export class App extends RouteMethods {
   }
 
   #addConstant(method: string, path: string, response: ConstantResponseInit): void {
-    this.#router.on(method, path, {
+    const constant = buildConstant(response)
+    const entry: RouteEntry = {
       pattern: path,
-      handlers: [],
+      // What answers once the App has response hooks: the bytes cannot be sent past them.
+      handlers: [constantHandler(response)],
       bodyLimit: undefined,
       wafMode: undefined,
       streamBody: false,
-      constant: buildConstant(response),
-    })
+      constant: this.#host.fixedAnswer === undefined ? constant : undefined,
+    }
+    this.#router.on(method, path, entry)
+    this.#constants.push(entry)
   }
 
   /**
@@ -491,6 +519,8 @@ export class App extends RouteMethods {
    * to bad input, 408) go through it too; before, they cost nothing extra.
    */
   #answerOwnWithHooks(): void {
+    // A constant route's bytes would go out past the hooks: from now on its handler answers.
+    for (const entry of this.#constants) (entry as { constant: RouteEntry['constant'] }).constant = undefined
     const lifecycle = this.#lifecycle
     const fixed: FixedAnswerHost = {
       serverLine: this.#host.serverLine,

@@ -273,6 +273,29 @@ describe("the Session's own answers, with response hooks", () => {
     ])
   })
 
+  it('runs them for app.constant() routes, registered before or after the hooks, with the same bytes', async () => {
+    const before = new App({ serverHeader: false })
+    before.constant('GET', '/plain', { headers: { 'Content-Type': 'text/plain' }, body: 'Hello, World!' })
+    const { app, finished } = hooked()
+    app.constant('GET', '/plain', { headers: { 'Content-Type': 'text/plain' }, body: 'Hello, World!' })
+    const bare = await exchange(before, 'GET /plain HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(bare).to.equal(
+      'HTTP/1.1 200 OK\r\nDate: *\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!',
+    )
+    // The same route, then a hook after it: the constant is answered through the hook from then on.
+    const seen: number[] = []
+    before.onFinish((_req, _res, info) => void seen.push(info.status))
+    const late = await exchange(before, 'GET /plain HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(late).to.equal(bare)
+    expect(seen).to.deep.equal([200])
+    const hookedOut = await exchange(app, 'GET /plain HTTP/1.1\r\nHost: x\r\nOrigin: http://a.test\r\n\r\n')
+    expect(hookedOut).to.equal(
+      'HTTP/1.1 200 OK\r\nDate: *\r\nContent-Type: text/plain\r\nAccess-Control-Allow-Origin: http://a.test\r\n' +
+        'Content-Length: 13\r\n\r\nHello, World!',
+    )
+    expect(finished).to.deep.equal([['GET', 200, false]])
+  })
+
   it('runs them for a WAF block', async () => {
     const { app, finished } = hooked({ waf: { mode: 'strict' } })
     const res = await app.inject({ path: "/hello?id=1'%20OR%20'1'='1", headers: { Origin: 'http://a.test' } })
