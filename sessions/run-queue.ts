@@ -19,10 +19,11 @@ export class RunQueue {
   /**
    * @param work - what to run; its value or rejection becomes the result
    * @param timeoutMs - how long it may run once started; 0 for no limit
-   * @param onTimeout - called when it runs out of time, before the next run may start
+   * @param onTimeout - called when it runs out of time, before the next run may start; an error it
+   *   returns is the rejection instead of `SessionRunTimeoutError`
    * @returns what `work` returned
    */
-  run<T>(work: () => T | Promise<T>, timeoutMs: number, onTimeout?: () => void): Promise<T> {
+  run<T>(work: () => T | Promise<T>, timeoutMs: number, onTimeout?: () => Error | undefined): Promise<T> {
     this.#pending++
     const result =
       this.#tail === null
@@ -37,7 +38,11 @@ export class RunQueue {
     if (--this.#pending === 0) this.#tail = null
   }
 
-  #start<T>(work: () => T | Promise<T>, timeoutMs: number, onTimeout: (() => void) | undefined): Promise<T> {
+  #start<T>(
+    work: () => T | Promise<T>,
+    timeoutMs: number,
+    onTimeout: (() => Error | undefined) | undefined,
+  ): Promise<T> {
     let ran: Promise<T>
     try {
       ran = Promise.resolve(work())
@@ -47,8 +52,7 @@ export class RunQueue {
     if (timeoutMs <= 0) return ran
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        onTimeout?.()
-        reject(new SessionRunTimeoutError(timeoutMs))
+        reject(onTimeout?.() ?? new SessionRunTimeoutError(timeoutMs))
       }, timeoutMs)
       // The server keeps the process alive, not a session's pending work.
       timer.unref()

@@ -19,6 +19,7 @@ import {
   SessionStoreUnavailableError,
   SessionUnknownTaskError,
   SessionRunTimeoutError,
+  SessionBusyError,
 } from './errors.js'
 import type { JsonValue } from './json-value.js'
 import { MemorySessionStore } from './memory-store.js'
@@ -368,8 +369,11 @@ export class SessionRegistry implements SessionHost {
         ),
       this.options.runTimeoutMs,
       () => {
+        // Still waiting for another process's lease: the session was busy, this run never started.
+        const waited = this.#shared && run.lease === undefined
         this.#abandon(state, run)
         onTimeout?.()
+        return waited ? new SessionBusyError(state.id, this.options.runTimeoutMs) : undefined
       },
     )
   }

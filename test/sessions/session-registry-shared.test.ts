@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { createClient, type RedisClientType } from 'redis'
 import type { SessionSocket } from '../../sessions/client-session.js'
-import { SessionNotSavedError, SessionStoreUnavailableError } from '../../sessions/errors.js'
+import { SessionBusyError, SessionNotSavedError, SessionStoreUnavailableError } from '../../sessions/errors.js'
 import { redisStore } from '../../sessions/redis-store.js'
 import { SessionRunTimeoutError } from '../../sessions/errors.js'
 import { SessionRegistry, type SessionRegistryOptions } from '../../sessions/session-registry.js'
@@ -83,6 +83,24 @@ if (HAS_REDIS_SERVER) {
       const record = await b.store.get(mine.id)
       expect([record?.data, record?.version]).to.deep.equal(['{"n":20}', 3])
       expect(await b.load('A'.repeat(22))).to.equal(undefined)
+    })
+
+    it('says busy, not too long, when a run’s time runs out while another worker holds the lease', async () => {
+      const [a, b] = [await worker({ leaseMs: 5000 }), await worker({ runTimeoutMs: 200 })]
+      const mine = await created(a, { n: 1 })
+      const theirs = (await b.load(mine.id))!
+      const release = deferred()
+      const started = deferred()
+      const holding = a.run(mine, async () => {
+        started.resolve()
+        await release.promise
+      })
+      await started.promise
+      const err = await b.run(theirs, () => undefined).catch((e: unknown) => e)
+      release.resolve()
+      await holding
+      expect(err).to.be.instanceOf(SessionBusyError)
+      expect(err).to.include({ code: 'ERR_SESSION_BUSY', status: 503 })
     })
 
     it('learns that a session first loaded by its id travels in a cookie once a request brings one', async () => {
