@@ -671,6 +671,11 @@ export class SessionRegistry implements SessionHost {
     }
   }
 
+  /** Whether sockets in this process are bound to the session (they are pushed its changes). @internal */
+  hasSockets(session: ClientSession): boolean {
+    return stateOf(session).sockets !== null
+  }
+
   /**
    * Applies a JSON Patch a client sent over a bound socket, in the session's turn, as the resource's
    * PATCH does; then every bound socket is sent what it has not seen, the sender only what the

@@ -834,11 +834,13 @@ export class App extends RouteMethods {
         // Out of time: the handler, still running, no longer reaches the session through req.
         () => attachSession(req, undefined, binding, res),
       )
-      if (!binding.isShared) return ran
+      // A page's socket bound to this session sees what a request changed, as it sees a task's.
+      const pushed = this.sessions.hasSockets(session) ? ran.then((value) => this.#pushAfter(session, value)) : ran
+      if (!binding.isShared) return pushed
       // A session this process held may have ended elsewhere (destroyed, timed out, given a new
       // id): its run finds the record gone before any handler runs. An id that names no session
       // is ignored, so the request goes on without one.
-      return ran.catch((err: unknown) => {
+      return pushed.catch((err: unknown) => {
         if (started || !(err instanceof SessionDestroyedError)) throw err
         return this.#runInSession(chain, req, res, undefined)
       })
@@ -848,6 +850,11 @@ export class App extends RouteMethods {
     // A handler that assigned req.session before its first await entered the session into this,
     // the connection loop's, context too: the handler keeps it, the loop's next request must not.
     if (currentSessions.getStore() !== outer) currentSessions.enterWith(outer as object)
+    return value
+  }
+
+  #pushAfter<T>(session: ClientSession, value: T): T {
+    this.sessions.push(session).catch((err: unknown) => this.#reportError(err))
     return value
   }
 

@@ -276,6 +276,28 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
       ])
     })
 
+    it("pushes to a bound socket what a request's handler changed, and what an HTTP JSON Patch changed", async () => {
+      const app = new App()
+      app.ws('/live', () => {})
+      app.post('/say', (req) => void (req.session!.data as { messages: string[] }).messages.push('from a request'))
+      const session = app.sessions.create({ data: { messages: [] as string[] }, useCookie: true })
+      const server = await listen(app)
+      const cookie = `gatehouse.sid=${session.id}`
+      const ws = connect(`ws://${HOST}:${server.port}/live`, { headers: { Cookie: cookie } })
+      await nextMessage(ws)
+      const pushed = nextMessage(ws)
+      await fetch(`http://${HOST}:${server.port}/say`, { method: 'POST', headers: { Cookie: cookie } })
+      expect(JSON.parse(await pushed)).to.deep.equal([{ op: 'add', path: '/messages/-', value: 'from a request' }])
+      const patched = nextMessage(ws)
+      const res = await fetch(`http://${HOST}:${server.port}/__session/${session.id}`, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json-patch+json' },
+        body: JSON.stringify([{ op: 'add', path: '/messages/-', value: 'by patch' }]),
+      })
+      expect(res.status).to.equal(200)
+      expect(JSON.parse(await patched)).to.deep.equal([{ op: 'add', path: '/messages/-', value: 'by patch' }])
+    })
+
     it('refuses an upgrade whose session param names no live session with 404, before any handshake', async () => {
       const app = new App({ serverHeader: false })
       app.ws('/live/:sid', () => {}, { session: 'sid' })
