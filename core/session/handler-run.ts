@@ -88,7 +88,7 @@ function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unkn
     if (!isOrdinaryDisconnect(err) && !(err instanceof ResponseAlreadySentError)) core.host.reportError(err)
   })
   if (core.has(Flag.Detached)) return
-  if (core.timedOutStage === Stage.Handler && !res.headersSent) {
+  if (core.timedOutStage === Stage.Handler && (!res.headersSent || takeBackHead(core, res))) {
     // The 503 is this request's answer: the hooks of the response it replaces report it, once.
     const hooks = res.seize(true)
     const head = res.requestHead
@@ -102,6 +102,19 @@ function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unkn
   }
   res.seize()
   if (core.stage !== Stage.Closed) core.abort()
+}
+
+/**
+ * A streamed head still only queued (nothing flushed it or followed it) has reached no one: it is
+ * dropped so that the handler timeout's 503 answers instead. @returns whether it was
+ */
+function takeBackHead(core: SessionCore, res: Response): boolean {
+  const headBytes = res.unflushedHeadBytes
+  const output = core.output
+  // The queue holding exactly the head's bytes, with no flush under way, holds the head alone.
+  if (headBytes === 0 || output.isFlushing || output.bytes !== headBytes) return false
+  output.clear()
+  return true
 }
 
 async function handlerFailed(

@@ -56,6 +56,11 @@ export class SessionOutput extends OutputQueue implements TurnEndTask {
     this.#events = events
   }
 
+  /** Whether a flush is writing to the transport (what it took is no longer queued). */
+  get isFlushing(): boolean {
+    return this.#flushing !== undefined
+  }
+
   /** Whether nothing is queued or being written. */
   get isIdle(): boolean {
     return this.#flushing === undefined && this.isEmpty

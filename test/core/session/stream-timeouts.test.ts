@@ -143,6 +143,32 @@ describe('Session: the handler timeout of streamed responses and per route (issu
       expect(errors).to.deep.equal([])
     })
 
+    it('answers 503 when the head was only queued by start(): it is taken back, and onFinish reports the 503 as a plain timeout does', async () => {
+      const app = testApp({ timeouts: TIMEOUTS })
+      const finished: unknown[] = []
+      const results: unknown[] = []
+      app.onFinish((req, _res, info) => void finished.push([req.path, info.status, info.aborted]))
+      app.get('/queued-head', async (_req, res) => {
+        res.start(200, { 'Content-Type': 'text/event-stream' })
+        await sleep(400)
+        results.push(await res.write('data: late\n\n'), await res.end())
+      })
+      app.get('/plain', () => new Promise(() => undefined))
+      const { t, served } = open(app, '/queued-head')
+      await clock.tickAsync(300)
+      await served
+      expect(maskDates(t.outputText('latin1'))).to.equal(HANDLER_TIMEOUT)
+      await clock.tickAsync(100)
+      expect(results).to.deep.equal([false, false])
+      const plain = open(app, '/plain')
+      await clock.tickAsync(300)
+      await plain.served
+      expect(maskDates(plain.t.outputText('latin1'))).to.equal(HANDLER_TIMEOUT)
+      const [streamed, peer] = finished as [unknown[], unknown[]]
+      expect(streamed).to.deep.equal(['/queued-head', 503, peer[2]])
+      expect(peer.slice(0, 2)).to.deep.equal(['/plain', 503])
+    })
+
     it('still throws for a write after the handler ended the response itself', async () => {
       const app = testApp({ timeouts: TIMEOUTS })
       let failure: unknown
