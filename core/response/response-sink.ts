@@ -28,6 +28,11 @@ export interface ResponseSink {
   /** Queues bytes of the response as they are. */
   queueBytes(bytes: Buffer): void
   /**
+   * `start()` queued a streamed head of this many bytes; it stays only queued until the next
+   * flush, so a handler timeout may still take it back and answer 503.
+   */
+  streamHeadQueued?(byteLength: number): void
+  /**
    * Bytes a streamed body may add now before the connection's buffer reaches its high-water mark
    * (what is queued counted in). `res.stream()` pulls its source in pieces of this size.
    */

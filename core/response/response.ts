@@ -130,8 +130,6 @@ export class Response implements StreamedResponse, WriteListener {
   #closeDelimited = false
   #declaredLength = -1
   #bodyBytes = 0
-  // A streamed head's bytes while nothing has flushed it or followed it (0 otherwise).
-  #unflushedHead = 0
   #finished: Promise<void> | undefined
   #resolveFinished: (() => void) | undefined
   #hooks: ResponseHooks | undefined
@@ -457,16 +455,8 @@ export class Response implements StreamedResponse, WriteListener {
     const head = this.#buildHead(framing, 0)
     this.#queueHead(head)
     // Latin1 or ASCII: one byte per character.
-    this.#unflushedHead = head.length
+    this.#sink.streamHeadQueued?.(head.length)
     this.#state = STREAMING
-  }
-
-  /**
-   * The byte length of a streamed head that `start()` queued and that nothing has flushed or
-   * followed yet; 0 otherwise. A handler timeout can then still answer 503 in its place. @internal
-   */
-  get unflushedHeadBytes(): number {
-    return this.#unflushedHead
   }
 
   /**
@@ -524,7 +514,6 @@ export class Response implements StreamedResponse, WriteListener {
   #writeOut(bytes: Buffer): Promise<boolean> {
     // Cut while a piece was being encoded: what follows a 503 or a close must not be queued.
     if (this.#state === CUT) return RESOLVED_FALSE
-    this.#unflushedHead = 0
     this.#bodyBytes += bytes.length
     if (this.#declaredLength >= 0 && this.#bodyBytes > this.#declaredLength) throw this.#lengthBroken()
     if (bytes.length > 0 && this.#sendsBody()) {
@@ -559,7 +548,6 @@ export class Response implements StreamedResponse, WriteListener {
     if (this.#state === CUT) return false
     if (this.#declaredLength >= 0 && this.#bodyBytes !== this.#declaredLength && !this.#isHead)
       throw this.#lengthBroken()
-    this.#unflushedHead = 0
     if (this.#chunked) this.#sink.queueText(LAST_CHUNK, LAST_CHUNK.length)
     this.#finish()
     return this.#sink.flush()

@@ -109,10 +109,12 @@ function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unkn
  * dropped so that the handler timeout's 503 answers instead. @returns whether it was
  */
 function takeBackHead(core: SessionCore, res: Response): boolean {
-  const headBytes = res.unflushedHeadBytes
+  const headBytes = core.streamHeadBytes
   const output = core.output
-  // The queue holding exactly the head's bytes, with no flush under way, holds the head alone.
-  if (headBytes === 0 || output.isFlushing || output.bytes !== headBytes) return false
+  core.streamHeadBytes = 0
+  // Every write of the body flushes (resetting the count): the queue holding exactly the head's
+  // bytes, with no flush under way, holds the head alone.
+  if (headBytes === 0 || res.isEnded || output.isFlushing || output.bytes !== headBytes) return false
   output.clear()
   return true
 }

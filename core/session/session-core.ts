@@ -57,6 +57,8 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   timedOutStage: number
   /** The handler timeout of the request whose handler is awaited (the route's, or the config's). */
   handlerTimeoutMs: number
+  /** The bytes of a streamed head queued by `start()` and not flushed since (0: none). */
+  streamHeadBytes: number
   /** The response being answered by the loop itself (not a pipelined one), if any. */
   readonly response: Response | undefined
   /** Requests read so far. */

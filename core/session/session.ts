@@ -76,6 +76,8 @@ export class Session {
   timedOutStage = -1
   /** @internal */
   handlerTimeoutMs = 0
+  /** @internal */
+  streamHeadBytes = 0
   #requestCount = 0
   /** When the connection was accepted (ms since the epoch). */
   readonly createdAt = Date.now()
@@ -646,6 +648,11 @@ export class Session {
   }
 
   /** @internal */
+  streamHeadQueued(byteLength: number): void {
+    this.streamHeadBytes = byteLength
+  }
+
+  /** @internal */
   writableRoom(): number {
     return this.output.writableRoom
   }
@@ -656,6 +663,7 @@ export class Session {
    * after a total. @internal
    */
   flush(): Promise<boolean> {
+    this.streamHeadBytes = 0
     if (this.stage === Stage.Handler) this.enterStage(Stage.Handler, this.handlerTimeoutMs)
     return this.output.flush()
   }
