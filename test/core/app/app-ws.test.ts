@@ -279,7 +279,9 @@ describe('app.ws: WebSocket routes on the ws package, over real sockets', () => 
     it("pushes to a bound socket what a request's handler changed, and what an HTTP JSON Patch changed", async () => {
       const app = new App()
       app.ws('/live', () => {})
-      app.post('/say', (req) => void (req.session!.data as { messages: string[] }).messages.push('from a request'))
+      app.post('/say', (req) => ({
+        count: (req.session!.data as { messages: string[] }).messages.push('from a request'),
+      }))
       const session = app.sessions.create({ data: { messages: [] as string[] }, useCookie: true })
       const server = await listen(app)
       const cookie = `gatehouse.sid=${session.id}`
