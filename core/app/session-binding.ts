@@ -76,8 +76,7 @@ export class SessionBinding implements RequestSessionSink {
     if (paramId !== undefined) collect(false)(paramId)
     const xReferer = req.header('x-referer')
     if (xReferer !== undefined) {
-      if (xReferer.charCodeAt(0) === 47) this.#fromPath(xReferer, 0, collect(false))
-      else this.#fromReferer(xReferer, req, collect(false))
+      this.#fromXReferer(xReferer, req, collect(false))
     }
     const cookie = req.header('cookie')
     if (cookie !== undefined) this.#fromCookie(cookie, collect(true))
@@ -117,8 +116,7 @@ export class SessionBinding implements RequestSessionSink {
     const cookie = req.header('cookie')
     if (cookie !== undefined) found = this.#fromCookie(cookie) ?? found
     const xReferer = req.header('x-referer')
-    if (xReferer !== undefined)
-      found = (xReferer.charCodeAt(0) === 47 ? this.#fromPath(xReferer, 0) : this.#fromReferer(xReferer, req)) ?? found
+    if (xReferer !== undefined) found = this.#fromXReferer(xReferer, req) ?? found
     if (paramId !== undefined) found = this.#live(paramId) ?? found
     return found
   }
@@ -202,6 +200,11 @@ export class SessionBinding implements RequestSessionSink {
     if (withoutDefaultPort(uri.slice(schemeEnd + 3, pathStart), scheme) !== withoutDefaultPort(req.host, scheme))
       return undefined
     return this.#fromPath(uri, pathStart, lookup)
+  }
+
+  /** An X-Referer: the resource's path (as script sends it), or an absolute URI judged as a Referer. */
+  #fromXReferer(value: string, req: Request, lookup = this.#live): ClientSession | undefined {
+    return value.charCodeAt(0) === 47 ? this.#fromPath(value, 0, lookup) : this.#fromReferer(value, req, lookup) // '/'
   }
 
   /** `<prefix>/<id>` exactly, with at most a query or fragment after it (an X-Referer, a Referer's path). */
