@@ -22,7 +22,7 @@ function badArrayToken(doc: unknown, segments: readonly string[]): string | unde
       // "-" as the last token is a place that does not exist yet: rfc6902 adds there, or reports it missing.
       if (!(ARRAY_INDEX.test(token) || (token === '-' && i === segments.length - 1))) return token
       node = node[Number(token)]
-    } else if (node !== null && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, token)) {
+    } else if (isObjectWith(node, token)) {
       node = (node as Record<string, unknown>)[token]
     } else {
       return undefined // missing: rfc6902 reports it as a path that does not exist
