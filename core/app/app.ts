@@ -88,9 +88,9 @@ const notFoundDefault: Handler = (_req, res) => res.sendError(404, 'Not Found')
 const serverOptions: Handler = (_req, res) => res.status(204).send()
 // The answer that opens a CONNECT tunnel (RFC 9110 §9.3.6: a 2xx, with no body or framing).
 const CONNECTION_ESTABLISHED = Buffer.from('HTTP/1.1 200 Connection Established\r\n\r\n', 'latin1')
-// Thrown, not sent: the 501 goes through the error path, so `onError` and `onFinish` see it.
-const refuseConnect: Handler = (_req, res) => {
-  res.close()
+// Thrown, not sent: the 501 goes through the error path, so `onError` and `onFinish` see it. The
+// connection closes, as after any answer to a CONNECT (the caller asks for it).
+const refuseConnect: Handler = () => {
   throw new NotImplementedError('CONNECT', { expose: true })
 }
 
