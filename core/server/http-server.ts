@@ -6,6 +6,7 @@ import { TlsTransport } from '../../transports/tls-transport.js'
 import { ProxyProtocolTransport, type ProxyProtocolOptions } from '../../transports/proxy-protocol-transport.js'
 import type { Config } from '../config/config.js'
 import type { Session } from '../session/session.js'
+import { Flag } from '../session/session-core.js'
 import { createTlsSetup, type TlsSetup } from './tls-setup.js'
 import { ServerNotListeningError } from '../errors.js'
 import { assertReusePort } from './reuse-port.js'
@@ -263,14 +264,15 @@ export class HttpServer {
   }
 
   #accept(transport: Transport, secure: boolean): void {
-    if (this.#closing !== undefined) {
-      transport.close()
-      return
-    }
     // The Session leaves the registry when it ends; its failures go to the App. Nothing thrown
     // here may escape: it would be thrown from the 'connection' event and end the process.
     try {
-      this.#createSession(transport, secure, this.#running).start()
+      const session = this.#createSession(transport, secure, this.#running)
+      session.start()
+      // A connection the listener took just as close() began (a cluster's primary hands some over
+      // late): its request is answered, with Connection: close, instead of dropped unread; close()
+      // cuts it at its deadline like any other.
+      if (this.#closing !== undefined) session.raise(Flag.Closing)
     } catch (err) {
       transport.close()
       this.#onError(err)
