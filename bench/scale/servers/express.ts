@@ -10,12 +10,7 @@ import express from 'express'
 import session from 'express-session'
 import { createClient } from 'redis'
 import { exitOnSignals, PLAINTEXT_BODY, portFromEnv } from '../../http/servers/payloads.js'
-
-declare module 'express-session' {
-  interface SessionData {
-    count: number
-  }
-}
+import { addExpressCountRoutes } from '../../sessions/servers/express-count-routes.js'
 
 const workers = Number(process.env.WORKERS ?? '1')
 const port = portFromEnv(process.env)
@@ -44,14 +39,7 @@ if (workers > 1 && cluster.isPrimary) {
   app.get('/plaintext', (_req, res) => {
     res.type('text/plain; charset=utf-8').send(PLAINTEXT_BODY)
   })
-  app.get('/login', (req, res) => {
-    req.session.count = 0
-    res.json({ ok: true })
-  })
-  app.get('/count', (req, res) => {
-    req.session.count = (req.session.count ?? 0) + 1
-    res.json({ count: req.session.count })
-  })
+  addExpressCountRoutes(app)
   if (workers === 1) exitOnSignals()
   app.listen(port, '127.0.0.1', () => workers === 1 && console.log(`express scale listening on ${port}`))
 }

@@ -8,6 +8,7 @@
 import cluster from 'node:cluster'
 import { App, redisStore } from '../../../index.js'
 import { exitOnSignals, PLAINTEXT_BODY, portFromEnv } from '../../http/servers/payloads.js'
+import { addCountRoutes } from '../../sessions/servers/count-routes.js'
 
 const workers = Number(process.env.WORKERS ?? '1')
 const useRedis = process.env.STORE === 'redis'
@@ -17,15 +18,7 @@ const store =
 
 const app = new App(store === undefined ? {} : { sessions: { store } })
 app.get('/plaintext', (_req, res) => res.text(PLAINTEXT_BODY))
-app.get('/login', (req) => {
-  app.sessions.create(req, { data: { count: 0 }, useCookie: true })
-  return { ok: true }
-})
-app.get('/count', (req) => {
-  const data = req.session!.data as { count: number }
-  data.count++
-  return { count: data.count }
-})
+addCountRoutes(app)
 
 const port = portFromEnv(process.env)
 if (workers === 1) {

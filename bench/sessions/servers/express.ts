@@ -5,23 +5,11 @@
 import express from 'express'
 import session from 'express-session'
 import { exitOnSignals, portFromEnv } from '../../http/servers/payloads.js'
-
-declare module 'express-session' {
-  interface SessionData {
-    count: number
-  }
-}
+import { addExpressCountRoutes } from './express-count-routes.js'
 
 const app = express()
 app.use(session({ secret: 'bench secret, not a real one', resave: false, saveUninitialized: false }))
-app.get('/login', (req, res) => {
-  req.session.count = 0
-  res.json({ ok: true })
-})
-app.get('/count', (req, res) => {
-  req.session.count = (req.session.count ?? 0) + 1
-  res.json({ count: req.session.count })
-})
+addExpressCountRoutes(app)
 
 exitOnSignals()
 const port = portFromEnv(process.env)

@@ -4,17 +4,10 @@
  */
 import { App } from '../../../index.js'
 import { exitOnSignals, portFromEnv } from '../../http/servers/payloads.js'
+import { addCountRoutes } from './count-routes.js'
 
 const app = new App()
-app.get('/login', (req) => {
-  app.sessions.create(req, { data: { count: 0 }, useCookie: true })
-  return { ok: true }
-})
-app.get('/count', (req) => {
-  const data = req.session!.data as { count: number }
-  data.count++
-  return { count: data.count }
-})
+addCountRoutes(app)
 
 exitOnSignals()
 const port = portFromEnv(process.env)
