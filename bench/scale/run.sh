@@ -36,6 +36,7 @@ WRK_CPU=$((CPUS - 1))
 if ((CPUS >= 3)); then REDIS_CPUS=$((CPUS - 2)) SERVER_CPUS="0-$((CPUS - 3))"; else REDIS_CPUS="0-$((CPUS - 1))" SERVER_CPUS=0; fi
 
 source "$ROOT/bench/server-process.sh"
+source "$ROOT/bench/median.sh"
 redis_dir=$(mktemp -d)
 redis_pid=""
 stop_all() {
@@ -123,7 +124,7 @@ for workers in $WORKER_COUNTS; do
     for test in plaintext count; do
       values=${results["$server:$workers:$test"]:-}
       if [[ -z $values ]]; then line+=$(printf ' %12s' '-'); continue; fi
-      median=$(echo $values | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+      median=$(median $values)
       line+=$(printf ' %12s' "$median")
     done
     printf '  %-17s %-8s%s\n' "$server" "$workers" "$line"

@@ -23,6 +23,7 @@ PORT=${PORT:-18090}
 SERVERS=${SERVERS:-"gatehouse fastify express"}
 
 source "$ROOT/bench/server-process.sh"
+source "$ROOT/bench/median.sh"
 trap stop_server EXIT
 trap 'stop_server; exit 130' INT TERM
 
@@ -54,6 +55,6 @@ done
 echo
 echo "median req/s over $ROUNDS round(s), $CONNECTIONS connections, $DURATION each:"
 for name in "${servers[@]}"; do
-  median=$(echo ${results[$name]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  median=$(median ${results[$name]})
   printf '  %-10s %10s\n' "$name" "$median"
 done
