@@ -169,6 +169,18 @@ export const ACCEPTED_DIFFERENCES: readonly AcceptedDifference[] = [
     rfc: 'RFC 9112 §9.6',
   },
   {
+    id: 'chunked-twice',
+    gatehouse: '400 for chunked applied more than once (`chunked, chunked`, or two fields)',
+    llhttp: 'decodes it once',
+    rfc: 'RFC 9112 §6.1 (a sender MUST NOT apply chunked more than once)',
+  },
+  {
+    id: 'upgrade-http10',
+    gatehouse: 'ignores Upgrade in an HTTP/1.0 request and serves it as a plain request (no 101 to a 1.0 client)',
+    llhttp: 'reports an upgrade',
+    rfc: 'RFC 9110 §7.8',
+  },
+  {
     id: 'upgrade-with-body',
     gatehouse: 'hands the connection over right after an upgrade (or CONNECT) head',
     llhttp: 'reads a body first',

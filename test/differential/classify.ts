@@ -79,6 +79,7 @@ function gatehouseRejects(reason: string | undefined, h: LooseHead, input: strin
     .filter((c) => c !== '')
   if (values(h, 'transfer-encoding').length > 0 && codings[codings.length - 1] !== 'chunked')
     return 'transfer-encoding-not-chunked'
+  if (codings.filter((c) => c === 'chunked').length > 1) return 'chunked-twice'
   if (
     h.method === 'CONNECT' &&
     (values(h, 'transfer-encoding').length > 0 || values(h, 'content-length').some((v) => Number(v.trim()) > 0))
@@ -164,6 +165,7 @@ export function classify(input: string, gatehouse: ParseOutcome, llhttp: ParseOu
       return 'unexplained'
     case 'parsed-differently':
       if (d.field === 'upgrade' && /^(connection|upgrade):[^\r]*[ \t]\r\n/im.test(h.raw)) return 'trailing-ows'
+      if (d.field === 'upgrade' && h.version === 'HTTP/1.0') return 'upgrade-http10'
       return 'unexplained'
   }
 }
