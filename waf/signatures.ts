@@ -499,11 +499,10 @@ const SHELL = family(Family.Shell, [
 ])
 
 /**
- * Java class and gadget names that only a deserialization or expression-language exploit puts in a
- * request: the gadget chains of Apache Commons Collections and friends, reflection and process APIs
- * (OWASP CRS 944 java-classes and java-code lists). `rules/java.ts` also looks for them in base64.
+ * The Apache Commons Collections transformer and factory classes a deserialization gadget chain is
+ * built from: one list so the plain-text family and the base64 blob scan of `rules/java.ts` agree.
  */
-const JAVA_GADGETS = family(Family.JavaGadget, [
+export const COMMONS_COLLECTIONS_GADGETS = [
   'clonetransformer',
   'forclosure',
   'instantiatefactory',
@@ -514,6 +513,15 @@ const JAVA_GADGETS = family(Family.JavaGadget, [
   'whileclosure',
   'chainedtransformer',
   'constanttransformer',
+] as const
+
+/**
+ * Java class and gadget names that only a deserialization or expression-language exploit puts in a
+ * request: the gadget chains of Apache Commons Collections and friends, reflection and process APIs
+ * (OWASP CRS 944 java-classes and java-code lists). `rules/java.ts` also looks for them in base64.
+ */
+const JAVA_GADGETS = family(Family.JavaGadget, [
+  ...COMMONS_COLLECTIONS_GADGETS,
   'lazymap',
   'transformedmap',
   'templatesimpl',

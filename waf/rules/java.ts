@@ -1,17 +1,8 @@
-import { Family, scanSignatures } from '../signatures.js'
+import { COMMONS_COLLECTIONS_GADGETS, Family, scanSignatures } from '../signatures.js'
 
 /** Gadget names, and words that are Java gadgets in a base64 blob but everyday English in plain text. */
 const BLOB_WORDS = [
-  'clonetransformer',
-  'forclosure',
-  'instantiatefactory',
-  'instantiatetransformer',
-  'invokertransformer',
-  'prototypeclonefactory',
-  'prototypeserializationfactory',
-  'whileclosure',
-  'chainedtransformer',
-  'constanttransformer',
+  ...COMMONS_COLLECTIONS_GADGETS,
   'templatesimpl',
   'processbuilder',
   'getruntime',
