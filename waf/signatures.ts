@@ -1,5 +1,6 @@
 import { LiteralSet, type LiteralEntry, type LiteralGuard } from './literal-set.js'
 import { FUNCTIONS } from './rules/sql-tokenizer.js'
+import { BOURNE_AND_C_SHELLS } from './rules/shell-commands.js'
 import { codeAt } from './char-code.js'
 
 /**
@@ -455,13 +456,7 @@ const XSS_SINKS = family(Family.XssSink, [
 /** Shells by absolute path, reverse-shell devices, shellshock, PowerShell download-and-run idioms, Windows batch. */
 const SHELL = family(Family.Shell, [
   ...[
-    'sh',
-    'bash',
-    'zsh',
-    'ksh',
-    'csh',
-    'tcsh',
-    'dash',
+    ...BOURNE_AND_C_SHELLS,
     'nc',
     'netcat',
     'ncat',

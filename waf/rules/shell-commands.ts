@@ -5,6 +5,17 @@
  */
 
 /**
+ * The Bourne and C shell family by program name: one list for the command vocabulary, the shells a
+ * pipe feeds, and the `/bin/…` shell paths of `signatures.ts`.
+ *
+ * @example
+ * ```ts
+ * BOURNE_AND_C_SHELLS.includes('zsh') // true
+ * ```
+ */
+export const BOURNE_AND_C_SHELLS = ['sh', 'bash', 'zsh', 'ksh', 'csh', 'tcsh', 'dash'] as const
+
+/**
  * Unix and Windows programs whose names are not everyday words: after a separator, or opening a value
  * with an argument, they run a command.
  *
@@ -69,13 +80,7 @@ export const UNAMBIGUOUS_COMMANDS: ReadonlySet<string> = new Set([
   'dig',
   'whois',
   // Shells and interpreters
-  'sh',
-  'bash',
-  'zsh',
-  'ksh',
-  'csh',
-  'tcsh',
-  'dash',
+  ...BOURNE_AND_C_SHELLS,
   'ash',
   'fish',
   'busybox',
@@ -583,13 +588,7 @@ export const COMMAND_PREFIXES: ReadonlySet<string> = new Set([
  * ```
  */
 export const SHELL_INTERPRETERS: ReadonlySet<string> = new Set([
-  'sh',
-  'bash',
-  'zsh',
-  'ksh',
-  'csh',
-  'tcsh',
-  'dash',
+  ...BOURNE_AND_C_SHELLS,
   'ash',
   'fish',
   'busybox',
