@@ -3,7 +3,8 @@ import { ORDINARY_DISCONNECT_CODES } from '../../transports/disconnect-codes.js'
 /**
  * @param err - anything thrown or rejected
  * @returns whether it is an ordinary disconnect (reset, broken pipe, cancellation, a client that
- *   left in the middle of its body): an end of the connection, not an error to report (docs/architecture.md, "Closing")
+ *   left in the middle of its body): an end of the connection, not an error to report
+ *   (docs/architecture.md, "Closing")
  */
 export function isOrdinaryDisconnect(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code

@@ -60,9 +60,13 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   /** The bytes of a streamed head queued by `start()` and not flushed since (0: none). */
   streamHeadBytes: number
   /** The response being answered by the loop itself (not a pipelined one), if any. */
-  readonly response: Response | undefined
+  response: Response | undefined
   /** Requests read so far. */
   readonly requestCount: number
+  /** When the last request arrived (ms since the epoch, to the turn of the event loop). */
+  activeAt: number
+  /** When the current request's body was first waited for (0: not yet): its deadline counts from there. */
+  bodyFrom: number
   /** Counts one more request read. @returns its number on the connection (1-based) */
   countRequest(): number
   has(flag: number): boolean

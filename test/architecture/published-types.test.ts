@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { repositoryRoot } from '../helpers/repository-root.js'
 
 const root = repositoryRoot(import.meta.url)
@@ -16,14 +16,26 @@ function declarations(dir: string): string[] {
   })
 }
 
-/** The public class members a declaration file declares for `className`, in order. */
+/**
+ * The public class members a declaration file declares for `className`, in order, after those of
+ * the class it extends (declared in the same folder).
+ */
 function membersOf(file: string, className: string): string[] {
   const text = readFileSync(join(root, 'dist', file), 'utf8')
-  const body = text.slice(text.indexOf(`export declare class ${className} {`))
+  const declaration = new RegExp(`export declare (?:abstract )?class ${className}(?: extends (\\w+))? \\{`).exec(text)
+  if (declaration === null) throw new Error(`${file} declares no class ${className}`)
+  const body = text.slice(declaration.index)
   const members = body
     .slice(0, body.indexOf('\n}'))
-    .matchAll(/^ {4}(?:readonly |static |get |set |private )*(#?[A-Za-z]+)[(:;?]/gm)
-  return Array.from(members, (match) => match[1]!)
+    .matchAll(/^ {4}(?:readonly |static |get |set |private |protected )*(#?[A-Za-z]+)[(:;?]/gm)
+  const base = declaration[1]
+  const inherited = base === undefined ? [] : membersOf(join(dirname(file), `${kebab(base)}.d.ts`), base)
+  return [...inherited, ...Array.from(members, (match) => match[1]!)]
+}
+
+/** `SessionState` → `session-state`: the project names a file after the class it holds. */
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter, at: number) => (at === 0 ? '' : '-') + letter.toLowerCase())
 }
 
 describe('published types', () => {
@@ -45,17 +57,18 @@ describe('published types', () => {
       '#private',
       'transport',
       'createdAt',
-      'constructor',
       'remoteAddress',
       'tls',
       'connection',
       'lastActiveAt',
       'requestCount',
       'closeReason',
-      'run',
-      'done',
       'shutdown',
       'destroy',
+      '#private',
+      'constructor',
+      'run',
+      'done',
     ])
     expect(readFileSync(join(root, 'dist/core/session/session.d.ts'), 'utf8')).to.include(
       '    private constructor();\n',
