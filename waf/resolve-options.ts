@@ -2,7 +2,8 @@ import { WafInvalidOptionError } from './errors.js'
 import { BUILTIN_RULES } from './inspect-value.js'
 import { compileRules, type CompiledRule } from './rule.js'
 import type { WafEvent } from './verdict.js'
-import type { WafMode, WafOptions } from './waf.js'
+import type { WafMode } from './waf-mode.js'
+import type { WafOptions } from './waf-options.js'
 
 /**
  * `WafOptions` with defaults applied and custom rules compiled.

@@ -1,5 +1,5 @@
 import { WafInvalidRuleError } from './errors.js'
-import type { WafMode } from './waf.js'
+import type { WafMode } from './waf-mode.js'
 
 /**
  * The parts of a request a custom rule can look at.

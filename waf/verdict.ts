@@ -1,4 +1,4 @@
-import type { WafMode } from './waf.js'
+import type { WafMode } from './waf-mode.js'
 
 /**
  * What kind of attack a rule recognises. `protocol` covers the structural checks

@@ -4,22 +4,12 @@ import { HeaderKind, headerKindOf } from './header-kind.js'
 import { fromLatin1 } from './normalize/decode-value.js'
 import { visitPairs, type ValueVisitor } from './query-args.js'
 import { assertMode, resolveOptions } from './resolve-options.js'
-import type { CompiledRule, CustomRule } from './rule.js'
+import type { CompiledRule } from './rule.js'
 import type { WafCategory, WafEvent, WafVerdict } from './verdict.js'
+import type { WafMode } from './waf-mode.js'
+import type { WafOptions } from './waf-options.js'
 import { codeAt } from './char-code.js'
 import { isSessionName } from './rules/session-fixation.js'
-
-/**
- * `off` checks nothing; `monitor` runs every check and reports through `onBlock` without blocking;
- * `basic` runs the cheap structural checks (length, characters, traversal, NUL, CRLF, body size);
- * `strict` adds every attack category.
- *
- * @example
- * ```ts
- * app.post('/cms/pages', { waf: 'off' satisfies WafMode }, handler)
- * ```
- */
-export type WafMode = 'off' | 'monitor' | 'basic' | 'strict'
 
 /**
  * The parsed request head the Session hands to `checkHead`.
@@ -43,30 +33,6 @@ export interface WafRequestHead {
   readonly targetIsPlain?: boolean
   /** `true` only when no header value is known to hold a `%`. Leave it out when unsure. */
   readonly valuesArePlain?: boolean
-}
-
-/**
- * Options of `new Waf(…)`.
- *
- * @example
- * ```ts
- * const options: WafOptions = { mode: 'monitor', onBlock: (e) => metrics.count(e.ruleId) }
- * ```
- */
-export interface WafOptions {
-  /** Default mode; a route may override it per request. Default `basic`. */
-  mode?: WafMode
-  /** Longest request-target allowed, in characters. Default 8192. */
-  maxTargetLength?: number
-  /** Largest body allowed, in bytes. Default 10 MiB. */
-  maxBodyBytes?: number
-  /** User rules, checked after the built-in ones. */
-  rules?: readonly CustomRule[]
-  /**
-   * Called for every finding: blocked ones, and in monitor mode the ones that were let through. It runs
-   * synchronously inside the check, once per rule per check; an exception it throws reaches the caller.
-   */
-  onBlock?: (event: WafEvent) => void
 }
 
 const MATCHED_LIMIT = 256

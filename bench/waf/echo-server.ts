@@ -8,7 +8,7 @@
  * `--mode` is `strict` (default) or `basic`; `--log` prints every block's rule and normalized value.
  */
 import { App } from '../../core/app/app.js'
-import type { WafMode } from '../../waf/waf.js'
+import type { WafMode } from '../../waf/waf-mode.js'
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`)

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { WafMode } from '../../waf/waf.js'
+import type { WafMode } from '../../waf/waf-mode.js'
 import type { CustomRule } from '../../waf/rule.js'
 import type { WafEvent } from '../../waf/verdict.js'
 import type { RouterOptions } from '../../router/router.js'

@@ -1,4 +1,4 @@
-import type { WafMode } from '../../waf/waf.js'
+import type { WafMode } from '../../waf/waf-mode.js'
 import type { Handler } from './handler.js'
 import type { ConstantResponse } from '../response/constant-response.js'
 import type { StandardSchemaV1 } from '@standard-schema/spec'

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { readFileSync } from 'node:fs'
-import { Waf, type WafMode, type WafRequestHead } from '../../waf/waf.js'
+import type { WafMode } from '../../waf/waf-mode.js'
+import { Waf, type WafRequestHead } from '../../waf/waf.js'
 
 /** A record of `test/waf/dev-corpus/*.json`. */
 interface CorpusRecord {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { App } from '../../../core/app/app.js'
-import type { WafMode } from '../../../waf/waf.js'
+import type { WafMode } from '../../../waf/waf-mode.js'
 
 describe('app.static()', () => {
   let dir: string

@@ -1,4 +1,5 @@
-import type { WafMode, WafRequestHead } from '../../../waf/waf.js'
+import type { WafMode } from '../../../waf/waf-mode.js'
+import type { WafRequestHead } from '../../../waf/waf.js'
 import type { Waf } from '../../../waf/waf.js'
 import type { WafVerdict } from '../../../waf/verdict.js'
 import type { AttackSample } from './attacks.js'
