@@ -147,7 +147,7 @@ export class App extends RouteMethods {
   /** Runs as the App starts answering a request (the request id), when `logger()` is on. */
   #onRequest: ((req: Request, res: Response) => void) | undefined
   /** The content coding of response bodies, when `compression()` is on. */
-  #encoder: BodyEncoder | undefined
+  #encoder: BodyEncoder<Response> | undefined
   /** Answers CORS preflights before routing, when `cors()` is on. */
   #preflight: ((req: Request, res: Response) => boolean) | undefined
   readonly #host: SessionHost

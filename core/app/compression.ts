@@ -115,7 +115,7 @@ function encodeAs(res: Response, coding: Coding): void {
  * @returns the encoder, shared by every response
  * @throws InvalidOptionError for a bad option
  */
-export function compressionEncoder(options: CompressionOptions = {}): BodyEncoder {
+export function compressionEncoder(options: CompressionOptions = {}): BodyEncoder<Response> {
   const config = check(options)
   const brotliParams = { params: { [constants.BROTLI_PARAM_QUALITY]: config.brotliQuality } }
   const choose = (res: Response): Coding | undefined => {

@@ -78,7 +78,7 @@ export function rebuildFixedAnswer(
   bytes: Buffer,
   head: RequestHead | undefined,
   connection: RequestConnection,
-  hooks?: ResponseHooks,
+  hooks?: ResponseHooks<Response>,
 ): Buffer {
   const headEnd = bytes.indexOf('\r\n\r\n')
   const status = Number(bytes.latin1Slice(9, 12))

@@ -33,7 +33,7 @@ export interface LifecycleHooks {
  * only when hooks exist.
  * @internal
  */
-export class ResponseRecord implements ResponseHooks, FinishedResponse {
+export class ResponseRecord implements ResponseHooks<Response>, FinishedResponse {
   readonly #app: LifecycleHooks
   readonly #req: Request
   readonly #startedAt: number

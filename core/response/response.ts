@@ -132,8 +132,8 @@ export class Response implements StreamedResponse, WriteListener {
   #bodyBytes = 0
   #finished: Promise<void> | undefined
   #resolveFinished: (() => void) | undefined
-  #hooks: ResponseHooks | undefined
-  #encoder: BodyEncoder | undefined
+  #hooks: ResponseHooks<Response> | undefined
+  #encoder: BodyEncoder<Response> | undefined
   #encoding: Transform | undefined
 
   /**
@@ -312,7 +312,7 @@ export class Response implements StreamedResponse, WriteListener {
    * Attaches an App's lifecycle hooks; the App does it for each response it answers. @internal
    * @param hooks - told before the head and when the response is over
    */
-  attachHooks(hooks: ResponseHooks): void {
+  attachHooks(hooks: ResponseHooks<Response>): void {
     this.#hooks = hooks
   }
 
@@ -320,7 +320,7 @@ export class Response implements StreamedResponse, WriteListener {
    * Sets the content coding the App applies to this response's body. @internal
    * @param encoder - asked before the head whether to encode
    */
-  setBodyEncoder(encoder: BodyEncoder): void {
+  setBodyEncoder(encoder: BodyEncoder<Response>): void {
     this.#encoder = encoder
   }
 
@@ -330,7 +330,7 @@ export class Response implements StreamedResponse, WriteListener {
   }
 
   /** The lifecycle hooks attached, if any. @internal */
-  get hooks(): ResponseHooks | undefined {
+  get hooks(): ResponseHooks<Response> | undefined {
     return this.#hooks
   }
 
@@ -632,7 +632,7 @@ export class Response implements StreamedResponse, WriteListener {
    * @returns the hooks the response had when `replaced` (an answer sent in its place reports
    *   through them, so a request is reported once); otherwise they are told it was cut
    */
-  seize(replaced = false): ResponseHooks | undefined {
+  seize(replaced = false): ResponseHooks<Response> | undefined {
     if (this.#state >= ENDED) return undefined
     this.#state = CUT
     this.#resolveFinished?.()

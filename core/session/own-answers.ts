@@ -1,5 +1,6 @@
 import type { RequestHead } from '../wire/request-head.js'
 import type { ResponseHooks } from '../response/response-hooks.js'
+import type { Response } from '../response/response.js'
 import { headOnly, isHeadRequestLine, parseErrorResponse } from '../wire/error-responses.js'
 import { Flag, type SessionCore } from './session-core.js'
 
@@ -35,7 +36,7 @@ export function hookedAnswer(
   bytes: Buffer,
   head: RequestHead | undefined,
   isHead: boolean,
-  hooks?: ResponseHooks,
+  hooks?: ResponseHooks<Response>,
 ): Buffer {
   const rebuild = core.host.fixedAnswer
   let answer = bytes

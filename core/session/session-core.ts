@@ -99,7 +99,7 @@ export interface SessionCore extends SlotOwner, RequestConnection {
   /** Queues the fixed response to a protocol error; the connection then closes. */
   reject(result: number, head?: RequestHead): null
   /** A fixed answer of the Session's own, as the App's response hooks leave it. */
-  fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean, hooks?: ResponseHooks): Buffer
+  fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean, hooks?: ResponseHooks<Response>): Buffer
   /** Answers one request whose body is read (or streamed). @returns whether the connection stays open */
   respond(
     head: RequestHead,

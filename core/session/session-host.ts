@@ -36,7 +36,12 @@ export interface SessionHost {
    * a response the answer replaces (a handler's that timed out): they report it, once.
    */
   fixedAnswer?:
-    | ((bytes: Buffer, head: RequestHead | undefined, connection: RequestConnection, hooks?: ResponseHooks) => Buffer)
+    | ((
+        bytes: Buffer,
+        head: RequestHead | undefined,
+        connection: RequestConnection,
+        hooks?: ResponseHooks<Response>,
+      ) => Buffer)
     | undefined
   /** Set when the App has response hooks: called before the Session answers a request itself (a WAF block). */
   ownAnswer?: ((res: Response, head: RequestHead, connection: RequestConnection) => void) | undefined

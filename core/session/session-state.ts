@@ -238,7 +238,7 @@ export abstract class SessionState {
   }
 
   /** A fixed answer of the Session's own, as the App's response hooks leave it. @internal */
-  fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean, hooks?: ResponseHooks): Buffer {
+  fixedAnswer(bytes: Buffer, head: RequestHead | undefined, isHead: boolean, hooks?: ResponseHooks<Response>): Buffer {
     return hookedAnswer(this, bytes, head, isHead, hooks)
   }
 
