@@ -3,7 +3,7 @@ import { applyPatchStep } from './patch-step.js'
 import { exceedsJsonBytes } from './json-size.js'
 import { stateOf, type ClientSession } from './client-session.js'
 import { checkPatch } from './patch-check.js'
-import type { SessionRegistry } from './session-registry.js'
+import type { SessionsOptions } from './sessions-options.js'
 
 /** The media type of RFC 6902 patches, which the resource accepts and answers with. */
 export const JSON_PATCH_TYPE = 'application/json-patch+json'
@@ -64,11 +64,26 @@ export function readResource(session: ClientSession, ifNoneMatch: string | undef
 }
 
 /**
+ * What patching a session needs of its registry; `SessionRegistry` is one. An interface rather
+ * than the registry itself, because the registry imports this file.
+ */
+export interface PatchingRegistry {
+  /** The size limits of a patch and of the data it leaves. */
+  readonly options: Pick<SessionsOptions, 'maxPatchBytes' | 'maxDataBytes'>
+  /** The paths a client may not patch, as segments. */
+  readonly readOnly: readonly (readonly string[])[]
+  /** Run after a client's patch applies, in order; they may change the data further. */
+  readonly patchHooks: readonly ((session: ClientSession, patch: readonly Operation[]) => void | Promise<void>)[]
+  /** Stores the session's data now. */
+  commit(session: ClientSession): Promise<void>
+}
+
+/**
  * Applies a client's JSON Patch to the session's data, all operations or none, then the
  * registry's patch hooks. Run it inside the session's turn (`registry.run`).
  */
 export async function applyClientPatch(
-  registry: SessionRegistry,
+  registry: PatchingRegistry,
   session: ClientSession,
   body: string,
   byteLength: number,
@@ -138,7 +153,7 @@ function replyPatch(
  * that does not exist.
  */
 export async function patchResource(
-  registry: SessionRegistry,
+  registry: PatchingRegistry,
   session: ClientSession,
   request: PatchRequest,
 ): Promise<ResourceReply> {
