@@ -2,15 +2,16 @@
 export { App } from './core/app/app.js'
 export type { ConnectHandler } from './core/app/app.js'
 /** The listening server returned by `app.listen()`. */
-export { HttpServer } from './core/server/http-server.js'
-export type { ListenOptions, SessionFactory } from './core/server/http-server.js'
+export type { HttpServer } from './core/server/http-server.js'
+export type { ListenOptions } from './core/server/http-server.js'
 /** Running on every core: `app.listen({ workers })` with `node:cluster`. */
 export type { ClusterPrimary } from './core/server/cluster-primary.js'
 export type { ClusterWorker } from './core/server/cluster-worker.js'
 export type { ClusterServer, ClusterListenOptions, WorkerInfo, WorkerState } from './core/server/cluster-server.js'
 export type { RestartOptions } from './core/server/restart-policy.js'
-/** One connection's loop, as `app.serve()` and `app.listen()` run it. */
-export { Session } from './core/session/session.js'
+/** One connection's loop: `app.open(transport)` makes one; `app.serve()` and `app.listen()` run theirs. */
+export type { Session } from './core/session/session.js'
+export type { SessionState } from './core/session/session-state.js'
 /** Request and response objects handed to handlers. */
 export { Request } from './core/request/request.js'
 export { Response } from './core/response/response.js'

@@ -4,7 +4,6 @@ import {
   stateOf,
   type DestroyCallback,
   type DestroyReason,
-  type SessionHost,
   type SessionSocket,
   type SessionState,
 } from './client-session.js'
@@ -122,7 +121,7 @@ const MAX_RUNS_PER_LEASE = 64
  * the one holding a session's sockets or closures acts; named destroy callbacks run once in the
  * cluster, in the process whose `delete` or sweep claimed the record.
  */
-export class SessionRegistry implements SessionHost {
+export class SessionRegistry {
   /** The resolved configuration. */
   readonly options: SessionsOptions
   /** Where the sessions' records live. */

@@ -6,8 +6,6 @@ const DOCUMENTED: Readonly<Record<string, 'class' | 'function' | 'object' | 'sym
   App: 'class',
   GATEHOUSE_ERROR: 'symbol',
   PROTOCOL_ERRORS: 'object',
-  HttpServer: 'class',
-  Session: 'class',
   Request: 'class',
   Response: 'class',
   resolveConfig: 'function',

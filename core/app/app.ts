@@ -454,7 +454,7 @@ export class App extends RouteMethods {
    * ```
    */
   group(prefix: string, define?: (group: RouteGroup) => void): RouteGroup {
-    const group = new RouteGroup(this.#registrar(), this.#scope, prefix)
+    const group = RouteGroup.open(this.#registrar(), this.#scope, prefix)
     define?.(group)
     return group
   }
@@ -531,7 +531,7 @@ export class App extends RouteMethods {
     this.#host.fixedAnswer = (bytes, head, connection, hooks) =>
       rebuildFixedAnswer(fixed, bytes, head, connection, hooks)
     this.#host.ownAnswer = (res, head, connection) =>
-      res.attachHooks(new ResponseRecord(lifecycle, new Request(head, undefined, EMPTY_PARAMS, connection)))
+      res.attachHooks(new ResponseRecord(lifecycle, Request.open(head, undefined, EMPTY_PARAMS, connection)))
   }
 
   /**
@@ -566,6 +566,23 @@ export class App extends RouteMethods {
    */
   serve(transport: Transport): Promise<void> {
     return Session.open(this.#host, transport).run()
+  }
+
+  /**
+   * Makes the Session of one connection over any Transport, not started: for a server of your own
+   * that keeps its connections, to `run()` it, read its counts and `shutdown()` or `destroy()` it.
+   * @param transport - the connection's bytes
+   * @returns the Session; `run()` starts it
+   * @example
+   * ```ts
+   * const session = app.open(new PlainTransport(socket))
+   * void session.run()
+   * // later, to drain: answers the request in progress with `Connection: close`, then closes
+   * session.shutdown()
+   * ```
+   */
+  open(transport: Transport): Session {
+    return Session.open(this.#host, transport)
   }
 
   /**

@@ -86,9 +86,9 @@ export function rebuildFixedAnswer(
   const body = bytes.subarray(headEnd + 4)
   const requestHead = head ?? new RequestHead()
   const sink = new CapturingSink(host.serverLine, host.smallWriteBytes, host.report)
-  const res = new Response(sink, requestHead)
+  const res = Response.open(sink, requestHead)
   if (hooks !== undefined) res.attachHooks(hooks)
-  else host.attach(new Request(requestHead, undefined, EMPTY_PARAMS, connection), res)
+  else host.attach(Request.open(requestHead, undefined, EMPTY_PARAMS, connection), res)
   // The body is the Session's own JSON: sent through json(), it gets the same bytes and its
   // Content-Type after the fields the hooks add, as every JSON response does.
   res.status(status).json(JSON.parse(body.toString('utf8')))

@@ -1,7 +1,7 @@
 import type { Handler } from '../route/handler.js'
 import { InvalidOptionError } from './errors.js'
 
-/** A middleware with the path prefix it is limited to (`''` for every path). @internal */
+/** A middleware with the path prefix it is limited to (`''` for every path). */
 export interface ScopedMiddleware {
   /** The full prefix, e.g. `/api`: it applies to that path and the paths below it. */
   readonly prefix: string
@@ -10,8 +10,8 @@ export interface ScopedMiddleware {
 
 /**
  * Where middleware applies: the App itself, or a route group (and a mounted App) below it. Each
- * scope's middleware runs after its parent's, for the routes registered in it.
- * @internal
+ * scope's middleware runs after its parent's, for the routes registered in it. No entry of the
+ * package exports it; it stays in the published declarations, which name it.
  */
 export interface MiddlewareScope {
   /** The full path prefix of the scope's routes (`''` for the App). */

@@ -32,11 +32,17 @@ export class RouteGroup extends RouteMethods {
   readonly #scope: MiddlewareScope
 
   /**
+   * Makes a group below a scope. Users get theirs from `app.group()` and `group.group()`.
    * @param registrar - the App it registers into
    * @param parent - the scope it hangs below
    * @param prefix - its prefix below the parent's
+   * @internal
    */
-  constructor(registrar: RouteRegistrar, parent: MiddlewareScope, prefix: string) {
+  static open(registrar: RouteRegistrar, parent: MiddlewareScope, prefix: string): RouteGroup {
+    return new RouteGroup(registrar, parent, prefix)
+  }
+
+  private constructor(registrar: RouteRegistrar, parent: MiddlewareScope, prefix: string) {
     super()
     this.#registrar = registrar
     this.#scope = { prefix: joinPaths(parent.prefix, normalizePrefix(prefix, 'group')), middleware: [], parent }
@@ -70,7 +76,7 @@ export class RouteGroup extends RouteMethods {
    * @returns the nested group
    */
   group(prefix: string, define?: (group: RouteGroup) => void): RouteGroup {
-    const group = new RouteGroup(this.#registrar, this.#scope, prefix)
+    const group = RouteGroup.open(this.#registrar, this.#scope, prefix)
     define?.(group)
     return group
   }

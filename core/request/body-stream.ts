@@ -42,14 +42,28 @@ export class BodyStream implements AsyncIterable<Buffer> {
   #failure: GatehouseError | undefined
 
   /**
+   * Makes the stream of a request's body. Users get theirs from `req.stream()` on a route with
+   * `streamBody: true`.
    * @param input - the Session's receive buffer
    * @param head - the request head (framing)
    * @param limit - body limit in bytes
    * @param maxTrailerBytes - trailer section limit
    * @param waitForMore - waits for another chunk; -1 at end of stream
    * @param onFailure - called once when the body breaks its framing or limit (the connection must close)
+   * @internal
    */
-  constructor(
+  static open(
+    input: InputBuffer,
+    head: RequestHead,
+    limit: number,
+    maxTrailerBytes: number,
+    waitForMore: () => Promise<number>,
+    onFailure: () => void,
+  ): BodyStream {
+    return new BodyStream(input, head, limit, maxTrailerBytes, waitForMore, onFailure)
+  }
+
+  private constructor(
     input: InputBuffer,
     head: RequestHead,
     limit: number,

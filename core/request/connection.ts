@@ -56,8 +56,16 @@ export class Connection {
   readonly #source: ConnectionSource
   #data: Record<string, unknown> | undefined
 
-  /** @param source - the Session behind it */
-  constructor(source: ConnectionSource) {
+  /**
+   * Makes the view of a Session. Users get theirs as `req.connection` and in connection hooks.
+   * @param source - the Session behind it
+   * @internal
+   */
+  static open(source: ConnectionSource): Connection {
+    return new Connection(source)
+  }
+
+  private constructor(source: ConnectionSource) {
     this.#source = source
   }
 

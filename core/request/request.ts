@@ -98,12 +98,28 @@ export class Request<
   }
 
   /**
+   * Makes the Request of a parsed head. Users get theirs as a handler's argument.
    * @param head - the parsed head
    * @param body - the body bytes
    * @param params - route params
    * @param connection - the connection it arrived on
+   * @internal
    */
-  constructor(head: RequestHead, body: Buffer | BodyStream | undefined, params: P, connection: RequestConnection) {
+  static open<P extends object = Record<string, string>>(
+    head: RequestHead,
+    body: Buffer | BodyStream | undefined,
+    params: P,
+    connection: RequestConnection,
+  ): Request<P> {
+    return new Request(head, body, params, connection)
+  }
+
+  private constructor(
+    head: RequestHead,
+    body: Buffer | BodyStream | undefined,
+    params: P,
+    connection: RequestConnection,
+  ) {
     this.#head = head
     this.body = body === undefined || body instanceof BodyStream ? EMPTY_BODY : body
     this.#stream = body instanceof BodyStream ? body : undefined

@@ -4,8 +4,8 @@ import type { Transform } from 'node:stream'
  * A content coding an App applies to response bodies (`app.compression()`): asked once per
  * response, before its head, whether and how to encode. It sets the fields it needs
  * (`Content-Encoding`, `Vary`) on the response itself. Generic over the response (always
- * `Response`), so that this file need not import `response.ts`, which imports it.
- * @internal
+ * `Response`), so that this file need not import `response.ts`, which imports it. No entry of the
+ * package exports it; it stays in the published declarations, which name it.
  */
 export interface BodyEncoder<R> {
   /**

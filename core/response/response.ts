@@ -1,6 +1,6 @@
 import { bodyBytes } from './body-bytes.js'
 import { ContentLengthMismatchError, InvalidStatusError, ResponseAlreadySentError } from '../errors.js'
-import type { ResponseSink, WriteListener } from './response-sink.js'
+import type { ResponseSink } from './response-sink.js'
 import type { StreamedResponse } from './streamed-response.js'
 import { HeaderList, HeaderFlag } from '../wire/header-list.js'
 import { isBodyless } from '../wire/status-lines.js'
@@ -116,7 +116,7 @@ const LAST_CHUNK = '0\r\n\r\n'
  * app.get('/hello', (req, res) => res.status(200).header('Cache-Control', 'no-store').text('hi'))
  * ```
  */
-export class Response implements StreamedResponse, WriteListener {
+export class Response implements StreamedResponse {
   readonly #sink: ResponseSink
   readonly #request: RequestHead
   readonly #isHead: boolean
@@ -137,11 +137,17 @@ export class Response implements StreamedResponse, WriteListener {
   #encoding: Transform | undefined
 
   /**
+   * Makes the Response to a request. Users get theirs as a handler's argument.
    * @param sink - the Session that writes this response
    * @param request - the request's head: HEAD drops the body, HTTP/1.0 gets no chunked coding,
    *   and `file()` reads its conditional and Range fields
+   * @internal
    */
-  constructor(sink: ResponseSink, request: RequestHead) {
+  static open(sink: ResponseSink, request: RequestHead): Response {
+    return new Response(sink, request)
+  }
+
+  private constructor(sink: ResponseSink, request: RequestHead) {
     this.#sink = sink
     this.#request = request
     this.#isHead = request.method === 'HEAD'

@@ -40,7 +40,7 @@ export interface ListenOptions {
   proxyProtocol?: boolean | ProxyProtocolOptions
 }
 
-/** Makes the Session for an accepted connection; it joins `registry` while it runs. */
+/** Makes the Session for an accepted connection; it joins `registry` while it runs. @internal */
 export type SessionFactory = (transport: Transport, secure: boolean, registry: Set<Session>) => Session
 
 /**
@@ -72,10 +72,8 @@ export class HttpServer {
   // Node may destroy a TLS socket before reporting its failed handshake, and with it the peer's
   // address: remember it from the raw connection.
   readonly #tlsPeers = new WeakMap<Socket, string | undefined>()
-  /** Failed TLS handshakes since start. */
-  tlsHandshakeFailures = 0
-  /** Connections closed for a missing or invalid PROXY protocol header (with `proxyProtocol`). */
-  proxyHeaderFailures = 0
+  #tlsHandshakeFailures = 0
+  #proxyHeaderFailures = 0
   // Connections whose PROXY header has not arrived yet: not Sessions yet, closed by close().
   readonly #awaitingHeader = new Set<Transport>()
   // Every open client socket, Sessions' or handed over (a CONNECT tunnel, an upgrade): a listener
@@ -89,6 +87,7 @@ export class HttpServer {
    * @param config - the App's configuration (limits, timeouts, tls)
    * @param createSession - makes the Session for an accepted connection
    * @param onError - receives server errors after start-up (e.g. EMFILE on accept)
+   * @internal
    */
   constructor(config: Config, createSession: SessionFactory, onError: (err: unknown) => void) {
     this.#config = config
@@ -127,14 +126,25 @@ export class HttpServer {
     return this.#secure === undefined ? undefined : `https://${this.#host}:${this.#portOf(this.#secure)}`
   }
 
+  /** Failed TLS handshakes since start. */
+  get tlsHandshakeFailures(): number {
+    return this.#tlsHandshakeFailures
+  }
+
+  /** Connections closed for a missing or invalid PROXY protocol header (with `proxyProtocol`). */
+  get proxyHeaderFailures(): number {
+    return this.#proxyHeaderFailures
+  }
+
   /** Live connections. */
   get connections(): number {
     return this.#running.size
   }
 
   /**
-   * Binds and starts accepting. Resolves once every port listens.
+   * Binds and starts accepting (`app.listen()` calls it). Resolves once every port listens.
    * @param options - port and host
+   * @internal
    */
   async listen(options: ListenOptions = {}): Promise<void> {
     const port = options.port ?? 8080
@@ -258,7 +268,7 @@ export class HttpServer {
     this.#awaitingHeader.add(transport)
     void ProxyProtocolTransport.accept(transport, options).then((proxied) => {
       this.#awaitingHeader.delete(transport)
-      if (typeof proxied === 'string') this.proxyHeaderFailures++
+      if (typeof proxied === 'string') this.#proxyHeaderFailures++
       else this.#accept(proxied, false)
     })
   }
@@ -284,7 +294,7 @@ export class HttpServer {
   }
 
   #tlsFailed(err: Error, socket: TLSSocket): void {
-    this.tlsHandshakeFailures++
+    this.#tlsHandshakeFailures++
     // `_parent` is the raw socket a server-side TLSSocket wraps.
     const raw = (socket as TLSSocket & { _parent?: Socket | null })._parent
     const remoteAddress =

@@ -54,7 +54,7 @@ export async function serveWithBody(
       if (moved >= 0) core.enterStage(Stage.Handler, handlerTimeoutMs)
       return moved
     }
-    const stream = new BodyStream(core.input, head, bodyLimit, limits.maxHeaderBytes, waitInHandler, () => {
+    const stream = BodyStream.open(core.input, head, bodyLimit, limits.maxHeaderBytes, waitInHandler, () => {
       // Whatever answers a body that broke its framing or limit closes the connection.
       core.raise(Flag.Closing)
       core.endWith('error')

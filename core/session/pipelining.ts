@@ -45,7 +45,7 @@ export async function overlap(core: SessionCore, first: Promise<void>, firstResp
     const number = core.countRequest()
     last = core.mustCloseFor(head, number)
     const slot = new ResponseSlot(core, head, number)
-    const res = new Response(slot, head)
+    const res = Response.open(slot, head)
     const match = host.route(head.method, head.path)
     const entry = match.status === 200 ? match.store : undefined
     const verdict = host.waf.checkHead(head, entry?.wafMode)
@@ -58,7 +58,7 @@ export async function overlap(core: SessionCore, first: Promise<void>, firstResp
     else
       done = runHandler(
         core,
-        new Request(head, undefined, match.status === 200 ? match.params : EMPTY_PARAMS, core),
+        Request.open(head, undefined, match.status === 200 ? match.params : EMPTY_PARAMS, core),
         res,
         match,
       )

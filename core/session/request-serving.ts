@@ -69,13 +69,13 @@ export function answerRequest(
   if (constant !== undefined && verdict?.blocked !== true) {
     return sendConstant(session, constant, head) && !session.output.isBroken && !session.has(Flag.LastRequest)
   }
-  const res = new Response(session, head)
+  const res = Response.open(session, head)
   session.response = res
   if (verdict !== null && verdict.blocked) {
     session.host.ownAnswer?.(res, head, session)
     res.sendError(400, REQUEST_BLOCKED, { rule: verdict.ruleId })
   } else {
-    const req = new Request(head, body, match.status === 200 ? match.params : EMPTY_PARAMS, session)
+    const req = Request.open(head, body, match.status === 200 ? match.params : EMPTY_PARAMS, session)
     const done = runHandler(session, req, res, match)
     // Pipelined requests start behind this one only once its body is wholly read: bytes of a
     // body the handler has yet to read must never be taken for the next request's head.

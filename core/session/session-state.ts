@@ -104,7 +104,7 @@ export abstract class SessionState {
 
   /** The connection as handlers see it (`req.connection`). */
   get connection(): Connection {
-    return (this.#connection ??= new Connection(this))
+    return (this.#connection ??= Connection.open(this))
   }
 
   /** When the last request arrived (ms since the epoch, to the turn of the event loop). */

@@ -21,7 +21,8 @@ type LoopWait = Promise<boolean> | Promise<Buffer | null>
 /**
  * One connection's whole life as one async loop: read a head, admit it, read the body, run the
  * handler, answer, and go round again while keep-alive allows; then close. It runs over any
- * Transport. `app.serve(transport)` and `app.listen()` make and run them.
+ * Transport. `app.open(transport)` makes one for a server of your own; `app.serve(transport)` and
+ * `app.listen()` make and run theirs.
  *
  * The loop never awaits what has already arrived: pipelined requests in the buffer are parsed and
  * answered back to back, and their responses leave together at the end of the event loop's turn.
@@ -39,8 +40,8 @@ export class Session extends SessionState {
   readonly #registry: Set<Session> | undefined
 
   /**
-   * Makes the Session of a connection, not started yet. Users get theirs from `app.serve()` and
-   * `app.listen()`, which know the App the Session runs for.
+   * Makes the Session of a connection, not started yet. Users get theirs from `app.open()`, which
+   * knows the App the Session runs for (`app.serve()` and `app.listen()` make and run theirs).
    * @param host - the App that routes and handles requests
    * @param transport - the connection's bytes
    * @param registry - a set of live sessions the Session joins while it runs (a server's registry)

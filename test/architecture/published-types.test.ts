@@ -1,12 +1,13 @@
 import { expect } from 'chai'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
+import ts from 'typescript'
 import { repositoryRoot } from '../helpers/repository-root.js'
 
 const root = repositoryRoot(import.meta.url)
 
 /** The folders of `dist/` that the package publishes (package.json `files`), besides `dist/index.*`. */
-const PUBLISHED = ['core', 'transports', 'router', 'waf', 'certs']
+const PUBLISHED = ['core', 'transports', 'router', 'waf', 'certs', 'sessions']
 
 function declarations(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -38,7 +39,72 @@ function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (letter, at: number) => (at === 0 ? '' : '-') + letter.toLowerCase())
 }
 
+/**
+ * A user's module, type-checked against the emitted declarations as a user's compiler sees them:
+ * every entry of package.json `exports`, and the types a server's code names.
+ */
+const CONSUMER = `import * as root from 'gatehouse'
+import * as router from 'gatehouse/router'
+import * as waf from 'gatehouse/waf'
+import * as certs from 'gatehouse/certs'
+import * as transports from 'gatehouse/transports'
+import * as sessions from 'gatehouse/sessions'
+import { App, type Session, type HttpServer, type Request, type Response, type Connection } from 'gatehouse'
+
+export const entries = [root, router, waf, certs, transports, sessions]
+const app = new App({ serverHeader: false })
+app.get('/users/:id', (req: Request, res: Response) => res.json({ id: req.params['id'], ip: req.ip }))
+app.onConnection((connection: Connection) => connection.remoteAddress)
+export async function serve(): Promise<number> {
+  const server: HttpServer = await app.listen({ port: 0 })
+  const open: Session[] = []
+  for (const session of open) session.shutdown()
+  await server.close()
+  return server.port
+}
+`
+
 describe('published types', () => {
+  it('type-check a user module importing every entry, and every declaration the package emits', function () {
+    // The compiler reads the package's declarations and its dependencies' (seconds under load).
+    this.timeout(60_000)
+    // Inside the package's folder, \`gatehouse\` resolves to the package itself through its exports.
+    const dir = join(root, '.build', 'type-consumer')
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, 'consumer.ts')
+    writeFileSync(file, CONSUMER)
+    const program = ts.createProgram([file], {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ['node'],
+    })
+    // What skipLibCheck would skip, for the package's own declarations only: its dependencies'
+    // are checked by their authors, and checking them all takes seconds.
+    const own = program
+      .getSourceFiles()
+      .filter((source) => source.fileName === file || source.fileName.startsWith(join(root, 'dist') + '/'))
+    expect(own.length).to.be.greaterThan(50)
+    const diagnostics = [
+      ...program.getOptionsDiagnostics(),
+      ...program.getGlobalDiagnostics(),
+      ...own.flatMap((source) => [
+        ...program.getSyntacticDiagnostics(source),
+        ...program.getSemanticDiagnostics(source),
+      ]),
+    ]
+    const problems = diagnostics.map((diagnostic) => {
+      const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')
+      if (diagnostic.file === undefined) return message
+      const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0)
+      return `${relative(root, diagnostic.file.fileName)}:${line + 1}: ${message}`
+    })
+    expect(problems).to.deep.equal([])
+  })
+
   const files = [
     join(root, 'dist/index.d.ts'),
     ...PUBLISHED.flatMap((folder) => declarations(join(root, 'dist', folder))),
@@ -73,5 +139,20 @@ describe('published types', () => {
     expect(readFileSync(join(root, 'dist/core/session/session.d.ts'), 'utf8')).to.include(
       '    private constructor();\n',
     )
+  })
+
+  it('give HttpServer only what users call on the server app.listen() returns, and no constructor', () => {
+    expect(membersOf('core/server/http-server.d.ts', 'HttpServer')).to.deep.equal([
+      '#private',
+      'port',
+      'url',
+      'tlsPort',
+      'tlsUrl',
+      'tlsHandshakeFailures',
+      'proxyHeaderFailures',
+      'connections',
+      'reloadCertificates',
+      'close',
+    ])
   })
 })

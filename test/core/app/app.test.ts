@@ -1,5 +1,7 @@
 import { expect } from 'chai'
 import { App } from '../../../core/app/app.js'
+import { MemoryTransport } from '../../../transports/memory-transport.js'
+import { maskDates } from '../../helpers/mask-dates.js'
 import type { GatehouseError } from '../../../core/errors.js'
 
 /** The raw response with the Date value masked, for byte comparisons. */
@@ -412,5 +414,49 @@ describe('App', () => {
       expect((await app.inject({ path: '/' })).status).to.equal(200)
       expect((refused as GatehouseError).code).to.equal('ERR_INVALID_STATUS')
     })
+  })
+})
+
+describe('app.open()', () => {
+  const REQUEST = 'GET /hi HTTP/1.1\r\nHost: a\r\n\r\n'
+
+  it('makes a Session not yet started, which run() starts and the caller can count and drain', async () => {
+    const app = new App({ serverHeader: false }).get('/hi', () => 'hi')
+    const transport = new MemoryTransport({ input: [REQUEST], endAfterInput: false })
+    const session = app.open(transport)
+    // Not started: nothing is read or written until run().
+    expect(session.requestCount).to.equal(0)
+    expect(transport.output.length).to.equal(0)
+    const done = session.run()
+    await transport.waitForOutput((output) => output.includes('\r\n\r\nhi'))
+    expect(session.requestCount).to.equal(1)
+    expect(session.closeReason).to.equal(undefined)
+    // Idle between requests: shutdown() closes at once.
+    session.shutdown()
+    await done
+    expect(session.closeReason).to.equal('shutdown')
+    expect(transport.isOpen).to.equal(false)
+    expect(maskDates(transport.outputText('latin1'))).to.equal(
+      'HTTP/1.1 200 OK\r\nDate: <date>\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nhi',
+    )
+  })
+
+  it('answers the request in progress with Connection: close when shut down under a pending handler', async () => {
+    let release!: () => void
+    const app = new App({ serverHeader: false }).get('/hi', async () => {
+      await new Promise<void>((resolve) => (release = resolve))
+      return 'late'
+    })
+    const transport = new MemoryTransport({ input: [REQUEST] })
+    const session = app.open(transport)
+    const done = session.run()
+    while (release === undefined) await new Promise((resolve) => setImmediate(resolve))
+    session.shutdown()
+    release()
+    await done
+    expect(maskDates(transport.outputText('latin1'))).to.equal(
+      'HTTP/1.1 200 OK\r\nDate: <date>\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 4\r\nConnection: close\r\n\r\nlate',
+    )
+    expect(session.closeReason).to.equal('completed')
   })
 })
