@@ -5,6 +5,7 @@ import type { DetachedConnection } from '../request/connection.js'
 import { RequestHead } from '../wire/request-head.js'
 import { AlreadyDetachedError } from '../errors.js'
 import type { ResponseHooks } from '../response/response-hooks.js'
+import type {} from '../wire/buffer-slices.js'
 
 const EMPTY_PARAMS = Object.freeze(Object.create(null) as Record<string, string>)
 
