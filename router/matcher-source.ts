@@ -101,7 +101,10 @@ class NodeWriter<T> {
     this.#inner = innerParams
   }
 
-  /** The steps `W` and failed places `F` of a lookup, shared by the matcher and its chunks; `''` without params followed by static text. */
+  /**
+   * The steps `W` and failed places `F` of a lookup, shared by the matcher and its chunks; `''`
+   * without params followed by static text.
+   */
   budget(): string {
     return this.#inner === 0 ? '' : 'let W=0;const F=new Set();'
   }

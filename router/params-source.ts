@@ -38,7 +38,8 @@ export interface EndOfRoutes<T> {
  * ```ts
  * const params = new ParamsSource()
  * const { builder, shape } = params.builderFor(['owner', 'repo']) // { builder: 'A2_0', shape: 0 }
- * params.declarations() // 'function P2_0_0(a0,a1){this["owner"]=a0;this["repo"]=a1}...function A2_0(t,M,p,a0,b0,a1,b1){...}'
+ * params.declarations()
+ * // 'function P2_0_0(a0,a1){this["owner"]=a0;this["repo"]=a1}...function A2_0(t,M,p,a0,b0,a1,b1){...}'
  * ```
  */
 export class ParamsSource {

@@ -55,7 +55,8 @@ const OPTION_KEYS = ['caseSensitive', 'ignoreTrailingSlash', 'maxParamLength']
  * ```ts
  * const router = new Router<string>()
  * router.on('GET', '/users/:id', 'show user')
- * router.find('GET', '/users/42?tab=1') // { status: 200, store: 'show user', params: { id: '42' }, pattern: '/users/:id' }
+ * router.find('GET', '/users/42?tab=1')
+ * // { status: 200, store: 'show user', params: { id: '42' }, pattern: '/users/:id' }
  * router.find('POST', '/users/42')      // { status: 405, allow: 'GET, HEAD, OPTIONS' }
  * ```
  */

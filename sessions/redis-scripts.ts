@@ -14,7 +14,10 @@ redis.call('ZADD', KEYS[2], tonumber(ARGV[3]) + tonumber(ARGV[4]) * 60000, ARGV[
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 return 1`
 
-/** ARGV: id, expectedVersion, data, hasData, lastActiveMs, timeoutMinutes, callbacks JSON, fencingToken or '', ttlMs. */
+/**
+ * ARGV: id, expectedVersion, data, hasData, lastActiveMs, timeoutMinutes, callbacks JSON,
+ * fencingToken or '', ttlMs.
+ */
 export const SAVE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
 if ARGV[8] ~= '' and tonumber(ARGV[8]) < tonumber(redis.call('HGET', KEYS[1], 'fence')) then return {'fenced'} end

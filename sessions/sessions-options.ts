@@ -15,7 +15,10 @@ export interface SessionsOptions {
   readonly maxDataBytes: number
   /** Largest JSON Patch body accepted by the resource; larger answers 413. */
   readonly maxPatchBytes: number
-  /** How long one handler or task may hold a session before the next may run (its changes are then dropped); 0 for no limit. */
+  /**
+   * How long one handler or task may hold a session before the next may run (its changes are then
+   * dropped); 0 for no limit.
+   */
   readonly runTimeoutMs: number
   /** Path under which each session's data is a resource: `<prefix>/<id>`. */
   readonly resourcePrefix: string

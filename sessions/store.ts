@@ -127,9 +127,13 @@ export type SessionMessage =
  * @example
  * ```ts
  * const store = new MemorySessionStore()
- * await store.create({ id, createdMs: now, lastActiveMs: now, timeoutMinutes: 20, data: '{}', version: 1, destroyCallbacks: [] })
+ * await store.create({
+ *   id, createdMs: now, lastActiveMs: now, timeoutMinutes: 20, data: '{}', version: 1, destroyCallbacks: [],
+ * })
  * const record = await store.get(id)
- * await store.save({ id, expectedVersion: record.version, data: '{"n":1}', lastActiveMs: now, timeoutMinutes: 20, destroyCallbacks: [] })
+ * await store.save({
+ *   id, expectedVersion: record.version, data: '{"n":1}', lastActiveMs: now, timeoutMinutes: 20, destroyCallbacks: [],
+ * })
  * await store.touch(id, now + 1000)          // activity without a change: no data written
  * for (const gone of await store.claimExpired(now + 21 * 60000, 100)) runDestroyCallbacks(gone)
  * ```

@@ -12,7 +12,9 @@ import { writeAll } from './write-all.js'
  * @example
  * ```ts
  * app.upgrade('/chat', (req, { transport, buffered }) => {
- *   wss.handleUpgrade(req as never, transportDuplex(transport) as never, buffered, (ws) => ws.on('message', (m) => ws.send(m)))
+ *   wss.handleUpgrade(req as never, transportDuplex(transport) as never, buffered, (ws) =>
+ *     ws.on('message', (m) => ws.send(m)),
+ *   )
  * })
  * ```
  */

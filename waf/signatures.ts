@@ -69,7 +69,10 @@ function family(bit: Family, list: readonly (string | readonly [string, LiteralG
   return list.map((item) => (typeof item === 'string' ? [item, bit] : [item[0], bit, item[1]]))
 }
 
-/** Files and folders whose only business in a request is being read by an attacker (OWASP CRS lfi-os-files, restricted-files). */
+/**
+ * Files and folders whose only business in a request is being read by an attacker (OWASP CRS
+ * lfi-os-files, restricted-files).
+ */
 const LOCAL_FILES = family(Family.LocalFile, [
   ...[
     'passwd',
@@ -225,7 +228,8 @@ const LOCAL_FILES = family(Family.LocalFile, [
   'web-inf/',
   'meta-inf/',
   'phpinfo.php',
-  // Editor and tool folders, shell histories (start-up files like `~/.bashrc` are talked about too often), boot and Kerberos files, Windows system files.
+  // Editor and tool folders, shell histories (start-up files like `~/.bashrc` are talked about too
+  // often), boot and Kerberos files, Windows system files.
   '/.idea/',
   '/.vscode/',
   '/.viminfo',

@@ -3,10 +3,11 @@
  * for the bench's request, 201 with the CORS fields, `Vary: Origin`, a `Set-Cookie` of
  * `last=<id>; Path=/; HttpOnly; SameSite=Lax`, an `X-Request-Id`, JSON of the created object with
  * the owner read from the `sid` cookie, and the connection kept; for a body that fails validation,
- * 400 with the CORS fields; one log line per request, with its status. Each server runs in a process of its own, as under load. Run by `run.sh`;
- * by hand:
+ * 400 with the CORS fields; one log line per request, with its status. Each server runs in a
+ * process of its own, as under load. Run by `run.sh`; by hand:
  *
- *   npx tsc -p tsconfig.json --outDir .build/bench && node .build/bench/bench/app/check.js gatehouse fastify hono express
+ *   npx tsc -p tsconfig.json --outDir .build/bench
+ *   node .build/bench/bench/app/check.js gatehouse fastify hono express
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'

@@ -9,7 +9,10 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
  * reads, typed from the schema: `req.data` (body), `req.query`, `req.params`.
  */
 export interface RouteSchema {
-  /** The body, read as JSON (`application/json` or a `+json` type) or as a urlencoded form when sent as one; any other Content-Type answers 415. */
+  /**
+   * The body, read as JSON (`application/json` or a `+json` type) or as a urlencoded form when sent
+   * as one; any other Content-Type answers 415.
+   */
   readonly body?: StandardSchemaV1
   /** The query object (`req.query`). */
   readonly query?: StandardSchemaV1

@@ -20,7 +20,10 @@ export interface WorkerInfo {
   readonly id: number | undefined
   /** The process id, or undefined with `id`. */
   readonly pid: number | undefined
-  /** `starting` until it listens; `draining` once asked to finish; `restarting` in its back-off; `stopped` after a crash loop. */
+  /**
+   * `starting` until it listens; `draining` once asked to finish; `restarting` in its back-off;
+   * `stopped` after a crash loop.
+   */
   readonly state: WorkerState
   /** Unexpected exits of this slot replaced so far. */
   readonly restarts: number

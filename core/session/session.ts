@@ -223,7 +223,10 @@ export class Session extends SessionState {
     return true
   }
 
-  /** Waits for a chunk of a body (after flushing what is queued). @returns how far offsets moved, or -1 at end @internal */
+  /**
+   * Waits for a chunk of a body (after flushing what is queued). @returns how far offsets moved, or
+   * -1 at end @internal
+   */
   async fill(stage: number): Promise<number> {
     if (!this.output.isIdle && !(await this.flush())) return -1
     if (!this.#readyToRead(stage)) return -1

@@ -13,7 +13,8 @@ const DATE_LINE =
  * @returns the text with every IMF-fixdate `Date` line replaced by {@link DATE_LINE_MASK}
  * @example
  * ```ts
- * maskDates('HTTP/1.1 200 OK\r\nDate: Tue, 24 Nov 2026 12:00:00 GMT\r\n\r\n') // 'HTTP/1.1 200 OK\r\nDate: <date>\r\n\r\n'
+ * maskDates('HTTP/1.1 200 OK\r\nDate: Tue, 24 Nov 2026 12:00:00 GMT\r\n\r\n')
+ * // 'HTTP/1.1 200 OK\r\nDate: <date>\r\n\r\n'
  * ```
  */
 export function maskDates(text: string): string {

@@ -9,7 +9,8 @@ function assertType<Condition extends true>(): Condition | undefined {
 }
 
 assertType<Equal<RouteParams<'/users/:id'>, { id: string }>>()
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a path with no parameter types as the empty object
+// A path with no parameter types as the empty object.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 assertType<Equal<RouteParams<'/users/me'>, {}>>()
 assertType<Equal<RouteParams<'/assets/*'>, { '*': string }>>()
 assertType<Equal<RouteParams<'/orders/:id(\\d+)'>, { id: string }>>()

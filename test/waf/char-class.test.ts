@@ -17,7 +17,10 @@ interface CorpusRecord {
 
 const DIR = new URL('../../../test/waf/dev-corpus/', import.meta.url)
 
-/** The development corpus cut into the values the WAF inspects: target, query names and values, headers, body and its fields. */
+/**
+ * The development corpus cut into the values the WAF inspects: target, query names and values,
+ * headers, body and its fields.
+ */
 function corpusValues(): string[] {
   const values: string[] = []
   for (const file of ['attacks.json', 'benign.json', 'benign-crs.json']) {
@@ -32,7 +35,10 @@ function corpusValues(): string[] {
   return values
 }
 
-/** Fragments of SQL, shell and prose glued at random: each gate's character next to and away from its check's syntax. */
+/**
+ * Fragments of SQL, shell and prose glued at random: each gate's character next to and away from
+ * its check's syntax.
+ */
 const FRAGMENTS = [
   "'",
   '"',

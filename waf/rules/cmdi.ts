@@ -219,9 +219,10 @@ const SEPARATOR_CHARS = SEMI | PIPE | CTRL | BACKTICK | BANG | DOLLAR | LT | GT
 const EVASION_CHARS = APOSTROPHE | DOUBLE_QUOTE | BSLASH | CARET | DOLLAR
 const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./$-])/g
 /**
- * What shells drop from a word before running it: quotes and carets (`c'a't`, `who^ami`), a backslash
- * before a letter, a backslash-newline (a line continuation), `$@` and the other special parameters between letters (`c$*at`), empty `$()` and
- * `${}`, and an unset variable glued to the end of a command (`sh$x -c`).
+ * What shells drop from a word before running it: quotes and carets (`c'a't`, `who^ami`), a
+ * backslash before a letter, a backslash-newline (a line continuation), `$@` and the other special
+ * parameters between letters (`c$*at`), empty `$()` and `${}`, and an unset variable glued to the
+ * end of a command (`sh$x -c`).
  */
 const EVASIONS =
   /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]|\\\r?\n|\\(?=[a-z])|(?<=[a-z])\$\{[a-z_][a-z0-9_]{0,16}\}(?=[a-z])|(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)/g
@@ -421,7 +422,10 @@ function opensWithCommandWord(value: string, chars: number): boolean {
   return STRONG.has(word) || WEAK.has(word)
 }
 
-/** Marks the (first letter, last letter, length) shapes of the command words; a word of no marked shape is no command. */
+/**
+ * Marks the (first letter, last letter, length) shapes of the command words; a word of no marked
+ * shape is no command.
+ */
 const COMMAND_SHAPES = new Uint8Array(1 << 16)
 for (const word of [...STRONG, ...WEAK]) COMMAND_SHAPES[shapeOf(word, 0, word.length)] = 1
 

@@ -3,7 +3,10 @@
  * session id the attacker knows, or markup that sets a cookie.
  */
 
-/** A name that carries a session id: `*sess*`, a `sid` component, the session cookies of ColdFusion, CakePHP, Zope, SAP, Shiny, osCommerce and Zen Cart, a login token. */
+/**
+ * A name that carries a session id: `*sess*`, a `sid` component, the session cookies of ColdFusion,
+ * CakePHP, Zope, SAP, Shiny, osCommerce and Zen Cart, a login token.
+ */
 const SESSION_NAME =
   /sess|(?:^|[._:-])sid$|^(?:cfid|cftoken|cfsid|cakephp|zenid|oscsid|xtcsid|_zopeid|sap-contextid|mysap_sso2|shiny-token|wordpress_logged_in_[0-9a-f]{0,32})$|login[._-]?token$/
 

@@ -95,10 +95,16 @@ export function isCatalogName(value: string): boolean {
   return CATALOG_NAMES.has(value)
 }
 
-/** A PostgreSQL cast to a type (`'x'::jsonb`, `password::int`, `f(x)::text`): no prose or other language writes these. */
+/**
+ * A PostgreSQL cast to a type (`'x'::jsonb`, `password::int`, `f(x)::text`): no prose or other
+ * language writes these.
+ */
 const PG_CAST =
   /['")a-z0-9_]\s{0,4}::\s{0,4}(?:int[248]?|integer|bigint|smallint|text|varchar|char|bool|boolean|jsonb?|numeric|float[48]?|real|double\s{1,4}precision|date|timestamp|timestamptz|regclass|oid|bytea|xml|uuid|inet|money|interval)\b/
-/** A JSON operator of PostgreSQL or MySQL between a string literal and another operand (`'{…}' @> '{…}'`, `'[…]' ->> 2`). */
+/**
+ * A JSON operator of PostgreSQL or MySQL between a string literal and another operand (`'{…}' @>
+ * '{…}'`, `'[…]' ->> 2`).
+ */
 const JSON_OPERATOR =
   /'\s{0,8}(?:->>?|#>>?|@>|<@|\?[|&]?|@[?@]|#-|\|\|)\s{0,8}(?:\/\*[^*]{0,64}\*\/\s{0,8})?(?:'|\d|array\[)/
 
@@ -242,7 +248,10 @@ function openedByQuote(value: string): boolean {
   return c === 39 || c === 34
 }
 
-/** The quoted reading of a value that opens with its quote: an empty literal, a statement keyword, no further literal. */
+/**
+ * The quoted reading of a value that opens with its quote: an empty literal, a statement keyword,
+ * no further literal.
+ */
 function quotedKeyword(value: string): boolean {
   const quote = codeAt(value.trimStart(), 0)
   const n = tokenize(value.trimStart(), quote, 8)
@@ -553,7 +562,10 @@ const SELF_EQUALITY =
  */
 const OPERATOR_OFFSET = 40
 
-/** SELF_PATTERN_MATCH, searched from where a match can start: at most OPERATOR_OFFSET before the first operator word. */
+/**
+ * SELF_PATTERN_MATCH, searched from where a match can start: at most OPERATOR_OFFSET before the
+ * first operator word.
+ */
 function selfPatternMatch(value: string): boolean {
   let first = value.length
   for (const operator of ['like', 'regexp', 'glob']) {

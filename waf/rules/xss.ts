@@ -206,7 +206,10 @@ const ESCAPED_TAG = /\\(?:x3c|u003c|u\{0{0,4}3c\})\s{0,2}[a-z/!]/
  */
 const INDIRECT_DIALOG =
   /(?:^|[^a-z0-9_$.])(?:alert|prompt|confirm|eval)(?:\s{0,4}\?\.\s{0,4}\(|\s{0,4}\)\s{0,4}\(|\.(?:call|apply|bind)\s{0,4}\()|=\s{0,4}(?:alert|prompt|confirm|eval)\s{0,4}[;,]\s{0,8}[a-z_$][a-z0-9_$]{0,16}\s{0,4}\(|[a-z0-9_$\])]\(\s{0,4}["'`]?(?:alert|prompt|confirm|eval)["'`]?\s{0,4}[,)]|,\s{0,4}["'`]?(?:alert|prompt|confirm|eval)["'`]?\s{0,4}[,)]/
-/** `new Function(…)` and `` new Function`…` ``: a string compiled to code; `String.fromCharCode(97,…)`: a payload spelled in codes. */
+/**
+ * `new Function(…)` and `` new Function`…` ``: a string compiled to code;
+ * `String.fromCharCode(97,…)`: a payload spelled in codes.
+ */
 const CODE_FROM_TEXT = /new\s{1,4}function\s{0,4}[(`]|fromcharcode\s{0,4}\(\s{0,4}\d{2,3}\s{0,4},/
 
 /** The globals a sink hangs off; only a value naming one is read again as script. */
