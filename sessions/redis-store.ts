@@ -1,4 +1,6 @@
-import { createClient, ErrorReply, type RedisClientType } from 'redis'
+import { createRequire } from 'node:module'
+import type * as Redis from 'redis'
+import type { RedisClientType } from 'redis'
 import { SessionError, SessionExistsError, SessionStoreUnavailableError } from './errors.js'
 import * as scripts from './redis-scripts.js'
 import type {
@@ -32,6 +34,18 @@ const LEASE_POLL_MAX_MS = 20
 const DEFAULT_COMMAND_TIMEOUT_MS = 1000
 const DEFAULT_RECONNECT_MAX_DELAY_MS = 1000
 
+let redis: typeof Redis | undefined
+
+/**
+ * node-redis, loaded when the first store is made rather than when the package is imported: it is
+ * about 650 CommonJS modules and more than a hundred milliseconds of start-up, which an App on the
+ * memory store (or one that never imports a store) should not pay.
+ */
+function redisLibrary(): typeof Redis {
+  redis ??= createRequire(import.meta.url)('redis') as typeof Redis
+  return redis
+}
+
 /**
  * Client-session records in Redis, shared by every process that points at the same server: one
  * hash per session under `prefix`, a sorted set of idle deadlines swept by a Lua script (so each
@@ -52,10 +66,12 @@ const DEFAULT_RECONNECT_MAX_DELAY_MS = 1000
  */
 export async function redisStore(options: RedisStoreOptions): Promise<RedisSessionStore> {
   const maxDelay = options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS
+  // Loaded here with a client of the caller's too: a reply error is told apart by its class.
+  redisLibrary()
   const client =
     'client' in options
       ? options.client
-      : (createClient({
+      : (redisLibrary().createClient({
           url: options.url,
           // A command sent while disconnected fails at once rather than wait for a reconnection.
           disableOfflineQueue: true,
@@ -278,7 +294,7 @@ export class RedisSessionStore implements SessionStore {
 }
 
 function isReplyError(err: unknown): boolean {
-  return err instanceof ErrorReply
+  return err instanceof redisLibrary().ErrorReply
 }
 
 /** Quits cleanly when connected; a client that is reconnecting is destroyed instead of waited for. */

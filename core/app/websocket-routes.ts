@@ -1,5 +1,7 @@
 import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http'
-import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws'
+import { createRequire } from 'node:module'
+import type * as Ws from 'ws'
+import type { ServerOptions, WebSocket } from 'ws'
 import { transportDuplex } from '../../transports/transport-duplex.js'
 import type { SessionRegistry } from '../../sessions/session-registry.js'
 import type { Request } from '../request/request.js'
@@ -17,6 +19,17 @@ export type WebSocketRouteOptions = Omit<ServerOptions, 'noServer' | 'server' | 
 
 // RFC 6455 §7.4.1: 1001, the endpoint is going away (a server shutting down).
 const GOING_AWAY = 1001
+
+let ws: typeof Ws | undefined
+
+/**
+ * The `ws` package, loaded at the first `app.ws()` route rather than when the package is
+ * imported (about twenty milliseconds of start-up), so an App without WebSockets never loads it.
+ */
+function wsLibrary(): typeof Ws {
+  ws ??= createRequire(import.meta.url)('ws') as typeof Ws
+  return ws
+}
 
 /**
  * The WebSocket routes of an App, on the `ws` package: each upgrade request is handed to `ws` as
@@ -54,7 +67,7 @@ export class WebSocketRoutes {
     // verifyClient runs here, before the connection is detached, so that its refusal is an answer
     // of this App: its status reaches onResponse, CORS and the logger, with a JSON body.
     const { verifyClient, ...serverOptions } = options
-    const server = new WebSocketServer({ ...serverOptions, noServer: true, clientTracking: false })
+    const server = new (wsLibrary().WebSocketServer)({ ...serverOptions, noServer: true, clientTracking: false })
     return async (req: Request, res: Response) => {
       if (!req.isUpgrade || req.header('upgrade')?.toLowerCase() !== 'websocket') {
         // RFC 9110 §15.5.22: a 426 names the protocol to upgrade to.

@@ -1,4 +1,5 @@
-import busboy from 'busboy'
+import type busboy from 'busboy'
+import { createRequire } from 'node:module'
 import type { Readable } from 'node:stream'
 import { FormTooLargeError, InvalidFormError, UnsupportedMediaTypeError } from './form-errors.js'
 
@@ -53,6 +54,14 @@ export interface FormBody {
 
 const MIB = 1024 * 1024
 
+let busboyLibrary: typeof busboy | undefined
+
+/** busboy, loaded at the first form read rather than when the package is imported, like every dependency an App may never use. */
+function formParser(): typeof busboy {
+  busboyLibrary ??= createRequire(import.meta.url)('busboy') as typeof busboy
+  return busboyLibrary
+}
+
 /**
  * Reads a urlencoded or multipart form with busboy, every limit enforced as the bytes arrive.
  * @param contentType - the request's Content-Type
@@ -82,7 +91,7 @@ export async function readForm(
   }
   let parser: busboy.Busboy
   try {
-    parser = busboy({ headers: { 'content-type': contentType }, limits, defParamCharset: 'utf8' })
+    parser = formParser()({ headers: { 'content-type': contentType }, limits, defParamCharset: 'utf8' })
   } catch (err) {
     throw new InvalidFormError((err as Error).message)
   }

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module'
 import { extname } from 'node:path'
-import mime from 'mime-types'
+import type mimeTypes from 'mime-types'
 
 const BYTES_TYPE = 'application/octet-stream'
 
@@ -19,6 +20,18 @@ const OVERRIDES: ReadonlyMap<string, string> = new Map([['cjs', 'text/javascript
 // not an object: a file named `x.__proto__` or `x.constructor` is an ordinary miss. Only
 // registered extensions are kept, so its size is bounded by the registry, whatever names come.
 const byExtension = new Map<string, string>()
+
+let mime: typeof mimeTypes | undefined
+
+/**
+ * `mime-types`, loaded at the first extension not yet seen rather than when the package is
+ * imported: parsing its registry (mime-db) takes about ten milliseconds, which an App that sends no
+ * files should not pay at start-up.
+ */
+function registry(): typeof mimeTypes {
+  mime ??= createRequire(import.meta.url)('mime-types') as typeof mimeTypes
+  return mime
+}
 
 /**
  * Guesses a file's Content-Type from its extension, case-insensitively, from the IANA, Apache and
@@ -41,9 +54,9 @@ export function contentTypeFor(path: string): string {
   if (extension === '') return BYTES_TYPE
   const known = byExtension.get(extension)
   if (known !== undefined) return known
-  const type = OVERRIDES.get(extension) ?? mime.lookup(extension)
+  const type = OVERRIDES.get(extension) ?? registry().lookup(extension)
   if (typeof type !== 'string') return BYTES_TYPE
-  const full = mime.charset(type) !== false || TEXT_STRUCTURED.test(type) ? `${type}${UTF8}` : type
+  const full = registry().charset(type) !== false || TEXT_STRUCTURED.test(type) ? `${type}${UTF8}` : type
   byExtension.set(extension, full)
   return full
 }
