@@ -7,6 +7,9 @@
  *
  *   npm run build && node dist/bench/startup/import-time.js
  *   RUNS=15 node dist/bench/startup/import-time.js
+ *
+ * BASELINE=<another built checkout> measures that one's root as well, in the same run, e.g. the
+ * commit before a change (`git archive <commit> | tar -x -C /tmp/base`, node_modules linked, `npx tsc`).
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -32,9 +35,12 @@ const packages = new Set(files.map((p) => p.split('/node_modules/').pop().match(
 console.log(JSON.stringify({ ms, modules: files.length, packages: [...packages].sort() }))
 `
 
-function sample(specifier: string): Sample {
+const BASELINE = process.env.BASELINE
+
+function sample(label: string): Sample {
+  const [specifier, cwd] = label.endsWith(' (baseline)') ? ['gatehouse', BASELINE!] : [label, root]
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD, specifier], {
-    cwd: root,
+    cwd,
     encoding: 'utf8',
   })
   return JSON.parse(out) as Sample
@@ -50,7 +56,7 @@ const exportsField = (JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) a
 const subpaths = Object.keys(exportsField)
   .filter((key) => key !== './package.json')
   .map((key) => (key === '.' ? 'gatehouse' : `gatehouse/${key.slice(2)}`))
-const specifiers = ['node:http', 'fastify', ...subpaths]
+const specifiers = ['node:http', 'fastify', ...(BASELINE === undefined ? [] : ['gatehouse (baseline)']), ...subpaths]
 
 // Interleaved, so that a slow moment of the shared machine falls on every specifier alike.
 const samples = new Map<string, Sample[]>(specifiers.map((s) => [s, []]))
