@@ -56,7 +56,10 @@ const MIB = 1024 * 1024
 
 let busboyLibrary: typeof busboy | undefined
 
-/** busboy, loaded at the first form read rather than when the package is imported, like every dependency an App may never use. */
+/**
+ * busboy, loaded at the first form read rather than when the package is imported, like every
+ * dependency an App may never use.
+ */
 function formParser(): typeof busboy {
   busboyLibrary ??= createRequire(import.meta.url)('busboy') as typeof busboy
   return busboyLibrary
