@@ -8,12 +8,14 @@ import type { SessionsOptions } from './sessions-options.js'
 /** The media type of RFC 6902 patches, which the resource accepts and answers with. */
 export const JSON_PATCH_TYPE = 'application/json-patch+json'
 
-/** An answer of the session resource, for the server to send as it is. */
-export interface ResourceReply {
-  readonly status: number
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}
+/**
+ * An answer of the session resource: a representation for the server to send as it is (`body`), or
+ * a refusal (`message`) the server answers as it answers every error, with its one `{"message": …}`
+ * body; this folder imports nothing of the server, so it does not build that body itself.
+ */
+export type ResourceReply =
+  | { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: string }
+  | { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly message: string }
 
 /** What the resource needs of a PATCH request. */
 export interface PatchRequest {
@@ -31,8 +33,8 @@ export type ClientPatchResult =
   | { readonly status: number; readonly message: string }
   | { readonly status: 200; readonly ops: readonly Operation[]; readonly clientJson: string; readonly json: string }
 
-function problem(status: number, message: string, headers: Record<string, string> = {}): ResourceReply {
-  return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ message }) }
+function problem(status: number, message: string, headers: Readonly<Record<string, string>> = {}): ResourceReply {
+  return { status, headers, message }
 }
 
 /** @returns the session's ETag: strong, and changed by every saved change of its data */

@@ -10,15 +10,13 @@ interface RouteTarget {
   patch(path: string, options: { session: string; bodyLimit: number }, handler: Handler): unknown
 }
 
-const NO_SESSION: ResourceReply = {
-  status: 404,
-  headers: { 'Content-Type': 'application/json' },
-  body: '{"message":"No such session"}',
-}
+const NO_SESSION: ResourceReply = { status: 404, headers: {}, message: 'No such session' }
 
+/** Sends a reply of the resource; a refusal is answered as every error is, by `res.sendError()`. */
 function send(res: Response, reply: ResourceReply): void {
-  res.status(reply.status)
   for (const name of Object.keys(reply.headers)) res.header(name, reply.headers[name]!)
+  if ('message' in reply) return res.sendError(reply.status, reply.message)
+  res.status(reply.status)
   if (reply.body === '') res.send()
   else res.send(reply.body)
 }

@@ -32,6 +32,18 @@ describe('session data as a JSON resource', () => {
     )
   }
 
+  /** The representation a reply sends; a refusal has none. */
+  function bodyOf(reply: ResourceReply): string {
+    if (!('body' in reply)) throw new Error(`a refusal, not a representation: ${reply.message}`)
+    return reply.body
+  }
+
+  /** What a refusal tells the client; a representation tells nothing. */
+  function messageOf(reply: ResourceReply): string {
+    if (!('message' in reply)) throw new Error(`a representation, not a refusal: ${reply.body}`)
+    return reply.message
+  }
+
   afterEach(async () => {
     await registry.close()
   })
@@ -62,7 +74,7 @@ describe('session data as a JSON resource', () => {
       setUp({}, false)
       expect(readResource(session, undefined)).to.deep.include({
         status: 404,
-        body: '{"message":"This session has no data"}',
+        message: 'This session has no data',
       })
     })
   })
@@ -85,7 +97,7 @@ describe('session data as a JSON resource', () => {
       readResource(session, undefined)
       await registry.schedule(session, (s) => void ((s.data as { title: string }).title = 'Shopping'), { wait: true })
       const reply = await patch([{ op: 'add', path: '/items/-', value: 'eggs' }])
-      expect(JSON.parse(reply.body)).to.deep.equal([{ op: 'replace', path: '/title', value: 'Shopping' }])
+      expect(JSON.parse(bodyOf(reply))).to.deep.equal([{ op: 'replace', path: '/title', value: 'Shopping' }])
     })
 
     it('includes what an onPatch hook changed in the reply', async () => {
@@ -101,7 +113,7 @@ describe('session data as a JSON resource', () => {
       expect(session.data).to.deep.include({ items: ['apples', 'milk'] })
       // The client applied its own patch; the reply brings it the rest of the way.
       const client = { title: 'Groceries', items: ['milk', 'apples'], owner: { id: 7 } }
-      expect(applyPatch(client, JSON.parse(reply.body)).every((r) => r === null)).to.equal(true)
+      expect(applyPatch(client, JSON.parse(bodyOf(reply))).every((r) => r === null)).to.equal(true)
       expect(client).to.deep.equal(session.data)
     })
 
@@ -111,7 +123,7 @@ describe('session data as a JSON resource', () => {
         { op: 'replace', path: '/title', value: 'Changed' },
         { op: 'test', path: '/items/0', value: 'bread' },
       ])
-      expect(reply).to.deep.include({ status: 409, body: '{"message":"Operation 1 (test /items/0): test failed"}' })
+      expect(reply).to.deep.include({ status: 409, message: 'Operation 1 (test /items/0): test failed' })
       expect(session.data).to.deep.include({ title: 'Groceries' })
       expect(readResource(session, undefined).headers.ETag).to.equal('"v1"')
     })
@@ -135,7 +147,7 @@ describe('session data as a JSON resource', () => {
       expect(session.data).to.equal(7)
       expect(await patch([{ op: 'move', from: '/gone', path: '' }])).to.deep.include({
         status: 409,
-        body: JSON.stringify({ message: 'Operation 0 (move ""): path does not exist' }),
+        message: 'Operation 0 (move ""): path does not exist',
       })
     })
 
@@ -143,7 +155,7 @@ describe('session data as a JSON resource', () => {
       setUp()
       const reply = await patch([{ op: 'replace', path: '', value: { items: [] } }])
       const client: unknown = { items: [] }
-      expect(applyPatch(client, JSON.parse(reply.body)).every((r) => r === null)).to.equal(true)
+      expect(applyPatch(client, JSON.parse(bodyOf(reply))).every((r) => r === null)).to.equal(true)
       expect(client).to.deep.equal(session.data)
     })
 
@@ -159,7 +171,7 @@ describe('session data as a JSON resource', () => {
         setUp()
         const reply = await patch([op])
         expect(reply.status).to.equal(400)
-        expect(JSON.parse(reply.body).message).to.match(/is not an array index$/)
+        expect(messageOf(reply)).to.match(/is not an array index$/)
         expect(session.data).to.deep.equal({ title: 'Groceries', items: ['milk'], owner: { id: 7 } })
       })
     }
@@ -204,8 +216,8 @@ describe('session data as a JSON resource', () => {
         const reply = await patch(body)
         expect(reply).to.deep.equal({
           status: 400,
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ message }),
+          headers: {},
+          message,
         })
         expect(({} as Record<string, unknown>).polluted).to.equal(undefined)
       })
@@ -215,7 +227,7 @@ describe('session data as a JSON resource', () => {
       setUp({ readOnlyPaths: ['/owner/id'] })
       expect(await patch([{ op: 'replace', path: '/owner/id', value: 1 }])).to.deep.include({
         status: 403,
-        body: '{"message":"\\"/owner/id\\" is read-only"}',
+        message: '"/owner/id" is read-only',
       })
       expect(await patch([{ op: 'replace', path: '/owner', value: {} }])).to.deep.include({ status: 403 })
       expect(await patch([{ op: 'move', from: '/owner/id', path: '/x' }])).to.deep.include({ status: 403 })
@@ -242,7 +254,7 @@ describe('session data as a JSON resource', () => {
       for (const op of moving) {
         const reply = await patch([op])
         expect(reply.status, JSON.stringify(op)).to.equal(403)
-        expect(JSON.parse(reply.body).message).to.match(/read-only/)
+        expect(messageOf(reply)).to.match(/read-only/)
       }
       expect(session.data).to.deep.include({
         cart: [
@@ -272,8 +284,8 @@ describe('session data as a JSON resource', () => {
       const reply = await patch([], { contentType: 'application/json' })
       expect(reply).to.deep.equal({
         status: 415,
-        headers: { 'Content-Type': 'application/json', 'Accept-Patch': PATCH_TYPE },
-        body: '{"message":"A session is patched with application/json-patch+json"}',
+        headers: { 'Accept-Patch': PATCH_TYPE },
+        message: 'A session is patched with application/json-patch+json',
       })
     })
 
@@ -289,7 +301,7 @@ describe('session data as a JSON resource', () => {
       await registry.run(session, () => void ((session.data as { title: string }).title = 'New'))
       expect(await patch([{ op: 'replace', path: '/title', value: 'Mine' }], { ifMatch: '"v1"' })).to.deep.include({
         status: 412,
-        body: '{"message":"The session changed since that version"}',
+        message: 'The session changed since that version',
       })
       expect(session.data).to.deep.include({ title: 'New' })
       expect(await patch([{ op: 'replace', path: '/title', value: 'Mine' }], { ifMatch: '"v2"' })).to.deep.include({
@@ -301,12 +313,12 @@ describe('session data as a JSON resource', () => {
       setUp({ maxPatchBytes: 100, maxDataBytes: 200 })
       expect(await patch([{ op: 'add', path: '/x', value: 'y'.repeat(100) }])).to.deep.include({
         status: 413,
-        body: '{"message":"A patch is limited to 100 bytes"}',
+        message: 'A patch is limited to 100 bytes',
       })
       setUp({ maxDataBytes: 100 })
       expect(await patch([{ op: 'add', path: '/x', value: 'y'.repeat(100) }])).to.deep.include({
         status: 413,
-        body: '{"message":"Session data is limited to 100 bytes"}',
+        message: 'Session data is limited to 100 bytes',
       })
       expect(session.data).to.not.have.property('x')
     })
@@ -320,7 +332,7 @@ describe('session data as a JSON resource', () => {
       ]
       expect(await patch(doubling)).to.deep.include({
         status: 413,
-        body: '{"message":"Session data is limited to 1024 bytes"}',
+        message: 'Session data is limited to 1024 bytes',
       })
       expect(session.data).to.not.have.property('c')
     })

@@ -374,6 +374,34 @@ describe('App: client sessions', () => {
       expect([missing.status, missing.json()]).to.deep.equal([404, { message: 'No such session' }])
     })
 
+    it('refuses as every error is refused: the one JSON body and type, byte for byte', async () => {
+      const app = make()
+      const session = app.sessions.create({ data: {} })
+      const empty = app.sessions.create({})
+      const transport = new MemoryTransport({
+        input: [
+          `GET /__session/AAAAAAAAAAAAAAAAAAAAAA HTTP/1.1\r\nHost: a\r\nCookie: gatehouse.sid=${session.id}\r\n\r\n` +
+            `GET /__session/${empty.id} HTTP/1.1\r\nHost: a\r\n\r\n` +
+            `PATCH /__session/${session.id} HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]`,
+        ],
+      })
+      await app.serve(transport)
+      const refusal = (status: string, message: string, fields = '', close = ''): string => {
+        const body = JSON.stringify({ message })
+        return `HTTP/1.1 ${status}\r\nDate: <date>\r\n${fields}Content-Type: application/json; charset=utf-8\r\nContent-Length: ${body.length}\r\n${close}\r\n${body}`
+      }
+      expect(maskDates(transport.outputText())).to.equal(
+        refusal('404 Not Found', 'No such session') +
+          refusal('404 Not Found', 'This session has no data') +
+          refusal(
+            '415 Unsupported Media Type',
+            'A session is patched with application/json-patch+json',
+            'Accept-Patch: application/json-patch+json\r\n',
+            'Connection: close\r\n',
+          ),
+      )
+    })
+
     it('answers 413 for a patch body over sessions.maxPatchBytes', async () => {
       const app = make({ sessions: { maxPatchBytes: 64 } })
       const session = app.sessions.create({ data: {} })
