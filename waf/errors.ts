@@ -15,6 +15,9 @@ export type WafErrorCode = 'ERR_WAF_INVALID_OPTION' | 'ERR_WAF_INVALID_RULE' | '
  */
 const GATEHOUSE_ERROR = Symbol.for('gatehouse.error')
 
+/** What the client of a blocked request is told; the rule goes beside it, the matched value never. */
+const REQUEST_BLOCKED = 'Request blocked'
+
 /**
  * The base of every WAF error: a stable `code`, the HTTP `status` it maps to, and the project's brand.
  *
@@ -91,8 +94,9 @@ export class WafInvalidRuleError extends WafError {
 }
 
 /**
- * A request was blocked. The Session answers it with 400 and the JSON body from `toJSON()`:
- * `{"message":"Request blocked","rule":"<id>"}`.
+ * A request was blocked. The Session builds one from every blocking verdict and answers from it, as
+ * the App answers one a handler throws: 400 and the JSON body from `toJSON()`,
+ * `{"message":"Request blocked","rule":"<id>"}`. Code that runs the WAF alone throws it on a verdict.
  *
  * @example
  * ```ts
@@ -118,7 +122,7 @@ export class WafRequestBlockedError extends WafError {
    * @returns the client-facing body; it names the rule but never echoes the matched value
    */
   toJSON(): { message: string; rule: string } {
-    return { message: 'Request blocked', rule: this.ruleId }
+    return { message: REQUEST_BLOCKED, rule: this.ruleId }
   }
 }
 

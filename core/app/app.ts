@@ -22,7 +22,7 @@ import {
   statusOfThrown,
 } from '../errors.js'
 import { WafRequestBlockedError } from '../../waf/errors.js'
-import { REQUEST_BLOCKED } from '../wire/error-body.js'
+import { sendBlocked } from '../response/blocked-answer.js'
 import { runChain } from './dispatch.js'
 import { ResponseRecord, type FinishedResponse, type LifecycleHooks } from './response-record.js'
 import {
@@ -895,7 +895,7 @@ export class App extends RouteMethods {
     }
     if (res.headersSent) return
     if (err instanceof ValidationFailedError) res.sendError(400, err.message, { issues: err.issues })
-    else if (err instanceof WafRequestBlockedError) res.sendError(err.status, REQUEST_BLOCKED, { rule: err.ruleId })
+    else if (err instanceof WafRequestBlockedError) sendBlocked(res, err)
     else res.sendError(status, isSessionAnswer ? (err as Error).message : exposedMessage(err, status))
   }
 

@@ -1,13 +1,14 @@
 import { EMPTY_PARAMS } from '../../router/params-object.js'
+import { WafRequestBlockedError } from '../../waf/errors.js'
 import { Request } from '../request/request.js'
 import { Response } from '../response/response.js'
 import { sendConstant } from '../response/constant-response.js'
+import { sendBlocked } from '../response/blocked-answer.js'
 import { takeBufferedSafeHead } from './buffered-head.js'
 import { ResponseSlot } from './response-slot.js'
 import { runHandler } from './handler-run.js'
 import { Flag, type SessionCore } from './session-core.js'
 import { Stage } from './stages.js'
-import { REQUEST_BLOCKED } from '../wire/error-body.js'
 
 /** A pipelined request started while an earlier one is in flight. */
 interface Started {
@@ -53,7 +54,7 @@ export async function overlap(core: SessionCore, first: Promise<void>, firstResp
     let keepAlive = true
     if (verdict !== null && verdict.blocked) {
       host.ownAnswer?.(res, head, core)
-      res.sendError(400, REQUEST_BLOCKED, { rule: verdict.ruleId })
+      sendBlocked(res, new WafRequestBlockedError(verdict.ruleId))
     } else if (entry?.constant !== undefined) keepAlive = sendConstant(slot, entry.constant, head)
     else
       done = runHandler(

@@ -1,4 +1,5 @@
 import type { WafVerdict } from '../../waf/verdict.js'
+import { WafRequestBlockedError } from '../../waf/errors.js'
 import type { RouteMatch } from '../../router/route-match.js'
 import { EMPTY_PARAMS } from '../../router/params-object.js'
 import type { RouteEntry } from '../route/route-entry.js'
@@ -6,8 +7,8 @@ import { Request } from '../request/request.js'
 import type { BodyStream } from '../request/body-stream.js'
 import { Response } from '../response/response.js'
 import { sendConstant } from '../response/constant-response.js'
+import { sendBlocked } from '../response/blocked-answer.js'
 import type { RequestHead } from '../wire/request-head.js'
-import { REQUEST_BLOCKED } from '../wire/error-body.js'
 import { loopNow } from './loop-clock.js'
 import { Flag, type SessionCore } from './session-core.js'
 import { Stage } from './stages.js'
@@ -73,7 +74,7 @@ export function answerRequest(
   session.response = res
   if (verdict !== null && verdict.blocked) {
     session.host.ownAnswer?.(res, head, session)
-    res.sendError(400, REQUEST_BLOCKED, { rule: verdict.ruleId })
+    sendBlocked(res, new WafRequestBlockedError(verdict.ruleId))
   } else {
     const req = Request.open(head, body, match.status === 200 ? match.params : EMPTY_PARAMS, session)
     const done = runHandler(session, req, res, match)

@@ -9,6 +9,3 @@ export function errorBody(message: string, details?: Readonly<Record<string, unk
   // `message` first, and the details cannot replace it.
   return JSON.stringify(details === undefined ? { message } : Object.assign({ message }, details, { message }))
 }
-
-/** The message of a request a WAF rule blocked. */
-export const REQUEST_BLOCKED = 'Request blocked'

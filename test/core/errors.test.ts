@@ -448,8 +448,8 @@ describe('HttpError', () => {
 })
 
 // Errors made for user code to throw, which the App answers rather than throwing them itself: an
-// HttpError, and the WAF's block for code that runs the WAF alone and throws on its verdict.
-const THROWN_BY_HANDLERS = new Set(['HttpError', 'WafRequestBlockedError'])
+// HttpError. (The WAF's block is built by the Session from every blocking verdict and answered from.)
+const THROWN_BY_HANDLERS = new Set(['HttpError'])
 
 function readme(): string {
   const path = join(repositoryRoot(import.meta.url), 'README.md')
