@@ -62,12 +62,13 @@ export {
   FileNotFoundError,
   InvalidFilePathError,
   FileOutsideRootError,
+  InvalidOptionError,
+  MalformedResponseError,
 } from './core/errors.js'
 export type { CoreErrorCode, ProtocolError, ProtocolErrorCode } from './core/errors.js'
 export {
   InvalidRouteOptionError,
   UnknownRouteOptionError,
-  InvalidOptionError,
   AddressInUseError,
   ValidationFailedError,
 } from './core/app/errors.js'

@@ -70,6 +70,7 @@ export type CoreErrorCode =
   | 'ERR_FILE_NOT_FOUND'
   | 'ERR_FILE_PATH_INVALID'
   | 'ERR_FILE_OUTSIDE_ROOT'
+  | 'ERR_MALFORMED_RESPONSE'
 
 /**
  * The base of every error the core throws: a stable `code`, the HTTP `status` it maps to, and
@@ -214,6 +215,27 @@ export class InvalidConfigError extends GatehouseError {
   ) {
     super(`config ${key}: ${reason}`)
     this.name = 'InvalidConfigError'
+  }
+}
+
+/**
+ * An option or argument of a public API is wrong: a built-in middleware's or helper's (`cors`,
+ * `app.static`, `compression` …), a `CookieSigner`'s keys, a route's or `app.connect()`'s handlers.
+ * It lives in the bottom layer so that every layer can throw it.
+ */
+export class InvalidOptionError extends GatehouseError {
+  readonly code = 'ERR_OPTION_INVALID'
+  readonly status = 500
+  /**
+   * @param key - dotted name of the option, e.g. `cors.origin`
+   * @param reason - what is wrong with its value
+   */
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`${key}: ${reason}`)
+    this.name = 'InvalidOptionError'
   }
 }
 
@@ -525,5 +547,20 @@ export class FileOutsideRootError extends GatehouseError {
   ) {
     super(`file path ${JSON.stringify(path)} leaves its root ${JSON.stringify(root)}`)
     this.name = 'FileOutsideRootError'
+  }
+}
+
+/**
+ * Bytes read back as responses (`app.inject()`, `parseResponses()`) are not a sequence of whole
+ * responses: a head cut short, a bad status line, a broken chunked body, a body shorter than its
+ * Content-Length, or no final response at all (the handler detached the connection, say).
+ */
+export class MalformedResponseError extends GatehouseError {
+  readonly code = 'ERR_MALFORMED_RESPONSE'
+  readonly status = 500
+  /** @param reason - what is wrong, naming the byte offset or the bytes */
+  constructor(reason: string) {
+    super(reason)
+    this.name = 'MalformedResponseError'
   }
 }

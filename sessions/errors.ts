@@ -187,8 +187,8 @@ export class SessionBusyError extends SessionError {
 
 /**
  * A change to a session was not written to a shared store, so it is lost: the store did not
- * answer (`unavailable`), a newer lease was granted meanwhile (`fenced`), or the record moved on
- * without this process holding the lease (`stale`). The data in hand is put back to what the store
+ * answer (`unavailable`), a newer lease was granted meanwhile (`fenced`), the record moved on
+ * without this process holding the lease (`stale`), or it was no longer there (`missing`). The data in hand is put back to what the store
  * holds. Reaching a client, it answers 503.
  */
 export class SessionNotSavedError extends SessionError {
@@ -201,13 +201,15 @@ export class SessionNotSavedError extends SessionError {
    */
   constructor(
     readonly id: string,
-    readonly reason: 'unavailable' | 'fenced' | 'stale',
+    readonly reason: 'unavailable' | 'fenced' | 'stale' | 'missing',
     cause?: unknown,
   ) {
     super(
       reason === 'unavailable'
         ? 'Session store unavailable'
-        : `Session ${id} changed elsewhere; the change was not saved`,
+        : reason === 'missing'
+          ? `Session ${id} is no longer in the store; the change was not saved`
+          : `Session ${id} changed elsewhere; the change was not saved`,
       {
         cause,
       },

@@ -513,7 +513,7 @@ export class SessionRegistry {
       timeoutMinutes: state.timeoutMinutes,
       destroyCallbacks: state.callbackNames,
     })
-    if (outcome.status !== 'saved') this.#report(new Error(`session ${state.id} was not saved: ${outcome.status}`))
+    if (outcome.status !== 'saved') this.#report(new SessionNotSavedError(state.id, outcome.status))
   }
 
   /**

@@ -16,6 +16,7 @@ import { Session } from '../session/session.js'
 import {
   FileNotFoundError,
   FileOutsideRootError,
+  InvalidOptionError,
   NotImplementedError,
   ResponseAlreadySentError,
   exposedMessage,
@@ -34,7 +35,7 @@ import {
 } from './middleware-scope.js'
 import { RouteMethods } from './route-methods.js'
 import { validateRouteOptions } from './route-options.js'
-import { AddressInUseError, InvalidOptionError } from './errors.js'
+import { AddressInUseError } from './errors.js'
 import { RouteGroup, type RouteRegistrar } from './route-group.js'
 import { validating } from './validation.js'
 import { corsParts, type CorsOptions } from './cors.js'
@@ -250,7 +251,7 @@ export class App extends RouteMethods {
    * ```
    */
   connect(handler: ConnectHandler): this {
-    if (typeof handler !== 'function') throw new TypeError('app.connect(): expected a handler function')
+    if (typeof handler !== 'function') throw new InvalidOptionError('app.connect()', 'expected a handler function')
     this.#connectHandler = async (req, res) => {
       let opened = false
       await handler(req, res, async () => {
@@ -717,7 +718,7 @@ export class App extends RouteMethods {
     const options = typeof args[0] === 'function' ? {} : validateRouteOptions(route, args[0])
     const given = (typeof args[0] === 'function' ? args : args.slice(1)) as Handler[]
     if (given.length === 0 || given.some((h) => typeof h !== 'function')) {
-      throw new TypeError(`route ${route}: expected one or more handler functions`)
+      throw new InvalidOptionError(`route ${route}`, 'expected one or more handler functions')
     }
     const handlers = options.schema === undefined ? given : [validating(options.schema, given[0]!), ...given.slice(1)]
     const entry: RouteEntry = {

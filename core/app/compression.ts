@@ -10,7 +10,7 @@ import {
 import type { Transform } from 'node:stream'
 import type { BodyEncoder } from '../response/body-encoder.js'
 import type { Response } from '../response/response.js'
-import { InvalidOptionError } from './errors.js'
+import { InvalidOptionError } from '../errors.js'
 
 /** A content coding `app.compression()` can apply. */
 export type Coding = 'br' | 'gzip' | 'deflate'

@@ -1,6 +1,6 @@
 import type { Request } from '../request/request.js'
 import type { Response } from '../response/response.js'
-import { InvalidOptionError } from './errors.js'
+import { InvalidOptionError } from '../errors.js'
 
 /** Which origins may read responses: every one, one, a list, a pattern, or a decision per request. */
 export type CorsOrigin = '*' | string | readonly string[] | RegExp | ((origin: string, req: Request) => boolean)

@@ -36,23 +36,6 @@ export class UnknownRouteOptionError extends GatehouseError {
   }
 }
 
-/** An option of a built-in middleware or helper (`cors`, `app.static`, `compression` …) is wrong. */
-export class InvalidOptionError extends GatehouseError {
-  readonly code = 'ERR_OPTION_INVALID'
-  readonly status = 500
-  /**
-   * @param key - dotted name of the option, e.g. `cors.origin`
-   * @param reason - what is wrong with its value
-   */
-  constructor(
-    readonly key: string,
-    reason: string,
-  ) {
-    super(`${key}: ${reason}`)
-    this.name = 'InvalidOptionError'
-  }
-}
-
 /** `app.listen()` found its port taken. */
 export class AddressInUseError extends GatehouseError {
   readonly code = 'ERR_ADDRESS_IN_USE'

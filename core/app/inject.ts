@@ -1,5 +1,6 @@
 import type { Transport } from '../../transports/transport.js'
 import { MemoryTransport } from '../../transports/memory-transport.js'
+import { MalformedResponseError } from '../errors.js'
 import { parseResponses, type ParsedResponse } from '../wire/response-parser.js'
 import type {} from '../wire/buffer-slices.js'
 
@@ -65,7 +66,7 @@ function serialize(request: InjectRequest): Buffer {
  * @param serve - runs a Session over a transport (`app.serve`)
  * @param request - a request description, or raw request bytes
  * @returns the parsed response
- * @throws Error when the Session wrote no complete response
+ * @throws MalformedResponseError (`ERR_MALFORMED_RESPONSE`) when the Session wrote no complete response
  */
 export async function inject(
   serve: (transport: Transport) => Promise<void>,
@@ -87,7 +88,9 @@ export async function inject(
   const raw = transport.output
   const final = parseResponses(raw, [method]).find((r) => r.status >= 200)
   if (final === undefined)
-    throw new Error(`no complete response; the session wrote ${JSON.stringify(raw.latin1Slice(0, raw.length))}`)
+    throw new MalformedResponseError(
+      `no complete response; the session wrote ${JSON.stringify(raw.latin1Slice(0, raw.length))}`,
+    )
   const headers = Object.create(null) as Record<string, string | string[]>
   for (const [name, value] of final.rawHeaders) {
     const lower = name.toLowerCase()

@@ -1,5 +1,5 @@
 import type { Handler } from '../route/handler.js'
-import { InvalidOptionError } from './errors.js'
+import { InvalidOptionError } from '../errors.js'
 
 /** A middleware with the path prefix it is limited to (`''` for every path). */
 export interface ScopedMiddleware {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Request } from '../request/request.js'
 import type { Response } from '../response/response.js'
 import type { FinishedResponse } from './response-record.js'
-import { InvalidOptionError } from './errors.js'
+import { InvalidOptionError } from '../errors.js'
 
 /** What `app.logger()` needs of a logger: pino's `info` and `error` (bunyan and others fit too). */
 export interface RequestLogger {

@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve, sep } from 'node:path'
 import type { Handler } from '../route/handler.js'
 import type { Request } from '../request/request.js'
 import type { Response } from '../response/response.js'
-import { InvalidOptionError } from './errors.js'
+import { InvalidOptionError } from '../errors.js'
 import { contentTypeFor } from '../response/mime-types.js'
 
 /** Options of `app.static()`. */

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { InvalidOptionError } from '../errors.js'
 
 /**
  * Signs cookie values with HMAC-SHA-256 so a client cannot forge or alter them, with key
@@ -20,14 +21,14 @@ export class CookieSigner {
 
   /**
    * @param keys - secrets, newest first; each at least 16 characters
-   * @throws TypeError when there is no key or one is too short
+   * @throws InvalidOptionError (`ERR_OPTION_INVALID`) when there is no key or one is too short
    */
   constructor(keys: readonly string[]) {
     if (!Array.isArray(keys) || keys.length === 0)
-      throw new TypeError('CookieSigner: expected a list of one or more keys, newest first')
+      throw new InvalidOptionError('CookieSigner', 'expected a list of one or more keys, newest first')
     for (const key of keys) {
       if (typeof key !== 'string' || key.length < 16)
-        throw new TypeError('CookieSigner: every key must be a string of at least 16 characters')
+        throw new InvalidOptionError('CookieSigner', 'every key must be a string of at least 16 characters')
     }
     this.#keys = [...keys]
   }

@@ -1,3 +1,4 @@
+import { MalformedResponseError } from '../errors.js'
 import { BodyCollector } from './body-collector.js'
 import { ChunkedDecoder } from './chunked-decoder.js'
 import type {} from './buffer-slices.js'
@@ -25,7 +26,7 @@ export interface ParsedResponse {
  * @param bytes - everything a client received
  * @param requestMethods - the method of each request in order (a HEAD response has no body)
  * @returns the responses in order
- * @throws Error when the bytes are not a sequence of whole responses
+ * @throws MalformedResponseError when the bytes are not a sequence of whole responses
  */
 export function parseResponses(bytes: Buffer, requestMethods: readonly string[] = []): ParsedResponse[] {
   const responses: ParsedResponse[] = []
@@ -33,10 +34,10 @@ export function parseResponses(bytes: Buffer, requestMethods: readonly string[] 
   let request = 0
   while (pos < bytes.length) {
     const headEnd = bytes.indexOf('\r\n\r\n', pos, 'latin1')
-    if (headEnd === -1) throw new Error(`incomplete response head at byte ${pos}`)
+    if (headEnd === -1) throw new MalformedResponseError(`incomplete response head at byte ${pos}`)
     const lines = bytes.latin1Slice(pos, headEnd).split('\r\n')
     const match = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(lines[0]!)
-    if (match === null) throw new Error(`bad status line: ${JSON.stringify(lines[0])}`)
+    if (match === null) throw new MalformedResponseError(`bad status line: ${JSON.stringify(lines[0])}`)
     const status = Number(match[1])
     const rawHeaders: [string, string][] = []
     const headers = Object.create(null) as Record<string, string>
@@ -57,12 +58,12 @@ export function parseResponses(bytes: Buffer, requestMethods: readonly string[] 
         const decoder = new ChunkedDecoder(Number.MAX_SAFE_INTEGER, 1 << 20)
         const collector = new BodyCollector()
         const next = decoder.decode(bytes, pos, bytes.length, collector)
-        if (next < 0 || !decoder.done) throw new Error(`bad chunked body at byte ${pos}`)
+        if (next < 0 || !decoder.done) throw new MalformedResponseError(`bad chunked body at byte ${pos}`)
         body = collector.take()
         pos = next
       } else if (headers['content-length'] !== undefined) {
         const length = Number(headers['content-length'])
-        if (pos + length > bytes.length) throw new Error(`body shorter than Content-Length ${length}`)
+        if (pos + length > bytes.length) throw new MalformedResponseError(`body shorter than Content-Length ${length}`)
         body = bytes.subarray(pos, pos + length)
         pos += length
       } else {

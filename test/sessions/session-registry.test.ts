@@ -6,10 +6,13 @@ import {
   SessionDestroyedError,
   SessionInvalidOptionError,
   SessionLimitError,
+  SessionNotSavedError,
   SessionRunTimeoutError,
   SessionUnknownTaskError,
 } from '../../sessions/errors.js'
 import { SessionRegistry, type SessionRegistryOptions } from '../../sessions/session-registry.js'
+import { MemorySessionStore } from '../../sessions/memory-store.js'
+import type { SaveOutcome, SessionUpdate } from '../../sessions/store.js'
 
 const T0 = Date.UTC(2026, 0, 1, 12)
 const MINUTE = 60_000
@@ -427,6 +430,42 @@ describe('SessionRegistry', () => {
       expect(outcomes.map((o) => o.status)).to.deep.equal(['done', 'done'])
       expect(sessions.map((s) => s.data)).to.deep.equal([1, 0, 1])
     })
+  })
+
+  describe('a change the store did not take', () => {
+    /** A store that answers every save after the first with `outcome`. */
+    class RefusingStore extends MemorySessionStore {
+      refuse: SaveOutcome | undefined
+      override async save(update: SessionUpdate): Promise<SaveOutcome> {
+        return this.refuse ?? super.save(update)
+      }
+    }
+
+    const refusals: [SaveOutcome, string][] = [
+      [{ status: 'stale', version: 9 }, 'changed elsewhere; the change was not saved'],
+      [{ status: 'fenced' }, 'changed elsewhere; the change was not saved'],
+      [{ status: 'missing' }, 'is no longer in the store; the change was not saved'],
+    ]
+    for (const [outcome, message] of refusals) {
+      it(`reports a ${outcome.status} save as ERR_SESSION_NOT_SAVED naming the session`, async () => {
+        const store = new RefusingStore()
+        const { registry, reported } = make({ store })
+        const session = registry.create({ data: { n: 1 } })
+        await registry.run(session, () => undefined)
+        store.refuse = outcome
+        await registry.run(session, () => void ((session.data as { n: number }).n = 2))
+        expect(reported).to.have.length(1)
+        const [err] = reported as [SessionNotSavedError]
+        expect(err).to.be.instanceOf(SessionNotSavedError)
+        expect([err.code, err.status, err.id, err.reason, err.message]).to.deep.equal([
+          'ERR_SESSION_NOT_SAVED',
+          503,
+          session.id,
+          outcome.status,
+          `Session ${session.id} ${message}`,
+        ])
+      })
+    }
   })
 
   describe('limits', () => {

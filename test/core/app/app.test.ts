@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { App } from '../../../core/app/app.js'
 import { MemoryTransport } from '../../../transports/memory-transport.js'
 import { maskDates } from '../../helpers/mask-dates.js'
-import type { GatehouseError } from '../../../core/errors.js'
+import { InvalidOptionError, type GatehouseError } from '../../../core/errors.js'
 
 /** The raw response with the Date value masked, for byte comparisons. */
 function masked(raw: Buffer): string {
@@ -62,6 +62,15 @@ describe('App', () => {
         .map((line) => line.trim())
       expect(lines).to.include.members(['* [GET]', 'page [GET, POST]', ':post [GET]'])
       for (const part of ['users/', ':id', '/posts/', 'assets/']) expect(lines).to.include(part)
+    })
+
+    it('refuses a route without a handler function with ERR_OPTION_INVALID naming the route', () => {
+      expect(() => new App().get('/x', {}, 'not a handler' as never))
+        .to.throw(InvalidOptionError, 'route GET /x: expected one or more handler functions')
+        .with.property('code', 'ERR_OPTION_INVALID')
+      expect(() => new App().all('/y', {}))
+        .to.throw(InvalidOptionError, 'route ALL /y: expected one or more handler functions')
+        .with.property('code', 'ERR_OPTION_INVALID')
     })
   })
 

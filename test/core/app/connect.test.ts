@@ -2,6 +2,7 @@ import { expect } from 'chai'
 import { once } from 'node:events'
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { App } from '../../../core/app/app.js'
+import { InvalidOptionError } from '../../../core/errors.js'
 import { MemoryTransport } from '../../../transports/memory-transport.js'
 import type { DetachedConnection } from '../../../core/request/connection.js'
 
@@ -130,8 +131,10 @@ describe('app.connect(): CONNECT tunnels (RFC 9110 §9.3.6)', () => {
     expect(transport.outputText('latin1')).to.match(/^HTTP\/1\.1 403 /)
   })
 
-  it('refuses a handler that is not a function with a TypeError', () => {
-    expect(() => new App().connect('x' as never)).to.throw(TypeError, 'app.connect(): expected a handler function')
+  it('refuses a handler that is not a function with ERR_OPTION_INVALID', () => {
+    expect(() => new App().connect('x' as never))
+      .to.throw(InvalidOptionError, 'app.connect(): expected a handler function')
+      .with.property('code', 'ERR_OPTION_INVALID')
   })
 
   describe('over real sockets', () => {

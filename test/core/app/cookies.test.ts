@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { App } from '../../../core/app/app.js'
 import { CookieSigner } from '../../../core/request/cookie-signer.js'
+import { InvalidOptionError } from '../../../core/errors.js'
 
 const NEW_KEY = 'new-key-0123456789abcdef'
 const OLD_KEY = 'old-key-0123456789abcdef'
@@ -125,8 +126,12 @@ describe('cookies', () => {
     expect(new CookieSigner([NEW_KEY]).unsign(before.sign('42'))).to.equal(undefined)
   })
 
-  it('refuses a signer without keys or with a short key', () => {
-    expect(() => new CookieSigner([])).to.throw(TypeError)
-    expect(() => new CookieSigner(['short'])).to.throw(TypeError)
+  it('refuses a signer without keys or with a short key with ERR_OPTION_INVALID', () => {
+    expect(() => new CookieSigner([]))
+      .to.throw(InvalidOptionError, 'CookieSigner: expected a list of one or more keys, newest first')
+      .with.property('code', 'ERR_OPTION_INVALID')
+    expect(() => new CookieSigner(['short']))
+      .to.throw(InvalidOptionError, 'CookieSigner: every key must be a string of at least 16 characters')
+      .with.property('code', 'ERR_OPTION_INVALID')
   })
 })

@@ -1,5 +1,7 @@
 import { expect } from 'chai'
 import { App } from '../../../core/app/app.js'
+import { MalformedResponseError } from '../../../core/errors.js'
+import { parseResponses } from '../../../core/wire/response-parser.js'
 import type { Request } from '../../../core/request/request.js'
 
 /** What the echo route reports about the request it received. */
@@ -143,7 +145,22 @@ describe('app.inject()', () => {
     } catch (err) {
       error = err
     }
-    expect(error).to.be.instanceOf(Error)
+    expect(error).to.be.instanceOf(MalformedResponseError)
+    expect((error as MalformedResponseError).code).to.equal('ERR_MALFORMED_RESPONSE')
     expect((error as Error).message).to.equal('no complete response; the session wrote ""')
+  })
+
+  it('refuses bytes that are not whole responses with ERR_MALFORMED_RESPONSE naming where', () => {
+    const cases: [string, string][] = [
+      ['HTTP/1.1 200 OK\r\nContent-Length: 0\r\n', 'incomplete response head at byte 0'],
+      ['HTTP/2 200\r\n\r\n', 'bad status line: "HTTP/2 200"'],
+      ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 'bad chunked body at byte 47'],
+      ['HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab', 'body shorter than Content-Length 5'],
+    ]
+    for (const [bytes, message] of cases) {
+      expect(() => parseResponses(Buffer.from(bytes, 'latin1')), message)
+        .to.throw(MalformedResponseError, message)
+        .with.property('code', 'ERR_MALFORMED_RESPONSE')
+    }
   })
 })
