@@ -1,14 +1,14 @@
 /**
  * Every code a certificate check can raise, in one list so tests can prove each error class
- * carries a code from it. Codes never change once released.
+ * carries a code from it. Codes never change once released (and the list is frozen).
  */
-export const CERTIFICATE_ERROR_CODES = [
+export const CERTIFICATE_ERROR_CODES = Object.freeze([
   'ERR_CERT_UNREADABLE',
   'ERR_CERT_EXPIRED',
   'ERR_CERT_NOT_YET_VALID',
   'ERR_CERT_KEY_MISMATCH',
   'ERR_CERT_NAME_MISMATCH',
-] as const
+] as const)
 
 /** The union of certificate error codes, so a `switch (err.code)` can be exhaustive. */
 export type CertificateErrorCode = (typeof CERTIFICATE_ERROR_CODES)[number]

@@ -11,9 +11,10 @@ export const GATEHOUSE_ERROR = Symbol.for('gatehouse.error')
  * The protocol errors: request bytes the Session refuses before any handler runs. Each row gives
  * the parser's result number, the stable code, the status and the message of the fixed response
  * (built from it once, at load), and the classes below take their code and status from it, so
- * the parser, the fixed responses and the classes cannot disagree.
+ * the parser, the fixed responses and the classes cannot disagree. Frozen, rows and all: the fixed
+ * responses are built from it once, so a row changed later would part the classes from the bytes.
  */
-export const PROTOCOL_ERRORS = {
+export const PROTOCOL_ERRORS = frozenRows({
   Malformed: { result: -2, code: 'ERR_MALFORMED_REQUEST', status: 400, message: 'Malformed HTTP request' },
   HeadTooLarge: { result: -3, code: 'ERR_HEAD_TOO_LARGE', status: 431, message: 'Request header fields too large' },
   TooManyHeaders: { result: -4, code: 'ERR_TOO_MANY_HEADERS', status: 431, message: 'Too many header fields' },
@@ -25,7 +26,13 @@ export const PROTOCOL_ERRORS = {
   RequestTimeout: { result: -10, code: 'ERR_REQUEST_TIMEOUT', status: 408, message: 'Request timeout' },
   // The server, not the client, was too slow: 503, which a client does not take as its own fault.
   HandlerTimeout: { result: -11, code: 'ERR_HANDLER_TIMEOUT', status: 503, message: 'Handler timeout' },
-} as const
+} as const)
+
+/** @returns the table, frozen with each of its rows */
+function frozenRows<T extends Readonly<Record<string, object>>>(table: T): T {
+  for (const row of Object.values(table)) Object.freeze(row)
+  return Object.freeze(table)
+}
 
 /** One row of {@link PROTOCOL_ERRORS}. */
 export type ProtocolError = (typeof PROTOCOL_ERRORS)[keyof typeof PROTOCOL_ERRORS]

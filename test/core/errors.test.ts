@@ -406,6 +406,23 @@ describe('error catalog', () => {
 })
 
 describe('protocol error table', () => {
+  it('is frozen, rows and all, so no row can part a class from its prebuilt answer', () => {
+    const table = core.PROTOCOL_ERRORS as unknown as Record<string, Record<string, unknown>>
+    expect(Object.isFrozen(table)).to.equal(true)
+    for (const [name, row] of Object.entries(table)) expect(Object.isFrozen(row), name).to.equal(true)
+    // Modules run in strict mode: a write to a frozen object throws rather than passing silently.
+    expect(() => (table.Malformed!.status = 418)).to.throw(TypeError)
+    expect(() => (table.Teapot = { status: 418 })).to.throw(TypeError)
+    expect(new core.MalformedRequestError('x').status).to.equal(400)
+    expect(parseErrorResponse(core.PROTOCOL_ERRORS.Malformed.result, '').toString('latin1')).to.match(
+      /^HTTP\/1\.1 400 Bad Request\r\n/,
+    )
+  })
+
+  it("freezes the certificates' list of codes", () => {
+    expect(Object.isFrozen(certs.CERTIFICATE_ERROR_CODES)).to.equal(true)
+  })
+
   it('gives the parser results the numbers of the table', () => {
     for (const [name, row] of Object.entries(core.PROTOCOL_ERRORS)) {
       if (name === 'RequestTimeout' || name === 'HandlerTimeout') continue
