@@ -148,6 +148,9 @@ async function handlerFailed(
   } catch (hookError) {
     host.reportError(hookError)
   }
+  // A 500 whatever the handler's error said: reaching here, the App's answer to that error itself
+  // failed (an onError hook threw, or a custom host left it unanswered), so the failure now is the
+  // server's, not the request's, and the status the hook was to answer no longer describes it.
   if (!res.headersSent) res.sendError(500, 'Internal Server Error')
   else if (!res.isEnded) core.abort()
 }

@@ -592,6 +592,21 @@ describe('what a thrown value answers', () => {
     ])
   })
 
+  it('answers 500 whatever the status when an onError hook throws: the answer itself failed', async () => {
+    const app = new api.App({ serverHeader: false })
+    const seen: unknown[] = []
+    app.onError((err) => {
+      seen.push(err)
+      if (err instanceof api.HttpError) throw new Error('the hook broke')
+    })
+    app.get('/throw', () => {
+      throw new api.HttpError(404, 'no such thing')
+    })
+    const res = await app.inject({ path: '/throw' })
+    expect([res.status, res.json()]).to.deep.equal([500, { message: 'Internal Server Error' }])
+    expect((seen[1] as Error).message).to.equal('the hook broke')
+  })
+
   it('hides a 5xx message and shows the reason phrase, unless expose says otherwise', async () => {
     expect(await answer(new api.HttpError(503, 'db password wrong'))).to.deep.equal([
       503,
