@@ -81,12 +81,14 @@ export type CoreErrorCode =
 
 /**
  * The base of every error the core throws: a stable `code`, the HTTP `status` it maps to, and
- * the project's brand ({@link isGatehouseError} recognises errors of every folder by it).
+ * the project's brand. The errors of `router/`, `waf/`, `certs/`, `transports/` and `sessions/`
+ * extend their own folder's base, not this one, so recognise a project error with
+ * {@link isGatehouseError} (it reads the brand), not `instanceof GatehouseError`.
  *
  * @example
  * ```ts
  * try { res.text('again') } catch (err) {
- *   if (err instanceof GatehouseError && err.code === 'ERR_RESPONSE_ALREADY_SENT') { … }
+ *   if (isGatehouseError(err) && err.code === 'ERR_RESPONSE_ALREADY_SENT') { … }
  * }
  * ```
  */
@@ -101,8 +103,15 @@ export abstract class GatehouseError extends Error {
 
 /**
  * Whether a value is an error of this project, from any folder (core, router, WAF, certificates,
- * transports) and any copy of the package: they all carry {@link GATEHOUSE_ERROR}.
+ * transports, sessions) and any copy of the package: they all carry {@link GATEHOUSE_ERROR}. The
+ * way to tell the project's errors from others; `instanceof GatehouseError` sees the core's only.
  * @param value - anything thrown
+ * @example
+ * ```ts
+ * app.onError((err, _req, res) => {
+ *   if (isGatehouseError(err)) log.warn({ code: err.code, status: err.status }, err.message)
+ * })
+ * ```
  */
 export function isGatehouseError(value: unknown): value is Error & { readonly code: string; readonly status: number } {
   return (

@@ -378,6 +378,20 @@ describe('error catalog', () => {
     expect(api.isGatehouseError(null)).to.equal(false)
   })
 
+  it("recommends isGatehouseError, never instanceof GatehouseError, which misses the leaves' errors", () => {
+    const root = repositoryRoot(import.meta.url)
+    const texts: [string, string][] = [
+      ['README.md', readme()],
+      ['core/errors.ts', readFileSync(join(root, 'core/errors.ts'), 'utf8')],
+      ...readdirSync(join(root, 'docs'))
+        .filter((name) => name.endsWith('.md'))
+        .map((name): [string, string] => [`docs/${name}`, readFileSync(join(root, 'docs', name), 'utf8')]),
+    ]
+    const recommending = texts.filter(([, text]) => /instanceof GatehouseError(?!`)/.test(text)).map(([path]) => path)
+    expect(recommending).to.deep.equal([])
+    expect(readme()).to.include('isGatehouseError(err)')
+  })
+
   it('throws every exported concrete error class somewhere in the source', () => {
     const sources = ['core', 'router', 'waf', 'certs', 'transports', 'sessions'].flatMap((folder) =>
       sourceTexts(join(repositoryRoot(import.meta.url), folder)),
