@@ -188,8 +188,8 @@ export class SessionBusyError extends SessionError {
 /**
  * A change to a session was not written to a shared store, so it is lost: the store did not
  * answer (`unavailable`), a newer lease was granted meanwhile (`fenced`), the record moved on
- * without this process holding the lease (`stale`), or it was no longer there (`missing`). The data in hand is put back to what the store
- * holds. Reaching a client, it answers 503.
+ * without this process holding the lease (`stale`), or it was no longer there (`missing`). The
+ * data in hand is put back to what the store holds. Reaching a client, it answers 503.
  */
 export class SessionNotSavedError extends SessionError {
   readonly code = 'ERR_SESSION_NOT_SAVED'
