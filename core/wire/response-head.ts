@@ -1,6 +1,6 @@
 import { ContentLengthMismatchError, InvalidHeaderError, InvalidStatusError } from '../errors.js'
 import { HeaderFlag, type HeaderList } from './header-list.js'
-import { statusLine, isBodyless } from './status-lines.js'
+import { statusLine, statusLineWithReason, isBodyless } from './status-lines.js'
 import { dateFieldLine } from './date-cache.js'
 
 /**
@@ -69,21 +69,6 @@ export function checkFramingFields(status: number, headers: HeaderList, isStream
 }
 
 /**
- * Builds a response head: status line, Server and Date unless the handler set them, the
- * handler's fields, then the framing and Connection fields the rules call for. The one place a
- * head is assembled, for `Response`, `app.constant()`, `ResponseBuilder` and the fixed responses.
- *
- * @param status - the status code
- * @param headers - the handler's fields, or `null` for none
- * @param serverLine - `Server: …\r\n` or `''`
- * @param withDate - whether to add the current `Date` (unless the handler set one)
- * @param framing - one of {@link Framing}
- * @param length - the Content-Length for {@link Framing.Length} when the handler set none
- * @param close - whether the connection closes after this response
- * @param versionMinor - the request's minor version: an HTTP/1.0 client kept open is told so
- * @returns the head, ending with the empty line
- */
-/**
  * The framing of a response whose whole body is known when it is built (`app.constant()`,
  * `ResponseBuilder`), checked under the rules every head obeys.
  * @param status - the status code
@@ -106,6 +91,23 @@ export function framingForWholeBody(status: number, headers: HeaderList, bodyByt
   return framing
 }
 
+/**
+ * Builds a response head: status line, Server and Date unless the handler set them, the
+ * handler's fields, then the framing and Connection fields the rules call for. With
+ * {@link prebuildHead} / {@link finishHead} (heads whose fields are fixed at load or registration)
+ * and {@link headAroundLength} (the cached head of the common 200), the one place a head is
+ * assembled: `Response`, `app.constant()`, `ResponseBuilder`, the fixed answers all get theirs here.
+ *
+ * @param status - the status code
+ * @param headers - the handler's fields, or `null` for none
+ * @param serverLine - `Server: …\r\n` or `''`
+ * @param withDate - whether to add the current `Date` (unless the handler set one)
+ * @param framing - one of {@link Framing}
+ * @param length - the Content-Length for {@link Framing.Length} when the handler set none
+ * @param close - whether the connection closes after this response
+ * @param versionMinor - the request's minor version: an HTTP/1.0 client kept open is told so
+ * @returns the head, ending with the empty line
+ */
 export function buildHead(
   status: number,
   headers: HeaderList | null,
@@ -123,19 +125,12 @@ export function buildHead(
   } else {
     if (!headers.has(HeaderFlag.Server)) head += serverLine
     if (withDate && !headers.has(HeaderFlag.Date)) head += dateFieldLine()
-    // The handler's chunked coding cannot reach an HTTP/1.0 client: its body ends with the connection.
-    let omit =
-      framing === Framing.CloseDelimited && headers.has(HeaderFlag.TransferEncoding) ? HeaderFlag.TransferEncoding : 0
-    if (!handlerConnectionStands(headers, close)) omit |= HeaderFlag.Connection
-    head += headers.serialize(omit)
+    head += headers.serialize(omittedFields(headers, framing, close))
   }
   return head + framingLines(headers, framing, length, close, versionMinor) + '\r\n'
 }
 
-/**
- * The framing and Connection field lines of a head, for {@link buildHead} and for heads whose
- * other parts are built once (the fixed error responses, `app.constant()`).
- */
+/** The framing and Connection field lines of a head. */
 export function framingLines(
   headers: HeaderList | null,
   framing: number,
@@ -152,6 +147,14 @@ export function lengthLine(headers: HeaderList | null, framing: number, length: 
     return headers !== null && headers.has(HeaderFlag.ContentLength) ? '' : `Content-Length: ${length}\r\n`
   if (framing !== Framing.Chunked) return ''
   return headers !== null && headers.has(HeaderFlag.TransferEncoding) ? '' : 'Transfer-Encoding: chunked\r\n'
+}
+
+/** The handler's fields the framing and the connection's fate leave out of the head. */
+function omittedFields(headers: HeaderList, framing: number, close: boolean): number {
+  // The handler's chunked coding cannot reach an HTTP/1.0 client: its body ends with the connection.
+  const omit =
+    framing === Framing.CloseDelimited && headers.has(HeaderFlag.TransferEncoding) ? HeaderFlag.TransferEncoding : 0
+  return handlerConnectionStands(headers, close) ? omit : omit | HeaderFlag.Connection
 }
 
 /**
@@ -172,4 +175,122 @@ export function connectionLine(headers: HeaderList | null, close: boolean, versi
   if (headers !== null && headers.has(HeaderFlag.Connection) && handlerConnectionStands(headers, close)) return ''
   if (close) return 'Connection: close\r\n'
   return versionMinor === 0 ? 'Connection: keep-alive\r\n' : ''
+}
+
+/**
+ * A head whose status line, fields and length are fixed when it is built, once, at load or at
+ * registration (`app.constant()`, the fixed answers): what {@link buildHead} would make of them,
+ * serialized ahead, so that only the Server, Date and Connection lines are settled per response.
+ */
+export interface PrebuiltHead {
+  /** The status line. */
+  readonly statusLine: string
+  /** The fields given, for the Connection decision. */
+  readonly headers: HeaderList | null
+  /** The fields and the length line, as sent when the connection stays open. */
+  readonly fields: string
+  /** The same, as sent when it closes (a Connection field that does not say `close` yields). */
+  readonly closingFields: string
+  /** Whether the fields have their own Server. */
+  readonly ownServer: boolean
+  /** Whether the fields have their own Date. */
+  readonly ownDate: boolean
+}
+
+/**
+ * Serializes the fixed parts of a head once, by the rules of {@link buildHead}.
+ * @param status - the status code
+ * @param headers - the fields, or `null` for none
+ * @param framing - one of {@link Framing}
+ * @param length - the Content-Length for {@link Framing.Length} when the fields set none
+ * @param reason - a reason phrase other than the status code's usual one
+ * @returns the parts {@link finishHead} completes
+ */
+export function prebuildHead(
+  status: number,
+  headers: HeaderList | null,
+  framing: number,
+  length: number,
+  reason?: string,
+): PrebuiltHead {
+  const start = reason === undefined ? statusLine(status) : statusLineWithReason(status, reason)
+  const lengthText = lengthLine(headers, framing, length)
+  if (headers === null) {
+    return {
+      statusLine: start,
+      headers,
+      fields: lengthText,
+      closingFields: lengthText,
+      ownServer: false,
+      ownDate: false,
+    }
+  }
+  return {
+    statusLine: start,
+    headers,
+    fields: headers.serialize(omittedFields(headers, framing, false)) + lengthText,
+    closingFields: headers.serialize(omittedFields(headers, framing, true)) + lengthText,
+    ownServer: headers.has(HeaderFlag.Server),
+    ownDate: headers.has(HeaderFlag.Date),
+  }
+}
+
+/**
+ * A prebuilt head completed for one response: the same string {@link buildHead} makes from the
+ * same arguments, at the cost of a few concatenations.
+ * @param head - from {@link prebuildHead}
+ * @param serverLine - `Server: …\r\n` or `''`
+ * @param withDate - whether to add the current `Date` (unless the fields have one)
+ * @param close - whether the connection closes after this response
+ * @param versionMinor - the request's minor version
+ * @returns the head, ending with the empty line
+ */
+export function finishHead(
+  head: PrebuiltHead,
+  serverLine: string,
+  withDate: boolean,
+  close: boolean,
+  versionMinor: number,
+): string {
+  const server = head.ownServer ? '' : serverLine
+  const date = withDate && !head.ownDate ? dateFieldLine() : ''
+  const fields = close ? head.closingFields : head.fields
+  return `${head.statusLine}${server}${date}${fields}${connectionLine(head.headers, close, versionMinor)}\r\n`
+}
+
+/** A {@link Framing.Length} head cut where its length's digits go. */
+export interface HeadAroundLength {
+  /** Everything before the digits. */
+  readonly before: string
+  /** Everything after them, to the empty line. */
+  readonly after: string
+}
+
+/**
+ * The head {@link buildHead} makes with {@link Framing.Length} and a length it computes, cut at
+ * the length: `before + length + after` is that head for any length. For a path that sends many
+ * heads differing only in their length (the common 200) and builds this once.
+ * @param status - the status code
+ * @param headers - the fields, which must not set a Content-Length
+ * @param serverLine - `Server: …\r\n` or `''`
+ * @param withDate - whether to add the current `Date`
+ * @param close - whether the connection closes after the response
+ * @param versionMinor - the request's minor version
+ * @returns the two parts
+ */
+export function headAroundLength(
+  status: number,
+  headers: HeaderList,
+  serverLine: string,
+  withDate: boolean,
+  close: boolean,
+  versionMinor: number,
+): HeadAroundLength {
+  if (headers.has(HeaderFlag.ContentLength))
+    throw new InvalidHeaderError('Content-Length', 'the length of a head cut at its length is computed')
+  const head = buildHead(status, headers, serverLine, withDate, Framing.Length, 0, close, versionMinor)
+  // Field values hold no CR or LF, so the last `Content-Length: 0` line is the one written here.
+  const line = lengthLine(null, Framing.Length, 0)
+  const digit = head.lastIndexOf(line) + line.lastIndexOf('0')
+  return { before: head.slice(0, digit), after: head.slice(digit + 1) }
 }

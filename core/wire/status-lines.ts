@@ -8,7 +8,16 @@ const STATUS_LINES: string[] = []
  * @returns `HTTP/1.1 <code> <reason>\r\n`
  */
 export function statusLine(status: number): string {
-  return (STATUS_LINES[status] ??= `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`)
+  return (STATUS_LINES[status] ??= statusLineWithReason(status, STATUS_CODES[status] ?? 'Unknown'))
+}
+
+/**
+ * @param status - a status code from 100 to 999
+ * @param reason - the reason phrase (RFC 9112 §4), for an answer customarily sent with its own
+ * @returns `HTTP/1.1 <code> <reason>\r\n`
+ */
+export function statusLineWithReason(status: number, reason: string): string {
+  return `HTTP/1.1 ${status} ${reason}\r\n`
 }
 
 /**
