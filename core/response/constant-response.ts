@@ -1,7 +1,5 @@
-import { HeaderFlag, HeaderList } from '../wire/header-list.js'
-import { connectionLine, framingForWholeBody, lengthLine } from '../wire/response-head.js'
-import { statusLine } from '../wire/status-lines.js'
-import { dateFieldLine } from '../wire/date-cache.js'
+import { HeaderList } from '../wire/header-list.js'
+import { finishHead, framingForWholeBody, prebuildHead, type PrebuiltHead } from '../wire/response-head.js'
 import { InvalidStatusError } from '../errors.js'
 import type { RequestHead } from '../wire/request-head.js'
 import type { ResponseSink } from './response-sink.js'
@@ -21,12 +19,8 @@ export interface ConstantResponseInit {
 
 /** A response serialized at registration (what `app.constant()` keeps). */
 export interface ConstantResponse {
-  /** Status line. */
-  readonly start: string
-  /** The handler's fields and the framing line, serialized once. */
-  readonly fields: string
-  /** The handler's fields, for the Connection decision. */
-  readonly headers: HeaderList
+  /** The head: status line, the handler's fields and the framing line, serialized once. */
+  readonly head: PrebuiltHead
   /** The body, UTF-8 text when possible. */
   readonly body: string | Buffer
   /** Body length in bytes. */
@@ -53,11 +47,8 @@ export function buildConstant(init: ConstantResponseInit): ConstantResponse {
   const body = init.body ?? ''
   const bodyBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length
   const framing = framingForWholeBody(status, headers, bodyBytes)
-  const length = lengthLine(headers, framing, bodyBytes)
   return {
-    start: statusLine(status),
-    fields: headers.serialize() + length,
-    headers,
+    head: prebuildHead(status, headers, framing, bodyBytes),
     body,
     bodyBytes,
     ascii: headers.isAscii,
@@ -75,12 +66,7 @@ export function buildConstant(init: ConstantResponseInit): ConstantResponse {
  */
 export function sendConstant(sink: ResponseSink, constant: ConstantResponse, request: RequestHead): boolean {
   const close = constant.close || sink.mustClose()
-  // The parts `buildHead` would make, the fixed ones serialized at registration.
-  const fields = constant.fields
-  const own = constant.headers
-  const server = own.has(HeaderFlag.Server) ? '' : sink.serverLine
-  const date = own.has(HeaderFlag.Date) ? '' : dateFieldLine()
-  const head = `${constant.start}${server}${date}${fields}${connectionLine(constant.headers, close, request.versionMinor)}\r\n`
+  const head = finishHead(constant.head, sink.serverLine, true, close, request.versionMinor)
   const withBody = request.method !== 'HEAD' && constant.bodyBytes > 0
   if (!withBody) queueHead(sink, head, constant.ascii)
   else if (typeof constant.body === 'string' && constant.ascii)

@@ -49,6 +49,21 @@ describe('response framing', () => {
         response('200 OK', ['Connection: close', 'Content-Length: 3'], 'bye'),
       )
     })
+
+    it('says Connection: close alone when its own keep-alive meets a request that closes, as a handler would', async () => {
+      const app = new App()
+      app.constant('GET', '/kept', {
+        headers: { 'Content-Type': 'text/plain', Connection: 'keep-alive' },
+        body: 'hi',
+      })
+      app.get('/handled', (_req, res) =>
+        res.header('Content-Type', 'text/plain').header('Connection', 'keep-alive').send('hi'),
+      )
+      const closing = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`
+      const expected = response('200 OK', ['Content-Type: text/plain', 'Content-Length: 2', 'Connection: close'], 'hi')
+      expect(await servedText(app, closing('/handled'))).to.equal(expected)
+      expect(await servedText(app, closing('/kept'))).to.equal(expected)
+    })
   })
 
   describe('ResponseBuilder', () => {
