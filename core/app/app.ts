@@ -24,6 +24,7 @@ import {
 } from '../errors.js'
 import { WafRequestBlockedError } from '../../waf/errors.js'
 import { sendBlocked } from '../response/blocked-answer.js'
+import { CONNECTION_ESTABLISHED } from '../wire/error-responses.js'
 import { runChain } from './dispatch.js'
 import { ResponseRecord, type FinishedResponse, type LifecycleHooks } from './response-record.js'
 import {
@@ -87,8 +88,6 @@ const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(.*)$/i
 
 const notFoundDefault: Handler = (_req, res) => res.sendError(404, 'Not Found')
 const serverOptions: Handler = (_req, res) => res.status(204).send()
-// The answer that opens a CONNECT tunnel (RFC 9110 §9.3.6: a 2xx, with no body or framing).
-const CONNECTION_ESTABLISHED = Buffer.from('HTTP/1.1 200 Connection Established\r\n\r\n', 'latin1')
 // Thrown, not sent: the 501 goes through the error path, so `onError` and `onFinish` see it. The
 // connection closes, as after any answer to a CONNECT (the caller asks for it).
 const refuseConnect: Handler = () => {

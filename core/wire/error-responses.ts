@@ -1,25 +1,21 @@
 import { PROTOCOL_ERRORS, type ProtocolError } from '../errors.js'
-import { statusLine } from './status-lines.js'
-import { dateFieldLine } from './date-cache.js'
 import { errorBody } from './error-body.js'
-import { Framing, framingLines } from './response-head.js'
+import { HeaderList } from './header-list.js'
+import { Framing, finishHead, prebuildHead, type PrebuiltHead } from './response-head.js'
 
 interface FixedResponse {
-  readonly status: number
-  readonly statusLine: Buffer
-  // Everything after Server and Date: type, length, Connection: close, and the JSON body. A HEAD
-  // request gets it without the body (the Session cuts it, see `headOnly`).
-  readonly rest: Buffer
+  // Everything but Server and Date: status, type and length; Connection: close is added as the
+  // answer is sent. A HEAD request gets the answer without the body (the Session cuts it, see
+  // `headOnly`).
+  readonly head: PrebuiltHead
+  readonly body: Buffer
 }
 
 function fixed(error: ProtocolError): FixedResponse {
-  const body = errorBody(error.message)
-  const head = `Content-Type: application/json; charset=utf-8\r\n${framingLines(null, Framing.Length, Buffer.byteLength(body), true, 1)}\r\n`
-  return {
-    status: error.status,
-    statusLine: Buffer.from(statusLine(error.status), 'latin1'),
-    rest: Buffer.from(`${head}${body}`, 'utf8'),
-  }
+  const body = Buffer.from(errorBody(error.message), 'utf8')
+  const fields = new HeaderList()
+  fields.set('Content-Type', 'application/json; charset=utf-8')
+  return { head: prebuildHead(error.status, fields, Framing.Length, body.length), body }
 }
 
 // Built once at load, one per row of the table: these answer malformed or hostile input, and end
@@ -29,10 +25,22 @@ const BY_RESULT: Readonly<Record<number, FixedResponse>> = Object.fromEntries(
 )
 
 /** `HTTP/1.1 100 Continue`, sent before reading a body the client is holding back. */
-export const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
+export const CONTINUE_RESPONSE = Buffer.from(
+  finishHead(prebuildHead(100, null, Framing.None, 0), '', false, false, 1),
+  'latin1',
+)
+
+/**
+ * `HTTP/1.1 200 Connection Established`, the answer that opens a CONNECT tunnel: a 2xx with no
+ * content and no framing fields (RFC 9110 §9.3.6, RFC 9112 §6.3), with the reason phrase proxies send.
+ */
+export const CONNECTION_ESTABLISHED = Buffer.from(
+  finishHead(prebuildHead(200, null, Framing.None, 0, 'Connection Established'), '', false, false, 1),
+  'latin1',
+)
 
 function assemble(response: FixedResponse, serverLine: string): Buffer {
-  return Buffer.concat([response.statusLine, Buffer.from(serverLine + dateFieldLine(), 'latin1'), response.rest])
+  return Buffer.concat([Buffer.from(finishHead(response.head, serverLine, true, true, 1), 'latin1'), response.body])
 }
 
 /**

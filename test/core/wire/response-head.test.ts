@@ -2,6 +2,7 @@ import { expect } from 'chai'
 import sinon from 'sinon'
 import { HeaderList } from '../../../core/wire/header-list.js'
 import { Framing, buildHead, finishHead, headAroundLength, prebuildHead } from '../../../core/wire/response-head.js'
+import { CONNECTION_ESTABLISHED, CONTINUE_RESPONSE } from '../../../core/wire/error-responses.js'
 
 const DATE = 'Date: Tue, 24 Nov 2026 12:00:00 GMT\r\n'
 
@@ -104,6 +105,13 @@ describe('response heads (core/wire/response-head.ts)', () => {
       const fields = new HeaderList()
       fields.set('Content-Length', '3')
       expect(() => headAroundLength(200, fields, '', true, false, 1)).to.throw(/Content-Length/)
+    })
+  })
+
+  describe('the fixed interim and tunnel answers', () => {
+    it('are built by the same rules: a status line and the empty line, no framing', () => {
+      expect(CONTINUE_RESPONSE.toString('latin1')).to.equal('HTTP/1.1 100 Continue\r\n\r\n')
+      expect(CONNECTION_ESTABLISHED.toString('latin1')).to.equal('HTTP/1.1 200 Connection Established\r\n\r\n')
     })
   })
 })
