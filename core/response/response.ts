@@ -5,7 +5,7 @@ import type { StreamedResponse } from './streamed-response.js'
 import { HeaderList, HeaderFlag } from '../wire/header-list.js'
 import { isBodyless } from '../wire/status-lines.js'
 import { Framing, buildHead, checkFramingFields, framingFor } from '../wire/response-head.js'
-import { okHeadPrefix } from '../wire/ok-head.js'
+import { okHead } from '../wire/ok-head.js'
 import { errorBody } from '../wire/error-body.js'
 import type { RequestHead } from '../wire/request-head.js'
 import { sendFile, type FileOptions } from './file-response.js'
@@ -688,7 +688,7 @@ export class Response implements StreamedResponse {
 
   /**
    * The common response: 200, no field set by the handler, kept alive over HTTP/1.1, small. Its
-   * head is a cached prefix (see `okHeadPrefix`) and the length.
+   * head is the cached head (see `okHead`) around the length.
    * @returns whether it was sent; otherwise nothing was done
    */
   #sendsPlainOk(body: string, bodyBytes: number, contentType: string): boolean {
@@ -697,7 +697,8 @@ export class Response implements StreamedResponse {
       return false
     if (bodyBytes === 0 || sink.mustClose()) return false
     // ASCII throughout, so its length is its byte count.
-    const head = `${okHeadPrefix(sink.serverLine, contentType)}${bodyBytes}\r\n\r\n`
+    const ok = okHead(sink.serverLine, contentType)
+    const head = `${ok.prefix}${bodyBytes}${ok.suffix}`
     if (head.length + bodyBytes > sink.smallWriteBytes) return false
     this.#headers.setDefaultType(contentType)
     sink.queueText(head + body, head.length + bodyBytes)
