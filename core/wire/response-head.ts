@@ -131,7 +131,7 @@ export function buildHead(
 }
 
 /** The framing and Connection field lines of a head. */
-export function framingLines(
+function framingLines(
   headers: HeaderList | null,
   framing: number,
   length: number,
@@ -142,7 +142,7 @@ export function framingLines(
 }
 
 /** The Content-Length or Transfer-Encoding line the framing calls for, unless the handler set it. */
-export function lengthLine(headers: HeaderList | null, framing: number, length: number): string {
+function lengthLine(headers: HeaderList | null, framing: number, length: number): string {
   if (framing === Framing.Length)
     return headers !== null && headers.has(HeaderFlag.ContentLength) ? '' : `Content-Length: ${length}\r\n`
   if (framing !== Framing.Chunked) return ''
@@ -171,7 +171,7 @@ function handlerConnectionStands(headers: HeaderList, close: boolean): boolean {
  * the connection too), else `close` for a closing response and `keep-alive` for an HTTP/1.0 client
  * kept open.
  */
-export function connectionLine(headers: HeaderList | null, close: boolean, versionMinor: number): string {
+function connectionLine(headers: HeaderList | null, close: boolean, versionMinor: number): string {
   if (headers !== null && headers.has(HeaderFlag.Connection) && handlerConnectionStands(headers, close)) return ''
   if (close) return 'Connection: close\r\n'
   return versionMinor === 0 ? 'Connection: keep-alive\r\n' : ''
