@@ -120,15 +120,20 @@ export function isGatehouseError(value: unknown): value is Error & { readonly co
 }
 
 /**
- * The status a thrown value answers with: its `status`, or else its `statusCode`, when that is an
- * integer from 400 to 599 (as `http-errors`, fastify and Express read it); 500 otherwise.
+ * The status a thrown value answers with: its `status` when that is an integer from 400 to 599,
+ * else its `statusCode` when that is (as `http-errors`, fastify and Express read them); 500
+ * otherwise.
  * @param value - anything thrown
  */
 export function statusOfThrown(value: unknown): number {
   if (typeof value !== 'object' || value === null) return 500
   const { status, statusCode } = value as { status?: unknown; statusCode?: unknown }
-  const found = typeof status === 'number' ? status : statusCode
-  return typeof found === 'number' && Number.isInteger(found) && found >= 400 && found <= 599 ? found : 500
+  if (isErrorStatus(status)) return status
+  return isErrorStatus(statusCode) ? statusCode : 500
+}
+
+function isErrorStatus(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599
 }
 
 /**
@@ -343,7 +348,7 @@ export class InvalidHeaderError extends GatehouseError {
   readonly code = 'ERR_INVALID_HEADER'
   readonly status = 500
   /**
-   * @param name - the header name
+   * @param headerName - the header name
    * @param reason - what is wrong with it
    */
   constructor(

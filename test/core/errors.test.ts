@@ -604,6 +604,11 @@ describe('what a thrown value answers', () => {
       500,
       { message: 'Internal Server Error' },
     ])
+    // A status out of range gives way to a statusCode in range, as Express's finalhandler reads them.
+    expect(await answer(Object.assign(new Error('gone'), { status: 200, statusCode: 404 }))).to.deep.equal([
+      404,
+      { message: 'gone' },
+    ])
   })
 
   it('answers 500 whatever the status when an onError hook throws: the answer itself failed', async () => {
