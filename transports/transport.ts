@@ -115,7 +115,7 @@ export interface Transport {
    * pieces of this size, so a client that stops reading costs one socket buffer, not what the
    * source had ready; without it the pieces are 16 KiB, a socket's default mark.
    */
-  readonly writableRoom?: number
+  readonly writableRoom?: number | undefined
   /** Whether bytes can still move. */
   readonly isOpen: boolean
   /** Closes both directions. Idempotent; never throws. */

@@ -51,7 +51,7 @@ class CapturingSink implements ResponseSink {
   }
 }
 
-/** What rebuilding a fixed answer needs from the App. @internal */
+/** What rebuilding a fixed answer needs from the App. */
 export interface FixedAnswerHost {
   readonly serverLine: string
   readonly smallWriteBytes: number

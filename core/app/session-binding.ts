@@ -121,7 +121,7 @@ export class SessionBinding implements RequestSessionSink {
     return found
   }
 
-  /** `req.session` was assigned: the response carries the new session's cookie or `Location`. @internal */
+  /** `req.session` was assigned: the response carries the new session's cookie or `Location`. */
   assigned(
     req: Request,
     response: unknown,

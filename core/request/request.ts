@@ -12,7 +12,7 @@ import type { ClientSession } from '../../sessions/client-session.js'
 import { currentSessions } from '../../sessions/current-session.js'
 import { NOT_KEPT, takeParsedJson } from '../../waf/parsed-json.js'
 
-/** Told when a handler assigns `req.session`, so the response can carry the session's cookie or URI. @internal */
+/** Told when a handler assigns `req.session`, so the response can carry the session's cookie or URI. */
 export interface RequestSessionSink {
   assigned(
     req: Request,

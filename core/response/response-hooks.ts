@@ -3,7 +3,6 @@
  * `app.onFinish`): told before the head is built, and once when the response is over. A response
  * without them pays one field check. Generic over the response (always `Response`), so that this
  * file need not import `response.ts`, which imports it.
- * @internal
  */
 export interface ResponseHooks<R> {
   /** The head is about to be built: status and headers may still change. */

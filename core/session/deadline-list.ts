@@ -6,7 +6,7 @@ export interface TimerOwner {
 
 /**
  * One entry of a DeadlineList: the StageTimer itself, so a connection's timer costs no Node
- * `Timeout` of its own. @internal
+ * `Timeout` of its own.
  */
 export interface DeadlineEntry {
   readonly owner: TimerOwner

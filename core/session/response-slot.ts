@@ -2,7 +2,7 @@ import type { DetachedConnection } from '../request/connection.js'
 import type { RequestHead } from '../wire/request-head.js'
 import type { ResponseSink, WriteListener } from '../response/response-sink.js'
 
-/** What a slot needs from its Session. @internal */
+/** What a slot needs from its Session. */
 export interface SlotOwner extends ResponseSink {
   /** Whether the response to request number `requestNumber` with this head must close. */
   mustCloseFor(head: RequestHead, requestNumber: number): boolean

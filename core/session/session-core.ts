@@ -39,7 +39,8 @@ export const Flag = {
 /**
  * What the parts of the connection loop (body reading, handler running, pipelining) use of the
  * Session that runs them: its state and its few shared steps. The Session is the one
- * implementation; these are its internal members, stripped from the published types. @internal
+ * implementation; these are its internal members, stripped from the published Session (no entry
+ * of the package exports this interface itself).
  */
 export interface SessionCore extends SlotOwner, RequestConnection {
   readonly host: SessionHost

@@ -9,7 +9,7 @@ const RESOLVED_FALSE = Promise.resolve(false)
 /** The output's booleans, as bits of one field: every field is paid for by each idle connection. */
 const State = { Broken: 1, Deferred: 2 } as const
 
-/** How a SessionOutput tells its Session about writes. @internal */
+/** How a SessionOutput tells its Session about writes. */
 export interface OutputEvents {
   /** A write is starting (arm the write timeout). @returns a token handed back to `written` */
   writing(): number
@@ -122,7 +122,7 @@ export class SessionOutput extends OutputQueue implements TurnEndTask {
     }
   }
 
-  /** The turn is ending. @internal */
+  /** The turn is ending. */
   runAtTurnEnd(): void {
     this.flushDeferred()
   }

@@ -36,15 +36,15 @@ export class TimerLists {
  * time is the loop's, see `loopNow`), and an idle connection holds no `Timeout`.
  */
 export class StageTimer implements DeadlineEntry {
-  /** Told when an armed deadline passes. @internal */
+  /** Told when an armed deadline passes. */
   readonly owner: TimerOwner
-  /** @internal */
+  /** When it expires (ms, the loop's time); kept by the list it is armed in. */
   deadline = 0
-  /** @internal */
+  /** The list it is armed in, or `null`. */
   list: DeadlineList | null = null
-  /** @internal */
+  /** Its neighbour towards the list's head. */
   previous: DeadlineEntry | null = null
-  /** @internal */
+  /** Its neighbour towards the list's tail. */
   next: DeadlineEntry | null = null
 
   /** @param owner - told once when an armed deadline passes */

@@ -73,11 +73,15 @@ describe('published types', () => {
     mkdirSync(dir, { recursive: true })
     const file = join(dir, 'consumer.ts')
     writeFileSync(file, CONSUMER)
-    const program = ts.createProgram([file], {
+    // Every declaration the package ships, not only those the entries reach: a tarball's files are
+    // all read by tools that index them.
+    const program = ts.createProgram([file, ...files], {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       strict: true,
+      // The strictest setting a user may have for optional members: `x?: T` must then say `| undefined`.
+      exactOptionalPropertyTypes: true,
       noEmit: true,
       skipLibCheck: false,
       types: ['node'],
