@@ -52,6 +52,7 @@ interface RunTurn {
 
 /** Something that carries a session, such as a request: `create(req, …)` sets its `session`. */
 export interface SessionCarrier {
+  /** The carrier's session; `create()` sets it. */
   session: ClientSession | undefined
 }
 

@@ -19,11 +19,13 @@ export interface ProxyHeader {
   readonly command: 'proxy' | 'local'
   /** `tcp4`, `tcp6`, `unix`, or `unknown` (the addresses are not given: the real ones stand). */
   readonly family: 'tcp4' | 'tcp6' | 'unix' | 'unknown'
-  /** The client's address and port, when given. */
+  /** The client's address, when given. */
   readonly sourceAddress: string | undefined
+  /** The client's port, when given. */
   readonly sourcePort: number | undefined
-  /** The address and port the client connected to, when given. */
+  /** The address the client connected to, when given. */
   readonly destinationAddress: string | undefined
+  /** The port the client connected to, when given. */
   readonly destinationPort: number | undefined
   /** Version 2's TLVs, in order (empty for version 1). */
   readonly tlvs: readonly ProxyTlv[]

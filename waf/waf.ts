@@ -20,6 +20,7 @@ import { isSessionName } from './rules/session-fixation.js'
  * ```
  */
 export interface WafRequestHead {
+  /** The request method, as received (`GET`). */
   readonly method: string
   /** Request-target exactly as received (a latin1 string); may contain `?query`. */
   readonly target: string

@@ -6,7 +6,9 @@ import { InvalidOptionError } from '../errors.js'
 
 /** What `app.logger()` needs of a logger: pino's `info` and `error` (bunyan and others fit too). */
 export interface RequestLogger {
+  /** Receives the line of a request answered below 500, whole. */
   info(fields: object, message?: string): void
+  /** Receives the line of a request answered 5xx, cut short or failed. */
   error(fields: object, message?: string): void
 }
 

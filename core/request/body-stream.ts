@@ -135,6 +135,7 @@ export class BodyStream implements AsyncIterable<Buffer> {
     }
   }
 
+  /** The body's pieces as they arrive; iterate once. */
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
     return {
       next: async (): Promise<IteratorResult<Buffer>> => {

@@ -36,9 +36,13 @@ export interface FormFileStream {
 
 /** A file part read whole. */
 export interface FormFile {
+  /** The form field's name. */
   readonly field: string
+  /** The file name the client gave, as sent (never a path to trust). */
   readonly filename: string
+  /** The part's Content-Type, as sent. */
   readonly type: string
+  /** The file's bytes. */
   readonly data: Buffer
 }
 

@@ -53,7 +53,7 @@ const UNSATISFIABLE = 'unsatisfiable'
  *
  * @param res - the response, not yet started
  * @param request - the request's head (method, conditionals, Range)
- * @param path - the file's path
+ * @param given - the file's path, as the handler gave it (resolved against `options.root`)
  * @param options - Content-Type and Cache-Control overrides
  * @returns a promise that settles when the response has been sent, or the connection is gone
  * @throws the read error when reading fails after the head was sent (the connection is then closed)

@@ -1,10 +1,13 @@
 // Byte classes for the request parser, built once at load. A table lookup per byte is cheaper
 // than a chain of range comparisons, and it keeps each RFC rule in one place.
 
-/** Bytes the parsers compare against. */
+/** Carriage return, a byte the parsers compare against. */
 export const CR = 13
+/** Line feed. */
 export const LF = 10
+/** Space. */
 export const SP = 32
+/** Horizontal tab. */
 export const HTAB = 9
 
 /** RFC 9110 §5.6.2 tchar: "!#$%&'*+-.^_`|~" / DIGIT / ALPHA. */

@@ -24,6 +24,15 @@ describe('docs/architecture.md', () => {
     expect(missing).to.deep.equal([])
   })
 
+  it('gives every source file one row of its tables, no more', () => {
+    const rows = doc.split('\n').filter((line) => line.startsWith('|'))
+    const counted = DOCUMENTED.flatMap(sourceFiles).map((file) => ({
+      file,
+      rows: rows.filter((row) => row.includes('`' + file + '`')).length,
+    }))
+    expect(counted.filter(({ rows }) => rows !== 1)).to.deep.equal([])
+  })
+
   it('names no file that does not exist', () => {
     const named = [...doc.matchAll(/\b((?:core|router|waf|certs|transports|sessions)\/[\w/.-]+\.ts)\b/g)].map(
       (m) => m[1]!,
