@@ -118,6 +118,10 @@ export async function readForm(
   })
   parser.on('file', (field, stream, info) => {
     stream.on('limit', () => fail(new FormTooLargeError('maxFileBytes', limits.fileSize)))
+    // A body that ends inside a file part destroys the part's stream with the parser's error: a
+    // stream with no 'error' listener would throw it past the request, out of the process. The
+    // parser reports the same error, so the form fails with it either way.
+    stream.on('error', (err: Error) => fail(new InvalidFormError(err.message)))
     const file = { field, filename: info.filename ?? '', type: info.mimeType }
     if (options.onFile !== undefined) {
       pending.push(Promise.resolve(options.onFile({ ...file, stream })).catch((err: unknown) => fail(err as Error)))

@@ -33,6 +33,12 @@ describe('req.form()', () => {
       })
       return { fields: form.fields, sizes }
     })
+    // A handler that takes its files' names and never reads their streams.
+    app.post('/names', { streamBody: true }, async (req) => {
+      const names: string[] = []
+      await req.form({ onFile: (file) => void names.push(file.filename) })
+      return names
+    })
     return app
   }
 
@@ -121,6 +127,18 @@ describe('req.form()', () => {
     })
     expect(noBoundary.status).to.equal(400)
   })
+  for (const path of ['/form', '/stream', '/names']) {
+    it(`answers 400 for a multipart body that ends inside a file part, on ${path}, and nothing is thrown past it`, async () => {
+      const res = await formApp().inject({
+        method: 'POST',
+        path,
+        headers: { 'Content-Type': MULTIPART },
+        body: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="doc"; filename="a.txt"\r\n\r\nabc`,
+      })
+      expect([res.status, res.json()]).to.deep.equal([400, { message: 'invalid form body: Unexpected end of form' }])
+    })
+  }
+
   for (const body of ['a=%ZZ', 'a=%Z1', 'x=1&a=%GG&b=2', 'a=%2', 'a=%']) {
     it(`answers 400 at once for a urlencoded body with a bad %-escape: ${body}`, async () => {
       const res = await formApp().inject({
