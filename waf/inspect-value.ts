@@ -93,14 +93,24 @@ export const BUILTIN_RULES: readonly (readonly [string, WafCategory])[] = [
   ['session-fixation', 'session-fixation'],
 ]
 
+// Script extensions by the server that runs them, for SCRIPT_UPLOAD.
+const PHP_EXTENSION = ['php[0-9]{0,4}', 'phps', 'phpt', 'phtml', 'phar', 'pht', 'inc']
+const JSP_EXTENSION = ['jspx?', 'jspf', 'jsw', 'jsv', 'jtml']
+const ASP_EXTENSION = ['aspx?', 'asa', 'asax', 'ascx', 'ashx', 'asmx', 'axd', 'cer']
+/** ColdFusion, server-side includes, CGI and Perl. */
+const OTHER_SCRIPT_EXTENSION = ['cfml?', 'cfc', 'shtml', 'stm', 'cgi', 'pl']
+const SCRIPT_EXTENSION = [...PHP_EXTENSION, ...JSP_EXTENSION, ...ASP_EXTENSION, ...OTHER_SCRIPT_EXTENSION].join('|')
 /** A server-side script extension, alone or before another one (Apache runs `x.php.png`), or a `.ht*` file. */
-const SCRIPT_UPLOAD =
-  /\.(?:php[0-9]{0,4}|phps|phpt|phtml|phar|pht|inc|jspx?|jspf|jsw|jsv|jtml|aspx?|asa|asax|ascx|ashx|asmx|axd|cer|cfml?|cfc|shtml|stm|cgi|pl)(?:\.|$)|^\.ht/
+const SCRIPT_UPLOAD = new RegExp(String.raw`\.(?:${SCRIPT_EXTENSION})(?:\.|$)|^\.ht`)
 /** A UTF-7 `<` opening a tag or a closing tag. */
 const UTF7_TAG = /[\s+]adw-\s{0,2}[a-z/!]/
+// The file names CONFIG_UPLOAD refuses, by who reads them.
+const DOT_FILE = String.raw`\.[a-z0-9_][a-z0-9_.-]{0,64}`
+const SERVER_CONFIG_NAME = String.raw`web\.config|php\.ini|httpd\.conf|nginx\.conf`
+const APP_CONFIG_NAME = String.raw`config\.ya?ml|settings\.py|application\.(?:properties|ya?ml)|appsettings\.json`
+const SYSTEM_CONFIG_NAME = 'authorized_keys|crontab'
 /** Dot-files, and configuration file names that servers and tools read from the folder they sit in. */
-const CONFIG_UPLOAD =
-  /^(?:\.[a-z0-9_][a-z0-9_.-]{0,64}|web\.config|php\.ini|httpd\.conf|nginx\.conf|config\.ya?ml|settings\.py|application\.(?:properties|ya?ml)|appsettings\.json|authorized_keys|crontab)$/
+const CONFIG_UPLOAD = new RegExp(`^(?:${DOT_FILE}|${SERVER_CONFIG_NAME}|${APP_CONFIG_NAME}|${SYSTEM_CONFIG_NAME})$`)
 const SQLI_GATE = QUOTE | SEMI | PAREN | EQ | HASH | DASH | STAR | AT | PIPE | SPACE | LT | GT | CTRL
 const XSS_GATE = LT | COLON | EQ | PAREN | BACKTICK | DOT | BRACKET | BSLASH
 const CMDI_GATE =

@@ -209,23 +209,50 @@ for (const word of [
   'ansible',
 ])
   WORDLIKE.add(word)
+// The ways TARGETS_SYSTEM's arguments reach into the system.
+const SYSTEM_DIRECTORY = String.raw`(?:^|[\s=])(?:\/(?:etc|tmp|dev|bin|sbin|proc|root|usr\/bin|var\/www)\b|~\/\.)`
+const PIPE_INTO_SHELL = String.raw`\|\s{0,4}(?:ba|z)?sh\b`
+const REDIRECT_TO_PATH = String.raw`\s>{1,2}\s{0,4}[/~]`
+/** `-e /bin/sh`: netcat's and the interpreters' option that runs a program. */
+const EXECUTE_OPTION_PATH = String.raw`-e\s{1,4}\/`
+const WINDOWS_VARIABLE = '%[a-z]{3,20}%'
+const WINDOWS_DRIVE = String.raw`c:\\`
 /** Arguments that reach into the system: its directories, a raw IP, a pipe into a shell, a redirect. */
-const TARGETS_SYSTEM =
-  /(?:^|[\s=])(?:\/(?:etc|tmp|dev|bin|sbin|proc|root|usr\/bin|var\/www)\b|~\/\.)|\|\s{0,4}(?:ba|z)?sh\b|\s>{1,2}\s{0,4}[/~]|-e\s{1,4}\/|%[a-z]{3,20}%|c:\\/
+const TARGETS_SYSTEM = new RegExp(
+  [SYSTEM_DIRECTORY, PIPE_INTO_SHELL, REDIRECT_TO_PATH, EXECUTE_OPTION_PATH, WINDOWS_VARIABLE, WINDOWS_DRIVE].join('|'),
+)
 const SEPARATOR = /[;|&\n\r`!]|\$\(|<<<|[<>]\(/
 /** The classes of every character SEPARATOR can start on. */
 const SEPARATOR_CHARS = SEMI | PIPE | CTRL | BACKTICK | BANG | DOLLAR | LT | GT
 /** The classes of the characters the evasion readings rewrite: quotes, backslash, caret, `$`. */
 const EVASION_CHARS = APOSTROPHE | DOUBLE_QUOTE | BSLASH | CARET | DOLLAR
 const CANDIDATE = /(?:[;|&\n\r`!]|\$\(|<<<|[<>]\()(?=[ \t{(]{0,16}[a-z0-9_./$-])/g
+// The alternatives of EVASIONS, each something a shell drops from a word.
+const SPECIAL_PARAMETER = String.raw`\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])`
+const EMPTY_EXPANSION = String.raw`\$\(\)|\$\{\}`
+const QUOTE_OR_CARET = `['"^]`
+const LINE_CONTINUATION = String.raw`\\\r?\n`
+const BACKSLASH_BEFORE_LETTER = String.raw`\\(?=[a-z])`
+const VARIABLE_INSIDE_WORD = String.raw`(?<=[a-z])\$\{[a-z_][a-z0-9_]{0,16}\}(?=[a-z])`
+const VARIABLE_ENDING_WORD = String.raw`(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)`
 /**
  * What shells drop from a word before running it: quotes and carets (`c'a't`, `who^ami`), a
  * backslash before a letter, a backslash-newline (a line continuation), `$@` and the other special
  * parameters between letters (`c$*at`), empty `$()` and `${}`, and an unset variable glued to the
  * end of a command (`sh$x -c`).
  */
-const EVASIONS =
-  /\$@|(?<=[a-z0-9_/])\$[*!?#$0-9-](?=[a-z/])|\$\(\)|\$\{\}|['"^]|\\\r?\n|\\(?=[a-z])|(?<=[a-z])\$\{[a-z_][a-z0-9_]{0,16}\}(?=[a-z])|(?<=[a-z])\$\{?[a-z_][a-z0-9_]{0,16}\}?(?=[ \t]|$)/g
+const EVASIONS = new RegExp(
+  [
+    SPECIAL_PARAMETER,
+    EMPTY_EXPANSION,
+    QUOTE_OR_CARET,
+    LINE_CONTINUATION,
+    BACKSLASH_BEFORE_LETTER,
+    VARIABLE_INSIDE_WORD,
+    VARIABLE_ENDING_WORD,
+  ].join('|'),
+  'g',
+)
 /** Every EVASIONS alternative but the quotes and the caret needs a `$` or a `\`. */
 const QUOTES_AND_CARETS = /['"^]/g
 
@@ -627,18 +654,46 @@ function readsAsProse(text: string, from: number): boolean {
   return plain >= 2
 }
 
+// MAIL_COMMAND_LINE's commands, by protocol; `[ \t]{1,4}` is the space between a command and its argument.
+const SMTP_COMMAND = [
+  String.raw`(?:mail[ \t]{1,4}from|rcpt[ \t]{1,4}to)[ \t]{0,4}:[ \t]{0,4}<[^\r\n>]{0,128}>`,
+  String.raw`(?:ehlo|helo)[ \t]{1,4}[a-z0-9.-]{1,64}`,
+].join('|')
+const POP3_COMMAND = String.raw`(?:retr|dele|uidl)[ \t]{1,4}\d{1,8}|apop[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[0-9a-f]{32}`
+/** `AUTH PLAIN`, or any mechanism followed by its base64 initial response. */
+const SASL_AUTH =
+  String.raw`auth[ \t]{1,4}(?:plain|login|cram-md5|xoauth2|` +
+  String.raw`[a-z0-9-]{1,32}[ \t]{1,4}[a-z0-9+/]{8,}={0,2})`
+/** An IMAP command after its tag (`a1 login …`). */
+const IMAP_COMMAND =
+  String.raw`[a-z0-9]{1,8}[ \t]{1,4}(?:` +
+  [
+    String.raw`login[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[^\s]{1,64}`,
+    String.raw`select[ \t]{1,4}[a-z0-9./"-]{1,64}`,
+    String.raw`(?:uid[ \t]{1,4})?fetch[ \t]{1,4}[0-9:*,]{1,16}[ \t].{0,64}`,
+    'capability',
+    String.raw`authenticate[ \t]{1,4}[a-z0-9-]{1,32}`,
+    'logout',
+    'starttls',
+    String.raw`(?:examine|create|delete|subscribe|status)[ \t]{1,4}[a-z0-9./"-]{1,64}`,
+  ].join('|') +
+  ')'
 /**
  * A line break, then a whole line that is an SMTP, POP3 or IMAP command with its arguments: a value
  * that a mail-sending or mail-reading handler writes to its server connection speaks to that server.
  */
-const MAIL_COMMAND_LINE =
-  /[\r\n][ \t]{0,4}(?:(?:mail[ \t]{1,4}from|rcpt[ \t]{1,4}to)[ \t]{0,4}:[ \t]{0,4}<[^\r\n>]{0,128}>|(?:ehlo|helo)[ \t]{1,4}[a-z0-9.-]{1,64}|(?:retr|dele|uidl)[ \t]{1,4}\d{1,8}|apop[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[0-9a-f]{32}|auth[ \t]{1,4}(?:plain|login|cram-md5|xoauth2|[a-z0-9-]{1,32}[ \t]{1,4}[a-z0-9+/]{8,}={0,2})|[a-z0-9]{1,8}[ \t]{1,4}(?:login[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[^\s]{1,64}|select[ \t]{1,4}[a-z0-9./"-]{1,64}|(?:uid[ \t]{1,4})?fetch[ \t]{1,4}[0-9:*,]{1,16}[ \t].{0,64}|capability|authenticate[ \t]{1,4}[a-z0-9-]{1,32}|logout|starttls|(?:examine|create|delete|subscribe|status)[ \t]{1,4}[a-z0-9./"-]{1,64}))[ \t]{0,4}(?:[\r\n]|$)/
+const MAIL_COMMAND_LINE = new RegExp(
+  String.raw`[\r\n][ \t]{0,4}(?:${SMTP_COMMAND}|${POP3_COMMAND}|${SASL_AUTH}|${IMAP_COMMAND})[ \t]{0,4}(?:[\r\n]|$)`,
+)
 const ESCAPED_COMMAND = /^\\([a-z][a-z0-9_]{0,20})(?:$|[ \t;|&])/
 const DROPPED_PROGRAM =
   /^(?:\.{1,2}\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/)[a-z0-9_.-]{1,32}(?:$|[;&|`)]|[ \t]{1,4}(?:$|[-/$>&|;0-9]))/
+/** Options before the one that takes the script, each with at most one word of argument. */
+const LEADING_OPTIONS = String.raw`(?:-[a-z]{1,12}[ \t]{1,4}(?:[a-z]{1,12}[ \t]{1,4})?){0,3}`
+/** `sh -c`, `perl -e`, `cmd /c`, `cmd /k`, PowerShell's `-Command` and `-EncodedCommand`, `php -r`. */
+const SCRIPT_OPTION = String.raw`(?:-c|-e|\/c|\/k|-command|-encodedcommand|-enc|-ec|-r)`
 /** An interpreter's option that takes the command line as its argument, with something after it. */
-const INLINE_SCRIPT =
-  /^(?:-[a-z]{1,12}[ \t]{1,4}(?:[a-z]{1,12}[ \t]{1,4})?){0,3}(?:-c|-e|\/c|\/k|-command|-encodedcommand|-enc|-ec|-r)[ \t]{1,4}[^ \t]/
+const INLINE_SCRIPT = new RegExp(String.raw`^${LEADING_OPTIONS}${SCRIPT_OPTION}[ \t]{1,4}[^ \t]`)
 
 function isIdentifierChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95
@@ -728,9 +783,19 @@ function isWordChar(c: number): boolean {
 
 /** `$[…]` and `$((…))` arithmetic, and `${name#…}`, `${name:-…}`, `${!name}`: expansions only a shell performs. */
 const EXPANSION = /\$\[|\$\(\(|\$\{[!#]?[a-z_][a-z0-9_]{0,32}(?:[#%/^,@]|:[-=?+]|:\d)|\$\{[!#:]/
+/** Where PATH_GLOB's path starts: the start, or after a space, a separator, `=`, a backtick or `(`. */
+const PATH_START = '(?:^|[\\s;|&=`(])'
+/** A bracket glob in a path: `/etc/pas[s]wd`, `/[e]tc/`, `/bin/c[a]t`. */
+const BRACKET_GLOB = String.raw`\/[a-z0-9/]{0,16}(?:\[[^\]\s]{1,12}\][a-z0-9]{0,12}(?:\/|$|\s)|\[[^\]\s]{1,12}\][a-z])`
+const SYSTEM_FOLDER = String.raw`(?:bin|sbin|etc|usr|dev|proc|tmp|var|home|root|usr\/bin|usr\/sbin|usr\/local\/bin)`
+/** `/bin/ca?`, `/etc/pass*`: a wildcard in a name inside a system folder. */
+const WILDCARD_IN_SYSTEM_FOLDER = String.raw`\/${SYSTEM_FOLDER}\/[a-z]{0,12}[?*]`
+/** `/et*` + `/passwd`: a wildcard in a folder name, then more path. */
+const WILDCARD_FOLDER = String.raw`\/[a-z]{1,8}[?*][a-z]{0,8}\/[a-z]`
 /** A glob standing in for letters of a system path: `/etc/pas[s]wd`, `/[e]tc`, `/bin/ca?`, `/et*` + `/passwd`. */
-const PATH_GLOB =
-  /(?:^|[\s;|&=`(])\/[a-z0-9/]{0,16}(?:\[[^\]\s]{1,12}\][a-z0-9]{0,12}(?:\/|$|\s)|\[[^\]\s]{1,12}\][a-z])|(?:^|[\s;|&=`(])\/(?:bin|sbin|etc|usr|dev|proc|tmp|var|home|root|usr\/bin|usr\/sbin|usr\/local\/bin)\/[a-z]{0,12}[?*]|(?:^|[\s;|&=`(])\/[a-z]{1,8}[?*][a-z]{0,8}\/[a-z]/
+const PATH_GLOB = new RegExp(
+  [BRACKET_GLOB, WILDCARD_IN_SYSTEM_FOLDER, WILDCARD_FOLDER].map((glob) => PATH_START + glob).join('|'),
+)
 /** A function that calls itself in a pipe or in the background: the fork bomb `:(){ :|:& };:` and its renamings. */
 const FORK_BOMB = /([a-z0-9_:.]{1,32})\s{0,4}\(\)\s{0,4}\{[^}]{0,64}?\1[^}]{0,8}?[|&]/
 /** A variable assigned and then run as a command: `a=/etc&&b=cat&&$b $a…`. */

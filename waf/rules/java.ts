@@ -15,9 +15,13 @@ const BLOB_WORDS = [
   'java.io',
   'javax.',
 ]
+/** Root packages of the JDK and of the libraries that exploits load classes from. */
+const JAVA_ROOT_PACKAGE = [
+  String.raw`java|javax|jdk|sun|com\.sun`,
+  String.raw`org\.apache|org\.springframework|com\.opensymphony|ognl|groovy|bsh`,
+].join('|')
 /** A Java name in code position: a package path with a class (`java.lang.Runtime`), not "java. Lang". */
-const QUALIFIED =
-  /(?:^|[^a-z0-9_.])(?:java|javax|jdk|sun|com\.sun|org\.apache|org\.springframework|com\.opensymphony|ognl|groovy|bsh)\.[a-z_$][a-z0-9_$]{0,40}\.[a-z_$]/
+const QUALIFIED = new RegExp(String.raw`(?:^|[^a-z0-9_.])(?:${JAVA_ROOT_PACKAGE})\.[a-z_$][a-z0-9_$]{0,40}\.[a-z_$]`)
 const BASE64_TOKEN = /[A-Za-z0-9+/_-]{8,}/g
 /** Every blob word as base64 at each of the three byte offsets, in each of its spellings, as one alternation. */
 const ENCODED_WORDS = new RegExp(

@@ -1,6 +1,12 @@
 const URL_START = /(?:https?|ftps?|gopher|dict|ldap|tftp|smb|sftp):\/\//
-const IP_HOST =
-  /^(?:[^/?#@]{0,64}@)?(?:\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,4}|\d{8,10}|0x[0-9a-f]{8}|\[[0-9a-f:.]{2,45}\]|[0-9a-f]{1,4}:[0-9a-f]{0,4}:[0-9a-f:.]{1,40})(?:[:/?#]|$)/
+// The ways IP_HOST writes an address: dotted, one decimal or hex number, a bracketed or bare IPv6.
+const DOTTED_IPV4 = String.raw`\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,4}`
+const NUMERIC_IPV4 = String.raw`\d{8,10}|0x[0-9a-f]{8}`
+const BRACKETED_IPV6 = String.raw`\[[0-9a-f:.]{2,45}\]`
+const BARE_IPV6 = '[0-9a-f]{1,4}:[0-9a-f]{0,4}:[0-9a-f:.]{1,40}'
+const IP_HOST = new RegExp(
+  `^(?:[^/?#@]{0,64}@)?(?:${[DOTTED_IPV4, NUMERIC_IPV4, BRACKETED_IPV6, BARE_IPV6].join('|')})(?:[:/?#]|$)`,
+)
 /** Cloud metadata services, the usual target of server-side request forgery. */
 const METADATA_HOST =
   /^(?:[^/?#@]{0,64}@)?(?:metadata\.google\.internal|metadata\.azure\.com|instance-data)(?:[:/?#.]|$)/

@@ -3,12 +3,16 @@
  * session id the attacker knows, or markup that sets a cookie.
  */
 
+/** Session cookie names of frameworks and products that neither contain `sess` nor end in `sid`. */
+const PRODUCT_SESSION_NAME = [
+  'cfid|cftoken|cfsid|cakephp|zenid|oscsid|xtcsid|_zopeid|sap-contextid|mysap_sso2|shiny-token',
+  'wordpress_logged_in_[0-9a-f]{0,32}',
+].join('|')
 /**
  * A name that carries a session id: `*sess*`, a `sid` component, the session cookies of ColdFusion,
  * CakePHP, Zope, SAP, Shiny, osCommerce and Zen Cart, a login token.
  */
-const SESSION_NAME =
-  /sess|(?:^|[._:-])sid$|^(?:cfid|cftoken|cfsid|cakephp|zenid|oscsid|xtcsid|_zopeid|sap-contextid|mysap_sso2|shiny-token|wordpress_logged_in_[0-9a-f]{0,32})$|login[._-]?token$/
+const SESSION_NAME = new RegExp(`sess|(?:^|[._:-])sid$|^(?:${PRODUCT_SESSION_NAME})$|login[._-]?token$`)
 
 /**
  * Whether a query or form parameter named `name` carries a session id. Session ids belong in

@@ -95,12 +95,16 @@ export function isCatalogName(value: string): boolean {
   return CATALOG_NAMES.has(value)
 }
 
+/** PostgreSQL type names a `::` cast names. */
+const PG_TYPE = [
+  'int[248]?|integer|bigint|smallint|text|varchar|char|bool|boolean|jsonb?|numeric|float[48]?|real',
+  String.raw`double\s{1,4}precision|date|timestamp|timestamptz|regclass|oid|bytea|xml|uuid|inet|money|interval`,
+].join('|')
 /**
  * A PostgreSQL cast to a type (`'x'::jsonb`, `password::int`, `f(x)::text`): no prose or other
  * language writes these.
  */
-const PG_CAST =
-  /['")a-z0-9_]\s{0,4}::\s{0,4}(?:int[248]?|integer|bigint|smallint|text|varchar|char|bool|boolean|jsonb?|numeric|float[48]?|real|double\s{1,4}precision|date|timestamp|timestamptz|regclass|oid|bytea|xml|uuid|inet|money|interval)\b/
+const PG_CAST = new RegExp(String.raw`['")a-z0-9_]\s{0,4}::\s{0,4}(?:${PG_TYPE})\b`)
 /**
  * A JSON operator of PostgreSQL or MySQL between a string literal and another operand (`'{…}' @>
  * '{…}'`, `'[…]' ->> 2`).
@@ -163,9 +167,13 @@ export const OVERFLOW_PROBES: ReadonlySet<string> = new Set([
 /** The longest overflow probe or catalog name: longer values are neither. */
 const PROBE_MAX_LENGTH = Math.max(...[...OVERFLOW_PROBES, ...CATALOG_NAMES].map((word) => word.length))
 
+/** MongoDB query and aggregation operators, without their `$`. */
+const MONGODB_OPERATOR = [
+  'ne|eq|gt|gte|lt|lte|in|nin|where|regex|exists|expr|or|and|not|nor|elemmatch|function|accumulator',
+  'text|type|mod|size|all|jsonschema|comment|slice|geowithin|near|bitsallset|lookup|match|merge|out',
+].join('|')
 /** MongoDB query operators smuggled into names (`user[$ne]`) or JSON keys (NoSQL injection, OWASP CRS 942290). */
-const NOSQL_OPERATOR =
-  /(?:^|\[)\$(?:ne|eq|gt|gte|lt|lte|in|nin|where|regex|exists|expr|or|and|not|nor|elemmatch|function|accumulator|text|type|mod|size|all|jsonschema|comment|slice|geowithin|near|bitsallset|lookup|match|merge|out)(?:$|\])/
+const NOSQL_OPERATOR = new RegExp(String.raw`(?:^|\[)\$(?:${MONGODB_OPERATOR})(?:$|\])`)
 
 /**
  * Tokenizing SQL injection detection in the spirit of libinjection: the value is read as SQL three
@@ -577,8 +585,11 @@ function selfPatternMatch(value: string): boolean {
   return SELF_PATTERN_MATCH.test(value)
 }
 
-const SELF_PATTERN_MATCH =
-  /(?:^|[\s,(])(['"`]?)([a-z0-9_]{1,32})\1\s{1,4}(?:like|rlike|regexp|glob)\s{1,4}\1\2\1(?=\s{0,4}(?:$|\)|--|#|;|,|(?:and|or|xor)\b))/g
+/** A word, bare or quoted, compared by a pattern operator with itself (`'a' like 'a'`); \1 is its quote. */
+const WORD_MATCHING_ITSELF = String.raw`(['"${'`'}]?)([a-z0-9_]{1,32})\1\s{1,4}(?:like|rlike|regexp|glob)\s{1,4}\1\2\1`
+/** What may follow the comparison: the end, a closing parenthesis, a comment, a separator, a logical operator. */
+const COMPARISON_END = String.raw`(?=\s{0,4}(?:$|\)|--|#|;|,|(?:and|or|xor)\b))`
+const SELF_PATTERN_MATCH = new RegExp(String.raw`(?:^|[\s,(])${WORD_MATCHING_ITSELF}${COMPARISON_END}`, 'g')
 
 /** A value that is `0x…` hex spelling text: how injections write a string without quotes (`0x61646d696e`). */
 const HEX_TEXT = /^0x(?:[0-9a-f]{2}){3,64}$/

@@ -199,13 +199,26 @@ export function detectXss(
 const ATTRIBUTE_BREAKOUT = /^[^<>\s]{0,32}["'`]\s{0,4}\/?>\s{0,8}<[a-z!/?]/
 /** `\x3cscript`, `\u003cimg`, `\u{3c}svg`: a tag written in JavaScript string escapes, for a sink that unescapes it. */
 const ESCAPED_TAG = /\\(?:x3c|u003c|u\{0{0,4}3c\})\s{0,2}[a-z/!]/
+// INDIRECT_DIALOG's ways of reaching a dialog or eval, each over DIALOG_NAME.
+const DIALOG_NAME = '(?:alert|prompt|confirm|eval)'
+/** `alert?.(1)`, `(alert)(1)`, `alert.call(…)`. */
+const CALL_WITHOUT_PLAIN_PARENS =
+  String.raw`(?:^|[^a-z0-9_$.])${DIALOG_NAME}` +
+  String.raw`(?:\s{0,4}\?\.\s{0,4}\(|\s{0,4}\)\s{0,4}\(|\.(?:call|apply|bind)\s{0,4}\()`
+/** `x=alert;x(1)`. */
+const CALL_THROUGH_ALIAS = String.raw`=\s{0,4}${DIALOG_NAME}\s{0,4}[;,]\s{0,8}[a-z_$][a-z0-9_$]{0,16}\s{0,4}\(`
+const QUOTABLE_DIALOG_NAME = String.raw`["'${'`'}]?${DIALOG_NAME}["'${'`'}]?`
+/** `setTimeout(alert, 0)`, `[1].find(alert)`: handed over as the first or a later argument. */
+const FIRST_ARGUMENT = String.raw`[a-z0-9_$\])]\(\s{0,4}${QUOTABLE_DIALOG_NAME}\s{0,4}[,)]`
+const LATER_ARGUMENT = String.raw`,\s{0,4}${QUOTABLE_DIALOG_NAME}\s{0,4}[,)]`
 /**
  * A dialog or eval reached without its plain call: `alert?.(1)`, `(alert)(1)`, `x=alert;x(1)` — the
  * probes a filter for `alert(` misses, and one handed over as a callback (`setTimeout(alert, 0)`,
  * `[1].find(alert)`). Only these names: they are what an injection test calls.
  */
-const INDIRECT_DIALOG =
-  /(?:^|[^a-z0-9_$.])(?:alert|prompt|confirm|eval)(?:\s{0,4}\?\.\s{0,4}\(|\s{0,4}\)\s{0,4}\(|\.(?:call|apply|bind)\s{0,4}\()|=\s{0,4}(?:alert|prompt|confirm|eval)\s{0,4}[;,]\s{0,8}[a-z_$][a-z0-9_$]{0,16}\s{0,4}\(|[a-z0-9_$\])]\(\s{0,4}["'`]?(?:alert|prompt|confirm|eval)["'`]?\s{0,4}[,)]|,\s{0,4}["'`]?(?:alert|prompt|confirm|eval)["'`]?\s{0,4}[,)]/
+const INDIRECT_DIALOG = new RegExp(
+  [CALL_WITHOUT_PLAIN_PARENS, CALL_THROUGH_ALIAS, FIRST_ARGUMENT, LATER_ARGUMENT].join('|'),
+)
 /**
  * `new Function(…)` and `` new Function`…` ``: a string compiled to code;
  * `String.fromCharCode(97,…)`: a payload spelled in codes.
