@@ -2,8 +2,12 @@
 export const DATE_LINE_MASK = 'Date: <date>\r\n'
 
 // RFC 9110 §5.6.7 IMF-fixdate: only a well-formed value is masked, so a malformed one fails the comparison.
-const DATE_LINE =
-  /Date: (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT\r\n/g
+const DAY_NAME = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].join('|')
+const MONTH_NAME = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].join('|')
+const DATE_LINE = new RegExp(
+  String.raw`Date: (?:${DAY_NAME}), \d{2} (?:${MONTH_NAME}) \d{4} \d{2}:\d{2}:\d{2} GMT\r\n`,
+  'g',
+)
 
 /**
  * Replaces the varying `Date` field lines of server output with a fixed mask, so that whole

@@ -2,6 +2,12 @@ import { expect } from 'chai'
 import { App } from '../../../core/app/app.js'
 import { MemoryTransport } from '../../../transports/memory-transport.js'
 
+/** The Session's own 413 still carries the CORS fields for the allowed origin, right after Date. */
+const CORS_413_HEAD = new RegExp(
+  String.raw`^HTTP\/1\.1 413 Payload Too Large\r\nDate: \*\r\nVary: Origin\r\n` +
+    String.raw`Access-Control-Allow-Origin: http:\/\/a\.test\r\n`,
+)
+
 function masked(raw: Buffer): string {
   return raw.toString('latin1').replace(/\r\nDate: [^\r]+\r\n/, '\r\nDate: *\r\n')
 }
@@ -98,9 +104,7 @@ describe('app.cors()', () => {
       input: ['POST /todos HTTP/1.1\r\nHost: x\r\nOrigin: http://a.test\r\nContent-Length: 100\r\n\r\n'],
     })
     await app.serve(transport)
-    expect(masked(transport.output)).to.match(
-      /^HTTP\/1\.1 413 Payload Too Large\r\nDate: \*\r\nVary: Origin\r\nAccess-Control-Allow-Origin: http:\/\/a\.test\r\n/,
-    )
+    expect(masked(transport.output)).to.match(CORS_413_HEAD)
     const missing = await app.inject({ path: '/nope', headers: { Origin: 'http://a.test' } })
     expect([missing.status, missing.headers['access-control-allow-origin']]).to.deep.equal([404, 'http://a.test'])
   })
