@@ -13,11 +13,10 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       // Loose equality's coercions are never what a parser or a header check wants.
       eqeqeq: ['error', 'always'],
-      // Prettier wraps code at 120 but leaves comments alone; strings, patterns and URLs may run on.
-      'max-len': [
-        'error',
-        { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true },
-      ],
+      // Prettier wraps code at 120 but leaves comments, strings and regex literals alone. A long pattern is
+      // composed from named parts instead (new RegExp of joined pieces), so regex literals get no exemption;
+      // strings, templates and URLs may still run on (test request bytes and messages read better whole).
+      'max-len': ['error', { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true }],
       'no-var': 'error',
       'prefer-const': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
