@@ -72,7 +72,8 @@ export function matcherSource<T>(
   const lookup = statics.lookup()
   const source =
     `"use strict";${tables.preamble()}${writer.budget()}${writer.chunks()}` +
-    `return function compiledMatch(m,p,k){const l=k.length;${tables.prologue()}${writer.budgetReset()}${lookup}${tree}${tables.epilogue()}}`
+    `return function compiledMatch(m,p,k){const l=k.length;${tables.prologue()}${writer.budgetReset()}` +
+    `${lookup}${tree}${tables.epilogue()}}`
   return { source, data: tables.data }
 }
 
@@ -191,7 +192,9 @@ class NodeWriter<T> {
     if (children.length === 0) return ''
     const start = `s${index}`
     const end = `e${index}`
-    let code = `const ${start}=${expression(at)};let ${end}=k.indexOf("/",${start});if(${end}===-1)${end}=l;if(${end}!==${start}){`
+    let code =
+      `const ${start}=${expression(at)};let ${end}=k.indexOf("/",${start});` +
+      `if(${end}===-1)${end}=l;if(${end}!==${start}){`
     children.forEach((child, n) => {
       code += this.#param(child, (pieces[n] as Piece).code, index)
     })
@@ -224,7 +227,8 @@ class NodeWriter<T> {
     return (
       `{const ${last}=Math.min(${end},${start}+${this.#max});for(let ${stop}=${start}+1;${stop}<=${last};${stop}++){` +
       `if(++W>${this.#maxSteps})return $notFound;` +
-      `if(${stop}<${end}){const c=k.charCodeAt(${stop});if(${starts})continue}const q=${place};if(F.has(q))continue;${check}${below}F.add(q)}}`
+      `if(${stop}<${end}){const c=k.charCodeAt(${stop});if(${starts})continue}` +
+      `const q=${place};if(F.has(q))continue;${check}${below}F.add(q)}}`
     )
   }
 }
@@ -262,5 +266,6 @@ function edge(text: string, at: Position, from: number): string {
   // expands every charCodeAt into a walk over string representations, and a matcher's speed is
   // bound by how much of its code the CPU must fetch.
   if (from === text.length - 1) return `k.charCodeAt(${expression(advance(at, from))})===${text.charCodeAt(from)}`
-  return `k.slice(${expression(advance(at, from))},${expression(advance(at, text.length))})===${JSON.stringify(text.slice(from))}`
+  const rest = `k.slice(${expression(advance(at, from))},${expression(advance(at, text.length))})`
+  return `${rest}===${JSON.stringify(text.slice(from))}`
 }

@@ -58,6 +58,9 @@ export class StaticSource<T> {
   #hashed(entries: readonly [string, MethodTable<T>][]): string {
     const byText = Object.create(null) as Record<string, MethodTable<T>>
     for (const [text, table] of entries) byText[text] = table
-    return `{const t=${this.#tables.ref(byText)}[k];if(t!==undefined){const e=t.get(m);if(e!==undefined)return e.hit;x=$miss(x,t)}}`
+    return (
+      `{const t=${this.#tables.ref(byText)}[k];` +
+      `if(t!==undefined){const e=t.get(m);if(e!==undefined)return e.hit;x=$miss(x,t)}}`
+    )
   }
 }

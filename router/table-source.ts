@@ -119,7 +119,9 @@ export class TableSource<T> {
       throw new Error(`matcher source: ${bounds.length} param bounds for ${names.length} names`)
     const hits = this.#methods.map((method) => table.get(method)?.hit ?? null)
     if (names.length === 0) {
-      return `{const h=${this.ref(hits)}[M];if(h!==null)return h}${hits.includes(null) ? `x=$miss(x,${this.ref(table)});` : ''}`
+      const hitsRef = this.ref(hits)
+      const miss = hits.includes(null) ? `x=$miss(x,${this.ref(table)});` : ''
+      return `{const h=${hitsRef}[M];if(h!==null)return h}${miss}`
     }
     const { builder, shape } = this.#params.builderFor(names)
     const end: EndOfRoutes<T> = { hits, shape, names, table }
