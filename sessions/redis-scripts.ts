@@ -7,7 +7,8 @@
 /** ARGV: id, createdMs, lastActiveMs, timeoutMinutes, data, hasData, version, callbacks JSON, ttlMs. */
 export const CREATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'id', ARGV[1], 'createdMs', ARGV[2], 'lastActiveMs', ARGV[3], 'timeoutMinutes', ARGV[4], 'version', ARGV[7], 'callbacks', ARGV[8], 'fence', 0)
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'createdMs', ARGV[2], 'lastActiveMs', ARGV[3], 'timeoutMinutes', ARGV[4],
+  'version', ARGV[7], 'callbacks', ARGV[8], 'fence', 0)
 if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'data', ARGV[5]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[9])
 redis.call('ZADD', KEYS[2], tonumber(ARGV[3]) + tonumber(ARGV[4]) * 60000, ARGV[1])
@@ -24,7 +25,8 @@ if ARGV[8] ~= '' and tonumber(ARGV[8]) < tonumber(redis.call('HGET', KEYS[1], 'f
 local version = tonumber(redis.call('HGET', KEYS[1], 'version'))
 if version ~= tonumber(ARGV[2]) then return {'stale', version} end
 version = version + 1
-redis.call('HSET', KEYS[1], 'version', version, 'lastActiveMs', ARGV[5], 'timeoutMinutes', ARGV[6], 'callbacks', ARGV[7])
+redis.call('HSET', KEYS[1], 'version', version, 'lastActiveMs', ARGV[5], 'timeoutMinutes', ARGV[6],
+  'callbacks', ARGV[7])
 if ARGV[4] == '1' then redis.call('HSET', KEYS[1], 'data', ARGV[3]) else redis.call('HDEL', KEYS[1], 'data') end
 redis.call('PEXPIRE', KEYS[1], ARGV[9])
 redis.call('ZADD', KEYS[2], tonumber(ARGV[5]) + tonumber(ARGV[6]) * 60000, ARGV[1])
@@ -98,5 +100,7 @@ return expires`
 
 /** ARGV: token. */
 export const RELEASE = `
-if redis.call('HGET', KEYS[1], 'leaseToken') == ARGV[1] then redis.call('HDEL', KEYS[1], 'leaseToken', 'leaseExpires') end
+if redis.call('HGET', KEYS[1], 'leaseToken') == ARGV[1] then
+  redis.call('HDEL', KEYS[1], 'leaseToken', 'leaseExpires')
+end
 return 1`
