@@ -62,6 +62,12 @@ export class InvalidTransportOptionError extends TransportError {
   }
 }
 
+/** How ConcurrentReadError's message names what already waits for input. */
+const ALREADY_WAITING = {
+  'read()': 'another read is pending',
+  'a readable listener': 'a readable listener is registered',
+} as const
+
 /**
  * `read()` was called while an earlier `read()` was still pending. A transport serves one
  * reader at a time, so the chunk order stays unambiguous.
@@ -83,9 +89,7 @@ export class ConcurrentReadError extends TransportError {
     readonly transport: string,
     waiting: 'read()' | 'a readable listener' = 'read()',
   ) {
-    super(
-      `${transport}.read() called while ${waiting === 'read()' ? 'another read is pending' : 'a readable listener is registered'}`,
-    )
+    super(`${transport}.read() called while ${ALREADY_WAITING[waiting]}`)
     this.name = 'ConcurrentReadError'
   }
 }
