@@ -430,7 +430,8 @@ export class DetachWhileReadingError extends GatehouseError {
   readonly status = 500
   constructor() {
     super(
-      'the connection cannot be detached while its Session waits in read() on a transport without tryRead/notifyReadable',
+      'the connection cannot be detached while its Session waits in read() on a transport ' +
+        'without tryRead/notifyReadable',
     )
     this.name = 'DetachWhileReadingError'
   }
