@@ -96,7 +96,7 @@ export class WebSocketRoutes {
         }
       }
       // The 101 is written by ws itself; the response's record says it was one.
-      res.status(101)
+      res.switchedProtocols()
       const { transport, buffered } = await req.connection.detach()
       const socket = Object.assign(transportDuplex(transport), details)
       server.handleUpgrade(incomingOf(req, socket) as never, socket as never, buffered, (ws) =>

@@ -182,12 +182,22 @@ export class Response implements StreamedResponse {
    */
   status(code: number): this {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('set the status')
-    // A 1xx is never a final answer (RFC 9110 §15.2): a client would wait for the one after it. 101
-    // is the exception an upgrade records, its head written by the protocol that takes over.
+    // A 1xx is never a final answer (RFC 9110 §15.2): a client would wait for the one after it. A
+    // 101 without the protocol switch it announces would leave the connection answering HTTP after
+    // it; `upgrade()` (and a WebSocket route, through `switchedProtocols`) is the one way to send it.
     if (!Number.isInteger(code) || code < 100 || code > 999) throw new InvalidStatusError(code)
-    if (code < 200 && code !== 101) throw new InvalidStatusError(code, 'a 1xx is not a final response')
+    if (code < 200) throw new InvalidStatusError(code, 'a 1xx is not a final response')
     this.#status = code
     return this
+  }
+
+  /**
+   * Records that another protocol's code wrote the `101 Switching Protocols` (a WebSocket route's
+   * `ws`), so the response's record and hooks see the 101. @internal
+   */
+  switchedProtocols(): void {
+    if (this.#state !== FRESH) throw new ResponseAlreadySentError('switch protocols')
+    this.#status = 101
   }
 
   /**

@@ -101,6 +101,8 @@ export class HeaderList {
       throw new InvalidHeaderError(name, `not one length in bytes: ${JSON.stringify(values?.join(', ') ?? one)}`)
     }
     this.#remove(lower)
+    // A Content-Type set replaces the one the server chose too (a send() that failed after choosing).
+    if (flag === HeaderFlag.ContentType) this.#defaultType = undefined
     const fields = (this.#fields ??= [])
     if (values === undefined) fields.push(name, one!)
     else for (const v of values) fields.push(name, v)

@@ -361,7 +361,7 @@ describe('App', () => {
       expect((await app.inject({ path: '/kept' })).headers.location).to.equal('/already%20encoded/%E2%82%AC')
     })
 
-    it('refuses a 1xx other than 101 as a final status with ERR_INVALID_STATUS', async () => {
+    it('refuses every 1xx as a final status with ERR_INVALID_STATUS, 101 too: only upgrade() switches', async () => {
       const thrown: unknown[] = []
       const app = new App({ serverHeader: false }).get('/:code', (req, res) => {
         try {
@@ -371,9 +371,34 @@ describe('App', () => {
         }
         res.text('final')
       })
-      for (const code of ['100', '102', '103', '199'])
+      for (const code of ['100', '101', '102', '103', '199'])
         expect((await app.inject({ path: `/${code}` })).status).to.equal(200)
-      expect(thrown).to.deep.equal([100, 102, 103, 199])
+      expect(thrown).to.deep.equal([100, 101, 102, 103, 199])
+    })
+
+    it('answers a send() that failed after choosing its Content-Type with one Content-Type, JSON', async () => {
+      const app = new App({ serverHeader: false })
+      // send() picks text/plain, then refuses the handler's Transfer-Encoding for a whole body.
+      app.get('/te', (_req, res) => res.header('Transfer-Encoding', 'chunked').send('ok'))
+      const res = await app.inject({ path: '/te' })
+      expect(res.status).to.equal(500)
+      expect(res.headers['content-type']).to.equal('application/json; charset=utf-8')
+      expect(res.text()).to.equal('{"message":"Internal Server Error"}')
+    })
+
+    it('refuses res.status(101) from a WebSocket-less handler, so no 101 is sent without its switch', async () => {
+      const app = new App({ serverHeader: false })
+      app.onError(() => undefined)
+      app.get('/101', (_req, res) => res.status(101).send('x'))
+      app.get('/next', () => 'still HTTP')
+      const transport = new MemoryTransport({
+        input: ['GET /101 HTTP/1.1\r\nHost: a\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'],
+      })
+      await app.serve(transport)
+      const text = maskDates(transport.outputText('latin1'))
+      expect(text).to.match(/^HTTP\/1\.1 500 Internal Server Error\r\n/)
+      expect(text).to.not.include('101')
+      expect(text).to.match(/\r\n\r\nstill HTTP$/)
     })
 
     it('throws ERR_RESPONSE_ALREADY_SENT when a response is sent twice, keeping the first', async () => {
