@@ -70,7 +70,9 @@ export async function overlap(core: SessionCore, first: Promise<void>, firstResp
   await first
   let open = firstResponse.keepAlive
   for (const next of started) {
-    if (!open || core.stage === Stage.Closed || core.has(Flag.Detached)) {
+    // Closing is raised while they ran when the Session itself answered with `Connection: close`
+    // (a handler timeout's 503) or a shutdown came: the response that said so is the last.
+    if (!open || core.has(Flag.Closing) || core.stage === Stage.Closed || core.has(Flag.Detached)) {
       // An earlier response closed the connection: later ones must not follow it.
       next.res.seize()
       next.slot.drop()

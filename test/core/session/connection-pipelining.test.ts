@@ -72,6 +72,28 @@ describe('Connection API: concurrent pipelined handlers (issue 6)', () => {
     await served
   })
 
+  it('sends nothing after the 503 of a handler timeout with Connection: close, though later handlers answered', async () => {
+    const app = new App({
+      serverHeader: false,
+      limits: { maxConcurrentRequests: 4 },
+      timeouts: { handlerTimeoutMs: 30 },
+    })
+    const answered = deferred()
+    app.get('/hang', () => new Promise(() => undefined))
+    app.get('/quick', (_req, res) => {
+      res.text('quick')
+      answered.resolve()
+    })
+    const t = new MemoryTransport({ input: [GET('/hang') + GET('/quick') + GET('/quick')], endAfterInput: false })
+    await app.serve(t)
+    await answered.promise
+    expect(maskDates(t.outputText('latin1'))).to.equal(
+      'HTTP/1.1 503 Service Unavailable\r\nDate: <date>\r\nContent-Type: application/json; charset=utf-8\r\n' +
+        'Content-Length: 29\r\nConnection: close\r\n\r\n{"message":"Handler timeout"}',
+    )
+    expect(t.isOpen).to.equal(false)
+  })
+
   it('starts no more than maxConcurrentRequests handlers at once', async () => {
     const { app, log, open, started } = gatedApp(2)
     const t = new MemoryTransport({ input: [GET('/gate/1') + GET('/gate/2') + GET('/gate/3')], endAfterInput: false })
