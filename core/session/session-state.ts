@@ -127,6 +127,9 @@ export abstract class SessionState {
    * progress, which is sent with `Connection: close`.
    */
   shutdown(): void {
+    // The reason is the shutdown's whether the connection is idle now or closes after the response
+    // in progress: what ends it is the same.
+    this.endWith('shutdown')
     this.raise(Flag.Closing)
     if (this.stage === Stage.Idle || (this.stage === Stage.Head && this.input.available === 0))
       this.destroyWithReason('shutdown')

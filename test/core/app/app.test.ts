@@ -491,6 +491,6 @@ describe('app.open()', () => {
     expect(maskDates(transport.outputText('latin1'))).to.equal(
       'HTTP/1.1 200 OK\r\nDate: <date>\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 4\r\nConnection: close\r\n\r\nlate',
     )
-    expect(session.closeReason).to.equal('completed')
+    expect(session.closeReason).to.equal('shutdown')
   })
 })
