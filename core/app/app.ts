@@ -100,16 +100,15 @@ const refuseConnect: Handler = () => {
  */
 function constantHandler(init: ConstantResponseInit): Handler {
   const status = init.status ?? 200
-  const fields = Object.entries(init.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-length')
+  const fields = Object.entries(init.headers ?? {})
   const body = init.body ?? ''
   return (_req, res) => {
     res.status(status)
-    for (const [name, value] of fields) {
-      if (name.toLowerCase() === 'connection') {
-        if (/(?:^|,)\s*close\s*(?:,|$)/i.test(String(value))) res.close()
-      } else res.header(name, typeof value === 'number' ? String(value) : value)
-    }
-    res.send(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
+    // Every field as given, Connection and Content-Length too: the Response applies to them the
+    // rules the constant's own head was built by.
+    for (const [name, value] of fields) res.header(name, typeof value === 'number' ? String(value) : value)
+    // No body is sent as none, which gets no Content-Type of the server's, as the constant got none.
+    res.send(body.length === 0 ? undefined : body)
   }
 }
 

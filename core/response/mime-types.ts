@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module'
 import { extname } from 'node:path'
 import type mimeTypes from 'mime-types'
+import { BYTES_TYPE } from './default-types.js'
 
-const BYTES_TYPE = 'application/octet-stream'
 
 // Text formats carry `charset=utf-8` so browsers do not guess an encoding (RFC 9110 §8.3.2).
 const UTF8 = '; charset=utf-8'

@@ -1,4 +1,5 @@
 import { bodyBytes } from './body-bytes.js'
+import { BYTES_TYPE, JSON_TYPE, TEXT_TYPE } from './default-types.js'
 import { ContentLengthMismatchError, InvalidStatusError, ResponseAlreadySentError } from '../errors.js'
 import type { ResponseSink } from './response-sink.js'
 import type { StreamedResponse } from './streamed-response.js'
@@ -89,8 +90,6 @@ const ENDED = 2
 const CUT = 3
 const RESOLVED_FALSE = Promise.resolve(false)
 
-const TEXT_TYPE = 'text/plain; charset=utf-8'
-const JSON_TYPE = 'application/json; charset=utf-8'
 const NOT_URI_CHAR = /[^\x21-\x7E]/gu
 // Fields about a representation (RFC 9110 §8) that an error body set after them is not.
 const REPRESENTATION_FIELDS = [
@@ -101,7 +100,6 @@ const REPRESENTATION_FIELDS = [
   'etag',
   'last-modified',
 ] as const
-const BYTES_TYPE = 'application/octet-stream'
 const CRLF = Buffer.from('\r\n')
 const LAST_CHUNK = '0\r\n\r\n'
 

@@ -11,6 +11,25 @@ const HEAD = (path: string): string => `HEAD ${path} HTTP/1.1\r\nHost: a\r\n\r\n
 /** Every response path obeys one set of framing rules (RFC 9112 §6, RFC 9110 §8.6, §15.3.5). */
 describe('response framing', () => {
   describe('app.constant()', () => {
+    it('sends the same bytes answered as a route, once the App has a response hook', async () => {
+      const constants = {
+        '/keep': { headers: { 'Content-Type': 'text/plain', Connection: 'keep-alive' }, body: 'KA' },
+        '/304': { status: 304, headers: { 'Content-Length': '5', ETag: '"v1"' } },
+        '/close': { headers: { 'Content-Type': 'text/plain', Connection: 'Upgrade, close' }, body: 'UP' },
+        '/bytes': { headers: { 'Content-Type': 'application/x-thing' }, body: Buffer.from([1, 2, 3]) },
+      }
+      const served = async (hooked: boolean): Promise<string> => {
+        const app = new App()
+        if (hooked) app.onResponse(() => undefined)
+        for (const [path, init] of Object.entries(constants)) app.constant('GET', path, init)
+        const requests = Object.keys(constants).map((path) => `GET ${path} HTTP/1.1\r\nHost: a\r\n\r\n`)
+        return servedText(app, requests.join('') + 'GET /keep HTTP/1.0\r\n\r\n')
+      }
+      const plain = await served(false)
+      expect(plain).to.include('Connection: keep-alive\r\n').and.include('Content-Length: 5\r\n')
+      expect(await served(true)).to.equal(plain)
+    })
+
     it('refuses a body with 204, 304 or 1xx at registration, and sends a 204 with neither length nor body', async () => {
       for (const status of [204, 304, 103]) {
         expect(() => new App().constant('GET', '/x', { status, body: 'gone' }), String(status)).to.throw(
