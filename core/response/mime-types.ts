@@ -3,7 +3,6 @@ import { extname } from 'node:path'
 import type mimeTypes from 'mime-types'
 import { BYTES_TYPE } from './default-types.js'
 
-
 // Text formats carry `charset=utf-8` so browsers do not guess an encoding (RFC 9110 §8.3.2).
 const UTF8 = '; charset=utf-8'
 
