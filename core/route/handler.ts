@@ -27,7 +27,10 @@ export type Handler<
 
 /**
  * Called when a handler throws or rejects. It may send a response; if it does not, the default
- * JSON error response is sent.
+ * JSON error response is sent (the error's own 4xx/5xx status, else 500). A hook that itself
+ * throws or rejects is a fault of the server's: the answer is then 500 whatever the handler's
+ * error said, and the hook's error is reported to the hooks again with no request (`req` and
+ * `res` undefined), as an error that belongs to no request is.
  * @example
  * ```ts
  * app.onError((err, req) => log.error({ err, path: req?.path }))
