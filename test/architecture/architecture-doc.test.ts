@@ -1,20 +1,15 @@
 import { expect } from 'chai'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { repositoryRoot } from '../helpers/repository-root.js'
+import { filesUnder } from '../helpers/files-under.js'
 
 /** The folders whose every source file docs/architecture.md names, so a newcomer can find each one. */
 const DOCUMENTED = ['core', 'router', 'waf', 'certs', 'transports', 'sessions']
 
 const root = repositoryRoot(import.meta.url)
 
-function sourceFiles(folder: string): string[] {
-  return readdirSync(join(root, folder)).flatMap((name) => {
-    const path = join(root, folder, name)
-    if (statSync(path).isDirectory()) return sourceFiles(relative(root, path))
-    return name.endsWith('.ts') ? [relative(root, path)] : []
-  })
-}
+const sourceFiles = (folder: string): string[] => filesUnder(root, folder)
 
 describe('docs/architecture.md', () => {
   const doc = readFileSync(join(root, 'docs/architecture.md'), 'utf8')

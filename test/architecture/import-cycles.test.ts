@@ -1,8 +1,9 @@
 import { expect } from 'chai'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import ts from 'typescript'
 import { repositoryRoot } from '../helpers/repository-root.js'
+import { filesUnder } from '../helpers/files-under.js'
 
 /** Folders that are not the shipped source: their files may import anything the source exports. */
 const NOT_SOURCE = new Set(['test', 'bench', 'dist', 'node_modules', 'examples'])
@@ -11,12 +12,8 @@ const root = repositoryRoot(import.meta.url)
 
 /** Every `.ts` file of the source (declaration files aside), as repository paths. */
 function sourceFiles(folder: string): string[] {
-  return readdirSync(join(root, folder)).flatMap((name) => {
-    if (folder === '' && (NOT_SOURCE.has(name) || name.startsWith('.'))) return []
-    const path = join(root, folder, name)
-    if (statSync(path).isDirectory()) return sourceFiles(relative(root, path))
-    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [relative(root, path)] : []
-  })
+  const hidden = readdirSync(root).filter((name) => name.startsWith('.'))
+  return filesUnder(root, folder, '.ts', new Set([...NOT_SOURCE, ...hidden])).filter((file) => !file.endsWith('.d.ts'))
 }
 
 /**

@@ -1,7 +1,8 @@
 import { expect } from 'chai'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { repositoryRoot } from '../helpers/repository-root.js'
+import { filesUnder } from '../helpers/files-under.js'
 
 /**
  * The layers of `core/`, lowest first. A file may import from its own layer and from the layers
@@ -24,20 +25,7 @@ const LEAVES = ['router', 'waf', 'certs', 'transports', 'sessions']
 
 const root = repositoryRoot(import.meta.url)
 
-function sourceFiles(folder: string): string[] {
-  const dir = join(root, folder)
-  let entries: string[]
-  try {
-    entries = readdirSync(dir)
-  } catch {
-    return []
-  }
-  return entries.flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return sourceFiles(relative(root, path))
-    return name.endsWith('.ts') ? [relative(root, path)] : []
-  })
-}
+const sourceFiles = (folder: string): string[] => filesUnder(root, folder)
 
 /** The project files a source file imports (relative specifiers only), as repository paths. */
 function importsOf(file: string): string[] {

@@ -1,20 +1,18 @@
 import { expect } from 'chai'
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import ts from 'typescript'
 import { repositoryRoot } from '../helpers/repository-root.js'
+import { filesUnder } from '../helpers/files-under.js'
 
 const root = repositoryRoot(import.meta.url)
 
 /** The folders of `dist/` that the package publishes (package.json `files`), besides `dist/index.*`. */
 const PUBLISHED = ['core', 'transports', 'router', 'waf', 'certs', 'sessions']
 
-function declarations(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return declarations(path)
-    return name.endsWith('.d.ts') ? [path] : []
-  })
+/** The declaration files of a folder of `dist/`, as absolute paths. */
+function declarations(folder: string): string[] {
+  return filesUnder(root, join('dist', folder), '.d.ts').map((file) => join(root, file))
 }
 
 /**
@@ -109,10 +107,7 @@ describe('published types', () => {
     expect(problems).to.deep.equal([])
   })
 
-  const files = [
-    join(root, 'dist/index.d.ts'),
-    ...PUBLISHED.flatMap((folder) => declarations(join(root, 'dist', folder))),
-  ]
+  const files = [join(root, 'dist/index.d.ts'), ...PUBLISHED.flatMap(declarations)]
 
   it('emit no member marked @internal (stripInternal)', () => {
     expect(files.length).to.be.greaterThan(50)

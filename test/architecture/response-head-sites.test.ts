@@ -1,8 +1,9 @@
 import { expect } from 'chai'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import ts from 'typescript'
 import { repositoryRoot } from '../helpers/repository-root.js'
+import { filesUnder } from '../helpers/files-under.js'
 
 /** The source the package ships: every folder of it and the root entry. */
 const SOURCE = ['core', 'router', 'waf', 'certs', 'transports', 'sessions', 'index.ts']
@@ -25,12 +26,7 @@ const HEAD_PIECES = ['statusLine', 'statusLineWithReason', 'lengthLine', 'connec
 const root = repositoryRoot(import.meta.url)
 
 function sourceFiles(entry: string): string[] {
-  const path = join(root, entry)
-  if (!statSync(path).isDirectory()) return [entry]
-  return readdirSync(path).flatMap((name) => {
-    const child = relative(root, join(path, name))
-    return statSync(join(root, child)).isDirectory() || name.endsWith('.ts') ? sourceFiles(child) : []
-  })
+  return entry.endsWith('.ts') ? [entry] : filesUnder(root, entry)
 }
 
 /** The text of every string and template literal of a file (comments are not code: they may quote heads). */

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { STATUS_CODES } from 'node:http'
 import { join } from 'node:path'
 import { repositoryRoot } from '../helpers/repository-root.js'
+import { filesUnder } from '../helpers/files-under.js'
 import * as api from '../../index.js'
 import * as coreErrors from '../../core/errors.js'
 import * as appErrors from '../../core/app/errors.js'
@@ -394,7 +395,7 @@ describe('error catalog', () => {
 
   it('throws every exported concrete error class somewhere in the source', () => {
     const sources = ['core', 'router', 'waf', 'certs', 'transports', 'sessions'].flatMap((folder) =>
-      sourceTexts(join(repositoryRoot(import.meta.url), folder)),
+      sourceTexts(repositoryRoot(import.meta.url), folder),
     )
     const neverThrown = Object.keys(SAMPLES).filter(
       (name) => !THROWN_BY_HANDLERS.has(name) && !sources.some((text) => text.includes(`new ${name}(`)),
@@ -405,7 +406,7 @@ describe('error catalog', () => {
   it('throws no bare Error, TypeError or RangeError from the source but the internal ones listed', () => {
     const root = repositoryRoot(import.meta.url)
     const files = ['core', 'router', 'waf', 'certs', 'transports', 'sessions'].flatMap((folder) =>
-      sourceFiles(join(root, folder), folder),
+      sourceFiles(root, folder),
     )
     const bare = files.flatMap(([path, text]) =>
       // The message up to its first interpolation names the site; a message that is not a literal is named so.
@@ -522,14 +523,8 @@ const BARE_ERRORS_ALLOWED = new Map([
 ])
 
 /** `[repository path, code without comments]` of every `.ts` file under a folder. */
-function sourceFiles(dir: string, path: string): [string, string][] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry): [string, string][] =>
-    entry.isDirectory()
-      ? sourceFiles(join(dir, entry.name), `${path}/${entry.name}`)
-      : entry.name.endsWith('.ts')
-        ? [[`${path}/${entry.name}`, withoutComments(readFileSync(join(dir, entry.name), 'utf8'))]]
-        : [],
-  )
+function sourceFiles(root: string, folder: string): [string, string][] {
+  return filesUnder(root, folder).map((file) => [file, withoutComments(readFileSync(join(root, file), 'utf8'))])
 }
 
 function withoutComments(text: string): string {
@@ -545,18 +540,8 @@ function readme(): string {
  * The code of every `.ts` file under a folder, without its block comments and whole-line comments:
  * a TSDoc example that throws a class is not the project throwing it.
  */
-function sourceTexts(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sourceTexts(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [
-            readFileSync(join(dir, entry.name), 'utf8')
-              .replace(/\/\*[^]*?\*\//g, '')
-              .replace(/^\s*\/\/.*$/gm, ''),
-          ]
-        : [],
-  )
+function sourceTexts(root: string, folder: string): string[] {
+  return sourceFiles(root, folder).map(([, text]) => text)
 }
 
 describe('what a thrown value answers', () => {
