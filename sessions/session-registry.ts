@@ -44,6 +44,9 @@ export interface CreateSessionOptions {
   readonly timeoutMinutes?: number
 }
 
+/** The keys of {@link CreateSessionOptions}: any other is a typo, refused rather than ignored. */
+const CREATE_OPTION_KEYS: ReadonlySet<string> = new Set(['data', 'useCookie', 'timeoutMinutes'])
+
 /** One run of a session's work: whether its time ran out, and the lease it holds on a shared store. */
 interface RunTurn {
   abandoned: boolean
@@ -195,6 +198,13 @@ export class SessionRegistry {
   create(first?: SessionCarrier | CreateSessionOptions, second?: CreateSessionOptions): ClientSession {
     const carrier = first !== undefined && 'session' in first ? first : undefined
     const options = (carrier === undefined ? (first as CreateSessionOptions | undefined) : second) ?? {}
+    for (const key of Object.keys(options))
+      if (!CREATE_OPTION_KEYS.has(key))
+        throw new SessionInvalidOptionError(
+          key,
+          (options as Record<string, unknown>)[key],
+          'one of the keys data, useCookie, timeoutMinutes',
+        )
     const timeoutMinutes = options.timeoutMinutes ?? this.options.defaultTimeoutMinutes
     if (!(Number.isFinite(timeoutMinutes) && timeoutMinutes > 0))
       throw new SessionInvalidOptionError('timeoutMinutes', timeoutMinutes, 'a number of minutes > 0')
@@ -326,8 +336,14 @@ export class SessionRegistry {
     return this.#namedCallbacks.has(name)
   }
 
-  /** Registers a task by name, so `schedule(ids, name, { argument })` can run it anywhere. */
+  /**
+   * Registers a task by name, so `schedule(ids, name, { argument })` can run it anywhere.
+   * @throws SessionInvalidOptionError for a name already registered, or a task that is not a function
+   */
   task(name: string, task: SessionTask): this {
+    if (typeof task !== 'function') throw new SessionInvalidOptionError(`task ${name}`, typeof task, 'a function')
+    // A second registration would silently replace the first for every scheduled run of that name.
+    if (this.#tasks.has(name)) throw new SessionInvalidOptionError('task', name, 'a name not registered yet')
     this.#tasks.set(name, task)
     return this
   }

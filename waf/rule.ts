@@ -75,7 +75,9 @@ const MODES: ReadonlySet<string> = new Set(['monitor', 'basic', 'strict'])
 export function compileRules(rules: readonly CustomRule[], reservedIds: ReadonlySet<string>): CompiledRule[] {
   const seen = new Set<string>()
   return rules.map((rule) => {
-    const id = typeof rule?.id === 'string' ? rule.id : String(rule?.id)
+    // A missing id must not become the string "undefined", which would pass the id pattern.
+    if (typeof rule?.id !== 'string') throw new WafInvalidRuleError(String(rule?.id), 'needs an id (a string)')
+    const id = rule.id
     if (!RULE_ID.test(id)) throw new WafInvalidRuleError(id, 'id must be 1-64 letters, digits, ".", "_" or "-"')
     if (reservedIds.has(id)) throw new WafInvalidRuleError(id, 'id is a built-in rule id')
     if (seen.has(id)) throw new WafInvalidRuleError(id, 'id is used by another rule')

@@ -63,6 +63,7 @@ import type { ClusterListenOptions, ClusterServer } from '../server/cluster-serv
 import { listenClustered } from '../server/listen-clustered.js'
 import { WebSocketRoutes, type WebSocketHandler, type WebSocketRouteOptions } from './websocket-routes.js'
 import { compileTrustProxy } from '../config/trust-proxy.js'
+import { requireFunction } from './function-argument.js'
 
 /** A route as registered, kept so an App mounted under another can be replayed there. */
 interface Registration {
@@ -163,7 +164,8 @@ export class App extends RouteMethods {
    */
   constructor(config?: UserConfig) {
     super()
-    this.config = resolveConfig(config ?? {})
+    // `null` is refused by resolveConfig like any other non-object; only an absent config means defaults.
+    this.config = resolveConfig(config === undefined ? {} : config)
     this.#lifecycle = { onResponse: [], onFinish: [], report: (err) => this.#reportError(err) }
     this.#router = new Router<RouteEntry>(this.config.router)
     const waf = this.config.waf
@@ -278,6 +280,7 @@ export class App extends RouteMethods {
     path: Path,
     handler: (req: Request<RouteParams<Path>>, connection: DetachedConnection) => unknown,
   ): this {
+    requireFunction(handler, `app.upgrade('${path}')`)
     return this.addRoute('GET', path, [
       async (req: Request<RouteParams<Path>>, res: Response) => {
         if (!req.isUpgrade) {
@@ -310,6 +313,7 @@ export class App extends RouteMethods {
     handler: WebSocketHandler<Request<RouteParams<Path>>>,
     options: WebSocketRouteOptions & { session?: string } = {},
   ): this {
+    requireFunction(handler, `app.ws('${path}')`)
     const { session, ...wsOptions } = options
     const route = this.#webSockets.route(handler as WebSocketHandler, wsOptions, session !== undefined)
     return session === undefined ? this.get(path, route) : this.get(path, { session }, route)
@@ -321,6 +325,7 @@ export class App extends RouteMethods {
    * @returns this app
    */
   onConnection(hook: (connection: Connection) => void): this {
+    requireFunction(hook, 'app.onConnection()')
     this.#openHooks.push(hook)
     // Set only once a hook exists, so connections of an app without hooks never build a Connection.
     this.#host.connectionOpened = (connection) => {
@@ -335,6 +340,7 @@ export class App extends RouteMethods {
    * @returns this app
    */
   onClose(hook: (connection: Connection, reason: CloseReason) => void): this {
+    requireFunction(hook, 'app.onClose()')
     this.#closeHooks.push(hook)
     this.#host.connectionClosed = (connection, reason) => {
       for (const h of this.#closeHooks) h(connection, reason)
@@ -453,6 +459,7 @@ export class App extends RouteMethods {
    * ```
    */
   group(prefix: string, define?: (group: RouteGroup) => void): RouteGroup {
+    if (define !== undefined) requireFunction(define, `app.group('${prefix}')`)
     const group = RouteGroup.open(this.#registrar(), this.#scope, prefix)
     define?.(group)
     return group
@@ -491,6 +498,7 @@ export class App extends RouteMethods {
    * @returns this app
    */
   onResponse(hook: (req: Request, res: Response) => void): this {
+    requireFunction(hook, 'app.onResponse()')
     this.#lifecycle.onResponse.push(hook)
     this.#answerOwnWithHooks()
     return this
@@ -508,6 +516,7 @@ export class App extends RouteMethods {
    * ```
    */
   onFinish(hook: (req: Request, res: Response, info: FinishedResponse) => void): this {
+    requireFunction(hook, 'app.onFinish()')
     this.#lifecycle.onFinish.push(hook)
     this.#answerOwnWithHooks()
     return this
@@ -539,6 +548,7 @@ export class App extends RouteMethods {
    * @returns this app
    */
   onError(hook: ErrorHook): this {
+    requireFunction(hook, 'app.onError()')
     this.#errorHooks.push(hook)
     return this
   }
@@ -549,6 +559,7 @@ export class App extends RouteMethods {
    * @returns this app
    */
   notFound(handler: Handler): this {
+    requireFunction(handler, 'app.notFound()')
     this.#notFound = handler
     return this
   }

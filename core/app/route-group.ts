@@ -3,6 +3,7 @@ import type { ConstantResponseInit } from '../response/constant-response.js'
 import type { MiddlewareScope } from './middleware-scope.js'
 import { addMiddleware, joinPaths, normalizePrefix } from './middleware-scope.js'
 import { RouteMethods } from './route-methods.js'
+import { requireFunction } from './function-argument.js'
 
 /** How a group hands its routes to its App. @internal */
 export interface RouteRegistrar {
@@ -76,6 +77,7 @@ export class RouteGroup extends RouteMethods {
    * @returns the nested group
    */
   group(prefix: string, define?: (group: RouteGroup) => void): RouteGroup {
+    if (define !== undefined) requireFunction(define, `group('${prefix}')`)
     const group = RouteGroup.open(this.#registrar, this.#scope, prefix)
     define?.(group)
     return group

@@ -373,9 +373,10 @@ export class Response implements StreamedResponse {
   /**
    * Sends an error answer: the status and the JSON body `{"message": …}` every error of the
    * server carries, with any details after the message.
-   * @param status - an integer from 100 to 999, usually 4xx or 5xx
+   * @param status - an integer from 400 to 599
    * @param message - what the client is told
    * @param details - more fields of the body, e.g. `{ rule }` when a WAF rule blocked the request
+   * @throws InvalidStatusError for a status outside 400–599
    * @example
    * ```ts
    * app.get('/teapot', (_req, res) => res.sendError(418, "I'm a teapot"))
@@ -383,6 +384,9 @@ export class Response implements StreamedResponse {
    */
   sendError(status: number, message: string, details?: Readonly<Record<string, unknown>>): void {
     if (this.#state !== FRESH) throw new ResponseAlreadySentError('sendError()')
+    // An error body with a 2xx or 3xx reads as success to a client: only 4xx and 5xx carry one.
+    if (!Number.isInteger(status) || status < 400 || status > 599)
+      throw new InvalidStatusError(status, 'sendError() needs a status from 400 to 599')
     this.status(status)
     const headers = this.#headers
     // The body is JSON whatever type an earlier middleware chose for the success it expected, and

@@ -73,6 +73,14 @@ describe('SessionRegistry', () => {
       expect(() => registry.create({ timeoutMinutes: 0 })).to.throw(SessionInvalidOptionError, /timeoutMinutes/)
     })
 
+    it('refuses an unknown option key (a typo) with ERR_SESSION_INVALID_OPTION naming it', () => {
+      const { registry } = make()
+      expect(() => registry.create({ nope: 1 } as never))
+        .to.throw(SessionInvalidOptionError, 'session option nope: expected one of the keys data, useCookie')
+        .with.property('code', 'ERR_SESSION_INVALID_OPTION')
+      expect(registry.size).to.equal(0)
+    })
+
     it("keeps a copy of the data it was given, not the caller's object", () => {
       const { registry } = make()
       const data = { items: [1] }
@@ -407,6 +415,17 @@ describe('SessionRegistry', () => {
       const session = registry.create()
       const outcome = await registry.schedule(session, () => ClientSession.current, { wait: true })
       expect(outcome).to.deep.equal({ id: session.id, status: 'done', value: session })
+    })
+
+    it('refuses a task name registered twice, and a task that is not a function, at registration', () => {
+      const { registry } = make()
+      registry.task('t', () => 1)
+      expect(() => registry.task('t', () => 2))
+        .to.throw(SessionInvalidOptionError, 'session option task: expected a name not registered yet, got t')
+        .with.property('code', 'ERR_SESSION_INVALID_OPTION')
+      expect(() => registry.task('u', 5 as never))
+        .to.throw(SessionInvalidOptionError, 'session option task u: expected a function, got number')
+        .with.property('code', 'ERR_SESSION_INVALID_OPTION')
     })
 
     it('runs a task registered by name with its JSON argument, and refuses an unknown name', async () => {

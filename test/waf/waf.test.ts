@@ -279,6 +279,8 @@ describe('Waf', () => {
       ],
       ['a built-in id', { id: 'sqli', pattern: /x/ }, 'waf rule "sqli": id is a built-in rule id'],
       ['neither pattern nor test', { id: 'empty' }, 'waf rule "empty": needs a pattern or a test function'],
+      ['no id', { pattern: /x/ }, 'waf rule "undefined": needs an id (a string)'],
+      ['a number id', { id: 7, pattern: /x/ }, 'waf rule "7": needs an id (a string)'],
       [
         'both pattern and test',
         { id: 'both', pattern: /x/, test: () => true },
