@@ -186,7 +186,7 @@ export class App extends RouteMethods {
       route: (method, path) => this.#router.find(method, path),
       handle: (req, res, match) => this.#handle(req, res, match),
       handleError: (err, req, res) => this.#handleError(err, req, res),
-      reportError: (err) => this.#reportError(err),
+      reportError: (err, req, res) => this.#reportError(err, req, res),
       connectionOpened: undefined,
       connectionClosed: undefined,
     }
@@ -920,14 +920,20 @@ export class App extends RouteMethods {
     }
   }
 
-  #reportError(err: unknown): void {
+  /**
+   * An error no answer can carry goes to the error hooks; with the request when it is a handler's,
+   * whose response was already sent or begun (`onFinish` carries it too when it has yet to run).
+   */
+  #reportError(err: unknown, req?: Request, res?: Response): void {
+    const record = res?.hooks
+    if (record instanceof ResponseRecord && record.error === undefined) record.error = err
     if (this.#errorHooks.length === 0) {
       console.error(err)
       return
     }
     for (const hook of this.#errorHooks) {
       try {
-        const result = hook(err, undefined, undefined)
+        const result = hook(err, req, res)
         if (result instanceof Promise) result.catch((hookError: unknown) => console.error(hookError))
       } catch (hookError) {
         console.error(hookError)

@@ -63,6 +63,12 @@ function setCookieFields(name: string, value: string, options: CookieOptions | u
   )
 }
 
+/** What a `stream()` source threw, as the Session finds it on the response (`streamFailure`). */
+export class StreamFailure {
+  /** @param err - the thrown value, whatever it is (`undefined` included) */
+  constructor(readonly err: unknown) {}
+}
+
 class SetCookieFields {
   constructor(
     readonly name: string,
@@ -81,13 +87,20 @@ class SetCookieFields {
 
 const FRESH = 0
 const STREAMING = 1
-const ENDED = 2
+/**
+ * Its `stream()` source failed. Over for the handler (`stream()` resolved `false`, further writes
+ * throw as once ended), but not yet over: the Session answers the failure as the handler's error
+ * once the handler is done, in place of the head when none of it has left, or by cutting the
+ * connection. Below ENDED, so that `isEnded` tells the Session it has that left to do.
+ */
+const FAILED = 2
+const ENDED = 3
 /**
  * Ended by the server, not by the handler: cut by a timeout, or its connection closed or handed
  * over. A handler still streaming finds out from `write()` and `end()` resolving `false`, as when
  * the client leaves, rather than from an exception.
  */
-const CUT = 3
+const CUT = 4
 const RESOLVED_FALSE = Promise.resolve(false)
 
 const NOT_URI_CHAR = /[^\x21-\x7E]/gu
@@ -128,7 +141,11 @@ export class Response implements StreamedResponse {
   #closeDelimited = false
   #declaredLength = -1
   #bodyBytes = 0
-  #finished: Promise<void> | undefined
+  /**
+   * The promise of its end, once asked for; in the FAILED state, what its stream source threw (the
+   * field is reused so that no response pays for a field of its own for that rare case).
+   */
+  #finished: Promise<void> | StreamFailure | undefined
   #resolveFinished: (() => void) | undefined
   #hooks: ResponseHooks<Response> | undefined
   #encoder: BodyEncoder<Response> | undefined
@@ -487,7 +504,7 @@ export class Response implements StreamedResponse {
   write(chunk: Buffer | Uint8Array | string): Promise<boolean> {
     if (this.#state === CUT) return RESOLVED_FALSE
     if (this.#state === FRESH) this.start()
-    else if (this.#state === ENDED) throw new ResponseAlreadySentError('write()')
+    else if (this.#state !== STREAMING) throw new ResponseAlreadySentError('write()')
     const bytes = bodyBytes(chunk)
     if (this.#encoding !== undefined) return this.#writeEncoded(bytes, false)
     return this.#writeOut(bytes)
@@ -554,7 +571,7 @@ export class Response implements StreamedResponse {
    * @throws ContentLengthMismatchError when fewer bytes than the declared Content-Length were written
    */
   async end(chunk?: Buffer | Uint8Array | string): Promise<boolean> {
-    if (this.#state === ENDED) throw new ResponseAlreadySentError('end()')
+    if (this.#state === ENDED || this.#state === FAILED) throw new ResponseAlreadySentError('end()')
     if (this.#state === CUT) return false
     if (chunk !== undefined) await this.write(chunk)
     else if (this.#state === FRESH) this.start()
@@ -573,15 +590,54 @@ export class Response implements StreamedResponse {
 
   /**
    * Streams a Node `Readable` or an async iterable with backpressure, then ends the response.
-   * The head is sent at once. A source that fails half-way closes the connection (the client
-   * could not tell where the body ends) and is reported to `app.onError`.
+   * The head is started at once. A source that fails is the handler's error, never thrown at a
+   * caller who did not await: when nothing of the response has left yet (it failed before its
+   * first piece), the error is answered as a thrown one would be (its status and `{"message": …}`,
+   * through `app.onError`); once the head has left, the error goes to `app.onError` with its
+   * request and the connection is closed (the client could not tell where the body ends).
    * @param source - the body's pieces
    * @returns whether the whole source was sent (`false` when the client left or the source failed)
    */
   stream(source: StreamSource): Promise<boolean> {
     if (this.#state === FRESH) this.start()
-    else if (this.#state === ENDED) throw new ResponseAlreadySentError('stream()')
-    return pipeSource(this, source, (err) => this.#sink.reportError(err))
+    else if (this.#state === ENDED || this.#state === FAILED) throw new ResponseAlreadySentError('stream()')
+    return pipeSource(this, source, (err) => this.#streamFailed(err))
+  }
+
+  /** What a `stream()` source threw: left for the Session to answer once the handler is done. */
+  #streamFailed(err: unknown): void {
+    if (this.#state !== STREAMING) {
+      // Ended or cut meanwhile (the failure is a write refused after the end): nothing to answer.
+      this.cancel()
+      this.#sink.reportError(err)
+      return
+    }
+    this.#state = FAILED
+    // Whoever waits for the end (the Session, a client session's run) learns of it now.
+    this.#resolveFinished?.()
+    this.#resolveFinished = undefined
+    this.#finished = new StreamFailure(err)
+  }
+
+  /** What its stream source threw, while the Session has yet to answer it. @internal */
+  get streamFailure(): StreamFailure | undefined {
+    return this.#state === FAILED ? (this.#finished as StreamFailure) : undefined
+  }
+
+  /**
+   * The Session took its streamed head back before any byte of it left: the response is fresh
+   * again, so that the error is answered in its place. Only a FAILED response is retracted: its
+   * source is done, so nothing else writes to it. @internal
+   */
+  retract(): void {
+    this.#state = FRESH
+    this.#chunked = false
+    this.#closeDelimited = false
+    this.#declaredLength = -1
+    this.#bodyBytes = 0
+    this.#encoding?.destroy()
+    this.#encoding = undefined
+    this.#finished = undefined
   }
 
   /**
@@ -589,7 +645,7 @@ export class Response implements StreamedResponse {
    * interrupted response ends.
    */
   cancel(): void {
-    if (this.#state >= ENDED) return
+    if (this.#state >= FAILED) return
     this.#state = ENDED
     this.#keepAlive = false
     this.#resolveFinished?.()
@@ -640,8 +696,8 @@ export class Response implements StreamedResponse {
 
   /** Resolves when the response has ended (whole, streamed to its end, or aborted). @internal */
   finished(): Promise<void> {
-    if (this.#state >= ENDED) return Promise.resolve()
-    return (this.#finished ??= new Promise<void>((resolve) => (this.#resolveFinished = resolve)))
+    if (this.#state >= FAILED) return Promise.resolve()
+    return (this.#finished ??= new Promise<void>((resolve) => (this.#resolveFinished = resolve))) as Promise<void>
   }
 
   /**

@@ -20,12 +20,13 @@ const MIN_PIECE_BYTES = 1024
  * into one copy; any other iterable's pieces are written a room-sized slice at a time.
  *
  * When the client goes away the source is stopped (a Readable destroyed, an iterator returned).
- * When the source fails half-way the response cannot be completed: the connection is closed and
- * the error reported, never thrown at a caller who did not await.
+ * When the source fails the response cannot be completed: the failure goes to `onError`, which
+ * decides what becomes of the response (`res.stream()` makes it the handler's error), never
+ * thrown at a caller who did not await.
  *
  * @param res - a response whose head is already started
  * @param source - the pieces to send
- * @param onError - where a failing source is reported
+ * @param onError - told what a failing source threw
  * @returns whether the whole source was sent
  */
 export async function pipeSource(
@@ -37,7 +38,6 @@ export async function pipeSource(
     const sent = isReadable(source) ? await pipeReadable(res, source) : await pipeIterable(res, source)
     if (!sent) return false
   } catch (err) {
-    res.cancel()
     onError(err)
     return false
   }

@@ -30,7 +30,7 @@ export function runHandler(
     if (isThenable(result)) return awaitHandler(core, result, req, res, match)
     if (core.has(Flag.Detached)) return undefined
     if (!res.headersSent) sendReturnValue(res, result, req.target)
-    else if (!res.isEnded) return awaitStream(core, res, match)
+    else if (!res.isEnded) return awaitStream(core, req, res, match)
     return undefined
   } catch (err) {
     return handlerFailed(core, err, req, res, match)
@@ -65,7 +65,7 @@ async function awaitHandler(
     if (core.has(Flag.Woken)) return interrupted(core, res, pending)
     if (core.has(Flag.Detached)) return
     if (!res.headersSent) sendReturnValue(res, result, req.target)
-    else if (!res.isEnded) await awaitStream(core, res, match)
+    else if (!res.isEnded) await awaitStream(core, req, res, match)
   } catch (err) {
     core.unwatch()
     core.lower(Flag.HandlerPending)
@@ -73,11 +73,21 @@ async function awaitHandler(
   }
 }
 
-/** The head is out and the handler returned: wait for the streamed body to end. */
-async function awaitStream(core: SessionCore, res: Response, match: RouteMatch<RouteEntry>): Promise<void> {
+/**
+ * The head is started and the handler returned: wait for the streamed body to end. A `stream()`
+ * source that failed is the handler's error.
+ */
+async function awaitStream(
+  core: SessionCore,
+  req: Request,
+  res: Response,
+  match: RouteMatch<RouteEntry>,
+): Promise<void> {
   enterHandlerStage(core, match)
   await core.untilWoken(res.finished())
-  if (core.has(Flag.Woken)) interrupted(core, res, undefined)
+  if (core.has(Flag.Woken)) return interrupted(core, res, undefined)
+  const failure = res.streamFailure
+  if (failure !== undefined) await handlerFailed(core, failure.err, req, res, match)
 }
 
 /** The wait for a handler was cut short by a timeout, an abort, a shutdown or a detach. */
@@ -109,6 +119,8 @@ function interrupted(core: SessionCore, res: Response, pending: PromiseLike<unkn
  * dropped so that the handler timeout's 503 answers instead. @returns whether it was
  */
 function takeBackHead(core: SessionCore, res: Response): boolean {
+  // The count is of the loop's own response: a pipelined one's head is held in its slot.
+  if (core.response !== res) return false
   const headBytes = core.streamHeadBytes
   const output = core.output
   core.streamHeadBytes = 0
@@ -128,14 +140,23 @@ async function handlerFailed(
 ): Promise<void> {
   const host = core.host
   if (core.has(Flag.Detached) || core.stage === Stage.Closed) {
-    if (!isOrdinaryDisconnect(err)) host.reportError(err)
+    if (!isOrdinaryDisconnect(err)) host.reportError(err, req, res)
     return
   }
   if (res.headersSent) {
-    // Part of the response is out; the client could not tell where it ends. Close.
-    if (!res.isEnded) core.abort()
-    if (!isOrdinaryDisconnect(err)) host.reportError(err)
-    return
+    // A failed stream whose head is still only queued has sent nothing: the error is answered as
+    // if the head had never been started.
+    if (res.streamFailure !== undefined && takeBackHead(core, res)) res.retract()
+    else {
+      // Part of the response is out; the client could not tell where it ends. The error hooks hear
+      // of it with the request, then the close ends the response (and runs its finish hooks).
+      if (!isOrdinaryDisconnect(err)) host.reportError(err, req, res)
+      if (!res.isEnded) {
+        res.seize()
+        core.abort()
+      }
+      return
+    }
   }
   try {
     const handled = host.handleError(err, req, res)

@@ -25,8 +25,11 @@ export interface SessionHost {
   handle(req: Request, res: Response, match: RouteMatch<RouteEntry>): unknown
   /** Answers a request whose handler failed; may return a promise. */
   handleError(err: unknown, req: Request, res: Response): unknown
-  /** Reports an error that belongs to no request (a transport failure, a hook that threw). */
-  reportError(err: unknown): void
+  /**
+   * Reports an error that no answer can carry: a transport failure, a hook that threw (no request),
+   * or a handler's error once its response's head has left (with that request and response).
+   */
+  reportError(err: unknown, req?: Request, res?: Response): void
   /** Called when a connection starts, when the App has `onConnection` hooks. */
   connectionOpened?: ((connection: Connection) => void) | undefined
   /**

@@ -200,6 +200,88 @@ describe('response lifecycle', () => {
       ])
     })
 
+    it('gives onError the request and response of an error past the head, before onFinish carries it', async () => {
+      const calls: string[] = []
+      const app = new App({ serverHeader: false })
+      app.onError(
+        (err, req, res) =>
+          void calls.push(`error ${(err as Error).message} ${req?.path} ${res === undefined ? '-' : res.statusCode}`),
+      )
+      app.onFinish(
+        (req, _res, info) =>
+          void calls.push(
+            `finish ${req.path} ${info.status} ${info.aborted} ${(info.error as Error | undefined)?.message}`,
+          ),
+      )
+      app.get('/mid', async (_req, res) => {
+        res.start(200)
+        await res.write('x')
+        throw new Error('mid-stream')
+      })
+      app.get('/late', async (_req, res) => {
+        await res.stream(
+          (async function* (): AsyncGenerator<string> {
+            yield 'a'
+            throw new Error('late source')
+          })(),
+        )
+      })
+      app.get('/after', (_req, res) => {
+        res.send('a')
+        throw new Error('after send')
+      })
+      app.get('/twice', (_req, res) => {
+        res.send('a')
+        res.send('b')
+      })
+      const served: string[] = []
+      for (const path of ['/mid', '/late', '/after', '/twice']) {
+        const transport = new MemoryTransport({ input: [`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`] })
+        await app.serve(transport)
+        served.push(masked(transport.output))
+      }
+      expect(served).to.deep.equal([
+        'HTTP/1.1 200 OK\r\nDate: *\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n',
+        'HTTP/1.1 200 OK\r\nDate: *\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n',
+        'HTTP/1.1 200 OK\r\nDate: *\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 1\r\n\r\na',
+        'HTTP/1.1 200 OK\r\nDate: *\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 1\r\n\r\na',
+      ])
+      expect(calls).to.deep.equal([
+        'error mid-stream /mid 200',
+        'finish /mid 200 true mid-stream',
+        'error late source /late 200',
+        'finish /late 200 true late source',
+        'error after send /after 200',
+        'finish /after 200 false after send',
+        'error cannot send(): the response was already sent /twice 200',
+        'finish /twice 200 false cannot send(): the response was already sent',
+      ])
+    })
+
+    it('answers a stream that fails before its first piece as the error it threw, through both hooks', async () => {
+      const calls: string[] = []
+      const app = new App({ serverHeader: false })
+      app.onError((err, req, res) => void calls.push(`error ${(err as Error).message} ${req?.path} ${res?.statusCode}`))
+      app.onFinish(
+        (req, _res, info) =>
+          void calls.push(`finish ${req.path} ${info.status} ${info.aborted} ${(info.error as Error).message}`),
+      )
+      app.get('/s', (_req, res) =>
+        res.stream(
+          (async function* (): AsyncGenerator<string> {
+            throw Object.assign(new Error('no such export'), { status: 404 })
+          })(),
+        ),
+      )
+      const answer = await app.inject({ path: '/s' })
+      expect([answer.status, answer.headers['content-type'], answer.text()]).to.deep.equal([
+        404,
+        JSON_TYPE,
+        '{"message":"no such export"}',
+      ])
+      expect(calls).to.deep.equal(['error no such export /s 200', 'finish /s 404 false no such export'])
+    })
+
     it('is not called for HEAD body bytes that never leave', async () => {
       const { app, finished } = recording()
       app.get('/hello', (_req, res) => res.text('hello'))

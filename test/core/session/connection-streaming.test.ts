@@ -6,7 +6,7 @@ import { App } from '../../../core/app/app.js'
 import type { CloseReason } from '../../../core/request/connection.js'
 import type { HttpServer } from '../../../core/server/http-server.js'
 import { servedText } from '../../helpers/serve-input.js'
-import { response, textResponse } from '../../helpers/expected-response.js'
+import { jsonResponse, response, textResponse } from '../../helpers/expected-response.js'
 import { RecordingTransport } from '../../helpers/recording-transport.js'
 import { deferred } from '../../helpers/deferred.js'
 
@@ -187,6 +187,46 @@ describe('Connection API: streamed responses (issue 6)', () => {
     expect(sent).to.equal(false)
     expect(errors).to.deep.equal([failure, failure])
     expect(closes).to.deep.equal(['aborted', 'aborted'])
+  })
+
+  it("answers a source that fails before its first piece as the handler's error, and keeps the connection", async () => {
+    const gone = Object.assign(new Error('export gone'), { status: 410 })
+    const broken = new Error('disk gone')
+    const failing = (err: Error) =>
+      (async function* (): AsyncGenerator<string> {
+        throw err
+      })()
+    const seen: [unknown, string | undefined, boolean][] = []
+    app.onError((err, req, res) => void seen.push([err, req?.path, res !== undefined]))
+    app.get('/returned', (_req, res) => {
+      res.header('Content-Type', 'text/csv')
+      return res.stream(failing(gone))
+    })
+    app.get('/floating', (_req, res) => {
+      void res.stream(failing(broken))
+    })
+    app.get('/destroyed', (_req, res) =>
+      res.stream(
+        new Readable({
+          read() {
+            this.destroy(broken)
+          },
+        }),
+      ),
+    )
+    const internal = jsonResponse('500 Internal Server Error', { message: 'Internal Server Error' })
+    expect(await servedText(app, GET('/returned') + HELLO)).to.equal(
+      jsonResponse('410 Gone', { message: 'export gone' }) + textResponse('hello'),
+    )
+    expect(await servedText(app, GET('/floating') + HELLO)).to.equal(internal + textResponse('hello'))
+    expect(await servedText(app, GET('/destroyed') + HELLO)).to.equal(internal + textResponse('hello'))
+    expect(errors).to.deep.equal([gone, broken, broken])
+    expect(seen).to.deep.equal([
+      [gone, '/returned', true],
+      [broken, '/floating', true],
+      [broken, '/destroyed', true],
+    ])
+    expect(closes).to.deep.equal(['client-closed', 'client-closed', 'client-closed'])
   })
 
   describe('over a real socket', () => {
