@@ -26,6 +26,7 @@ import { WafRequestBlockedError } from '../../waf/errors.js'
 import { sendBlocked } from '../response/blocked-answer.js'
 import { CONNECTION_ESTABLISHED } from '../wire/error-responses.js'
 import { runChain } from './dispatch.js'
+import { sendSnapshot, snapshotReturned } from './returned-snapshot.js'
 import { ResponseRecord, type FinishedResponse, type LifecycleHooks } from './response-record.js'
 import {
   addMiddleware,
@@ -856,13 +857,18 @@ export class App extends RouteMethods {
         () => {
           started = true
           binding.runsFor(session, req, res)
-          return runChain(chain, req, res, this.#notFound, this.#answerError)
+          const value = runChain(chain, req, res, this.#notFound, this.#answerError)
+          // What it returns may be the session's live data: serialised before the next run changes it.
+          if (typeof (value as PromiseLike<unknown> | undefined)?.then !== 'function')
+            return snapshotReturned(value, res)
+          return Promise.resolve(value).then((resolved) => snapshotReturned(resolved, res))
         },
         // Out of time: the handler, still running, no longer reaches the session through req.
         () => attachSession(req, undefined, binding, res),
       )
+      const sent = ran.then((value) => sendSnapshot(value, res))
       // A page's socket bound to this session sees what a request changed, as it sees a task's.
-      const pushed = this.sessions.hasSockets(session) ? ran.then((value) => this.#pushAfter(session, value)) : ran
+      const pushed = this.sessions.hasSockets(session) ? sent.then((value) => this.#pushAfter(session, value)) : sent
       if (!binding.isShared) return pushed
       // A session this process held may have ended elsewhere (destroyed, timed out, given a new
       // id): its run finds the record gone before any handler runs. An id that names no session

@@ -387,6 +387,11 @@ export class Response implements StreamedResponse {
     this.#sendString('json()', JSON.stringify(value) ?? 'null', JSON_TYPE)
   }
 
+  /** Sends JSON text already serialised, as `json()` sends its value's. @internal */
+  jsonText(text: string): void {
+    this.#sendString('json()', text, JSON_TYPE)
+  }
+
   /**
    * Sends an error answer: the status and the JSON body `{"message": …}` every error of the
    * server carries, with any details after the message.

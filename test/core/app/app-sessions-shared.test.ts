@@ -36,6 +36,23 @@ if (HAS_REDIS_SERVER) {
       return app
     }
 
+    it('answers ten concurrent requests returning the live session data with 1 to 10, in order', async () => {
+      const app = await worker()
+      app.post('/live', (req) => {
+        const data = req.session!.data as { n?: number }
+        data.n = (data.n ?? 0) + 1
+        return data
+      })
+      const login = await app.inject({ method: 'POST', path: '/login' })
+      const cookie = String(login.headers['set-cookie']).split(';', 1)[0]!
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => app.inject({ method: 'POST', path: '/live', headers: { Cookie: cookie } })),
+      )
+      expect(results.map((r) => r.text())).to.deep.equal(
+        Array.from({ length: 10 }, (_, i) => `{"user":"ada","n":${i + 1}}`),
+      )
+    })
+
     it('ignores a session this worker still holds once another worker destroyed it (no 410)', async () => {
       const [a, b] = [await worker(), await worker()]
       const login = await a.inject({ method: 'POST', path: '/login' })

@@ -306,6 +306,49 @@ describe('App: client sessions', () => {
       expect(results.map((r) => r.json<{ count: number }>().count).sort()).to.deep.equal([1, 2, 3, 4, 5])
     })
 
+    it('answers each request with the live session data its handler returned, as it was in its run', async () => {
+      const app = make()
+      app.post('/live', (req) => {
+        const data = req.session!.data as { count: number }
+        data.count++
+        return data
+      })
+      app.post('/live-async', async (req) => {
+        await Promise.resolve()
+        const data = req.session!.data as { count: number }
+        data.count++
+        return data
+      })
+      const cookie = cookieOf((await app.inject({ method: 'POST', path: '/login' })).headers['set-cookie'])
+      for (const path of ['/live', '/live-async']) {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => app.inject({ method: 'POST', path, headers: { Cookie: cookie } })),
+        )
+        expect(results.map((r) => [r.status, r.headers['content-type'], r.text()])).to.deep.equal(
+          Array.from({ length: 10 }, (_, i) => [
+            200,
+            'application/json; charset=utf-8',
+            `{"count":${(path === '/live' ? 1 : 11) + i}}`,
+          ]),
+        )
+      }
+    })
+
+    it('still answers 413, not the returned data, when what a handler returned cannot be saved', async () => {
+      const app = make({ sessions: { maxDataBytes: 64 } })
+      app.post('/grow', (req) => {
+        const data = req.session!.data as { count: number; pad?: string }
+        data.pad = 'x'.repeat(100)
+        return data
+      })
+      const cookie = cookieOf((await app.inject({ method: 'POST', path: '/login' })).headers['set-cookie'])
+      const res = await app.inject({ method: 'POST', path: '/grow', headers: { Cookie: cookie } })
+      expect(res.status).to.equal(413)
+      expect((await app.inject({ method: 'POST', path: '/count', headers: { Cookie: cookie } })).text()).to.equal(
+        '{"count":1,"current":true}',
+      )
+    })
+
     it('does not hold up a request without a session', async () => {
       const app = make()
       let release!: () => void
