@@ -153,14 +153,18 @@ export class SessionUnknownTaskError extends SessionError {
 /**
  * A shared store (Redis) did not answer: not connected, or no reply within its command timeout.
  * Reaching a client, it answers 503 `{"message":"Session store unavailable"}`; the store
- * reconnects by itself.
+ * reconnects by itself. `redisStore()` rejects with it too when it cannot connect within its
+ * connect timeout, with a detail naming the server and the failure.
  */
 export class SessionStoreUnavailableError extends SessionError {
   readonly code = 'ERR_SESSION_STORE_UNAVAILABLE'
   readonly status = 503
-  /** @param cause - the client's own error (a refused connection, a timeout) */
-  constructor(cause?: unknown) {
-    super('Session store unavailable', { cause })
+  /**
+   * @param cause - the client's own error (a refused connection, a timeout)
+   * @param detail - which server and why, for an operator (never set on an error a client is answered with)
+   */
+  constructor(cause?: unknown, detail?: string) {
+    super(detail === undefined ? 'Session store unavailable' : `Session store unavailable: ${detail}`, { cause })
     this.name = 'SessionStoreUnavailableError'
   }
 }

@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module'
 import type * as Redis from 'redis'
 import type { RedisClientType } from 'redis'
-import { SessionError, SessionExistsError, SessionStoreUnavailableError } from './errors.js'
+import {
+  SessionError,
+  SessionExistsError,
+  SessionInvalidOptionError,
+  SessionStoreUnavailableError,
+} from './errors.js'
 import * as scripts from './redis-scripts.js'
 import type {
   LeaseOptions,
@@ -24,6 +29,13 @@ export type RedisStoreOptions = ({ readonly url: string } | { readonly client: R
   readonly commandTimeoutMs?: number
   /** The longest pause between two reconnection attempts once the server is gone. Default 1000 ms. */
   readonly reconnectMaxDelayMs?: number
+  /**
+   * How long `redisStore()` keeps trying to connect and subscribe before it rejects with
+   * `SessionStoreUnavailableError`, naming the server and the last failure: a refused port is
+   * tried again meanwhile (Redis may be starting beside the app); a server that accepts and never
+   * answers, or an address that drops packets, is given up at this bound. Default 5000 ms.
+   */
+  readonly connectTimeoutMs?: number
 }
 
 // A record outlives its deadline by this much, so the sweep (not Redis's own expiry, which knows
@@ -33,6 +45,7 @@ const TTL_MARGIN_MS = 60_000
 const LEASE_POLL_MAX_MS = 20
 const DEFAULT_COMMAND_TIMEOUT_MS = 1000
 const DEFAULT_RECONNECT_MAX_DELAY_MS = 1000
+const DEFAULT_CONNECT_TIMEOUT_MS = 5000
 
 let redis: typeof Redis | undefined
 
@@ -57,17 +70,33 @@ function redisLibrary(): typeof Redis {
  * with a capped exponential back-off and subscribes again. Messages published meanwhile are not
  * received: a process learns of a session destroyed elsewhere at its next lease instead.
  *
- * @param options - `{ url }` or `{ client }`, and the key prefix
+ * Until the first connection, attempts go on for at most `connectTimeoutMs`; then the promise
+ * rejects and the clients made here are destroyed, so no reconnection or timer is left behind. A
+ * client of your own that this call opened is destroyed too; one already open is left as it was.
+ *
+ * @param options - `{ url }` or `{ client }`, the key prefix and the timeouts
  * @returns a connected store
+ * @throws SessionInvalidOptionError when a timeout is not a number of milliseconds > 0
+ * @throws SessionStoreUnavailableError when no connection is made within `connectTimeoutMs`; the
+ *   message names the URL (without its password) and the last failure, `cause` holds it
  * @example
  * ```ts
  * const app = new App({ sessions: { store: await redisStore({ url: 'redis://localhost:6379' }) } })
  * ```
  */
 export async function redisStore(options: RedisStoreOptions): Promise<RedisSessionStore> {
-  const maxDelay = options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS
-  // Loaded here with a client of the caller's too: a reply error is told apart by its class.
+  const commandTimeoutMs = millisecondsOption(options, 'commandTimeoutMs', DEFAULT_COMMAND_TIMEOUT_MS)
+  const maxDelay = millisecondsOption(options, 'reconnectMaxDelayMs', DEFAULT_RECONNECT_MAX_DELAY_MS)
+  const connectTimeoutMs = millisecondsOption(options, 'connectTimeoutMs', DEFAULT_CONNECT_TIMEOUT_MS)
+  // Loaded here with a client of the caller's too: a reply error is told apart by its class. The
+  // connect timeout starts after it, so the first load's time is not taken from the connection's.
   redisLibrary()
+  const giveUpAt = Date.now() + connectTimeoutMs
+  let isStarted = false
+  // Destroys a socket still connecting when the store gives up: destroying the client does not
+  // reach it (node-redis holds it only once connected), and its own connect timer would keep the
+  // process alive for up to five more seconds.
+  const abandoned = new AbortController()
   const client =
     'client' in options
       ? options.client
@@ -75,16 +104,34 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisSessi
           url: options.url,
           // A command sent while disconnected fails at once rather than wait for a reconnection.
           disableOfflineQueue: true,
-          socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, maxDelay) },
+          socket: {
+            signal: abandoned.signal,
+            // Before the store is handed out, no attempt is scheduled past the connect timeout: the
+            // pause would otherwise keep a timer (and a process that should exit) alive after the
+            // rejection. The subscriber, a duplicate, shares this strategy.
+            reconnectStrategy: (retries: number) => {
+              const pause = Math.min(50 * 2 ** retries, maxDelay)
+              return isStarted || Date.now() + pause < giveUpAt ? pause : false
+            },
+          },
         }) as RedisClientType)
   const store = new RedisSessionStore(
     client,
     options.prefix ?? 'gatehouse:session:',
     !('client' in options),
-    options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    commandTimeoutMs,
   )
-  if (!client.isOpen) await client.connect()
-  await store.listen()
+  try {
+    await store.open(!client.isOpen, giveUpAt - Date.now())
+  } catch (err) {
+    abandoned.abort()
+    const url = 'url' in options ? options.url : (client.options?.url ?? 'the Redis server of the given client')
+    throw new SessionStoreUnavailableError(
+      err,
+      `no connection to ${withoutPassword(url)} within ${connectTimeoutMs} ms (${reasonOf(err)})`,
+    )
+  }
+  isStarted = true
   return store
 }
 
@@ -125,8 +172,38 @@ export class RedisSessionStore implements SessionStore {
     this.#errorListener(new SessionStoreUnavailableError(err))
   }
 
-  /** @internal Subscribes to the channel before the store is handed out, so no message is missed. */
-  async listen(): Promise<void> {
+  /**
+   * @internal Connects (the client too when `connectClient`) and subscribes to the channel before
+   * the store is handed out, so no message is missed. Gives up after `timeoutMs`, or at the
+   * reconnect strategy's refusal, with the last failure; the clients it opened are then destroyed.
+   */
+  async open(connectClient: boolean, timeoutMs: number): Promise<void> {
+    let lastError: unknown
+    const remember = (err: unknown): void => void (lastError = err)
+    const clients = connectClient ? [this.#client, this.#subscriber] : [this.#subscriber]
+    for (const c of clients) c.on('error', remember)
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(lastError ?? new Error('the server did not answer')), timeoutMs)
+    })
+    const opened = (async () => {
+      if (connectClient) await this.#client.connect()
+      await this.#subscribe()
+    })()
+    // Destroying the clients makes a pending connect() reject; that rejection is not the news.
+    opened.catch(() => undefined)
+    try {
+      await Promise.race([opened, timedOut])
+    } catch (err) {
+      for (const c of clients) c.destroy()
+      throw err
+    } finally {
+      clearTimeout(timer)
+      for (const c of clients) c.off('error', remember)
+    }
+  }
+
+  async #subscribe(): Promise<void> {
     await this.#subscriber.connect()
     await this.#subscriber.subscribe(`${this.#prefix}messages`, (text: string) => {
       const message = JSON.parse(text) as SessionMessage
@@ -291,6 +368,39 @@ export class RedisSessionStore implements SessionStore {
       )
     })
   }
+}
+
+/** A timeout option's value, or its default; anything but a number of milliseconds > 0 is refused. */
+function millisecondsOption(
+  options: RedisStoreOptions,
+  name: 'commandTimeoutMs' | 'reconnectMaxDelayMs' | 'connectTimeoutMs',
+  fallback: number,
+): number {
+  const value: unknown = options[name]
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new SessionInvalidOptionError(name, value, 'a number of milliseconds > 0')
+  return value
+}
+
+/** The URL as it may be logged: a password in it is dropped (the user name is kept, it tells which). */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password === '') return url
+    parsed.password = ''
+    return parsed.href
+  } catch {
+    // node-redis accepted it, so it names a server somehow; an unparsed string may hold a secret.
+    return 'the configured Redis URL'
+  }
+}
+
+/** The failure in a few words: a socket error's message, or each of an AggregateError's (two address families). */
+function reasonOf(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length > 0) return err.errors.map(reasonOf).join('; ')
+  if (err instanceof Error) return err.message || (err as NodeJS.ErrnoException).code || err.name
+  return String(err)
 }
 
 function isReplyError(err: unknown): boolean {
