@@ -1,12 +1,7 @@
 import { createRequire } from 'node:module'
 import type * as Redis from 'redis'
 import type { RedisClientType } from 'redis'
-import {
-  SessionError,
-  SessionExistsError,
-  SessionInvalidOptionError,
-  SessionStoreUnavailableError,
-} from './errors.js'
+import { SessionError, SessionExistsError, SessionInvalidOptionError, SessionStoreUnavailableError } from './errors.js'
 import * as scripts from './redis-scripts.js'
 import type {
   LeaseOptions,
@@ -33,7 +28,9 @@ export type RedisStoreOptions = ({ readonly url: string } | { readonly client: R
    * How long `redisStore()` keeps trying to connect and subscribe before it rejects with
    * `SessionStoreUnavailableError`, naming the server and the last failure: a refused port is
    * tried again meanwhile (Redis may be starting beside the app); a server that accepts and never
-   * answers, or an address that drops packets, is given up at this bound. Default 5000 ms.
+   * answers, or an address that drops packets, is given up at this bound. A client made here also
+   * gives each TCP connection attempt this long, reconnections included (node-redis's
+   * `socket.connectTimeout`, whose default is the same). Default 5000 ms.
    */
   readonly connectTimeoutMs?: number
 }
@@ -93,10 +90,6 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisSessi
   redisLibrary()
   const giveUpAt = Date.now() + connectTimeoutMs
   let isStarted = false
-  // Destroys a socket still connecting when the store gives up: destroying the client does not
-  // reach it (node-redis holds it only once connected), and its own connect timer would keep the
-  // process alive for up to five more seconds.
-  const abandoned = new AbortController()
   const client =
     'client' in options
       ? options.client
@@ -105,7 +98,10 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisSessi
           // A command sent while disconnected fails at once rather than wait for a reconnection.
           disableOfflineQueue: true,
           socket: {
-            signal: abandoned.signal,
+            // Destroying a client does not reach a socket still connecting (node-redis holds it only
+            // once connected): bounded by the connect timeout too, a first attempt into an address
+            // that drops packets ends when the store gives up, rather than keep the process alive.
+            connectTimeout: connectTimeoutMs,
             // Before the store is handed out, no attempt is scheduled past the connect timeout: the
             // pause would otherwise keep a timer (and a process that should exit) alive after the
             // rejection. The subscriber, a duplicate, shares this strategy.
@@ -121,16 +117,14 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisSessi
     !('client' in options),
     commandTimeoutMs,
   )
-  try {
-    await store.open(!client.isOpen, giveUpAt - Date.now())
-  } catch (err) {
-    abandoned.abort()
-    const url = 'url' in options ? options.url : (client.options?.url ?? 'the Redis server of the given client')
-    throw new SessionStoreUnavailableError(
-      err,
-      `no connection to ${withoutPassword(url)} within ${connectTimeoutMs} ms (${reasonOf(err)})`,
+  const server = withoutPassword('url' in options ? options.url : client.options?.url)
+  await store.open(!client.isOpen, giveUpAt - Date.now(), (cause) => {
+    const reason = cause === undefined ? 'the server did not answer' : reasonOf(cause)
+    return new SessionStoreUnavailableError(
+      cause,
+      `no connection to ${server} within ${connectTimeoutMs} ms (${reason})`,
     )
-  }
+  })
   isStarted = true
   return store
 }
@@ -175,16 +169,17 @@ export class RedisSessionStore implements SessionStore {
   /**
    * @internal Connects (the client too when `connectClient`) and subscribes to the channel before
    * the store is handed out, so no message is missed. Gives up after `timeoutMs`, or at the
-   * reconnect strategy's refusal, with the last failure; the clients it opened are then destroyed.
+   * reconnect strategy's refusal, destroying the clients it opened and throwing `failure` of the
+   * last error (undefined when the server never answered).
    */
-  async open(connectClient: boolean, timeoutMs: number): Promise<void> {
+  async open(connectClient: boolean, timeoutMs: number, failure: (cause: unknown) => Error): Promise<void> {
     let lastError: unknown
     const remember = (err: unknown): void => void (lastError = err)
     const clients = connectClient ? [this.#client, this.#subscriber] : [this.#subscriber]
     for (const c of clients) c.on('error', remember)
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(lastError ?? new Error('the server did not answer')), timeoutMs)
+      timer = setTimeout(() => reject(failure(lastError)), timeoutMs)
     })
     const opened = (async () => {
       if (connectClient) await this.#client.connect()
@@ -196,7 +191,7 @@ export class RedisSessionStore implements SessionStore {
       await Promise.race([opened, timedOut])
     } catch (err) {
       for (const c of clients) c.destroy()
-      throw err
+      throw err instanceof SessionStoreUnavailableError ? err : failure(err)
     } finally {
       clearTimeout(timer)
       for (const c of clients) c.off('error', remember)
@@ -384,7 +379,8 @@ function millisecondsOption(
 }
 
 /** The URL as it may be logged: a password in it is dropped (the user name is kept, it tells which). */
-function withoutPassword(url: string): string {
+function withoutPassword(url: string | undefined): string {
+  if (url === undefined) return 'the Redis server of the given client'
   try {
     const parsed = new URL(url)
     if (parsed.password === '') return url
