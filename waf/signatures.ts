@@ -1,5 +1,5 @@
 import { LiteralSet, type LiteralEntry, type LiteralGuard } from './literal-set.js'
-import { FUNCTIONS } from './rules/sql-tokenizer.js'
+import { FUNCTIONS, STATEMENT_KEYWORDS } from './rules/sql-tokenizer.js'
 import { BOURNE_AND_C_SHELLS } from './rules/shell-commands.js'
 import { codeAt } from './char-code.js'
 
@@ -402,19 +402,7 @@ const SQL_WORDS = family(Family.SqlWord, [
     'union',
     'intersect',
     'except',
-    'select',
-    'insert',
-    'update',
-    'delete',
-    'drop',
-    'create',
-    'alter',
-    'truncate',
-    'exec',
-    'execute',
-    'declare',
-    'shutdown',
-    'waitfor',
+    ...STATEMENT_KEYWORDS,
     'order',
     'group',
     'having',

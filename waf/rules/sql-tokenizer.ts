@@ -1,5 +1,26 @@
 import { codeAt } from '../char-code.js'
 /**
+ * The keywords that start a statement of their own: what a stacked query (`; drop …`) or a second
+ * statement opens with. The tokenizer's keywords, the stacked-query rule and the signature words
+ * that let a value be tokenized at all each include them.
+ */
+export const STATEMENT_KEYWORDS = [
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'drop',
+  'create',
+  'alter',
+  'truncate',
+  'exec',
+  'execute',
+  'declare',
+  'shutdown',
+  'waitfor',
+] as const
+
+/**
  * Token classes, in the spirit of libinjection's fingerprint letters.
  *
  * @example
@@ -34,20 +55,10 @@ const BOOL = new Set(['true', 'false', 'null', 'unknown'])
 const UNION = new Set(['union', 'intersect', 'except'])
 const OPS = new Set(['div', 'mod'])
 const KEYWORDS = new Set([
-  'select',
+  ...STATEMENT_KEYWORDS,
   'from',
   'where',
-  'insert',
   'into',
-  'update',
-  'delete',
-  'drop',
-  'create',
-  'alter',
-  'truncate',
-  'exec',
-  'execute',
-  'declare',
   'table',
   'database',
   'schema',
@@ -60,8 +71,6 @@ const KEYWORDS = new Set([
   'limit',
   'offset',
   'procedure',
-  'shutdown',
-  'waitfor',
   'delay',
   'time',
   'all',

@@ -1,5 +1,5 @@
 import { Family, scanSignatures, wholeWord } from '../signatures.js'
-import { TYPES, Tok, WORDS, internWords, tokenize, wordText } from './sql-tokenizer.js'
+import { STATEMENT_KEYWORDS, TYPES, Tok, WORDS, internWords, tokenize, wordText } from './sql-tokenizer.js'
 import { codeAt } from '../char-code.js'
 import {
   APOSTROPHE,
@@ -594,24 +594,7 @@ const SELF_PATTERN_MATCH = new RegExp(String.raw`(?:^|[\s,(])${WORD_MATCHING_ITS
 /** A value that is `0x…` hex spelling text: how injections write a string without quotes (`0x61646d696e`). */
 const HEX_TEXT = /^0x(?:[0-9a-f]{2}){3,64}$/
 /** Statement keywords that, after a leading semicolon, stack a statement. */
-const STACKED_KEYWORDS = new Set([
-  'select',
-  'insert',
-  'update',
-  'delete',
-  'drop',
-  'create',
-  'alter',
-  'truncate',
-  'exec',
-  'execute',
-  'declare',
-  'shutdown',
-  'waitfor',
-  'union',
-  'grant',
-  'revoke',
-])
+const STACKED_KEYWORDS = new Set([...STATEMENT_KEYWORDS, 'union', 'grant', 'revoke'])
 
 /** Whether the bytes of a `0x…` literal are printable ASCII with at least three letters. */
 function hexSpellsText(value: string): boolean {
