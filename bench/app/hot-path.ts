@@ -10,7 +10,7 @@
  *   REQUESTS=200000 node --cpu-prof --cpu-prof-dir=/tmp/prof .build/bench/bench/app/hot-path.js
  */
 import v8 from 'node:v8'
-import type { ReadableListener, Transport } from '../../transports/transport.js'
+import { type InstantTransport, openConnections, serveOne, turnEnded } from '../session/instant-transport.js'
 import type { App } from '../../index.js'
 import { gatehouseTodoApp } from './servers/gatehouse-app.js'
 import { devNullLogger, todoRequest } from './servers/todo-route.js'
@@ -20,59 +20,13 @@ const RUNS = Number(process.env.RUNS ?? 5)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 48)
 const REQUEST = Buffer.from(todoRequest('127.0.0.1:18090'), 'latin1')
 
-/** Delivers whatever the driver hands it, synchronously, and keeps the last thing written. */
-class InstantTransport implements Transport {
-  readonly isOpen = true
-  listener: ReadableListener | null = null
-  pending: Buffer | undefined
-  written = 0
-  last = ''
-  read(): Promise<Buffer | null> {
-    throw new Error('the hot path reads with tryRead()')
-  }
-  write(bytes: Buffer): Promise<number> {
-    this.written += bytes.length
-    return Promise.resolve(bytes.length)
-  }
-  tryWrite(bytes: Buffer): boolean {
-    this.written += bytes.length
-    return true
-  }
-  tryWriteText(text: string): boolean {
-    this.written += text.length
-    this.last = text
-    return true
-  }
-  tryRead(): Buffer | undefined {
-    const chunk = this.pending
-    this.pending = undefined
-    return chunk
-  }
-  notifyReadable(listener: ReadableListener | null): void {
-    this.listener = listener
-  }
-  close(): void {}
-}
-
-function openConnections(app: App): InstantTransport[] {
-  const transports = Array.from({ length: CONNECTIONS }, () => new InstantTransport())
-  for (const transport of transports) void app.serve(transport)
-  return transports
-}
-
 async function serveTurn(transports: InstantTransport[]): Promise<void> {
-  for (const transport of transports) {
-    transport.pending = REQUEST
-    const listener = transport.listener
-    if (listener === null) throw new Error('the Session did not park')
-    transport.listener = null
-    listener.readable()
-  }
-  await new Promise((resolve) => setImmediate(resolve))
+  for (const transport of transports) serveOne(transport, REQUEST)
+  await turnEnded()
 }
 
 async function measure(app: App): Promise<number> {
-  const transports = openConnections(app)
+  const transports = openConnections(app, CONNECTIONS)
   const turns = Math.ceil(REQUESTS / CONNECTIONS)
   const start = process.hrtime.bigint()
   for (let turn = 0; turn < turns; turn++) await serveTurn(transports)
@@ -87,7 +41,7 @@ function newSpaceUsed(): number {
 
 /** Bytes allocated per request: young-generation growth over batches with no scavenge, the median. */
 async function allocated(app: App): Promise<number> {
-  const transports = openConnections(app)
+  const transports = openConnections(app, CONNECTIONS)
   for (let turn = 0; turn < 200; turn++) await serveTurn(transports)
   const perRequest: number[] = []
   for (let batch = 0; batch < 50; batch++) {

@@ -11,44 +11,11 @@
  */
 import v8 from 'node:v8'
 import { App } from '../../index.js'
-import type { ReadableListener, Transport } from '../../transports/transport.js'
+import { type InstantTransport, openConnections, serveOne, turnEnded } from './instant-transport.js'
 
 const REQUESTS = Number(process.env.REQUESTS ?? 2_000_000)
 const RUNS = Number(process.env.RUNS ?? 5)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 48)
-
-/** Delivers whatever the driver hands it, synchronously, and counts what the Session writes. */
-class InstantTransport implements Transport {
-  readonly isOpen = true
-  listener: ReadableListener | null = null
-  pending: Buffer | undefined
-  written = 0
-  read(): Promise<Buffer | null> {
-    throw new Error('the hot path reads with tryRead()')
-  }
-  write(bytes: Buffer): Promise<number> {
-    this.written += bytes.length
-    return Promise.resolve(bytes.length)
-  }
-  tryWrite(bytes: Buffer): boolean {
-    this.written += bytes.length
-    return true
-  }
-  // A socket encodes the text inside its own write call; taking the string is what is left here.
-  tryWriteText(text: string): boolean {
-    this.written += text.length
-    return true
-  }
-  tryRead(): Buffer | undefined {
-    const chunk = this.pending
-    this.pending = undefined
-    return chunk
-  }
-  notifyReadable(listener: ReadableListener | null): void {
-    this.listener = listener
-  }
-  close(): void {}
-}
 
 const PLAINTEXT = 'Hello, World!'
 const JSON_VALUE = { message: 'Hello, World!' }
@@ -63,26 +30,6 @@ const BROWSER_LIKE = (path: string): Buffer =>
     'latin1',
   )
 
-/** Hands the Session one request and lets it answer, as a socket's 'data' event would. */
-function serveOne(transport: InstantTransport, request: Buffer): void {
-  transport.pending = request
-  const listener = transport.listener
-  if (listener === null) throw new Error('the Session did not park')
-  transport.listener = null
-  listener.readable()
-}
-
-function turnEnded(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
-}
-
-/** Starts CONNECTIONS Sessions of `app`, each parked and waiting for a request. */
-function openConnections(app: App): InstantTransport[] {
-  const transports = Array.from({ length: CONNECTIONS }, () => new InstantTransport())
-  for (const transport of transports) void app.serve(transport)
-  return transports
-}
-
 /** Serves one request on every connection in this turn, then lets the turn end. */
 async function serveTurn(transports: InstantTransport[], request: Buffer): Promise<void> {
   for (const transport of transports) serveOne(transport, request)
@@ -90,7 +37,7 @@ async function serveTurn(transports: InstantTransport[], request: Buffer): Promi
 }
 
 async function measure(app: App, request: Buffer): Promise<number> {
-  const transports = openConnections(app)
+  const transports = openConnections(app, CONNECTIONS)
   const turns = Math.ceil(REQUESTS / CONNECTIONS)
   const start = process.hrtime.bigint()
   for (let turn = 0; turn < turns; turn++) await serveTurn(transports, request)
@@ -108,7 +55,7 @@ function newSpaceUsed(): number {
  * median of the batches during which no scavenge emptied it.
  */
 async function allocated(app: App, request: Buffer): Promise<number> {
-  const transports = openConnections(app)
+  const transports = openConnections(app, CONNECTIONS)
   for (let turn = 0; turn < 200; turn++) await serveTurn(transports, request)
   const perRequest: number[] = []
   for (let batch = 0; batch < 50; batch++) {
