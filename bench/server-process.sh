@@ -3,6 +3,9 @@
 
 server_pid=""
 
+# seconds DURATION: a wrk duration (`8s`, `2m`) in seconds.
+seconds() { local d=$1; case $d in *m) echo $(( ${d%m} * 60 ));; *s) echo "${d%s}";; *) echo "$d";; esac; }
+
 # stop_server: SIGTERM (the servers exit through process.exit, so --cpu-prof writes), then
 # SIGKILL after 5 s.
 stop_server() {

@@ -39,8 +39,6 @@ source "$ROOT/bench/server-process.sh"
 trap stop_server EXIT
 trap 'stop_server; exit 130' INT TERM
 
-seconds() { local d=$1; case $d in *m) echo $(( ${d%m} * 60 ));; *s) echo "${d%s}";; *) echo "$d";; esac; }
-
 # start_server NAME: starts the named server on CPU 0 and waits until it answers.
 start_server() {
   local name=$1 script=$1 waf="basic" flags=()
