@@ -6,7 +6,7 @@ import type { WafEvent } from '../../waf/verdict.js'
 import type { Transport } from '../../transports/transport.js'
 import { writeAll } from '../../transports/write-all.js'
 import { resolveConfig, type Config, type UserConfig } from '../config/config.js'
-import type { ErrorHook, Handler } from '../route/handler.js'
+import { isThenable, type ErrorHook, type Handler } from '../route/handler.js'
 import { Request } from '../request/request.js'
 import type { Response } from '../response/response.js'
 import type { RouteEntry } from '../route/route-entry.js'
@@ -859,8 +859,7 @@ export class App extends RouteMethods {
           binding.runsFor(session, req, res)
           const value = runChain(chain, req, res, this.#notFound, this.#answerError)
           // What it returns may be the session's live data: serialised before the next run changes it.
-          if (typeof (value as PromiseLike<unknown> | undefined)?.then !== 'function')
-            return snapshotReturned(value, res)
+          if (!isThenable(value)) return snapshotReturned(value, res)
           return Promise.resolve(value).then((resolved) => snapshotReturned(resolved, res))
         },
         // Out of time: the handler, still running, no longer reaches the session through req.

@@ -37,3 +37,12 @@ export type Handler<
  * ```
  */
 export type ErrorHook = (err: unknown, req: Request | undefined, res: Response | undefined) => unknown
+
+/**
+ * Whether what a handler (or hook) returned is a promise or another thenable, to be awaited, rather
+ * than a value to send at once: the synchronous path pays one type check, no promise.
+ * @param value - a handler's return value
+ */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
+}

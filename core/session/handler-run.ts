@@ -8,6 +8,7 @@ import { isOrdinaryDisconnect } from './ordinary-disconnect.js'
 import { Flag, type SessionCore } from './session-core.js'
 import { Stage } from './stages.js'
 import { ResponseAlreadySentError } from '../errors.js'
+import { isThenable } from '../route/handler.js'
 
 /**
  * Runs a request's handler chain and sends what it returns. Returns nothing when it finished
@@ -174,8 +175,4 @@ async function handlerFailed(
   // server's, not the request's, and the status the hook was to answer no longer describes it.
   if (!res.headersSent) res.sendError(500, 'Internal Server Error')
   else if (!res.isEnded) core.abort()
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
 }
